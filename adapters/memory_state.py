@@ -1,0 +1,141 @@
+"""State kept in this process only: for tests and `memory://`. Thread-safe; lost on exit."""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass, replace
+
+from domain.model import Ticket, TicketKey
+from ports.state import Claim, ClaimStatus, OutboxStats, StoredEvent, WriteRecord
+
+PENDING, RUNNING, DONE, DEAD = "pending", "running", "done", "dead"
+
+
+@dataclass
+class _Entry:
+    key: str
+    kind: str
+    payload: str
+    state: str
+    attempts: int
+    first_seen: float
+    lease_until: float = 0.0
+    due_at: float = 0.0
+    outcome: str | None = None
+    error: str | None = None
+
+
+class MemoryState:
+    """Implements IdempotencyStore, Outbox, LinkStore, WriteLog, Cache and HealthCheck."""
+
+    def __init__(self) -> None:
+        self._lock = threading.RLock()
+        self._events: dict[str, _Entry] = {}
+        self._tickets: dict[int, Ticket] = {}
+        self._writes: dict[str, WriteRecord] = {}
+        self._own: set[tuple[str, str]] = set()
+        self._cache: dict[str, tuple[str, float]] = {}
+
+    # IdempotencyStore
+    def claim(self, key: str, kind: str, payload: str, now: float, lease_seconds: float) -> Claim:
+        with self._lock:
+            entry = self._events.get(key)
+            if entry is None:
+                self._events[key] = _Entry(key, kind, payload, RUNNING, 1, now, lease_until=now + lease_seconds)
+                return Claim(ClaimStatus.ACQUIRED, attempts=1)
+            if entry.state in (DONE, DEAD):
+                return Claim(ClaimStatus.DONE, outcome=entry.outcome or entry.state, attempts=entry.attempts)
+            if _takeable(entry, now):
+                entry.state, entry.lease_until = RUNNING, now + lease_seconds
+                entry.attempts += 1
+                return Claim(ClaimStatus.ACQUIRED, attempts=entry.attempts)
+            return Claim(ClaimStatus.BUSY, attempts=entry.attempts)
+
+    def complete(self, key: str, outcome: str) -> None:
+        with self._lock:
+            entry = self._events[key]
+            entry.state, entry.outcome, entry.lease_until = DONE, outcome, 0.0
+
+    def release(self, key: str, error: str, retry_at: float) -> None:
+        with self._lock:
+            entry = self._events[key]
+            entry.state, entry.error, entry.due_at, entry.lease_until = PENDING, error, retry_at, 0.0
+
+    # Outbox
+    def claim_due(self, now: float, lease_seconds: float, limit: int) -> list[StoredEvent]:
+        with self._lock:
+            due = sorted((e for e in self._events.values() if _takeable(e, now)), key=lambda e: e.due_at)[:limit]
+            for entry in due:
+                entry.state, entry.lease_until = RUNNING, now + lease_seconds
+                entry.attempts += 1
+            return [StoredEvent(e.key, e.kind, e.payload, e.attempts, e.first_seen) for e in due]
+
+    def bury(self, key: str, error: str) -> None:
+        with self._lock:
+            entry = self._events[key]
+            entry.state, entry.error, entry.outcome, entry.lease_until = DEAD, error, "dead", 0.0
+
+    def stats(self) -> OutboxStats:
+        with self._lock:
+            states = [e.state for e in self._events.values()]
+            return OutboxStats(pending=states.count(PENDING) + states.count(RUNNING), dead=states.count(DEAD))
+
+    def dead(self, limit: int = 20) -> list[StoredEvent]:
+        with self._lock:
+            dead = [e for e in self._events.values() if e.state == DEAD][:limit]
+            return [StoredEvent(e.key, e.kind, e.payload, e.attempts, e.first_seen) for e in dead]
+
+    # LinkStore
+    def save_ticket(self, ticket: Ticket) -> None:
+        with self._lock:
+            self._tickets[ticket.message_id] = replace(ticket)
+
+    def ticket_by_message(self, message_id: int) -> Ticket | None:
+        with self._lock:
+            return self._tickets.get(message_id)
+
+    def ticket_by_thread(self, thread_id: int) -> Ticket | None:
+        with self._lock:
+            return next((t for t in self._tickets.values() if t.thread and t.thread.thread_id == thread_id), None)
+
+    def ticket_by_key(self, key: TicketKey) -> Ticket | None:
+        with self._lock:
+            return next((t for t in self._tickets.values() if t.key == key), None)
+
+    # WriteLog
+    def lookup(self, effect: str) -> WriteRecord | None:
+        with self._lock:
+            return self._writes.get(effect)
+
+    def begin(self, effect: str, kind: str, now: float) -> None:
+        with self._lock:
+            self._writes.setdefault(effect, WriteRecord(effect, kind, None))
+
+    def finish(self, effect: str, kind: str, external_id: str) -> None:
+        with self._lock:
+            self._writes[effect] = WriteRecord(effect, kind, external_id)
+            self._own.add((kind, external_id))
+
+    def is_own(self, kind: str, external_id: str) -> bool:
+        with self._lock:
+            return (kind, external_id) in self._own
+
+    # Cache
+    def get(self, key: str, now: float) -> str | None:
+        with self._lock:
+            hit = self._cache.get(key)
+            return hit[0] if hit and hit[1] > now else None
+
+    def put(self, key: str, value: str, expires_at: float) -> None:
+        with self._lock:
+            self._cache[key] = (value, expires_at)
+
+    # HealthCheck
+    def ping(self) -> None:
+        return None
+
+
+def _takeable(entry: _Entry, now: float) -> bool:
+    if entry.state == RUNNING:
+        return entry.lease_until <= now
+    return entry.state == PENDING and entry.due_at <= now

@@ -1,0 +1,12 @@
+from __future__ import annotations
+
+from typing import Protocol, runtime_checkable
+
+from domain.model import Person
+
+
+@runtime_checkable
+class UserDirectory(Protocol):
+    """The organisation's directory of people (login, e-mail, name)."""
+
+    def find_by_login(self, login: str) -> Person | None: ...

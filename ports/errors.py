@@ -1,0 +1,29 @@
+"""Port-level failures: adapters translate library errors into these (`raise ... from e`)."""
+
+
+class ExternalServiceError(Exception):
+    """A call to Pachca, Tracker, Yandex 360 or the state store failed."""
+
+
+class TransientFailure(ExternalServiceError):
+    """Worth retrying later: 429, 5xx, a timeout or a connection error. The write, if any, did not happen."""
+
+    def __init__(self, message: str, retry_after: float | None = None) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after
+
+
+class OutcomeUnknown(TransientFailure):
+    """A non-idempotent write was sent but its answer was lost: it may or may not have happened."""
+
+
+class PermanentFailure(ExternalServiceError):
+    """Retrying cannot help: a 4xx such as 400, 403 or 422."""
+
+
+class NotFound(PermanentFailure):
+    """The thing asked for does not exist (404)."""
+
+
+class StateUnavailable(ExternalServiceError):
+    """The state store cannot be reached; nothing could be recorded."""

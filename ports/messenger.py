@@ -1,0 +1,48 @@
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Protocol, runtime_checkable
+
+from domain.model import Button, Person, ThreadRef
+
+ButtonRows = Sequence[Sequence[Button]]
+
+
+@dataclass(frozen=True)
+class PostedMessage:
+    message_id: int
+    user_id: int
+    text: str
+
+
+@dataclass(frozen=True)
+class FormField:
+    name: str
+    label: str
+    options: tuple[tuple[str, str], ...] = ()  # (text, value); empty for a free-text field
+
+
+@runtime_checkable
+class ChatMessenger(Protocol):
+    """The team messenger where people ask for help."""
+
+    def own_user_id(self) -> int: ...
+
+    def get_user(self, user_id: int) -> Person: ...
+
+    def search_users(self, query: str) -> list[Person]: ...
+
+    def open_thread(self, message_id: int) -> ThreadRef: ...
+
+    def post_to_thread(self, thread: ThreadRef, text: str, buttons: ButtonRows = ()) -> int: ...
+
+    def post_to_chat(self, chat_id: int, text: str, buttons: ButtonRows = ()) -> int: ...
+
+    def update_message(self, message_id: int, text: str, buttons: ButtonRows) -> None: ...
+
+    def recent_thread_messages(self, thread: ThreadRef, limit: int = 50) -> list[PostedMessage]: ...
+
+    def open_form(
+        self, trigger_id: str, callback_id: str, title: str, fields: Sequence[FormField], metadata: str
+    ) -> None: ...

@@ -1,0 +1,59 @@
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Protocol, runtime_checkable
+
+from domain.model import NewIssue, Person, TicketKey, TrackerComment
+
+
+@dataclass(frozen=True)
+class IssueInfo:
+    key: TicketKey
+    summary: str
+    status_key: str
+    status_display: str
+    updated_at: str = ""
+    updated_by_id: str | None = None
+    local_fields: Mapping[str, str] = field(default_factory=dict)  # short key -> value
+
+
+@dataclass(frozen=True)
+class Transition:
+    id: str
+    display: str
+    to_key: str
+    to_display: str
+
+
+@runtime_checkable
+class IssueTracker(Protocol):
+    """The help desk's issue tracker."""
+
+    def myself(self) -> Person: ...
+
+    def local_field_ids(self, queue: str) -> dict[str, str]:
+        """Short key -> full `<prefix>--key` id of the queue's local fields."""
+        ...
+
+    def create_issue(self, issue: NewIssue, field_ids: Mapping[str, str]) -> TicketKey:
+        """Creates the issue, or returns the one created earlier with the same `unique`."""
+        ...
+
+    def find_issue_by_message(self, queue: str, message_id: int) -> TicketKey | None: ...
+
+    def get_issue(self, key: TicketKey) -> IssueInfo: ...
+
+    def add_comment(self, key: TicketKey, text: str, summonees: Sequence[str] = ()) -> str: ...
+
+    def get_comment(self, key: TicketKey, comment_id: str) -> TrackerComment: ...
+
+    def recent_comments(self, key: TicketKey) -> list[TrackerComment]: ...
+
+    def transitions(self, key: TicketKey) -> list[Transition]: ...
+
+    def execute_transition(self, key: TicketKey, transition_id: str, comment: str = "") -> None: ...
+
+    def open_issues_of(self, queue: str, pachca_user_id: int) -> list[IssueInfo]: ...
+
+    def get_user(self, login: str) -> Person | None: ...
