@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import requests
+from urllib3.exceptions import MaxRetryError, NameResolutionError, NewConnectionError
 
 from ports.errors import NotFound, OutcomeUnknown, PermanentFailure, TransientFailure
 
@@ -84,7 +85,8 @@ class HttpClient:
                 failure = self._lost(f"{self.service}: timeout on {method} {path}", idempotent)
                 cause = e
             except requests.ConnectionError as e:
-                failure = self._lost(f"{self.service}: connection error on {method} {path}", idempotent)
+                message = f"{self.service}: connection error on {method} {path}"
+                failure = TransientFailure(message) if _never_sent(e) else self._lost(message, idempotent)
                 cause = e
             else:
                 status = response.status_code
@@ -98,7 +100,7 @@ class HttpClient:
                 elif status == 404:
                     raise NotFound(f"{self.service}: 404 on {method} {path}")
                 else:
-                    raise PermanentFailure(f"{self.service}: {status} on {method} {path}: {_brief(response)}")
+                    raise PermanentFailure(f"{self.service}: {status} on {method} {path}: {_brief(response)}", status)
                 cause = failure
             delay = self._delay(failure, attempt)
             if isinstance(failure, OutcomeUnknown) or delay is None:
@@ -121,22 +123,30 @@ class HttpClient:
         else:
             backoff = min(self.policy.max_delay, self.policy.base_delay * 2 ** (attempt - 1))
             delay = random.uniform(backoff / 2, backoff)  # noqa: S311 - jitter, not cryptography
-        left = _time_left()
+        left = time_left()
         if left is not None and delay + MIN_TIMEOUT + SAFETY_MARGIN > left:
             return None
         return delay
 
     def _timeouts(self) -> tuple[float, float]:
-        left = _time_left()
+        left = time_left()
         if left is None:
             return (self.connect_timeout, self.timeout)
         budget = max(MIN_TIMEOUT, left - SAFETY_MARGIN)
         return (min(self.connect_timeout, budget), min(self.timeout, budget))
 
 
-def _time_left() -> float | None:
+def time_left() -> float | None:
     deadline = invocation_deadline.get()
     return None if deadline is None else deadline - time.monotonic()
+
+
+def _never_sent(error: requests.ConnectionError) -> bool:
+    """A refused or unresolvable connection: the request cannot have reached the server."""
+    reason = error.args[0] if error.args else None
+    if isinstance(reason, MaxRetryError):
+        reason = reason.reason
+    return isinstance(reason, NewConnectionError | NameResolutionError)
 
 
 def _retry_after(response: requests.Response) -> float | None:

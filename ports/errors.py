@@ -18,11 +18,18 @@ class OutcomeUnknown(TransientFailure):
 
 
 class PermanentFailure(ExternalServiceError):
-    """Retrying cannot help: a 4xx such as 400, 403 or 422."""
+    """Retrying cannot help: a 4xx such as 400, 403, 409 or 422."""
+
+    def __init__(self, message: str, status: int | None = None) -> None:
+        super().__init__(message)
+        self.status = status
 
 
 class NotFound(PermanentFailure):
     """The thing asked for does not exist (404)."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message, status=404)
 
 
 class StateUnavailable(ExternalServiceError):

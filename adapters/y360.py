@@ -1,0 +1,76 @@
+"""The Yandex 360 directory (legacy API, `/directory/v1/org/{orgId}/users`), through `adapters.http`."""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import quote
+
+import requests
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from adapters.http import HttpClient
+from domain.model import Person
+from ports.errors import PermanentFailure
+
+
+def y360_client(session: requests.Session, base_url: str, token: str, **kw: Any) -> HttpClient:
+    return HttpClient(session, base_url, {"Authorization": f"OAuth {token}"}, service="y360", **kw)
+
+
+class HttpUserDirectory:
+    """Implements UserDirectory by walking the user list page by page, stopping at the page that holds the login."""
+
+    def __init__(self, client: HttpClient, org_id: str, page_size: int = 1000) -> None:
+        self._client = client
+        self._path = f"/directory/v1/org/{quote(org_id, safe='')}/users"
+        self._page_size = page_size
+
+    def find_by_login(self, login: str) -> Person | None:
+        wanted = login.strip().casefold()
+        if not wanted:
+            return None
+        number = 1
+        while True:
+            page = self._page(number)
+            for user in page.users:
+                if user.nickname.casefold() == wanted:
+                    return user.to_person()
+            if not page.users or number >= page.pages:
+                return None
+            number += 1
+
+    def _page(self, number: int) -> _UsersPage:
+        params = {"page": number, "perPage": self._page_size}
+        response = self._client.request("GET", self._path, idempotent=True, params=params)
+        try:
+            return _UsersPage.model_validate_json(response.content)
+        except ValidationError as e:
+            raise PermanentFailure(f"y360: unexpected answer to GET {self._path} page {number}") from e
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(coerce_numbers_to_str=True, frozen=True)
+
+
+class _Name(_Model):
+    first: str = ""
+    last: str = ""
+
+
+class _User(_Model):
+    id: str
+    nickname: str
+    email: str | None = None
+    name: _Name = Field(default_factory=_Name)
+
+    def to_person(self) -> Person:
+        full_name = f"{self.name.first} {self.name.last}".strip()
+        return Person(
+            id=self.id, display_name=full_name or self.nickname, nickname=self.nickname, email=self.email or None
+        )
+
+
+class _UsersPage(_Model):
+    users: list[_User] = Field(default_factory=list)
+    page: int = 1
+    pages: int = 1
