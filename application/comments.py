@@ -1,0 +1,163 @@
+"""Comments both ways: thread replies to Tracker, Tracker comments to the thread."""
+
+from __future__ import annotations
+
+from application.events import ThreadReplyPosted, TrackerCommentAdded
+from application.identities import Identities
+from application.people import Mentions
+from application.writes import PACHCA_MESSAGE, TRACKER_COMMENT, OnceWriter
+from domain.model import Comment, ThreadRef, Ticket, TicketKey
+from ports.errors import NotFound
+from ports.messenger import ChatMessenger
+from ports.state import LinkStore, WriteLog
+from ports.tracker import IssueTracker
+
+
+class RelayReply:
+    """Rules:
+    - a reply in a ticket's thread becomes one comment on its issue, naming the Pachca author;
+    - the issue is found through the bridge's own links first, the Tracker search by `pachcaMessageId` second;
+    - replies by the bot itself, by other bots, and the bot's own posts are not relayed;
+    - Pachca mentions of people known in Tracker summon them; the others stay as written.
+    """
+
+    def __init__(
+        self,
+        tracker: IssueTracker,
+        links: LinkStore,
+        log: WriteLog,
+        identities: Identities,
+        mentions: Mentions,
+        writer: OnceWriter,
+        queue: str,
+    ) -> None:
+        self.tracker = tracker
+        self.links = links
+        self.log = log
+        self.identities = identities
+        self.mentions = mentions
+        self.writer = writer
+        self.queue = queue
+
+    def execute(self, event: ThreadReplyPosted) -> str:
+        if event.user_id == self.identities.bot_user_id() or self.log.is_own(PACHCA_MESSAGE, str(event.message_id)):
+            return "own_message"
+        ticket = self._ticket(event)
+        if ticket is None:
+            return "not_a_ticket"
+        author = self.identities.pachca_person(event.user_id)
+        if author.is_bot:
+            return "bot_message"
+        resolution = self.mentions.pachca_to_tracker(event.text)
+        text = Comment(author, resolution.text).for_tracker()
+        key = ticket.key
+
+        def send() -> str:
+            return f"{key}/{self.tracker.add_comment(key, text, resolution.notify)}"
+
+        def find() -> str | None:
+            robot = self.identities.robot_id()
+            for comment in self.tracker.recent_comments(key):
+                if comment.author.id == robot and comment.text == text:
+                    return f"{key}/{comment.comment_id}"
+            return None
+
+        self.writer.write(f"comment:{event.message_id}", TRACKER_COMMENT, send, find)
+        return "commented"
+
+    def _ticket(self, event: ThreadReplyPosted) -> Ticket | None:
+        ticket = self.links.ticket_by_message(event.root_message_id) or self.links.ticket_by_thread(event.thread_id)
+        if ticket is not None:
+            return ticket
+        key = self.tracker.find_issue_by_message(self.queue, event.root_message_id)
+        if key is None:
+            return None
+        thread = ThreadRef(event.thread_id, event.thread_chat_id, event.root_message_id, event.root_chat_id)
+        ticket = Ticket(key, event.root_message_id, event.root_chat_id, 0, thread)
+        self.links.save_ticket(ticket)
+        return ticket
+
+
+class RelayTrackerComment:
+    """Rules:
+    - a Tracker comment is posted once into its issue's thread as «Добавлен комментарий», naming its author;
+    - the text, author and issue are read from Tracker, never from the trigger's body;
+    - comments written by the bridge (known by id, or by the robot's authorship) are never echoed back;
+    - Tracker mentions of people known in Pachca become their Pachca mentions; the others stay as written.
+    """
+
+    def __init__(
+        self,
+        messenger: ChatMessenger,
+        tracker: IssueTracker,
+        links: LinkStore,
+        log: WriteLog,
+        identities: Identities,
+        mentions: Mentions,
+        writer: OnceWriter,
+    ) -> None:
+        self.messenger = messenger
+        self.tracker = tracker
+        self.links = links
+        self.log = log
+        self.identities = identities
+        self.mentions = mentions
+        self.writer = writer
+
+    def execute(self, event: TrackerCommentAdded) -> str:
+        key = TicketKey(event.issue_key)
+        if self.log.is_own(TRACKER_COMMENT, f"{key}/{event.comment_id}"):
+            return "own_comment"
+        comment = self.tracker.get_comment(key, event.comment_id)
+        if comment.author.id == self.identities.robot_id():
+            return "own_comment"
+        thread = self._thread(key)
+        if thread is None:
+            return "not_a_ticket"
+        resolution = self.mentions.tracker_to_pachca(comment.text)
+        text = Comment(comment.author, resolution.text).for_pachca()
+
+        def send() -> str:
+            return str(self.messenger.post_to_thread(thread, text))
+
+        def find() -> str | None:
+            bot = self.identities.bot_user_id()
+            for posted in self.messenger.recent_thread_messages(thread):
+                if posted.user_id == bot and posted.text == text:
+                    return str(posted.message_id)
+            return None
+
+        self.writer.write(f"relay:{key}/{event.comment_id}", PACHCA_MESSAGE, send, find)
+        return "posted"
+
+    def _thread(self, key: TicketKey) -> ThreadRef | None:
+        ticket = self.links.ticket_by_key(key)
+        if ticket is not None and ticket.thread is not None:
+            return ticket.thread
+        return thread_from_issue(self.tracker, self.messenger, self.links, key)
+
+
+def thread_from_issue(
+    tracker: IssueTracker, messenger: ChatMessenger, links: LinkStore, key: TicketKey
+) -> ThreadRef | None:
+    """Rebuilds a lost link from the issue's local fields; opening a thread again returns the existing one."""
+    try:
+        fields = tracker.get_issue(key).local_fields
+    except NotFound:
+        return None
+    message_id = fields.get("pachcaMessageId", "")
+    if not message_id.isdigit():
+        return None
+    thread = messenger.open_thread(int(message_id))
+    chat_id = fields.get("pachcaChatId", "")
+    user_id = fields.get("pachcaUserId", "")
+    links.save_ticket(
+        Ticket(
+            key,
+            int(message_id),
+            int(chat_id) if chat_id.isdigit() else thread.root_chat_id,
+            int(user_id) if user_id.isdigit() else 0,
+            thread,
+        )
+    )
+    return thread

@@ -1,0 +1,130 @@
+"""The events the bridge acts on, as plain values that can be stored in the outbox and read back."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import asdict, dataclass, fields
+from typing import Any, ClassVar
+
+
+@dataclass(frozen=True)
+class Event:
+    kind: ClassVar[str] = ""
+
+    @property
+    def key(self) -> str:
+        """What makes two deliveries the same event."""
+        raise NotImplementedError
+
+    def dump(self) -> str:
+        return json.dumps(asdict(self), ensure_ascii=False)
+
+
+@dataclass(frozen=True)
+class MessagePosted(Event):
+    """A top-level message in a chat, or a direct message to the bot."""
+
+    kind: ClassVar[str] = "pachca.message"
+    message_id: int
+    chat_id: int
+    user_id: int
+    text: str
+    url: str
+    direct: bool = False
+
+    @property
+    def key(self) -> str:
+        return f"pachca:message:{self.message_id}"
+
+
+@dataclass(frozen=True)
+class ThreadReplyPosted(Event):
+    kind: ClassVar[str] = "pachca.reply"
+    message_id: int
+    thread_id: int
+    thread_chat_id: int
+    root_message_id: int
+    root_chat_id: int
+    user_id: int
+    text: str
+
+    @property
+    def key(self) -> str:
+        return f"pachca:reply:{self.message_id}"
+
+
+@dataclass(frozen=True)
+class ButtonClicked(Event):
+    kind: ClassVar[str] = "pachca.button"
+    message_id: int
+    chat_id: int
+    user_id: int
+    data: str
+    trigger_id: str
+
+    @property
+    def key(self) -> str:
+        return f"pachca:button:{self.trigger_id}"
+
+
+@dataclass(frozen=True)
+class FormSubmitted(Event):
+    kind: ClassVar[str] = "pachca.form"
+    user_id: int
+    chat_id: int
+    callback_id: str
+    metadata: str
+    values: tuple[tuple[str, str], ...]
+
+    @property
+    def key(self) -> str:
+        digest = hashlib.sha256(self.dump().encode()).hexdigest()[:16]
+        return f"pachca:form:{self.user_id}:{digest}"
+
+    def value(self, name: str) -> str:
+        return dict(self.values).get(name, "")
+
+
+@dataclass(frozen=True)
+class TrackerCommentAdded(Event):
+    kind: ClassVar[str] = "tracker.comment"
+    issue_key: str
+    comment_id: str
+
+    @property
+    def key(self) -> str:
+        return f"tracker:comment:{self.issue_key}:{self.comment_id}"
+
+
+@dataclass(frozen=True)
+class TrackerStatusChanged(Event):
+    kind: ClassVar[str] = "tracker.status"
+    issue_key: str
+    received_at: float
+
+    @property
+    def key(self) -> str:
+        return f"tracker:status:{self.issue_key}:{self.received_at:.6f}"
+
+
+EVENT_TYPES: dict[str, type[Event]] = {
+    cls.kind: cls
+    for cls in (
+        MessagePosted,
+        ThreadReplyPosted,
+        ButtonClicked,
+        FormSubmitted,
+        TrackerCommentAdded,
+        TrackerStatusChanged,
+    )
+}
+
+
+def load_event(kind: str, payload: str) -> Event:
+    cls = EVENT_TYPES[kind]
+    data: dict[str, Any] = json.loads(payload)
+    for f in fields(cls):
+        if f.name == "values":
+            data[f.name] = tuple(tuple(pair) for pair in data[f.name])
+    return cls(**data)

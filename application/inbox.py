@@ -1,0 +1,103 @@
+"""Exactly once: every authenticated event is claimed in the state store, handled, and completed or queued."""
+
+from __future__ import annotations
+
+import logging
+import random
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+
+from application.events import Event, load_event
+from ports.clock import Clock
+from ports.errors import PermanentFailure, StateUnavailable, TransientFailure
+from ports.state import ClaimStatus, IdempotencyStore, Outbox
+
+log = logging.getLogger("servicedesk.inbox")
+
+Handler = Callable[[Event], str]
+
+QUEUED = "queued"
+DUPLICATE = "duplicate"
+FAILED = "failed"
+
+
+@dataclass(frozen=True)
+class RetrySchedule:
+    lease_seconds: float = 120.0  # a claim held longer than this is taken to have crashed
+    first_delay: float = 30.0
+    max_delay: float = 3600.0
+    give_up_after: float = 2 * 86400.0
+
+    def next_attempt(self, now: float, attempts: int, retry_after: float | None) -> float:
+        delay = min(self.max_delay, self.first_delay * 2 ** max(0, attempts - 1))
+        delay = random.uniform(delay / 2, delay)  # noqa: S311 - jitter
+        return now + max(delay, retry_after or 0.0)
+
+
+class Inbox:
+    """Rules:
+    - an event is handled at most once to completion, whoever delivers it and however often;
+    - a duplicate, or an event another worker holds, is answered `duplicate` with no effect;
+    - a transient failure keeps the event for a retry that is due at once; a permanent one buries it, loudly.
+    """
+
+    def __init__(
+        self,
+        store: IdempotencyStore,
+        outbox: Outbox,
+        handlers: Mapping[str, Handler],
+        clock: Clock,
+        schedule: RetrySchedule | None = None,
+    ) -> None:
+        self.store = store
+        self.outbox = outbox
+        self.handlers = handlers
+        self.clock = clock
+        self.schedule = schedule or RetrySchedule()
+
+    def accept(self, event: Event) -> str:
+        claim = self.store.claim(event.key, event.kind, event.dump(), self.clock.now(), self.schedule.lease_seconds)
+        if claim.status is not ClaimStatus.ACQUIRED:
+            return DUPLICATE
+        return self._run(event, retry_at=self.clock.now(), attempts=claim.attempts, first_seen=self.clock.now())
+
+    def drain(self, limit: int = 50, time_left: Callable[[], float] | None = None) -> tuple[int, int]:
+        """One pass over the due outbox entries: returns (done, left)."""
+        done = 0
+        for stored in self.outbox.claim_due(self.clock.now(), self.schedule.lease_seconds, limit):
+            if time_left is not None and time_left() < 1.0:
+                self.store.release(stored.key, "drain ran out of time", self.clock.now())
+                continue
+            event = load_event(stored.kind, stored.payload)
+            retry_at = self.schedule.next_attempt(self.clock.now(), stored.attempts, None)
+            if self._run(event, retry_at, stored.attempts, stored.first_seen) != QUEUED:
+                done += 1
+        return done, self.outbox.stats().pending
+
+    def _run(self, event: Event, retry_at: float, attempts: int, first_seen: float) -> str:
+        fields = {"event_key": event.key, "event_kind": event.kind, "attempt": attempts}
+        try:
+            outcome = self.handlers[event.kind](event)
+        except TransientFailure as e:
+            if self.clock.now() - first_seen > self.schedule.give_up_after:
+                self.outbox.bury(event.key, str(e))
+                log.error("event dead: gave up retrying", extra={**fields, "error": str(e)})
+                return FAILED
+            if e.retry_after:
+                retry_at = max(retry_at, self.clock.now() + e.retry_after)
+            self.store.release(event.key, str(e), retry_at)
+            log.warning("event queued for retry", extra={**fields, "error": str(e), "retry_at": retry_at})
+            return QUEUED
+        except PermanentFailure as e:
+            self.outbox.bury(event.key, str(e))
+            log.error("event dead: permanent failure", extra={**fields, "error": str(e)})
+            return FAILED
+        except StateUnavailable:
+            raise
+        except Exception as e:
+            self.outbox.bury(event.key, f"{type(e).__name__}: {e}")
+            log.exception("event dead: unexpected error", extra=fields)
+            return FAILED
+        self.store.complete(event.key, outcome)
+        log.info("event handled", extra={**fields, "outcome": outcome})
+        return outcome

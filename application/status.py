@@ -1,0 +1,224 @@
+"""Statuses: buttons that move an issue through its workflow, announcements of status changes, the intake form."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+
+from application.comments import thread_from_issue
+from application.events import ButtonClicked, FormSubmitted, TrackerStatusChanged
+from application.identities import Identities
+from application.tickets import OpenTicket, TicketSettings
+from application.writes import PACHCA_MESSAGE, OnceWriter
+from domain.model import Action, ButtonPress, Card, Ticket, TicketKey
+from ports.messenger import ChatMessenger, FormField
+from ports.state import LinkStore
+from ports.tracker import IssueInfo, IssueTracker, Transition
+
+CLOSED_STATUSES = frozenset({"closed", "resolved", "done", "cancelled", "rejected"})
+TARGETS = {
+    Action.TAKE: (("start_progress", "startProgress", "inProgress"), frozenset({"inProgress", "inWork"})),
+    Action.CLOSE: (("close", "closed", "resolve", "resolved"), CLOSED_STATUSES),
+    Action.REOPEN: (("reopen", "open"), frozenset({"open", "new", "needInfo", "inProgress"})),
+}
+INTAKE_CALLBACK = "intake_form"
+
+
+def is_closed(status_key: str) -> bool:
+    return status_key in CLOSED_STATUSES
+
+
+def pick_transition(action: Action, transitions: Sequence[Transition]) -> Transition | None:
+    ids, statuses = TARGETS[action]
+    by_id = next((t for t in transitions if t.id in ids), None)
+    return by_id or next((t for t in transitions if t.to_key in statuses), None)
+
+
+class AnnounceStatus:
+    """Rules:
+    - a status change is announced in the ticket's thread once per status and moment, whoever made it;
+    - the card shows the new status, with «Переоткрыть» once the issue is closed.
+    """
+
+    def __init__(
+        self,
+        messenger: ChatMessenger,
+        tracker: IssueTracker,
+        links: LinkStore,
+        identities: Identities,
+        writer: OnceWriter,
+        settings: TicketSettings,
+    ) -> None:
+        self.messenger = messenger
+        self.tracker = tracker
+        self.links = links
+        self.identities = identities
+        self.writer = writer
+        self.settings = settings
+
+    def execute(self, event: TrackerStatusChanged) -> str:
+        key = TicketKey(event.issue_key)
+        issue = self.tracker.get_issue(key)
+        ticket = self.links.ticket_by_key(key)
+        if ticket is None or ticket.thread is None:
+            if thread_from_issue(self.tracker, self.messenger, self.links, key) is None:
+                return "not_a_ticket"
+            ticket = self.links.ticket_by_key(key)
+        assert ticket is not None and ticket.thread is not None
+        thread = ticket.thread
+        text = f"Статус заявки изменён: {issue.status_display}"
+
+        def send() -> str:
+            return str(self.messenger.post_to_thread(thread, text))
+
+        def find() -> str | None:
+            bot = self.identities.bot_user_id()
+            found = (m for m in self.messenger.recent_thread_messages(thread) if m.user_id == bot and m.text == text)
+            return next((str(m.message_id) for m in found), None)
+
+        effect = f"status:{key}:{issue.status_key}:{issue.updated_at}"
+        already = self.writer.log.lookup(effect)
+        self.writer.write(effect, PACHCA_MESSAGE, send, find)
+        show_on_card(self.messenger, self.links, self.settings, ticket, issue)
+        return "duplicate" if already is not None and already.external_id else "announced"
+
+
+def show_on_card(
+    messenger: ChatMessenger, links: LinkStore, settings: TicketSettings, ticket: Ticket, issue: IssueInfo
+) -> None:
+    if ticket.status == issue.status_key or ticket.card_message_id is None:
+        return
+    card = Card.for_ticket(ticket.key, settings.web_url, issue.status_display, is_closed(issue.status_key))
+    messenger.update_message(ticket.card_message_id, card.text, card.buttons)
+    links.save_ticket(Ticket(**{**ticket.__dict__, "status": issue.status_key}))
+
+
+class PressButton:
+    """Rules:
+    - «Взять в работу», «Закрыть», «Переоткрыть» run the matching transition the workflow offers, then the card
+      shows the new status; a click the workflow no longer allows (a double click) changes nothing;
+    - when agents are configured only they may take and close tickets; the requester may always close or reopen
+      their own;
+    - «Мои заявки» lists the clicking person's open tickets; «Новая заявка» opens the intake form.
+    """
+
+    def __init__(
+        self,
+        messenger: ChatMessenger,
+        tracker: IssueTracker,
+        links: LinkStore,
+        identities: Identities,
+        writer: OnceWriter,
+        settings: TicketSettings,
+        agents: Sequence[int],
+        topics: Sequence[str],
+    ) -> None:
+        self.messenger = messenger
+        self.tracker = tracker
+        self.links = links
+        self.identities = identities
+        self.writer = writer
+        self.settings = settings
+        self.agents = frozenset(agents)
+        self.topics = tuple(topics)
+
+    def execute(self, event: ButtonClicked) -> str:
+        press = ButtonPress.decode(event.data)
+        if press is None:
+            return "ignored"
+        if press.action is Action.NEW:
+            self.messenger.open_form(
+                event.trigger_id,
+                INTAKE_CALLBACK,
+                "Новая заявка",
+                intake_fields(self.topics),
+                json.dumps({"chat_id": event.chat_id}),
+            )
+            return "form_opened"
+        if press.action is Action.MINE:
+            return self._list_mine(event)
+        assert press.key is not None
+        return self._transition(event, press.action, press.key)
+
+    def _transition(self, event: ButtonClicked, action: Action, key: TicketKey) -> str:
+        ticket = self.links.ticket_by_key(key)
+        if not self._allowed(event.user_id, action, ticket):
+            return "forbidden"
+        transition = pick_transition(action, self.tracker.transitions(key))
+        if transition is None:
+            return "no_transition"
+
+        def send() -> str:
+            self.tracker.execute_transition(key, transition.id)
+            return transition.id
+
+        self.writer.write(f"transition:{event.trigger_id}", "tracker_transition", send, lambda: None)
+        card = Card.for_ticket(key, self.settings.web_url, transition.to_display, is_closed(transition.to_key))
+        self.messenger.update_message(event.message_id, card.text, card.buttons)
+        if ticket is not None:
+            self.links.save_ticket(Ticket(**{**ticket.__dict__, "status": transition.to_key}))
+        return "status_changed"
+
+    def _allowed(self, user_id: int, action: Action, ticket: Ticket | None) -> bool:
+        if not self.agents or user_id in self.agents:
+            return True
+        is_requester = ticket is not None and ticket.requester_id == user_id
+        return is_requester and action in (Action.CLOSE, Action.REOPEN)
+
+    def _list_mine(self, event: ButtonClicked) -> str:
+        issues = self.tracker.open_issues_of(self.settings.queue, event.user_id)
+        if issues:
+            lines = [f"[{i.key}]({self.settings.web_url}/{i.key}) — {i.summary} ({i.status_display})" for i in issues]
+            text = "Ваши открытые заявки:\n" + "\n".join(lines)
+        else:
+            text = "У вас нет открытых заявок."
+        self.writer.write(
+            f"mine:{event.trigger_id}",
+            PACHCA_MESSAGE,
+            lambda: str(self.messenger.post_to_chat(event.chat_id, text)),
+            lambda: None,
+        )
+        return "listed"
+
+
+def intake_fields(topics: Sequence[str]) -> list[FormField]:
+    fields = [FormField("topic", "Тема", tuple((t, t) for t in topics))] if topics else []
+    return [*fields, FormField("description", "Описание")]
+
+
+class SubmitForm:
+    """Rules:
+    - a submission needs a description, and a topic from the list when topics are configured;
+    - it opens a ticket as a message does: the bot posts the request in the chat and the ticket hangs from it,
+      the topic becoming part of the summary.
+    """
+
+    def __init__(self, open_ticket: OpenTicket, topics: Sequence[str]) -> None:
+        self.open_ticket = open_ticket
+        self.topics = tuple(topics)
+
+    def validate(self, event: FormSubmitted) -> dict[str, str]:
+        errors = {}
+        if not event.value("description").strip():
+            errors["description"] = "Опишите, что случилось"
+        if self.topics and event.value("topic") not in self.topics:
+            errors["topic"] = "Выберите тему из списка"
+        return errors
+
+    def execute(self, event: FormSubmitted) -> str:
+        if self.validate(event):
+            return "invalid"
+        topic = event.value("topic") or None
+        description = event.value("description").strip()
+        chat_id = event.chat_id or _chat_from(event.metadata)
+        if not chat_id:
+            return "invalid"
+        return self.open_ticket.from_form(event.key, chat_id, event.user_id, topic, description)
+
+
+def _chat_from(metadata: str) -> int:
+    try:
+        value = json.loads(metadata).get("chat_id", 0)
+    except (ValueError, AttributeError):
+        return 0
+    return value if isinstance(value, int) else 0

@@ -1,0 +1,124 @@
+"""Opening a ticket from a Pachca message."""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+from dataclasses import dataclass
+
+from application.events import MessagePosted
+from application.identities import Identities
+from application.writes import PACHCA_MESSAGE, OnceWriter
+from domain.model import Action, Button, ButtonPress, Card, NewIssue, PachcaMessage, Person, ThreadRef, Ticket
+from ports.messenger import ChatMessenger
+from ports.state import LinkStore
+from ports.tracker import IssueTracker
+
+INTAKE_COMMAND = "/new"
+
+
+def _unknown() -> str | None:
+    return None  # nothing to look for: such a write is repeated only if it never got an answer
+
+
+@dataclass(frozen=True)
+class TicketSettings:
+    queue: str
+    web_url: str
+    support_chat_ids: frozenset[int] = frozenset()
+
+
+class OpenTicket:
+    """Rules:
+    - a top-level message in a support chat (any chat when none is configured) or a direct message opens one ticket;
+    - messages of the bot itself, of any other bot, and the bot's own writes open nothing;
+    - the thread is opened first, so the issue is created once with every local field, `pachcaThreadId` included;
+    - the issue carries a `unique` derived from the message id: a repeated attempt finds the same issue;
+    - the bot's card with the key and the buttons is posted in the thread once.
+    """
+
+    def __init__(
+        self,
+        messenger: ChatMessenger,
+        tracker: IssueTracker,
+        links: LinkStore,
+        identities: Identities,
+        writer: OnceWriter,
+        settings: TicketSettings,
+    ) -> None:
+        self.messenger = messenger
+        self.tracker = tracker
+        self.links = links
+        self.log = writer.log
+        self.identities = identities
+        self.writer = writer
+        self.settings = settings
+
+    def execute(self, event: MessagePosted, topic: str | None = None) -> str:
+        if not self._is_support_chat(event):
+            return "ignored"
+        if event.user_id == self.identities.bot_user_id():
+            return "own_message"
+        if self.log.is_own(PACHCA_MESSAGE, str(event.message_id)):
+            return "own_message"
+        author = self.identities.pachca_person(event.user_id)
+        if author.is_bot:
+            return "bot_message"
+        if event.text.strip().split(" ", 1)[0] == INTAKE_COMMAND:
+            return self._offer_form(event)
+        message = PachcaMessage(event.message_id, event.chat_id, event.user_id, event.text, event.url)
+        return self._open(message, author, topic)
+
+    def from_form(self, event_key: str, chat_id: int, user_id: int, topic: str | None, description: str) -> str:
+        """The bot posts the request in the chat on the person's behalf, and the ticket hangs from that message."""
+        author = self.identities.pachca_person(user_id)
+        text = f"Заявка от {author.display_name}" + (f" ({topic})" if topic else "") + f":\n{description}"
+        message_id = self.writer.write(
+            f"intake:{event_key}", PACHCA_MESSAGE, lambda: str(self.messenger.post_to_chat(chat_id, text)), _unknown
+        )
+        url = f"https://app.pachca.com/chats/{chat_id}?message={message_id}"
+        return self._open(PachcaMessage(int(message_id), chat_id, user_id, description, url), author, topic)
+
+    def _open(self, message: PachcaMessage, author: Person, topic: str | None) -> str:
+        ticket = self.links.ticket_by_message(message.message_id)
+        if ticket is None or ticket.thread is None:
+            thread = self.messenger.open_thread(message.message_id)
+            issue = NewIssue.from_message(self.settings.queue, message, author, thread, topic)
+            key = self.tracker.create_issue(issue, self.identities.field_ids(self.settings.queue))
+            ticket = Ticket(key, message.message_id, message.chat_id, message.user_id, thread)
+            self.links.save_ticket(ticket)
+        if ticket.card_message_id is None:
+            card_id = self._post_card(ticket)
+            self.links.save_ticket(ticket.with_card(card_id))
+        return "created"
+
+    def _offer_form(self, event: MessagePosted) -> str:
+        buttons = ((Button("Новая заявка", data=ButtonPress(Action.NEW).encode()),),)
+        text = "Нажмите кнопку, чтобы заполнить заявку."
+        self.writer.write(
+            f"offer:{event.message_id}",
+            PACHCA_MESSAGE,
+            lambda: str(self.messenger.post_to_chat(event.chat_id, text, buttons)),
+            _unknown,
+        )
+        return "form_offered"
+
+    def _is_support_chat(self, event: MessagePosted) -> bool:
+        chats: Collection[int] = self.settings.support_chat_ids
+        return event.direct or not chats or event.chat_id in chats
+
+    def _post_card(self, ticket: Ticket) -> int:
+        assert ticket.thread is not None
+        thread: ThreadRef = ticket.thread
+        card = Card.for_ticket(ticket.key, self.settings.web_url)
+
+        def send() -> str:
+            return str(self.messenger.post_to_thread(thread, card.text, card.buttons))
+
+        def find() -> str | None:
+            bot = self.identities.bot_user_id()
+            for posted in self.messenger.recent_thread_messages(thread):
+                if posted.user_id == bot and posted.text == card.text:
+                    return str(posted.message_id)
+            return None
+
+        return int(self.writer.write(f"card:{ticket.key}", PACHCA_MESSAGE, send, find))

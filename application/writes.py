@@ -1,0 +1,45 @@
+"""Writes that must happen once, although neither Pachca messages nor Tracker comments are idempotent."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from ports.clock import Clock
+from ports.errors import OutcomeUnknown
+from ports.state import WriteLog
+
+PACHCA_MESSAGE = "pachca_message"
+TRACKER_COMMENT = "tracker_comment"
+
+
+class OnceWriter:
+    """Rules:
+    - a write already recorded is not repeated: its recorded id is returned;
+    - a write whose outcome was lost is looked for on the remote side before it is sent again;
+    - every write the bridge makes is recorded by kind and id, so its echo is recognised by id.
+    """
+
+    def __init__(self, log: WriteLog, clock: Clock) -> None:
+        self.log = log
+        self.clock = clock
+
+    def write(self, effect: str, kind: str, send: Callable[[], str], find: Callable[[], str | None]) -> str:
+        record = self.log.lookup(effect)
+        if record is not None and record.external_id is not None:
+            return record.external_id
+        if record is not None:
+            found = find()
+            if found is not None:
+                self.log.finish(effect, kind, found)
+                return found
+        else:
+            self.log.begin(effect, kind, self.clock.now())
+        try:
+            external_id = send()
+        except OutcomeUnknown:
+            found = find()
+            if found is None:
+                raise
+            external_id = found
+        self.log.finish(effect, kind, external_id)
+        return external_id

@@ -1,0 +1,52 @@
+"""JSON lines on stdout, with the event's ids as fields, and secrets scrubbed from whatever is logged."""
+
+from __future__ import annotations
+
+import logging
+import sys
+from collections.abc import Iterable
+
+from pythonjsonlogger.json import JsonFormatter
+
+REDACTED = "***"
+
+
+class SecretScrubber(logging.Filter):
+    """Replaces any configured secret value that reaches a log record, however it got there."""
+
+    def __init__(self, secrets: Iterable[str]) -> None:
+        super().__init__()
+        self.secrets = [s for s in secrets if s and len(s) >= 4]
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if not self.secrets:
+            return True
+        record.msg = self._scrub(record.getMessage())
+        record.args = None
+        for name, value in list(record.__dict__.items()):
+            if isinstance(value, str) and name not in ("msg", "levelname", "name"):
+                setattr(record, name, self._scrub(value))
+        return True
+
+    def _scrub(self, text: str) -> str:
+        for secret in self.secrets:
+            text = text.replace(secret, REDACTED)
+        return text
+
+
+def configure_logging(level: str = "INFO", secrets: Iterable[str] = ()) -> None:
+    handler = logging.StreamHandler(sys.stdout)
+    handler.setFormatter(
+        JsonFormatter(
+            "{asctime}{levelname}{name}{message}",
+            style="{",
+            rename_fields={"asctime": "time", "levelname": "level", "name": "logger"},
+            json_ensure_ascii=False,
+        )
+    )
+    handler.addFilter(SecretScrubber(secrets))
+    root = logging.getLogger()
+    root.handlers[:] = [handler]
+    root.setLevel(level)
+    for noisy in ("urllib3", "waitress"):
+        logging.getLogger(noisy).setLevel(max(logging.WARNING, root.level))

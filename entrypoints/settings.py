@@ -1,0 +1,145 @@
+"""The one place the environment is read: a typed Settings object, or one error naming every problem."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Annotated, Any
+from urllib.parse import urlsplit
+
+from pydantic import AliasChoices, Field, SecretStr, ValidationError, field_validator, model_validator
+from pydantic_settings import BaseSettings, NoDecode, PydanticBaseSettingsSource, SettingsConfigDict
+
+DEFAULT_SERVE_STATE_URL = "sqlite:///servicedesk-state.db"
+DEFAULT_FUNCTION_STATE_URL = "sqlite:////tmp/servicedesk-state.db"
+
+
+class ConfigurationError(Exception):
+    """Start-up cannot go on; `names` are the variables at fault (never their values)."""
+
+    def __init__(self, names: list[str]) -> None:
+        self.names = sorted(set(names))
+        super().__init__("configuration: " + ", ".join(self.names))
+
+
+def _split(separator: str) -> Any:
+    def split(value: Any) -> Any:
+        if isinstance(value, str):
+            return [part.strip() for part in value.split(separator) if part.strip()]
+        return value
+
+    return split
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(extra="ignore", frozen=True, populate_by_name=False)
+
+    pachca_api_token: SecretStr = Field(validation_alias=AliasChoices("PACHKA_API_TOKEN", "PACHCA_API_TOKEN"))
+    webhook_secret: SecretStr = Field(validation_alias="WEBHOOK_SECRET")
+    bot_user_id: int | None = Field(None, validation_alias="BOT_USER_ID")
+    tracker_api_token: SecretStr = Field(validation_alias="TRACKER_API_TOKEN")
+    tracker_org_id: str | None = Field(None, validation_alias="TRACKER_ORG_ID")
+    tracker_cloud_org_id: str | None = Field(None, validation_alias="TRACKER_CLOUD_ORG_ID")
+    tracker_queue: str = Field("SERVICEDESK", validation_alias="TRACKER_QUEUE")
+    tracker_webhook_secret: SecretStr | None = Field(None, validation_alias="TRACKER_WEBHOOK_SECRET")
+    tracker_create_url: str | None = Field(None, validation_alias="TRACKER_CREATE_URL")
+    y360_oauth: SecretStr | None = Field(None, validation_alias="Y360_OAUTH")
+    y360_org_id: str | None = Field(None, validation_alias="Y360_ORG_ID")
+    pachca_email_domain: str | None = Field(None, validation_alias="PACHCA_EMAIL_DOMAIN")
+    pachca_api_url: str = Field("https://api.pachca.com/api/shared/v1", validation_alias="PACHCA_API_URL")
+    tracker_api_url: str | None = Field(None, validation_alias="TRACKER_API_URL")
+    y360_api_url: str = Field("https://api360.yandex.net", validation_alias="Y360_API_URL")
+    tracker_web_url: str = Field("https://tracker.yandex.ru", validation_alias="TRACKER_WEB_URL")
+    public_url: str | None = Field(None, validation_alias="PUBLIC_URL")
+    state_url: str | None = Field(None, validation_alias="STATE_URL")
+    support_chat_ids: Annotated[list[int], NoDecode] = Field([], validation_alias="SUPPORT_CHAT_IDS")
+    webhook_max_age_seconds: int = Field(300, ge=1, validation_alias="WEBHOOK_MAX_AGE_SECONDS")
+    agent_pachca_user_ids: Annotated[list[int], NoDecode] = Field([], validation_alias="AGENT_PACHCA_USER_IDS")
+    intake_topics: Annotated[list[str], NoDecode] = Field([], validation_alias="INTAKE_TOPICS")
+    log_level: str = Field("INFO", validation_alias="LOG_LEVEL")
+
+    _split_ids = field_validator("support_chat_ids", "agent_pachca_user_ids", mode="before")(_split(","))
+    _split_topics = field_validator("intake_topics", mode="before")(_split(";"))
+
+    @field_validator("tracker_org_id", "tracker_cloud_org_id", "bot_user_id", "state_url", mode="before")
+    @classmethod
+    def _blank_is_unset(cls, value: Any) -> Any:
+        return None if isinstance(value, str) and not value.strip() else value
+
+    @field_validator("pachca_api_url", "tracker_api_url", "y360_api_url", "tracker_web_url", "tracker_create_url")
+    @classmethod
+    def _http_url(cls, value: str | None) -> str | None:
+        if value is not None and urlsplit(value).scheme not in ("http", "https"):
+            raise ValueError("must be an http(s) URL")
+        return value.rstrip("/") if value else value
+
+    @field_validator("log_level")
+    @classmethod
+    def _level(cls, value: str) -> str:
+        if value.upper() not in ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"):
+            raise ValueError("must be DEBUG, INFO, WARNING, ERROR or CRITICAL")
+        return value.upper()
+
+    @model_validator(mode="after")
+    def _one_org(self) -> Settings:
+        if bool(self.tracker_org_id) == bool(self.tracker_cloud_org_id):
+            raise ValueError("org: set exactly one of TRACKER_ORG_ID and TRACKER_CLOUD_ORG_ID")
+        return self
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        return (init_settings,)  # the caller passes the environment explicitly; nothing is read behind its back
+
+    @property
+    def tracker_base_url(self) -> str:
+        if self.tracker_api_url:
+            return self.tracker_api_url
+        if self.tracker_create_url:
+            parts = urlsplit(self.tracker_create_url)
+            return f"{parts.scheme}://{parts.netloc}"
+        return "https://api.tracker.yandex.net"
+
+    @property
+    def directory_configured(self) -> bool:
+        return bool(self.y360_oauth and self.y360_org_id)
+
+
+_ENV_NAMES = {
+    "pachca_api_token": "PACHKA_API_TOKEN",
+    "tracker_org_id": "TRACKER_ORG_ID",
+    "tracker_cloud_org_id": "TRACKER_CLOUD_ORG_ID",
+}
+
+
+def load_settings(environ: Mapping[str, str]) -> Settings:
+    """Reads `environ` (never os.environ implicitly), or raises ConfigurationError naming every bad variable."""
+    known = {k: v for k, v in environ.items() if k.isupper()}
+    problems = [] if _exactly_one_org(known) else [ORG_PROBLEM]
+    try:
+        settings = Settings(**known)  # type: ignore[arg-type]
+    except ValidationError as e:
+        problems += [_name_of(error) for error in e.errors()]
+    if problems:
+        raise ConfigurationError(problems)
+    return settings
+
+
+ORG_PROBLEM = "TRACKER_ORG_ID or TRACKER_CLOUD_ORG_ID"
+
+
+def _exactly_one_org(environ: Mapping[str, str]) -> bool:
+    return sum(1 for name in ("TRACKER_ORG_ID", "TRACKER_CLOUD_ORG_ID") if environ.get(name, "").strip()) == 1
+
+
+def _name_of(error: Any) -> str:
+    loc = error.get("loc") or ()
+    if loc:
+        field = str(loc[0])
+        return _ENV_NAMES.get(field, field.upper())
+    return ORG_PROBLEM  # the only model-level rule

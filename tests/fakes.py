@@ -1,0 +1,294 @@
+"""In-memory stand-ins for Pachca, Tracker and the directory that record what was done to them."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from domain.model import Button, NewIssue, Person, ThreadRef, TicketKey, TrackerComment
+from ports.errors import NotFound, OutcomeUnknown, TransientFailure
+from ports.messenger import ButtonRows, FormField, PostedMessage
+from ports.tracker import IssueInfo, Transition
+
+
+class FakeClock:
+    def __init__(self, now: float = 1_800_000_000.0) -> None:
+        self.t = now
+
+    def now(self) -> float:
+        return self.t
+
+    def advance(self, seconds: float) -> None:
+        self.t += seconds
+
+
+class Faults:
+    """Failures to raise on the next calls of a method: `faults.add("post_to_thread", TransientFailure("503"))`.
+
+    An `OutcomeUnknown` is raised after the write took effect, as a lost answer would be.
+    """
+
+    def __init__(self) -> None:
+        self.queued: dict[str, list[Exception]] = {}
+
+    def add(self, method: str, *errors: Exception) -> None:
+        self.queued.setdefault(method, []).extend(errors)
+
+    def before(self, method: str) -> None:
+        pending = self.queued.get(method)
+        if pending and not isinstance(pending[0], OutcomeUnknown):
+            raise pending.pop(0)
+
+    def after(self, method: str) -> None:
+        pending = self.queued.get(method)
+        if pending and isinstance(pending[0], OutcomeUnknown):
+            raise pending.pop(0)
+
+
+@dataclass
+class Post:
+    message_id: int
+    entity: str  # "thread:<id>" or "chat:<id>"
+    text: str
+    buttons: tuple[tuple[Button, ...], ...]
+    user_id: int
+
+
+class FakeChatMessenger:
+    def __init__(self, bot_id: int = 999) -> None:
+        self.bot_id = bot_id
+        self.users: dict[int, Person] = {bot_id: Person(str(bot_id), "Бот", "servicedesk_bot", None, True)}
+        self.threads: dict[int, ThreadRef] = {}
+        self.posts: list[Post] = []
+        self.edits: dict[int, tuple[str, tuple[tuple[Button, ...], ...]]] = {}
+        self.forms: list[tuple[str, str, list[FormField]]] = []
+        self.calls: Counter[str] = Counter()
+        self.faults = Faults()
+        self._next_id = 50_000
+
+    # test helpers
+    def add_user(self, user_id: int, name: str, nickname: str, email: str | None = None, bot: bool = False) -> None:
+        self.users[user_id] = Person(str(user_id), name, nickname, email, bot)
+
+    def thread_posts(self, thread_id: int) -> list[Post]:
+        return [p for p in self.posts if p.entity == f"thread:{thread_id}"]
+
+    def chat_posts(self, chat_id: int) -> list[Post]:
+        return [p for p in self.posts if p.entity == f"chat:{chat_id}"]
+
+    def total_calls(self) -> int:
+        return sum(self.calls.values())
+
+    def _call(self, name: str) -> None:
+        self.calls[name] += 1
+        self.faults.before(name)
+
+    def _id(self) -> int:
+        self._next_id += 1
+        return self._next_id
+
+    # ChatMessenger
+    def own_user_id(self) -> int:
+        self._call("own_user_id")
+        return self.bot_id
+
+    def get_user(self, user_id: int) -> Person:
+        self._call("get_user")
+        if user_id not in self.users:
+            raise NotFound(f"pachca user {user_id}")
+        return self.users[user_id]
+
+    def search_users(self, query: str) -> list[Person]:
+        self._call("search_users")
+        q = query.lower()
+        return [
+            u
+            for u in self.users.values()
+            if q in (u.nickname or "").lower() or q in (u.email or "").lower() or q in u.display_name.lower()
+        ]
+
+    def open_thread(self, message_id: int) -> ThreadRef:
+        self._call("open_thread")
+        if message_id not in self.threads:
+            self.threads[message_id] = ThreadRef(self._id(), self._id(), message_id, 100)
+        return self.threads[message_id]
+
+    def post_to_thread(self, thread: ThreadRef, text: str, buttons: ButtonRows = ()) -> int:
+        return self._post("post_to_thread", f"thread:{thread.thread_id}", text, buttons)
+
+    def post_to_chat(self, chat_id: int, text: str, buttons: ButtonRows = ()) -> int:
+        return self._post("post_to_chat", f"chat:{chat_id}", text, buttons)
+
+    def _post(self, method: str, entity: str, text: str, buttons: ButtonRows) -> int:
+        self._call(method)
+        post = Post(self._id(), entity, text, tuple(tuple(row) for row in buttons), self.bot_id)
+        self.posts.append(post)
+        self.faults.after(method)
+        return post.message_id
+
+    def update_message(self, message_id: int, text: str, buttons: ButtonRows, chat_id: int | None = None) -> None:
+        self._call("update_message")
+        self.edits[message_id] = (text, tuple(tuple(row) for row in buttons))
+
+    def recent_thread_messages(self, thread: ThreadRef, limit: int = 50) -> list[PostedMessage]:
+        self._call("recent_thread_messages")
+        posts = [p for p in self.posts if p.entity == f"thread:{thread.thread_id}"][-limit:]
+        return [PostedMessage(p.message_id, p.user_id, p.text) for p in reversed(posts)]
+
+    def open_form(
+        self, trigger_id: str, callback_id: str, title: str, fields: Sequence[FormField], metadata: str
+    ) -> None:
+        self._call("open_form")
+        self.forms.append((trigger_id, metadata, list(fields)))
+
+
+@dataclass
+class FakeIssue:
+    key: TicketKey
+    new: NewIssue
+    fields: dict[str, str]
+    status: str = "open"
+    updated_at: str = "2026-11-27T10:00:00.000+0000"
+    comments: list[TrackerComment] = field(default_factory=list)
+
+
+WORKFLOW: dict[str, list[Transition]] = {
+    "open": [
+        Transition("start_progress", "В работу", "inProgress", "В работе"),
+        Transition("close", "Закрыть", "closed", "Закрыт"),
+    ],
+    "inProgress": [Transition("close", "Закрыть", "closed", "Закрыт")],
+    "closed": [Transition("reopen", "Переоткрыть", "open", "Открыт")],
+}
+DISPLAY = {"open": "Открыт", "inProgress": "В работе", "closed": "Закрыт"}
+
+
+class FakeIssueTracker:
+    def __init__(self, queue: str = "SERVICEDESK") -> None:
+        self.queue = queue
+        self.robot = Person("1120000000049224", "Robot", "servicedesk-robot", "robot@example.com")
+        self.prefix = "6063181a59590578909db920"
+        self.field_keys = ["pachcaMessageId", "pachcaChatId", "pachcaUserId", "pachcaThreadId"]
+        self.issues: dict[str, FakeIssue] = {}
+        self.users: dict[str, Person] = {}
+        self.conflicts = 0  # how many creates answered "409, already exists"
+        self.calls: Counter[str] = Counter()
+        self.faults = Faults()
+        self._comment_id = 600
+
+    def comments(self, key: str) -> list[TrackerComment]:
+        return self.issues[key].comments
+
+    def total_calls(self) -> int:
+        return sum(self.calls.values())
+
+    def human_comment(self, key: str, author: Person, text: str) -> str:
+        self._comment_id += 1
+        self.issues[key].comments.append(TrackerComment(TicketKey(key), str(self._comment_id), author, text))
+        return str(self._comment_id)
+
+    def _call(self, name: str) -> None:
+        self.calls[name] += 1
+        self.faults.before(name)
+
+    def _issue(self, key: TicketKey) -> FakeIssue:
+        if str(key) not in self.issues:
+            raise NotFound(f"issue {key}")
+        return self.issues[str(key)]
+
+    # IssueTracker
+    def myself(self) -> Person:
+        self._call("myself")
+        return self.robot
+
+    def local_field_ids(self, queue: str) -> dict[str, str]:
+        self._call("local_field_ids")
+        return {k: f"{self.prefix}--{k}" for k in self.field_keys}
+
+    def create_issue(self, issue: NewIssue, field_ids: Mapping[str, str]) -> TicketKey:
+        self._call("create_issue")
+        existing = next((i for i in self.issues.values() if i.new.unique == issue.unique), None)
+        if existing is not None:
+            self.conflicts += 1  # the real adapter gets a 409 and recovers it through _findByUnique
+            return existing.key
+        key = TicketKey(f"{issue.queue}-{len(self.issues) + 1}")
+        fields = {field_ids[k].split("--")[-1]: v for k, v in issue.local_fields.items() if k in field_ids}
+        self.issues[str(key)] = FakeIssue(key, issue, fields)
+        self.faults.after("create_issue")
+        return key
+
+    def find_issue_by_message(self, queue: str, message_id: int) -> TicketKey | None:
+        self._call("find_issue_by_message")
+        found = (i.key for i in self.issues.values() if i.fields.get("pachcaMessageId") == str(message_id))
+        return next(found, None)
+
+    def get_issue(self, key: TicketKey) -> IssueInfo:
+        self._call("get_issue")
+        issue = self._issue(key)
+        return IssueInfo(
+            issue.key, issue.new.summary, issue.status, DISPLAY[issue.status], issue.updated_at, None, issue.fields
+        )
+
+    def add_comment(self, key: TicketKey, text: str, summonees: Sequence[str] = ()) -> str:
+        self._call("add_comment")
+        issue = self._issue(key)
+        self._comment_id += 1
+        issue.comments.append(TrackerComment(key, str(self._comment_id), self.robot, text))
+        self.last_summonees = list(summonees)
+        self.faults.after("add_comment")
+        return str(self._comment_id)
+
+    def get_comment(self, key: TicketKey, comment_id: str) -> TrackerComment:
+        self._call("get_comment")
+        found = [c for c in self._issue(key).comments if c.comment_id == comment_id]
+        if not found:
+            raise NotFound(f"comment {comment_id}")
+        return found[0]
+
+    def recent_comments(self, key: TicketKey) -> list[TrackerComment]:
+        self._call("recent_comments")
+        return list(self._issue(key).comments[-50:])
+
+    def transitions(self, key: TicketKey) -> list[Transition]:
+        self._call("transitions")
+        return list(WORKFLOW[self._issue(key).status])
+
+    def execute_transition(self, key: TicketKey, transition_id: str, comment: str = "") -> None:
+        self._call("execute_transition")
+        issue = self._issue(key)
+        transition = next(t for t in WORKFLOW[issue.status] if t.id == transition_id)
+        issue.status = transition.to_key
+        issue.updated_at = f"2026-11-27T10:{len(issue.comments):02d}:{self.calls['execute_transition']:02d}.000+0000"
+
+    def open_issues_of(self, queue: str, pachca_user_id: int) -> list[IssueInfo]:
+        self._call("open_issues_of")
+        return [
+            IssueInfo(i.key, i.new.summary, i.status, DISPLAY[i.status], i.updated_at, None, i.fields)
+            for i in self.issues.values()
+            if i.fields.get("pachcaUserId") == str(pachca_user_id) and i.status != "closed"
+        ]
+
+    def get_user(self, login: str) -> Person | None:
+        self._call("get_user")
+        return self.users.get(login.lower())
+
+
+class FakeDirectory:
+    def __init__(self) -> None:
+        self.people: dict[str, Person] = {}
+        self.calls = 0
+        self.down = False
+
+    def find_by_login(self, login: str) -> Person | None:
+        self.calls += 1
+        if self.down:
+            raise TransientFailure("y360: 503")
+        return self.people.get(login.lower())
+
+
+def only(items: Sequence[Any], where: Callable[[Any], bool] = lambda _: True) -> Any:
+    matching = [i for i in items if where(i)]
+    assert len(matching) == 1, f"expected exactly one, got {len(matching)}: {matching}"
+    return matching[0]
