@@ -19,6 +19,7 @@ Handler = Callable[[Event], str]
 QUEUED = "queued"
 DUPLICATE = "duplicate"
 FAILED = "failed"
+DRAIN_RESERVE_SECONDS = 2.0  # stop taking entries when the invocation has less time than this
 
 
 @dataclass(frozen=True)
@@ -61,11 +62,12 @@ class Inbox:
             return DUPLICATE
         return self._run(event, retry_at=self.clock.now(), attempts=claim.attempts, first_seen=self.clock.now())
 
-    def drain(self, limit: int = 50, time_left: Callable[[], float] | None = None) -> tuple[int, int]:
+    def drain(self, limit: int = 50, time_left: Callable[[], float | None] | None = None) -> tuple[int, int]:
         """One pass over the due outbox entries: returns (done, left)."""
         done = 0
         for stored in self.outbox.claim_due(self.clock.now(), self.schedule.lease_seconds, limit):
-            if time_left is not None and time_left() < 1.0:
+            left = time_left() if time_left is not None else None
+            if left is not None and left < DRAIN_RESERVE_SECONDS:
                 self.store.release(stored.key, "drain ran out of time", self.clock.now())
                 continue
             event = load_event(stored.kind, stored.payload)

@@ -98,7 +98,7 @@ class WebhookApp:
         health: HealthCheck,
         clock: Clock,
         form_handler: Callable[[FormSubmitted], dict[str, str]] | None = None,
-        time_left: Callable[[], float] | None = None,
+        time_left: Callable[[], float | None] | None = None,
     ) -> None:
         self.secrets = secrets
         self.inbox = inbox
