@@ -10,7 +10,7 @@ from domain.mentions import MentionResolver, Resolution, Side, email_local_part_
 from domain.model import Person
 from ports.clock import Clock
 from ports.directory import UserDirectory
-from ports.errors import NotFound
+from ports.errors import NotFound, TransientFailure
 from ports.messenger import ChatMessenger
 from ports.state import Cache
 from ports.tracker import IssueTracker
@@ -28,6 +28,7 @@ class Mentions:
       `login@PACHCA_EMAIL_DOMAIN`; that person maps to the Pachca user whose e-mail matches exactly;
     - a Pachca nickname maps to the Pachca user whose nickname matches exactly, then by e-mail to a Tracker login;
     - an answer, found or not, is cached (not found for a shorter time), so a known person costs no call;
+    - the directory being down only skips it: Tracker's user record gives the e-mail too;
     - when Pachca hides e-mails from the bot, a Tracker login is matched to an equal Pachca nickname.
     """
 
@@ -82,7 +83,7 @@ class Mentions:
         return None
 
     def _email_of_login(self, login: str) -> str | None:
-        person: Person | None = self.directory.find_by_login(login) if self.directory else None
+        person = self._directory_person(login)
         if person is None or not person.email:
             try:
                 person = self.tracker.get_user(login)
@@ -91,6 +92,15 @@ class Mentions:
         if person is not None and person.email:
             return person.email
         return email_local_part_guess(login, self.email_domain) if self.email_domain else None
+
+    def _directory_person(self, login: str) -> Person | None:
+        if self.directory is None:
+            return None
+        try:
+            return self.directory.find_by_login(login)
+        except TransientFailure as e:
+            log.warning("directory unavailable, using Tracker's user record", extra={"error": str(e)})
+            return None
 
     def _tracker_login(self, nickname: str) -> str | None:
         user = next(
