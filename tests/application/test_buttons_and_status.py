@@ -1,0 +1,128 @@
+from __future__ import annotations
+
+import json
+
+from application.events import ButtonClicked, FormSubmitted, TrackerStatusChanged
+from tests.builders import SUPPORT_CHAT, message
+from tests.conftest import AGENT, REQUESTER, Bridge, make_bridge
+from tests.fakes import only
+
+KEY = "SERVICEDESK-1"
+
+
+def opened(bridge: Bridge) -> int:
+    bridge.deliver(message(56431))
+    return bridge.messenger.posts[0].message_id  # the card
+
+
+def click(bridge: Bridge, card: int, data: str, user_id: int = AGENT, trigger: str = "t1") -> str:
+    return bridge.deliver(ButtonClicked(card, 2637266155, user_id, data, trigger))
+
+
+def status_event(bridge: Bridge) -> str:
+    bridge.clock.advance(1)
+    return bridge.deliver(TrackerStatusChanged(KEY, bridge.clock.now()))
+
+
+def test_take_runs_the_workflow_transition_and_the_card_shows_the_status(bridge: Bridge) -> None:
+    card = opened(bridge)
+
+    assert click(bridge, card, f"take:{KEY}") == "status_changed"
+
+    assert bridge.tracker.issues[KEY].status == "inProgress"
+    text, buttons = bridge.messenger.edits[card]
+    assert "В работе" in text
+    assert any(b.data == f"close:{KEY}" for row in buttons for b in row)
+
+
+def test_a_double_click_changes_nothing_the_second_time(bridge: Bridge) -> None:
+    card = opened(bridge)
+    click(bridge, card, f"close:{KEY}", trigger="t1")
+
+    assert click(bridge, card, f"close:{KEY}", trigger="t2") == "no_transition"
+    assert bridge.tracker.calls["execute_transition"] == 1
+
+
+def test_close_then_reopen(bridge: Bridge) -> None:
+    card = opened(bridge)
+    click(bridge, card, f"close:{KEY}", trigger="a")
+    _, buttons = bridge.messenger.edits[card]
+    assert [b.data for row in buttons for b in row if b.data and b.data.startswith("reopen")] == [f"reopen:{KEY}"]
+
+    click(bridge, card, f"reopen:{KEY}", trigger="b")
+
+    assert bridge.tracker.issues[KEY].status == "open"
+
+
+def test_only_agents_take_tickets_but_the_requester_may_close_their_own() -> None:
+    bridge = make_bridge({"AGENT_PACHCA_USER_IDS": str(AGENT)})
+    card = opened(bridge)
+
+    assert click(bridge, card, f"take:{KEY}", user_id=REQUESTER, trigger="a") == "forbidden"
+    assert click(bridge, card, f"take:{KEY}", user_id=3003, trigger="b") == "forbidden"
+    assert bridge.tracker.issues[KEY].status == "open"
+    assert click(bridge, card, f"close:{KEY}", user_id=REQUESTER, trigger="c") == "status_changed"
+    assert bridge.tracker.issues[KEY].status == "closed"
+
+
+def test_my_tickets_lists_the_clickers_open_tickets(bridge: Bridge) -> None:
+    card = opened(bridge)
+    bridge.deliver(message(56432, "Второй вопрос"))
+
+    assert click(bridge, card, "mine", user_id=REQUESTER) == "listed"
+
+    listing = bridge.messenger.chat_posts(2637266155)[-1].text
+    assert listing.startswith("Ваши открытые заявки:")
+    assert "SERVICEDESK-1" in listing and "SERVICEDESK-2" in listing
+
+
+def test_a_status_change_is_announced_once_even_when_the_bridge_made_it(bridge: Bridge) -> None:
+    card = opened(bridge)
+    click(bridge, card, f"take:{KEY}")
+
+    assert status_event(bridge) == "announced"
+    assert status_event(bridge) == "duplicate"  # the trigger fired again for the same change
+
+    thread = bridge.messenger.threads[56431]
+    announcements = [p for p in bridge.messenger.thread_posts(thread.thread_id) if p.text.startswith("Статус")]
+    assert [p.text for p in announcements] == ["Статус заявки изменён: В работе"]
+
+
+def test_a_status_change_made_in_tracker_updates_the_card(bridge: Bridge) -> None:
+    card = opened(bridge)
+    bridge.tracker.issues[KEY].status = "closed"
+
+    status_event(bridge)
+
+    text, _ = bridge.messenger.edits[card]
+    assert "Закрыт" in text
+
+
+def test_new_command_offers_the_form_button_and_the_click_opens_the_form() -> None:
+    bridge = make_bridge({"INTAKE_TOPICS": "Доступы;Оборудование"})
+
+    assert bridge.deliver(message(1, "/new")) == "form_offered"
+    offer = only(bridge.messenger.chat_posts(SUPPORT_CHAT))
+    assert [b.data for row in offer.buttons for b in row] == ["new"]
+    assert bridge.tracker.issues == {}
+
+    assert click(bridge, offer.message_id, "new", user_id=REQUESTER, trigger="trig-1") == "form_opened"
+    trigger_id, metadata, fields = only(bridge.messenger.forms)
+    assert trigger_id == "trig-1" and json.loads(metadata) == {"chat_id": 2637266155}
+    assert [f.name for f in fields] == ["topic", "description"]
+    assert [text for text, _ in fields[0].options] == ["Доступы", "Оборудование"]
+
+
+def test_a_form_submission_opens_a_ticket_with_the_topic_in_the_summary() -> None:
+    bridge = make_bridge({"INTAKE_TOPICS": "Доступы;Оборудование"})
+    submit = FormSubmitted(
+        REQUESTER, SUPPORT_CHAT, "intake_form", "{}", (("description", "Нет доступа к 1С"), ("topic", "Доступы"))
+    )
+
+    assert bridge.deliver(submit) == "created"
+    assert bridge.deliver(submit) == "duplicate"
+
+    issue = only(list(bridge.tracker.issues.values()))
+    assert issue.new.summary == "Доступы: Нет доступа к 1С"
+    posted = bridge.messenger.chat_posts(SUPPORT_CHAT)[0]
+    assert issue.fields["pachcaMessageId"] == str(posted.message_id)
