@@ -46,3 +46,10 @@ def drain() -> None:
     """Run one pass of the retry outbox (what the timer trigger does)."""
     done, left = _container().inbox().drain()
     click.echo(json.dumps({"ok": True, "outcome": "drained", "done": done, "left": left}))
+
+
+from entrypoints.admin_cli import doctor, package, setup  # noqa: E402 - registered after the group exists
+
+main.add_command(setup)
+main.add_command(doctor)
+main.add_command(package)

@@ -1,0 +1,67 @@
+"""The Yandex Cloud Functions archive: the code's packages and `index.py` at the root, plus `requirements.txt`."""
+
+from __future__ import annotations
+
+import importlib.metadata
+import zipfile
+from collections.abc import Iterator
+from pathlib import Path
+
+DISTRIBUTION = "servicedesk-pachca-bot"
+PACKAGES = ("domain", "application", "ports", "adapters", "entrypoints")
+ENTRY_MODULE = "index.py"
+POSTGRES_DRIVER = "psycopg[binary]"  # a function should keep its state in PostgreSQL
+FIXED_TIME = (1980, 1, 1, 0, 0, 0)  # the same code gives the same archive
+DEFAULT_OUTPUT = Path("dist/function.zip")
+
+
+def source_root() -> Path:
+    """The directory holding `index.py` and the packages: wherever the `index` module was imported from."""
+    import index
+
+    return Path(index.__file__).resolve().parent
+
+
+def runtime_requirements(distribution: str = DISTRIBUTION) -> list[str]:
+    """The installed distribution's own dependencies (no extras) plus the PostgreSQL driver."""
+    requirements = importlib.metadata.requires(distribution) or []
+    runtime = [_without_marker(r) for r in requirements if "extra" not in _marker(r)]
+    postgres = [_without_marker(r) for r in requirements if _is_postgres_driver(r)]
+    return [*runtime, *(postgres[:1] or [POSTGRES_DRIVER])]
+
+
+def build_package(output: Path = DEFAULT_OUTPUT, root: Path | None = None) -> Path:
+    root = root or source_root()
+    output.parent.mkdir(parents=True, exist_ok=True)
+    with zipfile.ZipFile(output, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        for path in _code_files(root):
+            _add(archive, path.relative_to(root).as_posix(), path.read_bytes())
+        _add(archive, "requirements.txt", ("\n".join(runtime_requirements()) + "\n").encode())
+    return output
+
+
+def _code_files(root: Path) -> Iterator[Path]:
+    yield root / ENTRY_MODULE
+    for package in PACKAGES:
+        for path in sorted((root / package).rglob("*.py")):
+            if "__pycache__" not in path.relative_to(root).parts:
+                yield path
+
+
+def _add(archive: zipfile.ZipFile, name: str, data: bytes) -> None:
+    info = zipfile.ZipInfo(name, date_time=FIXED_TIME)
+    info.compress_type = zipfile.ZIP_DEFLATED
+    info.external_attr = 0o644 << 16
+    archive.writestr(info, data)
+
+
+def _marker(requirement: str) -> str:
+    return requirement.partition(";")[2]
+
+
+def _without_marker(requirement: str) -> str:
+    return requirement.partition(";")[0].strip()
+
+
+def _is_postgres_driver(requirement: str) -> bool:
+    return _without_marker(requirement).startswith("psycopg[") and "postgres" in _marker(requirement)

@@ -1,0 +1,108 @@
+"""What `setup` and `doctor` need from the outside: Tracker administration and read-only probes of each service."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any, Protocol, runtime_checkable
+
+from domain.model import Person
+from ports.state import HealthCheck, OutboxStats, StoredEvent
+
+JsonObject = Mapping[str, Any]
+
+
+@dataclass(frozen=True)
+class LocalFieldSpec:
+    key: str
+    name_en: str
+    name_ru: str
+    description: str = ""
+
+
+@dataclass(frozen=True)
+class LocalField:
+    id: str  # the full `<prefix>--<key>` id
+    key: str
+
+
+@dataclass(frozen=True)
+class TriggerSpec:
+    """A trigger as the bridge wants it: Tracker's own condition objects and one webhook action object."""
+
+    name: str
+    conditions: Sequence[JsonObject]
+    webhook: JsonObject
+    active: bool = True
+
+
+@dataclass(frozen=True)
+class Trigger:
+    """A trigger as Tracker stores it."""
+
+    id: str
+    version: int
+    name: str
+    active: bool
+    conditions: Sequence[JsonObject] = ()
+    actions: Sequence[JsonObject] = ()
+
+
+@dataclass(frozen=True)
+class Queue:
+    key: str
+    name: str
+
+
+@dataclass(frozen=True)
+class TokenInfo:
+    user_id: int
+    scopes: tuple[str, ...] = ()  # empty when the token does not say
+
+
+@runtime_checkable
+class TrackerAdmin(Protocol):
+    """The issue tracker's queue settings: local fields and the triggers that call the bridge."""
+
+    def myself(self) -> Person: ...
+
+    def queue(self, key: str) -> Queue:
+        """Raises NotFound when there is no such queue."""
+        ...
+
+    def local_fields(self, queue: str) -> list[LocalField]: ...
+
+    def create_local_field(self, queue: str, spec: LocalFieldSpec) -> LocalField: ...
+
+    def triggers(self, queue: str) -> list[Trigger]: ...
+
+    def create_trigger(self, queue: str, spec: TriggerSpec) -> Trigger: ...
+
+    def update_trigger(self, queue: str, current: Trigger, spec: TriggerSpec) -> Trigger:
+        """Replaces `current` (at its version) with `spec`."""
+        ...
+
+
+@runtime_checkable
+class MessengerAdmin(Protocol):
+    """Read-only probes of the messenger's bot token."""
+
+    def token_info(self) -> TokenInfo: ...
+
+    def some_users(self, limit: int) -> list[Person]:
+        """A first page of the workspace's people, as the bot sees them (e-mails may be hidden)."""
+        ...
+
+
+@runtime_checkable
+class DirectoryAdmin(Protocol):
+    def count_users(self) -> int:
+        """Reads one small page of the directory; the organisation's number of people."""
+        ...
+
+
+@runtime_checkable
+class StateProbe(HealthCheck, Protocol):
+    def stats(self) -> OutboxStats: ...
+
+    def dead(self, limit: int = 20) -> list[StoredEvent]: ...

@@ -1,0 +1,338 @@
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import Any
+
+import pytest
+
+from application.setup import (
+    BRIDGE_FIELDS,
+    COMMENT_EVENT_BODY,
+    COMMENT_TRIGGER,
+    STATUS_EVENT_BODY,
+    STATUS_TRIGGER,
+    SetupIncomplete,
+    SetupTracker,
+    bridge_triggers,
+    trigger_differences,
+)
+from domain.model import Person
+from ports.admin import LocalField, LocalFieldSpec, Queue, TrackerAdmin, Trigger, TriggerSpec
+from ports.errors import NotFound, PermanentFailure, TransientFailure
+
+QUEUE = "SERVICEDESK"
+PUBLIC_URL = "https://functions.yandexcloud.net/d4e0000000000000000"
+SECRET = "tracker-trigger-secret"
+ROBOT = "robot-servicedesk"
+PREFIX = "6063181a59590578909db920"
+FIELD_KEYS = [spec.key for spec in BRIDGE_FIELDS]
+
+
+class FakeTrackerAdmin:
+    """Keeps a queue's fields and triggers the way Tracker does: with ids and versions of its own."""
+
+    def __init__(self) -> None:
+        self.robot = Person(id="1120000000016876", display_name="Робот", nickname=ROBOT)
+        self.queues = {QUEUE: Queue(QUEUE, "Служба поддержки")}
+        self.fields: list[LocalField] = []
+        self.stored: list[Trigger] = []
+        self.writes: list[str] = []
+        self.failing: dict[str, Exception] = {}
+
+    def myself(self) -> Person:
+        self._maybe_fail("myself")
+        return self.robot
+
+    def queue(self, key: str) -> Queue:
+        self._maybe_fail("queue")
+        if key not in self.queues:
+            raise NotFound(f"tracker: 404 on GET /v2/queues/{key}")
+        return self.queues[key]
+
+    def local_fields(self, queue: str) -> list[LocalField]:
+        self._maybe_fail("local_fields")
+        return list(self.fields)
+
+    def create_local_field(self, queue: str, spec: LocalFieldSpec) -> LocalField:
+        self._maybe_fail("create_local_field")
+        field = LocalField(id=f"{PREFIX}--{spec.key}", key=spec.key)
+        self.fields.append(field)
+        self.writes.append(f"create field {spec.key}")
+        return field
+
+    def triggers(self, queue: str) -> list[Trigger]:
+        self._maybe_fail("triggers")
+        return list(self.stored)
+
+    def create_trigger(self, queue: str, spec: TriggerSpec) -> Trigger:
+        self._maybe_fail("create_trigger")
+        trigger = stored_like_tracker(spec, trigger_id=str(len(self.stored) + 1), version=1)
+        self.stored.append(trigger)
+        self.writes.append(f"create trigger {spec.name}")
+        return trigger
+
+    def update_trigger(self, queue: str, current: Trigger, spec: TriggerSpec) -> Trigger:
+        index = next(i for i, t in enumerate(self.stored) if t.id == current.id)
+        if self.stored[index].version != current.version:
+            raise PermanentFailure("tracker: 409 on PATCH", 409)
+        trigger = stored_like_tracker(spec, trigger_id=current.id, version=current.version + 1)
+        self.stored[index] = trigger
+        self.writes.append(f"update trigger {spec.name}")
+        return trigger
+
+    def add_trigger(self, trigger: Trigger) -> None:
+        self.stored.append(trigger)
+
+    def _maybe_fail(self, method: str) -> None:
+        if method in self.failing:
+            raise self.failing[method]
+
+
+def stored_like_tracker(spec: TriggerSpec, trigger_id: str, version: int) -> Trigger:
+    """What Tracker answers: its own ids inside actions and conditions, users as objects."""
+    conditions = [dict(condition, id=n) for n, condition in enumerate(spec.conditions)]
+    for condition in conditions:
+        if "user" in condition:
+            condition["user"] = {"id": "1120000000016876", "display": "Робот", "login": condition["user"]}
+    action = {**spec.webhook, "id": 1, "self": f"https://api.tracker.yandex.net/v2/queues/{QUEUE}/triggers/x"}
+    return Trigger(
+        id=trigger_id,
+        version=version,
+        name=spec.name,
+        active=spec.active,
+        conditions=tuple(conditions),
+        actions=(action,),
+    )
+
+
+def desired(name: str = COMMENT_TRIGGER, public_url: str = PUBLIC_URL) -> TriggerSpec:
+    comment, status = bridge_triggers(public_url, SECRET, ROBOT)
+    return comment if name == COMMENT_TRIGGER else status
+
+
+@pytest.fixture
+def admin() -> FakeTrackerAdmin:
+    return FakeTrackerAdmin()
+
+
+def setup_of(admin: FakeTrackerAdmin, public_url: str = PUBLIC_URL) -> SetupTracker:
+    return SetupTracker(admin, QUEUE, public_url, SECRET)
+
+
+def test_the_fake_implements_the_port(admin: FakeTrackerAdmin) -> None:
+    assert isinstance(admin, TrackerAdmin)
+
+
+def test_first_run_creates_every_field_and_both_triggers(admin: FakeTrackerAdmin) -> None:
+    lines = setup_of(admin).execute()
+
+    assert lines == [
+        "created local field pachcaMessageId",
+        "created local field pachcaChatId",
+        "created local field pachcaUserId",
+        "created local field pachcaThreadId",
+        'created trigger "pachca-bridge: comment created"',
+        'created trigger "pachca-bridge: status changed"',
+    ]
+    assert [field.key for field in admin.fields] == FIELD_KEYS
+    assert [trigger.name for trigger in admin.stored] == [COMMENT_TRIGGER, STATUS_TRIGGER]
+
+
+def test_triggers_call_the_public_url_with_the_secret_and_skip_the_robots_comments(admin: FakeTrackerAdmin) -> None:
+    setup_of(admin).execute()
+
+    comment, status = admin.stored
+    for trigger, body in ((comment, COMMENT_EVENT_BODY), (status, STATUS_EVENT_BODY)):
+        (action,) = trigger.actions
+        assert action["type"] == "Webhook"
+        assert action["endpoint"] == PUBLIC_URL
+        assert action["method"] == "POST"
+        assert action["headers"] == {"X-Tracker-Secret": SECRET}
+        assert action["body"] == body
+        assert trigger.active
+    assert {"type": "Event.comment-create"} in [{"type": c["type"]} for c in comment.conditions]
+    assert any(c["type"] == "CommentAuthorNot" and c["user"]["login"] == ROBOT for c in comment.conditions)
+    assert any(c.get("field") == "status" for c in status.conditions)
+
+
+def test_the_trigger_bodies_are_the_contracts() -> None:
+    assert COMMENT_EVENT_BODY == (
+        '{"type":"issueCommentEvent","issue":{"key":"{{issue.key}}"},"comment":{"id":"{{userComment.id}}"}}'
+    )
+    assert STATUS_EVENT_BODY == '{"type":"issueStatusEvent","issue":{"key":"{{issue.key}}"}}'
+
+
+def test_second_run_changes_nothing(admin: FakeTrackerAdmin) -> None:
+    setup_of(admin).execute()
+    admin.writes.clear()
+
+    lines = setup_of(admin).execute()
+
+    assert lines == [
+        "exists local field pachcaMessageId",
+        "exists local field pachcaChatId",
+        "exists local field pachcaUserId",
+        "exists local field pachcaThreadId",
+        'unchanged trigger "pachca-bridge: comment created"',
+        'unchanged trigger "pachca-bridge: status changed"',
+    ]
+    assert admin.writes == []
+
+
+def test_only_missing_fields_are_created(admin: FakeTrackerAdmin) -> None:
+    admin.fields = [LocalField(f"{PREFIX}--pachcaChatId", "pachcaChatId"), LocalField("x--otherField", "otherField")]
+
+    lines = setup_of(admin).execute()
+
+    assert lines[:4] == [
+        "created local field pachcaMessageId",
+        "exists local field pachcaChatId",
+        "created local field pachcaUserId",
+        "created local field pachcaThreadId",
+    ]
+    assert admin.writes[:3] == [
+        "create field pachcaMessageId",
+        "create field pachcaUserId",
+        "create field pachcaThreadId",
+    ]
+
+
+def test_a_trigger_pointing_elsewhere_is_updated_at_its_version(admin: FakeTrackerAdmin) -> None:
+    setup_of(admin, public_url="https://old.example.com/hook").execute()
+    admin.writes.clear()
+
+    lines = setup_of(admin).execute()
+
+    assert lines[4:] == [
+        'updated trigger "pachca-bridge: comment created" (endpoint)',
+        'updated trigger "pachca-bridge: status changed" (endpoint)',
+    ]
+    assert [trigger.version for trigger in admin.stored] == [2, 2]
+    assert all(trigger.actions[0]["endpoint"] == PUBLIC_URL for trigger in admin.stored)
+    assert setup_of(admin).execute()[4:] == [
+        'unchanged trigger "pachca-bridge: comment created"',
+        'unchanged trigger "pachca-bridge: status changed"',
+    ]
+
+
+def test_a_changed_secret_or_a_disabled_trigger_is_updated(admin: FakeTrackerAdmin) -> None:
+    setup_of(admin).execute()
+    comment, status = admin.stored
+    admin.stored = [
+        replace(comment, actions=({**comment.actions[0], "headers": {"X-Tracker-Secret": "old"}},)),
+        replace(status, active=False),
+    ]
+
+    lines = setup_of(admin).execute()
+
+    assert lines[4:] == [
+        'updated trigger "pachca-bridge: comment created" (headers)',
+        'updated trigger "pachca-bridge: status changed" (active)',
+    ]
+    assert admin.stored[0].actions[0]["headers"] == {"X-Tracker-Secret": SECRET}
+    assert admin.stored[1].active
+
+
+def test_dry_run_reads_but_writes_nothing(admin: FakeTrackerAdmin) -> None:
+    admin.fields = [LocalField(f"{PREFIX}--pachcaMessageId", "pachcaMessageId")]
+
+    lines = setup_of(admin).execute(dry_run=True)
+
+    assert lines == [
+        "exists local field pachcaMessageId",
+        "would create local field pachcaChatId",
+        "would create local field pachcaUserId",
+        "would create local field pachcaThreadId",
+        'would create trigger "pachca-bridge: comment created"',
+        'would create trigger "pachca-bridge: status changed"',
+    ]
+    assert admin.writes == []
+    assert admin.stored == []
+
+
+def test_dry_run_names_what_it_would_update(admin: FakeTrackerAdmin) -> None:
+    setup_of(admin, public_url="https://old.example.com/hook").execute()
+    before = list(admin.stored)
+    admin.writes.clear()
+
+    lines = setup_of(admin).execute(dry_run=True)
+
+    assert lines[4] == 'would update trigger "pachca-bridge: comment created" (endpoint)'
+    assert admin.writes == []
+    assert admin.stored == before
+
+
+def test_the_first_trigger_of_a_name_is_the_one_maintained(admin: FakeTrackerAdmin) -> None:
+    admin.add_trigger(stored_like_tracker(desired(public_url="https://old.example.com"), "7", version=3))
+    admin.add_trigger(stored_like_tracker(desired(), "8", version=1))
+
+    lines = setup_of(admin).execute()
+
+    assert lines[4] == 'updated trigger "pachca-bridge: comment created" (endpoint)'
+    assert [(t.id, t.version) for t in admin.stored[:2]] == [("7", 4), ("8", 1)]
+
+
+def test_a_failure_part_way_reports_what_was_done(admin: FakeTrackerAdmin) -> None:
+    admin.failing["triggers"] = TransientFailure("tracker: 503 on GET /v2/queues/SERVICEDESK/triggers")
+
+    with pytest.raises(SetupIncomplete) as raised:
+        setup_of(admin).execute()
+
+    assert raised.value.done == [f"created local field {key}" for key in FIELD_KEYS]
+    assert "503" in str(raised.value)
+
+
+def test_the_robot_is_named_by_login_or_else_by_id(admin: FakeTrackerAdmin) -> None:
+    admin.robot = Person(id="1120000000016876", display_name="Робот")
+
+    setup_of(admin).execute()
+
+    author = next(c for c in admin.stored[0].conditions if c["type"] == "CommentAuthorNot")
+    assert author["user"]["login"] == "1120000000016876"
+
+
+# --- the comparison alone ------------------------------------------------------------------------------------------
+
+
+def tracker_copy(spec: TriggerSpec, **changes: Any) -> Trigger:
+    return replace(stored_like_tracker(spec, "1", 1), **changes)
+
+
+def test_what_tracker_adds_is_no_difference() -> None:
+    spec = desired()
+    stored = tracker_copy(spec)
+    regrouped = tracker_copy(spec, conditions=({"type": "and", "conditions": list(reversed(stored.conditions))},))
+    header_case = tracker_copy(spec, actions=({**stored.actions[0], "headers": {"x-tracker-secret": SECRET}},))
+
+    assert trigger_differences(spec, stored) == []
+    assert trigger_differences(spec, regrouped) == []
+    assert trigger_differences(spec, header_case) == []
+
+
+@pytest.mark.parametrize(
+    ("change", "expected"),
+    [
+        ({"endpoint": "https://elsewhere.example.com"}, ["endpoint"]),
+        ({"headers": {}}, ["headers"]),
+        ({"body": '{"type":"issueCommentEvent"}'}, ["body"]),
+        ({"method": "PUT"}, ["webhook"]),
+        ({"endpoint": "https://elsewhere.example.com", "body": ""}, ["endpoint", "body"]),
+    ],
+)
+def test_each_aspect_of_the_webhook_is_compared(change: dict[str, Any], expected: list[str]) -> None:
+    spec = desired()
+    stored = tracker_copy(spec)
+
+    assert trigger_differences(spec, replace(stored, actions=({**stored.actions[0], **change},))) == expected
+
+
+def test_conditions_active_and_extra_actions_are_compared() -> None:
+    spec = desired()
+    stored = tracker_copy(spec)
+    other_robot = [{**c, "user": "somebody"} if c["type"] == "CommentAuthorNot" else c for c in stored.conditions]
+
+    assert trigger_differences(spec, replace(stored, conditions=stored.conditions[:2])) == ["conditions"]
+    assert trigger_differences(spec, replace(stored, conditions=(*stored.conditions, {"type": "X"}))) == ["conditions"]
+    assert trigger_differences(spec, replace(stored, conditions=tuple(other_robot))) == ["conditions"]
+    assert trigger_differences(spec, replace(stored, active=False)) == ["active"]
+    assert trigger_differences(spec, replace(stored, actions=(*stored.actions, {"type": "Webhook"}))) == ["webhook"]
