@@ -34,7 +34,7 @@ ONE_TRY = RetryPolicy(attempts=1)  # doctor reports a failing service at once in
 def setup(dry_run: bool) -> None:
     """Create or update the queue's local fields and the Tracker triggers that call PUBLIC_URL."""
     try:
-        container = build_container(os.environ, DEFAULT_SERVE_STATE_URL)
+        container = build_container(os.environ, DEFAULT_SERVE_STATE_URL, log_stream=sys.stderr)
     except ConfigurationError as e:
         click.echo(f"{e}\nSet these environment variables (see README, «Configuration»).", err=True)
         sys.exit(2)
@@ -62,7 +62,7 @@ def setup(dry_run: bool) -> None:
 def doctor() -> None:
     """Check the configuration and every service the bridge depends on; exit 1 when a check fails."""
     try:
-        container = build_container(os.environ, DEFAULT_SERVE_STATE_URL)
+        container = build_container(os.environ, DEFAULT_SERVE_STATE_URL, log_stream=sys.stderr)
     except ConfigurationError as e:
         click.echo(render(configuration_failed(e.names)))
         sys.exit(1)

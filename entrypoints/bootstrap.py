@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Mapping
+from typing import TextIO
 
 from entrypoints.container import Container
 from entrypoints.logs import configure_logging
@@ -18,13 +19,14 @@ def build_container(
     *,
     for_function: bool = False,
     password_provider: Callable[[], str | None] | None = None,
+    log_stream: TextIO | None = None,
 ) -> Container:
     """Raises ConfigurationError naming every problem; connects to nothing."""
     settings = load_settings(environ)
     state_url = settings.state_url or default_state_url
     if for_function and state_url.startswith("memory:"):
         raise ConfigurationError(["STATE_URL"])
-    configure_logging(settings.log_level, secrets=_secrets(settings))
+    configure_logging(settings.log_level, secrets=_secrets(settings), stream=log_stream)
     if for_function and state_url.startswith("sqlite:"):
         log.warning(
             "state lives in this instance's /tmp and dies with it: use STATE_URL=postgresql://... for a shared store",

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import sys
+from typing import TextIO
 
 import click
 
@@ -13,9 +14,10 @@ from entrypoints.container import Container
 from entrypoints.settings import DEFAULT_SERVE_STATE_URL, ConfigurationError
 
 
-def _container() -> Container:
+def _container(log_stream: TextIO | None = None) -> Container:
+    """Logs go to stdout for `serve`; other commands keep stdout for their own output."""
     try:
-        return build_container(os.environ, DEFAULT_SERVE_STATE_URL)
+        return build_container(os.environ, DEFAULT_SERVE_STATE_URL, log_stream=log_stream)
     except ConfigurationError as e:
         click.echo(f"{e}\nSet these environment variables (see README, «Configuration»).", err=True)
         sys.exit(2)
@@ -44,7 +46,7 @@ def serve(host: str, port: int, threads: int) -> None:
 @main.command()
 def drain() -> None:
     """Run one pass of the retry outbox (what the timer trigger does)."""
-    done, left = _container().inbox().drain()
+    done, left = _container(sys.stderr).inbox().drain()
     click.echo(json.dumps({"ok": True, "outcome": "drained", "done": done, "left": left}))
 
 
