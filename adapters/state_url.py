@@ -1,0 +1,54 @@
+"""Opens the state store named by `STATE_URL`: `memory://`, `sqlite:///relative.db`, `sqlite:////absolute.db`,
+`postgresql://…` (or `postgres://…`). Nothing connects here: each store connects on first use."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+from adapters.memory_state import MemoryState
+from adapters.sqlite_state import SqliteState
+
+if TYPE_CHECKING:
+    from adapters.postgres_state import PostgresState
+
+SUPPORTED = "memory://, sqlite:///relative/path.db, sqlite:////absolute/path.db or postgresql://…"
+
+
+def open_state(
+    url: str, password_provider: Callable[[], str | None] | None = None
+) -> MemoryState | SqliteState | PostgresState:
+    scheme, separator, rest = url.strip().partition("://")
+    if not separator:
+        raise ValueError(f"STATE_URL must look like {SUPPORTED}")
+    match scheme.lower():
+        case "memory":
+            return _memory(rest)
+        case "sqlite":
+            return SqliteState(sqlite_path(rest))
+        case "postgresql" | "postgres":
+            from adapters.postgres_state import PostgresState  # imports psycopg: only when PostgreSQL is configured
+
+            return PostgresState(url.strip(), password_provider)
+        case _:
+            raise ValueError(f"STATE_URL scheme {scheme!r} is not supported; use {SUPPORTED}")
+
+
+def sqlite_path(rest: str) -> str:
+    """The file path of `sqlite://<rest>`: `/relative.db` is relative, `//absolute.db` absolute."""
+    if not rest.startswith("/"):
+        raise ValueError(
+            "a SQLite STATE_URL has no host: write sqlite:///relative/path.db or sqlite:////absolute/path.db"
+        )
+    path = rest[1:]
+    if "?" in path or "#" in path:
+        raise ValueError("a SQLite STATE_URL takes no query or fragment: write sqlite:///path/to/state.db")
+    if path in ("", ":memory:") or path.endswith("/"):
+        raise ValueError("a SQLite STATE_URL needs a file path, e.g. sqlite:///state.db (use memory:// for tests)")
+    return path
+
+
+def _memory(rest: str) -> MemoryState:
+    if rest:
+        raise ValueError("a memory STATE_URL takes nothing after the scheme: write memory://")
+    return MemoryState()
