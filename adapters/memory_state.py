@@ -83,11 +83,14 @@ class MemoryState:
     def dead(self, limit: int = 20) -> list[StoredEvent]:
         with self._lock:
             dead = [e for e in self._events.values() if e.state == DEAD][:limit]
-            return [StoredEvent(e.key, e.kind, e.payload, e.attempts, e.first_seen) for e in dead]
+            return [StoredEvent(e.key, e.kind, e.payload, e.attempts, e.first_seen, e.error) for e in dead]
 
     # LinkStore
     def save_ticket(self, ticket: Ticket) -> None:
         with self._lock:
+            owner = self.ticket_by_key(ticket.key)
+            if owner is not None and owner.message_id != ticket.message_id:
+                raise ValueError(f"{ticket.key} already belongs to message {owner.message_id}")
             self._tickets[ticket.message_id] = replace(ticket)
 
     def ticket_by_message(self, message_id: int) -> Ticket | None:

@@ -100,6 +100,9 @@ _TICKET_BY_KEY = _SELECT_TICKET + " WHERE key = %s"
 _IDLE_CHECK_SECONDS = 30.0  # a connection idle this long is checked before use: servers and poolers drop them
 
 
+_SELECT_DEAD = "SELECT key, kind, payload, attempts, first_seen, error FROM events WHERE state = 'dead'"
+
+
 class PostgresState:
     """Implements IdempotencyStore, Outbox, LinkStore, WriteLog, Cache and HealthCheck."""
 
@@ -169,7 +172,7 @@ class PostgresState:
         return OutboxStats(pending=counts.get(PENDING, 0) + counts.get(RUNNING, 0), dead=counts.get(DEAD, 0))
 
     def dead(self, limit: int = 20) -> list[StoredEvent]:
-        query = "SELECT key, kind, payload, attempts, first_seen FROM events WHERE state = 'dead' ORDER BY seq LIMIT %s"
+        query = _SELECT_DEAD + " ORDER BY seq LIMIT %s"
         with self._session() as db:
             rows = db.execute(query, (limit,)).fetchall()
         return [StoredEvent(*row) for row in rows]

@@ -71,6 +71,9 @@ _TICKET_BY_THREAD = _SELECT_TICKET + " WHERE thread_id = ? ORDER BY rowid LIMIT 
 _TICKET_BY_KEY = _SELECT_TICKET + " WHERE key = ?"
 
 
+_SELECT_DEAD = "SELECT key, kind, payload, attempts, first_seen, error FROM events WHERE state = 'dead'"
+
+
 class SqliteState:
     """Implements IdempotencyStore, Outbox, LinkStore, WriteLog, Cache and HealthCheck."""
 
@@ -135,7 +138,7 @@ class SqliteState:
 
     def dead(self, limit: int = 20) -> list[StoredEvent]:
         rows = self._read_all(
-            "SELECT key, kind, payload, attempts, first_seen FROM events WHERE state = 'dead' ORDER BY rowid LIMIT ?",
+            _SELECT_DEAD + " ORDER BY rowid LIMIT ?",
             (limit,),
         )
         return [StoredEvent(*row) for row in rows]

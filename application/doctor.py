@@ -254,13 +254,16 @@ class Doctor:
             dead = store.dead(DEAD_TO_LIST)
         except Exception as e:
             return [*results, fail("dead events", _problem(e), "check that the state store is reachable")]
-        listed = "; ".join(f"{event.key} ({event.kind}, {event.attempts} attempts)" for event in dead)
+        listed = "; ".join(
+            f"{event.key} ({event.kind}, {event.attempts} attempts: {event.last_error or 'no error recorded'})"
+            for event in dead
+        )
         return [
             *results,
             warn(
                 "dead events",
                 f"{stats.dead} events were given up after retries: {listed}",
-                "find their errors in the logs and fix the cause; dead events are kept but never retried",
+                "fix the cause shown; dead events are kept but never retried",
             ),
         ]
 

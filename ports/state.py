@@ -29,6 +29,7 @@ class StoredEvent:
     payload: str
     attempts: int
     first_seen: float
+    last_error: str | None = None
 
 
 @dataclass(frozen=True)

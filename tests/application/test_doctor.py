@@ -343,7 +343,9 @@ def test_dead_events_are_listed_up_to_five(parts: Parts) -> None:
     assert checks["state store"].detail == "answers; outbox: 1 pending, 7 dead"
     dead = checks["dead events"]
     assert dead.status is Status.WARN
-    assert dead.detail.startswith("7 events were given up after retries: pachca:message:0 (pachca.message, 1 attempts)")
+    assert dead.detail.startswith(
+        "7 events were given up after retries: pachca:message:0 (pachca.message, 1 attempts: tracker: 422 on POST"
+    )
     assert dead.detail.count("pachca:message:") == 5
 
 

@@ -165,9 +165,9 @@ def test_dead_lists_buried_events_in_arrival_order_up_to_the_limit(state: Any) -
         state.bury(f"k{n}", "400")
 
     assert state.dead() == [
-        StoredEvent("k0", "message", '{"n": 0}', 1, T),
-        StoredEvent("k2", "message", '{"n": 2}', 1, T + 2),
-        StoredEvent("k3", "message", '{"n": 3}', 1, T + 3),
+        StoredEvent("k0", "message", '{"n": 0}', 1, T, "400"),
+        StoredEvent("k2", "message", '{"n": 2}', 1, T + 2, "400"),
+        StoredEvent("k3", "message", '{"n": 3}', 1, T + 3, "400"),
     ]
     assert [event.key for event in state.dead(limit=2)] == ["k0", "k2"]
 
@@ -295,13 +295,9 @@ def test_what_is_stored_survives_a_restart(durable_url: str) -> None:
         second.close()  # type: ignore[union-attr]
 
 
-def test_a_ticket_key_belongs_to_one_message(durable_url: str) -> None:
-    store = open_state(durable_url)
-    try:
-        store.save_ticket(ticket(101, "SD-1"))
-        with pytest.raises(ValueError, match="SD-1"):
-            store.save_ticket(ticket(102, "SD-1"))
-        assert store.ticket_by_key(TicketKey("SD-1")) == ticket(101, "SD-1")
-        assert store.ticket_by_message(102) is None
-    finally:
-        store.close()  # type: ignore[union-attr]
+def test_a_ticket_key_belongs_to_one_message(state: Any) -> None:
+    state.save_ticket(ticket(101, "SD-1"))
+    with pytest.raises(ValueError, match="SD-1"):
+        state.save_ticket(ticket(102, "SD-1"))
+    assert state.ticket_by_key(TicketKey("SD-1")) == ticket(101, "SD-1")
+    assert state.ticket_by_message(102) is None
