@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import requests
-from adapters.state_url import open_state
 from dependency_injector import containers, providers
 
 from adapters.clock import SystemClock
 from adapters.http import time_left
 from adapters.pachca import HttpChatMessenger, pachca_client
 from adapters.ratelimit import ChatRateLimiter
+from adapters.state_url import open_state
 from adapters.tracker import HttpIssueTracker, tracker_client
 from adapters.y360 import HttpUserDirectory, y360_client
 from application.comments import RelayReply, RelayTrackerComment
