@@ -15,7 +15,7 @@ run: $(STAMP)
 	$(VENV)/bin/servicedesk-bot serve $(ARGS)
 
 lint: $(STAMP)
-	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff check --no-cache .
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/mypy
 	$(VENV)/bin/lint-imports

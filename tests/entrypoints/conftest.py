@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 import requests
 import waitress.server
+import waitress.wasyncore
 from pytest_httpserver import HTTPServer
 
 import index
@@ -127,9 +128,17 @@ def served(apis: Apis, state_url: str) -> Iterator[str]:
 
     container = build_container({**os.environ, **apis.env(state_url)}, DEFAULT_SERVE_STATE_URL)
     server = waitress.server.create_server(make_wsgi_app(container.webhooks()), host="127.0.0.1", port=0, threads=4)
-    thread = threading.Thread(target=server.run, daemon=True)
+    stop = threading.Event()
+
+    def run() -> None:  # waitress's own loop, stoppable without closing its sockets under it
+        while not stop.is_set():
+            waitress.wasyncore.loop(timeout=0.05, map=server._map, count=1)
+
+    thread = threading.Thread(target=run, daemon=True)
     thread.start()
     yield f"http://127.0.0.1:{server.effective_port}"
+    stop.set()
+    thread.join()
     server.close()
 
 
