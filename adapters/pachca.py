@@ -27,22 +27,23 @@ def pachca_client(session: requests.Session, base_url: str, token: str, **kw: An
     return HttpClient(session, base_url, headers, service="pachca", **kw)
 
 
-class _Reply(BaseModel):
+class Reply(BaseModel):
     model_config = ConfigDict(extra="ignore")
 
 
 T = TypeVar("T")
 
 
-class _Data(_Reply, Generic[T]):
+class Data(Reply, Generic[T]):
     data: T
 
 
-class _TokenInfo(_Reply):
+class TokenInfoReply(Reply):
     user_id: int
+    scopes: list[str] | None = None
 
 
-class _User(_Reply):
+class PachcaUser(Reply):
     id: int
     first_name: str | None = None
     last_name: str | None = None
@@ -61,14 +62,14 @@ class _User(_Reply):
         )
 
 
-class _Thread(_Reply):
+class _Thread(Reply):
     id: int
     chat_id: int
     message_id: int
     message_chat_id: int
 
 
-class _Message(_Reply):
+class _Message(Reply):
     id: int
     user_id: int
     content: str = ""
@@ -82,18 +83,18 @@ class HttpChatMessenger:
         self.rate_limiter = rate_limiter
 
     def own_user_id(self) -> int:
-        return self._get("/oauth/token/info", _Data[_TokenInfo]).data.user_id
+        return self._get("/oauth/token/info", Data[TokenInfoReply]).data.user_id
 
     def get_user(self, user_id: int) -> Person:
-        return self._get(f"/users/{user_id}", _Data[_User]).data.to_person()
+        return self._get(f"/users/{user_id}", Data[PachcaUser]).data.to_person()
 
     def search_users(self, query: str) -> list[Person]:
-        users = self._get("/users", _Data[list[_User]], params={"query": query, "limit": LIST_LIMIT}).data
+        users = self._get("/users", Data[list[PachcaUser]], params={"query": query, "limit": LIST_LIMIT}).data
         return [user.to_person() for user in users]
 
     def open_thread(self, message_id: int) -> ThreadRef:
         response = self.client.request("POST", f"/messages/{message_id}/thread", idempotent=True)
-        thread = _parse(response, _Data[_Thread]).data
+        thread = parse_reply(response, Data[_Thread]).data
         return ThreadRef(
             thread_id=thread.id,
             chat_id=thread.chat_id,
@@ -115,7 +116,7 @@ class HttpChatMessenger:
 
     def recent_thread_messages(self, thread: ThreadRef, limit: int = LIST_LIMIT) -> list[PostedMessage]:
         params = {"chat_id": thread.chat_id, "limit": max(1, min(limit, LIST_LIMIT))}
-        messages = self._get("/messages", _Data[list[_Message]], params=params).data
+        messages = self._get("/messages", Data[list[_Message]], params=params).data
         return [PostedMessage(message_id=m.id, user_id=m.user_id, text=m.content) for m in messages]
 
     def open_form(
@@ -148,17 +149,17 @@ class HttpChatMessenger:
         response = self.client.request(
             "POST", "/messages", idempotent=False, json={"message": message, "link_preview": False}
         )
-        return _parse(response, _Data[_Message]).data.id
+        return parse_reply(response, Data[_Message]).data.id
 
     def _wait_for_slot(self, chat_key: Hashable) -> None:
         if self.rate_limiter is not None:
             self.rate_limiter.acquire(chat_key)
 
-    def _get(self, path: str, model: type[_Data[T]], params: dict[str, Any] | None = None) -> _Data[T]:
-        return _parse(self.client.request("GET", path, idempotent=True, params=params), model)
+    def _get(self, path: str, model: type[Data[T]], params: dict[str, Any] | None = None) -> Data[T]:
+        return parse_reply(self.client.request("GET", path, idempotent=True, params=params), model)
 
 
-def _parse(response: requests.Response, model: type[_Data[T]]) -> _Data[T]:
+def parse_reply(response: requests.Response, model: type[Data[T]]) -> Data[T]:
     try:
         return model.model_validate_json(response.content)
     except ValidationError as e:
