@@ -5,7 +5,7 @@ from __future__ import annotations
 from application.events import ThreadReplyPosted, TrackerCommentAdded
 from application.identities import Identities
 from application.people import Mentions
-from application.writes import PACHCA_MESSAGE, TRACKER_COMMENT, OnceWriter
+from application.writes import PACHCA_MESSAGE, TRACKER_COMMENT, OnceWriter, ThreadPoster
 from domain.model import Comment, ThreadRef, Ticket, TicketKey
 from ports.errors import NotFound
 from ports.messenger import ChatMessenger
@@ -94,15 +94,15 @@ class RelayTrackerComment:
         log: WriteLog,
         identities: Identities,
         mentions: Mentions,
-        writer: OnceWriter,
+        poster: ThreadPoster,
     ) -> None:
+        self.poster = poster
         self.messenger = messenger
         self.tracker = tracker
         self.links = links
         self.log = log
         self.identities = identities
         self.mentions = mentions
-        self.writer = writer
 
     def execute(self, event: TrackerCommentAdded) -> str:
         key = TicketKey(event.issue_key)
@@ -117,17 +117,7 @@ class RelayTrackerComment:
         resolution = self.mentions.tracker_to_pachca(comment.text)
         text = Comment(comment.author, resolution.text).for_pachca()
 
-        def send() -> str:
-            return str(self.messenger.post_to_thread(thread, text))
-
-        def find() -> str | None:
-            bot = self.identities.bot_user_id()
-            for posted in self.messenger.recent_thread_messages(thread):
-                if posted.user_id == bot and posted.text == text:
-                    return str(posted.message_id)
-            return None
-
-        self.writer.write(f"relay:{key}/{event.comment_id}", PACHCA_MESSAGE, send, find)
+        self.poster.post(f"relay:{key}/{event.comment_id}", thread, text)
         return "posted"
 
     def _thread(self, key: TicketKey) -> ThreadRef | None:

@@ -9,7 +9,7 @@ from application.comments import thread_from_issue
 from application.events import ButtonClicked, FormSubmitted, TrackerStatusChanged
 from application.identities import Identities
 from application.tickets import OpenTicket, TicketSettings
-from application.writes import PACHCA_MESSAGE, OnceWriter
+from application.writes import PACHCA_MESSAGE, OnceWriter, ThreadPoster
 from domain.model import Action, ButtonPress, Card, Ticket, TicketKey
 from ports.messenger import ChatMessenger, FormField
 from ports.state import LinkStore
@@ -45,15 +45,13 @@ class AnnounceStatus:
         messenger: ChatMessenger,
         tracker: IssueTracker,
         links: LinkStore,
-        identities: Identities,
-        writer: OnceWriter,
+        poster: ThreadPoster,
         settings: TicketSettings,
     ) -> None:
         self.messenger = messenger
         self.tracker = tracker
         self.links = links
-        self.identities = identities
-        self.writer = writer
+        self.poster = poster
         self.settings = settings
 
     def execute(self, event: TrackerStatusChanged) -> str:
@@ -68,19 +66,11 @@ class AnnounceStatus:
         thread = ticket.thread
         text = f"Статус заявки изменён: {issue.status_display}"
 
-        def send() -> str:
-            return str(self.messenger.post_to_thread(thread, text))
-
-        def find() -> str | None:
-            bot = self.identities.bot_user_id()
-            found = (m for m in self.messenger.recent_thread_messages(thread) if m.user_id == bot and m.text == text)
-            return next((str(m.message_id) for m in found), None)
-
         effect = f"status:{key}:{issue.status_key}:{issue.updated_at}"
-        already = self.writer.log.lookup(effect)
-        self.writer.write(effect, PACHCA_MESSAGE, send, find)
+        already = self.poster.posted(effect)
+        self.poster.post(effect, thread, text)
         show_on_card(self.messenger, self.links, self.settings, ticket, issue)
-        return "duplicate" if already is not None and already.external_id else "announced"
+        return "duplicate" if already else "announced"
 
 
 def show_on_card(
@@ -90,7 +80,7 @@ def show_on_card(
         return
     card = Card.for_ticket(ticket.key, settings.web_url, issue.status_display, is_closed(issue.status_key))
     messenger.update_message(ticket.card_message_id, card.text, card.buttons)
-    links.save_ticket(Ticket(**{**ticket.__dict__, "status": issue.status_key}))
+    links.save_ticket(ticket.with_status(issue.status_key))
 
 
 class PressButton:
@@ -156,7 +146,7 @@ class PressButton:
         card = Card.for_ticket(key, self.settings.web_url, transition.to_display, is_closed(transition.to_key))
         self.messenger.update_message(event.message_id, card.text, card.buttons)
         if ticket is not None:
-            self.links.save_ticket(Ticket(**{**ticket.__dict__, "status": transition.to_key}))
+            self.links.save_ticket(ticket.with_status(transition.to_key))
         return "status_changed"
 
     def _allowed(self, user_id: int, action: Action, ticket: Ticket | None) -> bool:

@@ -7,8 +7,8 @@ from dataclasses import dataclass
 
 from application.events import MessagePosted
 from application.identities import Identities
-from application.writes import PACHCA_MESSAGE, OnceWriter
-from domain.model import Action, Button, ButtonPress, Card, NewIssue, PachcaMessage, Person, ThreadRef, Ticket
+from application.writes import PACHCA_MESSAGE, OnceWriter, ThreadPoster
+from domain.model import Action, Button, ButtonPress, Card, NewIssue, PachcaMessage, Person, Ticket
 from ports.messenger import ChatMessenger
 from ports.state import LinkStore
 from ports.tracker import IssueTracker
@@ -43,8 +43,10 @@ class OpenTicket:
         links: LinkStore,
         identities: Identities,
         writer: OnceWriter,
+        poster: ThreadPoster,
         settings: TicketSettings,
     ) -> None:
+        self.poster = poster
         self.messenger = messenger
         self.tracker = tracker
         self.links = links
@@ -108,17 +110,5 @@ class OpenTicket:
 
     def _post_card(self, ticket: Ticket) -> int:
         assert ticket.thread is not None
-        thread: ThreadRef = ticket.thread
         card = Card.for_ticket(ticket.key, self.settings.web_url)
-
-        def send() -> str:
-            return str(self.messenger.post_to_thread(thread, card.text, card.buttons))
-
-        def find() -> str | None:
-            bot = self.identities.bot_user_id()
-            for posted in self.messenger.recent_thread_messages(thread):
-                if posted.user_id == bot and posted.text == card.text:
-                    return str(posted.message_id)
-            return None
-
-        return int(self.writer.write(f"card:{ticket.key}", PACHCA_MESSAGE, send, find))
+        return self.poster.post(f"card:{ticket.key}", ticket.thread, card.text, card.buttons)

@@ -76,6 +76,9 @@ class Ticket:
     def with_card(self, card_message_id: int) -> Ticket:
         return replace(self, card_message_id=card_message_id)
 
+    def with_status(self, status: str) -> Ticket:
+        return replace(self, status=status)
+
 
 def unique_for_message(message_id: int) -> str:
     return f"pachca-message-{message_id}"

@@ -26,7 +26,7 @@ from application.inbox import Inbox
 from application.people import Mentions
 from application.status import AnnounceStatus, PressButton, SubmitForm
 from application.tickets import OpenTicket, TicketSettings
-from application.writes import OnceWriter
+from application.writes import OnceWriter, ThreadPoster
 from entrypoints.settings import Settings
 from entrypoints.webhooks import WebhookApp, WebhookSecrets
 from ports.directory import UserDirectory
@@ -95,18 +95,19 @@ class Container(containers.DeclarativeContainer):
         Mentions, messenger, tracker, directory, state, clock, email_domain=settings.provided.pachca_email_domain
     )
     writer = providers.Singleton(OnceWriter, state, clock)
+    poster = providers.Singleton(ThreadPoster, messenger, identities, writer)
     ticket_settings = providers.Singleton(_ticket_settings, settings)
 
-    open_ticket = providers.Singleton(OpenTicket, messenger, tracker, state, identities, writer, ticket_settings)
+    open_ticket = providers.Singleton(
+        OpenTicket, messenger, tracker, state, identities, writer, poster, ticket_settings
+    )
     relay_reply = providers.Singleton(
         RelayReply, tracker, state, state, identities, mentions, writer, settings.provided.tracker_queue
     )
     relay_comment = providers.Singleton(
-        RelayTrackerComment, messenger, tracker, state, state, identities, mentions, writer
+        RelayTrackerComment, messenger, tracker, state, state, identities, mentions, poster
     )
-    announce_status = providers.Singleton(
-        AnnounceStatus, messenger, tracker, state, identities, writer, ticket_settings
-    )
+    announce_status = providers.Singleton(AnnounceStatus, messenger, tracker, state, poster, ticket_settings)
     press_button = providers.Singleton(
         PressButton,
         messenger,
