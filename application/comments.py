@@ -67,7 +67,7 @@ class RelayReply:
 
     def _ticket(self, event: ThreadReplyPosted) -> Ticket | None:
         ticket = self.links.ticket_by_message(event.root_message_id) or self.links.ticket_by_thread(event.thread_id)
-        if ticket is not None:
+        if ticket is not None or not event.root_message_id:
             return ticket
         key = self.tracker.find_issue_by_message(self.queue, event.root_message_id)
         if key is None:
