@@ -115,7 +115,14 @@ class WebhookApp:
             if response.status == 503:
                 log.exception("request failed", extra={"request_id": request.request_id})
             else:
-                log.info("request refused", extra={"request_id": request.request_id, "status": response.status})
+                log.info(
+                    "request refused",
+                    extra={
+                        "request_id": request.request_id,
+                        "status": response.status,
+                        "error": response.body["error"],
+                    },
+                )
         return response
 
     def _route(self, request: HttpRequest) -> HttpResponse:

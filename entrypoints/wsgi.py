@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Callable, Iterable
 from http import HTTPStatus
 from typing import Any
@@ -36,7 +37,7 @@ def request_from_environ(environ: dict[str, Any]) -> HttpRequest:
         path=str(environ.get("PATH_INFO", "")),
         headers=headers,
         body=_read_body(environ),
-        request_id=headers.get("x-request-id", ""),
+        request_id=headers.get("x-request-id") or uuid.uuid4().hex,
     )
 
 
