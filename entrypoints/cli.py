@@ -3,15 +3,21 @@
 from __future__ import annotations
 
 import json
+import logging
 import os
 import sys
+import threading
+import time
 from typing import TextIO
 
 import click
 
+from application.inbox import Inbox
 from entrypoints.bootstrap import build_container
 from entrypoints.container import Container
 from entrypoints.settings import DEFAULT_SERVE_STATE_URL, ConfigurationError
+
+log = logging.getLogger("servicedesk.serve")
 
 
 def _container(log_stream: TextIO | None = None) -> Container:
@@ -32,15 +38,39 @@ def main() -> None:
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=8080, show_default=True, type=int)
 @click.option("--threads", default=8, show_default=True, type=int)
-def serve(host: str, port: int, threads: int) -> None:
+@click.option(
+    "--drain-every", default=30.0, show_default=True, type=float, help="seconds between outbox passes; 0 turns it off"
+)
+def serve(host: str, port: int, threads: int, drain_every: float) -> None:
     """Serve webhooks over HTTP (same handling as the function) with waitress."""
     import waitress
 
     from entrypoints.wsgi import make_wsgi_app
 
-    app = make_wsgi_app(_container().webhooks())
-    click.echo(json.dumps({"level": "INFO", "message": "serving", "host": host, "port": port}), err=True)
+    container = _container()
+    app = make_wsgi_app(container.webhooks())
+    if drain_every > 0:
+        start_drainer(container.inbox(), drain_every)
+    log.info("serving", extra={"host": host, "port": port, "drain_every": drain_every})
     waitress.serve(app, host=host, port=port, threads=threads, ident="servicedesk-bot")
+
+
+def start_drainer(inbox: Inbox, every: float) -> threading.Thread:
+    """What the timer trigger does for the function: queued events are retried while the server runs."""
+
+    def loop() -> None:
+        while True:
+            time.sleep(every)
+            try:
+                done, left = inbox.drain()
+                if done or left:
+                    log.info("drained", extra={"done": done, "left": left})
+            except Exception:
+                log.exception("drain failed")
+
+    thread = threading.Thread(target=loop, name="outbox-drainer", daemon=True)
+    thread.start()
+    return thread
 
 
 @main.command()
