@@ -1,0 +1,219 @@
+"""A burst of top-level messages delivered concurrently to `serve` (waitress), against a rate-limited Pachca fake."""
+
+from __future__ import annotations
+
+import logging
+import math
+import queue
+import re
+import tempfile
+import threading
+import time
+from collections import Counter
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+import requests
+import waitress.server
+
+from adapters.sqlite_state import SqliteState
+from bench.fake_apis import BOT_ID, WINDOW_SECONDS, WRITES_PER_WINDOW, FakeApis, ThreadCounting
+from bench.webhooks import SECRET_ENV, message_body, signed
+from entrypoints.bootstrap import build_container
+from entrypoints.container import Container
+from entrypoints.settings import DEFAULT_SERVE_STATE_URL
+from entrypoints.wsgi import make_wsgi_app
+
+CHAT_BASE = 918_000
+USER_BASE = 134_400
+PEOPLE = 10
+SERVER_THREADS = 8  # `servicedesk-bot serve`'s default
+
+Tweak = Callable[[Container], None]  # lets a what-if run override a provider before serving
+
+
+@dataclass(frozen=True)
+class Burst:
+    messages: int
+    chats: int
+    clients: int
+    thread_counts_as: str
+    seconds: float  # first request sent to last answer received
+    floor_seconds: float  # the busiest chat's writes at the allowed rate
+    rejected: int  # 429s the fake answered
+    answers: Counter[int]  # HTTP statuses the bridge answered
+    lost: int  # messages without an issue or without a card when the last answer came
+    duplicated: int  # messages with more than one issue or card
+    lost_after_drain: int
+    drain_seconds: float
+    log_counts: Counter[str]
+
+    @property
+    def ratio(self) -> float:
+        return self.seconds / self.floor_seconds if self.floor_seconds else math.inf
+
+
+def measure_burst(
+    messages: int = 200,
+    chats: int = 5,
+    clients: int = 16,
+    thread_counts_as: ThreadCounting = "root",
+    drain_for: float = 30.0,
+    tweak: Tweak | None = None,
+) -> Burst:
+    with FakeApis(thread_counts_as) as apis, tempfile.TemporaryDirectory(prefix="bench-burst-") as tmp:
+        with _restored_root_logger():
+            container = build_container(_env(apis, Path(tmp) / "state.db"), DEFAULT_SERVE_STATE_URL)
+            log_counts = _count_warnings()
+            if tweak is not None:
+                tweak(container)
+            with _serving(container) as url:
+                batch = _messages(messages, chats)
+                apis.register_messages((m.message_id, m.chat_id) for m in batch)
+                seconds, answers = _deliver(url, batch, clients)
+                lost, duplicated = _check(apis, batch)
+                drain_started = time.perf_counter()
+                _drain(container, drain_for)
+                drain_seconds = time.perf_counter() - drain_started
+                lost_after_drain, _ = _check(apis, batch)
+            _close(container)
+        busiest = max(apis.writes_per_chat().values(), default=0)
+        return Burst(
+            messages=messages,
+            chats=chats,
+            clients=clients,
+            thread_counts_as=thread_counts_as,
+            seconds=seconds,
+            floor_seconds=busiest * WINDOW_SECONDS / WRITES_PER_WINDOW,
+            rejected=apis.rejected,
+            answers=answers,
+            lost=lost,
+            duplicated=duplicated,
+            lost_after_drain=lost_after_drain,
+            drain_seconds=drain_seconds if lost else 0.0,
+            log_counts=log_counts,
+        )
+
+
+def _env(apis: FakeApis, state_file: Path) -> dict[str, str]:
+    return {
+        **SECRET_ENV,
+        "PACHCA_API_URL": f"{apis.url}/pachca",
+        "TRACKER_API_URL": f"{apis.url}/tracker",
+        "STATE_URL": f"sqlite:///{state_file}",
+        "BOT_USER_ID": str(BOT_ID),
+        "LOG_LEVEL": "WARNING",
+    }
+
+
+@dataclass(frozen=True)
+class Message:
+    message_id: int
+    chat_id: int
+    body: bytes
+    headers: dict[str, str]
+
+
+def _close(container: Container) -> None:
+    state = container.state()
+    if isinstance(state, SqliteState):
+        state.close()
+
+
+def _messages(count: int, chats: int) -> list[Message]:
+    """`count` signed top-level messages spread round-robin over the chats, from a handful of people."""
+    now = int(time.time())
+    batch = []
+    for i in range(count):
+        message_id, chat_id, user_id = 3_000_000 + i, CHAT_BASE + i % chats, USER_BASE + i % PEOPLE
+        body = message_body(message_id, chat_id, user_id, now, f"Заявка №{i}: не работает принтер")
+        batch.append(Message(message_id, chat_id, *signed(body)))
+    return batch
+
+
+def _deliver(url: str, batch: list[Message], clients: int) -> tuple[float, Counter[int]]:
+    """Every message once, from `clients` threads at once; returns the elapsed time and the statuses answered."""
+    todo: queue.Queue[Message] = queue.Queue()
+    for message in batch:
+        todo.put(message)
+    answers: Counter[int] = Counter()
+    lock = threading.Lock()
+
+    def client() -> None:
+        with requests.Session() as session:
+            while True:
+                try:
+                    message = todo.get_nowait()
+                except queue.Empty:
+                    return
+                status = session.post(url, data=message.body, headers=message.headers, timeout=120).status_code
+                with lock:
+                    answers[status] += 1
+
+    threads = [threading.Thread(target=client, name=f"bench-client-{n}") for n in range(clients)]
+    started = time.perf_counter()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return time.perf_counter() - started, answers
+
+
+def _check(apis: FakeApis, batch: list[Message]) -> tuple[int, int]:
+    lost = duplicated = 0
+    for message in batch:
+        issues, cards = apis.issues_for(message.message_id), apis.cards_for(message.message_id)
+        lost += issues == 0 or cards == 0
+        duplicated += issues > 1 or cards > 1
+    return lost, duplicated
+
+
+def _drain(container: Container, seconds: float) -> None:
+    """Runs the retry outbox, as the timer trigger would, until it is empty or `seconds` have passed."""
+    inbox = container.inbox()
+    deadline = time.monotonic() + seconds
+    while container.state().stats().pending and time.monotonic() < deadline:
+        inbox.drain()
+        time.sleep(0.5)
+
+
+@contextmanager
+def _serving(container: Container) -> Iterator[str]:
+    server = waitress.server.create_server(
+        make_wsgi_app(container.webhooks()), host="127.0.0.1", port=0, threads=SERVER_THREADS
+    )
+    thread = threading.Thread(target=server.run, name="bench-waitress", daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.effective_port}/"
+    finally:
+        server.close()
+
+
+class _Counting(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.counts: Counter[str] = Counter()
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.counts[f"{record.name}: {re.sub(r'[0-9]+', 'N', record.getMessage())[:60]}"] += 1
+
+
+def _count_warnings() -> Counter[str]:
+    """Replaces the handlers `configure_logging` installed: the bridge's warnings are counted, not printed."""
+    counting = _Counting()
+    logging.getLogger().handlers[:] = [counting]
+    return counting.counts
+
+
+@contextmanager
+def _restored_root_logger() -> Iterator[None]:
+    root = logging.getLogger()
+    handlers, level = root.handlers[:], root.level
+    try:
+        yield
+    finally:
+        root.handlers[:] = handlers
+        root.setLevel(level)

@@ -1,0 +1,53 @@
+"""`make bench` in miniature: every part runs with tiny counts and the table keeps every row, so the bench can't rot."""
+
+from __future__ import annotations
+
+import pytest
+
+from bench.per_event import KINDS
+from bench.report import WARM_CALLS_GOAL, Results, render, rows
+from bench.run import SMOKE, run_all
+
+
+@pytest.fixture(scope="module")
+def results() -> Results:
+    return run_all(SMOKE)
+
+
+def test_the_table_has_a_row_for_every_measure(results: Results) -> None:
+    measures = [row.measure for row in rows(results)]
+
+    kinds = [kind.name for kind in KINDS]
+    assert [m for m in measures if m in {f"CPU per event: {k}" for k in kinds}] == [
+        f"CPU per event: {k}" for k in kinds
+    ]
+    assert [m for m in measures if m.startswith("Outbound calls: ")] == [f"Outbound calls: {k}" for k in kinds]
+    assert set(WARM_CALLS_GOAL) <= set(kinds)
+    assert sum("as shipped" in m for m in measures) == 1
+    assert sum(m.startswith("Wall per event on a SQLite file") for m in measures) == 1
+    assert sum(m.startswith("Cold start") for m in measures) == 2
+    assert sum(m.startswith("Optional modules") for m in measures) == 1
+    assert sum(m.startswith("Burst: ") for m in measures) == 3
+    assert sum(m.startswith("Burst, ") for m in measures) == 3
+
+
+def test_the_table_renders_as_markdown_with_a_verdict_per_row(results: Results) -> None:
+    table = render(results)
+
+    lines = [line for line in table.splitlines() if line.startswith("|")]
+    assert lines[0] == "| measure | result | goal | verdict |"
+    assert len(lines) == 2 + len(rows(results))
+    assert all(line.rstrip(" |").rsplit("|", 1)[-1].strip() in ("met", "**MISSED**", "—") for line in lines[2:])
+
+
+def test_each_part_measured_what_it_claims(results: Results) -> None:
+    assert results.cold.all_answered and not results.cold.psycopg_imported
+    assert results.cold.loaded("packaged") == []
+    for costs in (results.costs, results.shipped_memory, results.sqlite):
+        assert all(0 < cost.cpu_p50_us <= cost.cpu_p99_us for cost in costs)
+    assert [c.kind for c in results.sqlite] == [k.name for k in KINDS]
+    warm = {calls.kind: sum(calls.warm.values()) for calls in results.calls}
+    assert warm["duplicate"] == 0 and warm["ticket from message"] > 0
+    for burst in (results.burst, *(b for _, b in results.bursts)):
+        assert burst.answers[200] == SMOKE.burst_messages
+        assert (burst.lost, burst.duplicated) == (0, 0)
