@@ -69,11 +69,15 @@ class HttpClient:
         idempotent: bool,
         json: Any = None,
         params: Mapping[str, Any] | None = None,
+        before_attempt: Callable[[], None] | None = None,
     ) -> requests.Response:
+        """`before_attempt` runs before every attempt, retries included (e.g. to take a rate-limit slot)."""
         url = self.base_url + path
         attempt = 0
         while True:
             attempt += 1
+            if before_attempt is not None:
+                before_attempt()
             try:
                 response = self.session.request(
                     method, url, json=json, params=params, headers=self.headers, timeout=self._timeouts()

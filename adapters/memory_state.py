@@ -32,6 +32,8 @@ class MemoryState:
         self._lock = threading.RLock()
         self._events: dict[str, _Entry] = {}
         self._tickets: dict[int, Ticket] = {}
+        self._by_key: dict[TicketKey, int] = {}
+        self._by_thread: dict[int, int] = {}
         self._writes: dict[str, WriteRecord] = {}
         self._own: set[tuple[str, str]] = set()
         self._cache: dict[str, tuple[str, float]] = {}
@@ -88,10 +90,13 @@ class MemoryState:
     # LinkStore
     def save_ticket(self, ticket: Ticket) -> None:
         with self._lock:
-            owner = self.ticket_by_key(ticket.key)
-            if owner is not None and owner.message_id != ticket.message_id:
-                raise ValueError(f"{ticket.key} already belongs to message {owner.message_id}")
+            owner = self._by_key.get(ticket.key)
+            if owner is not None and owner != ticket.message_id:
+                raise ValueError(f"{ticket.key} already belongs to message {owner}")
             self._tickets[ticket.message_id] = replace(ticket)
+            self._by_key[ticket.key] = ticket.message_id
+            if ticket.thread is not None:
+                self._by_thread.setdefault(ticket.thread.thread_id, ticket.message_id)
 
     def ticket_by_message(self, message_id: int) -> Ticket | None:
         with self._lock:
@@ -99,11 +104,13 @@ class MemoryState:
 
     def ticket_by_thread(self, thread_id: int) -> Ticket | None:
         with self._lock:
-            return next((t for t in self._tickets.values() if t.thread and t.thread.thread_id == thread_id), None)
+            message_id = self._by_thread.get(thread_id)
+            return None if message_id is None else self._tickets[message_id]
 
     def ticket_by_key(self, key: TicketKey) -> Ticket | None:
         with self._lock:
-            return next((t for t in self._tickets.values() if t.key == key), None)
+            message_id = self._by_key.get(key)
+            return None if message_id is None else self._tickets[message_id]
 
     # WriteLog
     def lookup(self, effect: str) -> WriteRecord | None:

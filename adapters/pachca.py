@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Hashable, Sequence
+from collections.abc import Callable, Hashable, Sequence
+from functools import partial
 from typing import Any, Generic, TypeVar
 from urllib.parse import urlsplit
 
@@ -103,16 +104,18 @@ class HttpChatMessenger:
         )
 
     def post_to_thread(self, thread: ThreadRef, text: str, buttons: ButtonRows = ()) -> int:
-        return self._post_message("thread", thread.thread_id, text, buttons, chat_key=thread.chat_id)
+        return self._post_message("thread", thread.thread_id, text, buttons, chat_key=_limit_key(thread))
 
     def post_to_chat(self, chat_id: int, text: str, buttons: ButtonRows = ()) -> int:
         return self._post_message("discussion", chat_id, text, buttons, chat_key=chat_id)
 
     def update_message(self, message_id: int, text: str, buttons: ButtonRows, chat_id: int | None = None) -> None:
         """`chat_id`, when known, lets the edit share its chat's rate limit; otherwise the message is its own key."""
-        self._wait_for_slot(chat_id if chat_id is not None else ("message", message_id))
+        key = chat_id if chat_id is not None else ("message", message_id)
         body = {"message": {"content": text, "buttons": _button_rows(buttons)}}
-        self.client.request("PUT", f"/messages/{message_id}", idempotent=True, json=body)
+        self.client.request(
+            "PUT", f"/messages/{message_id}", idempotent=True, json=body, before_attempt=self._slot(key)
+        )
 
     def recent_thread_messages(self, thread: ThreadRef, limit: int = LIST_LIMIT) -> list[PostedMessage]:
         params = {"chat_id": thread.chat_id, "limit": max(1, min(limit, LIST_LIMIT))}
@@ -145,15 +148,19 @@ class HttpChatMessenger:
         }
         if buttons:
             message["buttons"] = _button_rows(buttons)
-        self._wait_for_slot(chat_key)
         response = self.client.request(
-            "POST", "/messages", idempotent=False, json={"message": message, "link_preview": False}
+            "POST",
+            "/messages",
+            idempotent=False,
+            json={"message": message, "link_preview": False},
+            before_attempt=self._slot(chat_key),
         )
         return parse_reply(response, Data[_Message]).data.id
 
-    def _wait_for_slot(self, chat_key: Hashable) -> None:
-        if self.rate_limiter is not None:
-            self.rate_limiter.acquire(chat_key)
+    def _slot(self, chat_key: Hashable) -> Callable[[], None] | None:
+        """Every attempt of a message write, a retry after a 429 too, takes a slot of its chat's rate limit."""
+        limiter = self.rate_limiter
+        return None if limiter is None else partial(limiter.acquire, chat_key)
 
     def _get(self, path: str, model: type[Data[T]], params: dict[str, Any] | None = None) -> Data[T]:
         return parse_reply(self.client.request("GET", path, idempotent=True, params=params), model)
@@ -165,6 +172,11 @@ def parse_reply(response: requests.Response, model: type[Data[T]]) -> Data[T]:
     except ValidationError as e:
         where = f"{response.request.method} {urlsplit(response.url).path}"
         raise PermanentFailure(f"pachca: unexpected answer to {where}") from e
+
+
+def _limit_key(thread: ThreadRef) -> int:
+    """Writes in a thread count against the chat it hangs from: the stricter reading of Pachca's per-chat limit."""
+    return thread.root_chat_id or thread.chat_id
 
 
 def _button_rows(rows: ButtonRows) -> list[list[dict[str, str]]]:

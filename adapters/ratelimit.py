@@ -4,34 +4,33 @@ from __future__ import annotations
 
 import threading
 import time
+from collections import deque
 from collections.abc import Callable, Hashable
-from dataclasses import dataclass
-
-
-@dataclass
-class _Bucket:
-    tokens: float
-    updated: float
 
 
 class ChatRateLimiter:
-    """A token bucket per key (a chat). `acquire` reserves the next free slot under the lock, then sleeps outside it."""
+    """At most `limit` writes per key (a chat) in any window of `window` seconds, plus a safety margin.
+
+    `acquire` reserves the next free slot under the lock, then sleeps outside it, so threads writing to different
+    chats never wait for each other and threads writing to one chat are spaced out fairly.
+    """
 
     def __init__(
         self,
-        rate_per_second: float = 4.0,
-        burst: int = 4,
+        limit: int = 4,
+        window: float = 1.0,
+        margin: float = 0.1,
         clock: Callable[[], float] = time.monotonic,
         sleep: Callable[[float], None] = time.sleep,
     ) -> None:
-        if rate_per_second <= 0 or burst < 1:
-            raise ValueError("rate_per_second must be positive and burst at least 1")
-        self._rate = rate_per_second
-        self._burst = float(burst)
+        if limit < 1 or window <= 0 or margin < 0:
+            raise ValueError("limit must be at least 1, window positive and margin not negative")
+        self._limit = limit
+        self._span = window + margin
         self._clock = clock
         self._sleep = sleep
         self._lock = threading.Lock()
-        self._buckets: dict[Hashable, _Bucket] = {}
+        self._slots: dict[Hashable, deque[float]] = {}
 
     def acquire(self, key: Hashable) -> None:
         wait = self._reserve(key)
@@ -39,11 +38,9 @@ class ChatRateLimiter:
             self._sleep(wait)
 
     def _reserve(self, key: Hashable) -> float:
-        """Takes a token, going into debt when none is left; the debt is how long the caller must wait."""
         with self._lock:
             now = self._clock()
-            bucket = self._buckets.setdefault(key, _Bucket(self._burst, now))
-            bucket.tokens = min(self._burst, bucket.tokens + (now - bucket.updated) * self._rate)
-            bucket.updated = now
-            bucket.tokens -= 1
-            return max(0.0, -bucket.tokens / self._rate)
+            slots = self._slots.setdefault(key, deque(maxlen=self._limit))
+            at = now if len(slots) < self._limit else max(now, slots[0] + self._span)
+            slots.append(at)
+            return at - now

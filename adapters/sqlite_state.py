@@ -253,6 +253,9 @@ class SqliteState:
         try:
             db.execute(f"PRAGMA busy_timeout = {int(self._busy_timeout * 1000)}")
             self._use_wal(db)
+            # in WAL mode NORMAL stays consistent and survives a crash of the process; only a power loss may
+            # take back the last commits, and it saves an fsync on every one
+            db.execute("PRAGMA synchronous = NORMAL")
             self._migrate(db)
         except BaseException:
             db.close()

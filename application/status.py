@@ -79,7 +79,7 @@ def show_on_card(
     if ticket.status == issue.status_key or ticket.card_message_id is None:
         return
     card = Card.for_ticket(ticket.key, settings.web_url, issue.status_display, is_closed(issue.status_key))
-    messenger.update_message(ticket.card_message_id, card.text, card.buttons)
+    messenger.update_message(ticket.card_message_id, card.text, card.buttons, ticket.chat_id)
     links.save_ticket(ticket.with_status(issue.status_key))
 
 
@@ -144,7 +144,8 @@ class PressButton:
 
         self.writer.write(f"transition:{event.trigger_id}", "tracker_transition", send, lambda: None)
         card = Card.for_ticket(key, self.settings.web_url, transition.to_display, is_closed(transition.to_key))
-        self.messenger.update_message(event.message_id, card.text, card.buttons)
+        chat_id = ticket.chat_id if ticket is not None else event.chat_id
+        self.messenger.update_message(event.message_id, card.text, card.buttons, chat_id)
         if ticket is not None:
             self.links.save_ticket(ticket.with_status(transition.to_key))
         return "status_changed"

@@ -51,3 +51,4 @@ def configure_logging(level: str = "INFO", secrets: Iterable[str] = (), stream: 
     root.setLevel(level)
     for noisy in ("urllib3", "waitress"):
         logging.getLogger(noisy).setLevel(max(logging.WARNING, root.level))
+    logging.getLogger("waitress.queue").setLevel(logging.ERROR)  # "task queue depth" on every burst

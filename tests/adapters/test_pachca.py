@@ -380,7 +380,7 @@ def test_writes_to_one_chat_wait_for_its_rate_limit_and_other_chats_do_not(
 ) -> None:
     serve(httpserver, "POST", "/messages", "/messages", 201, {"data": message_json()})
     time = FakeTime()
-    limiter = ChatRateLimiter(rate_per_second=4.0, burst=4, clock=time.clock, sleep=time.sleep)
+    limiter = ChatRateLimiter(clock=time.clock, sleep=time.sleep)
     messenger = make_messenger(session, httpserver.url_for(BASE), sleeps, limiter)
 
     for _ in range(4):
@@ -388,8 +388,8 @@ def test_writes_to_one_chat_wait_for_its_rate_limit_and_other_chats_do_not(
     messenger.post_to_chat(334, "в другой чат")
     assert time.sleeps == []
 
-    messenger.post_to_chat(THREAD.chat_id, "в чат треда")  # the thread's chat: same limit as the thread
-    assert time.sleeps == [0.25]
+    messenger.post_to_chat(THREAD.root_chat_id, "в чат, откуда тред")  # a thread counts against its root chat
+    assert time.sleeps == [pytest.approx(1.1)]
     assert len(received(httpserver)) == 6
 
 
@@ -399,15 +399,32 @@ def test_an_edit_shares_its_chat_limit_when_the_chat_is_given(
     serve(httpserver, "POST", "/messages", "/messages", 201, {"data": message_json()})
     serve(httpserver, "PUT", "/messages/{id}", "/messages/194300", 200, {"data": message_json(id=194300)})
     time = FakeTime()
-    limiter = ChatRateLimiter(rate_per_second=4.0, burst=4, clock=time.clock, sleep=time.sleep)
+    limiter = ChatRateLimiter(clock=time.clock, sleep=time.sleep)
     messenger = make_messenger(session, httpserver.url_for(BASE), sleeps, limiter)
     for _ in range(4):
         messenger.post_to_thread(THREAD, "в тред")
 
     messenger.update_message(194300, "без чата", ())
     assert time.sleeps == []
-    messenger.update_message(194300, "в чате треда", (), chat_id=THREAD.chat_id)
-    assert time.sleeps == [0.25]
+    messenger.update_message(194300, "в чате", (), chat_id=THREAD.root_chat_id)
+    assert time.sleeps == [pytest.approx(1.1)]
+
+
+def test_a_retry_after_a_429_takes_a_new_slot_of_the_chat(
+    httpserver: HTTPServer, session: requests.Session, sleeps: list[float]
+) -> None:
+    httpserver.expect_oneshot_request(BASE + "/messages", method="POST").respond_with_data(
+        "", status=429, headers={"Retry-After": "0"}
+    )
+    serve(httpserver, "POST", "/messages", "/messages", 201, {"data": message_json()})
+    time = FakeTime()
+    limiter = ChatRateLimiter(limit=1, clock=time.clock, sleep=time.sleep)
+    messenger = make_messenger(session, httpserver.url_for(BASE), sleeps, limiter)
+
+    messenger.post_to_chat(334, "Привет")
+
+    assert time.sleeps == [pytest.approx(1.1)]  # the retry waited for the chat's next slot
+    assert [response.status_code for _, response in httpserver.log] == [429, 201]
 
 
 # --- failures -----------------------------------------------------------------------------------------------------

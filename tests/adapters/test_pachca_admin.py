@@ -58,5 +58,5 @@ def test_some_users_asks_for_one_small_page(httpserver: HTTPServer, admin: HttpM
 def test_an_unreadable_answer_is_a_permanent_failure(httpserver: HTTPServer, admin: HttpMessengerAdmin) -> None:
     httpserver.expect_request(f"{BASE}/oauth/token/info").respond_with_json({"data": {"id": 1}})
 
-    with pytest.raises(PermanentFailure, match="unexpected answer to GET .*/oauth/token/info"):
+    with pytest.raises(PermanentFailure, match=r"unexpected answer to GET .*/oauth/token/info"):
         admin.token_info()

@@ -29,22 +29,26 @@ def time() -> FakeTime:
 
 @pytest.fixture
 def limiter(time: FakeTime) -> ChatRateLimiter:
-    return ChatRateLimiter(rate_per_second=4.0, burst=4, clock=time.clock, sleep=time.sleep)
+    return ChatRateLimiter(limit=4, window=1.0, margin=0.1, clock=time.clock, sleep=time.sleep)
 
 
-def test_a_burst_passes_without_waiting(limiter: ChatRateLimiter, time: FakeTime) -> None:
+def test_four_writes_pass_without_waiting(limiter: ChatRateLimiter, time: FakeTime) -> None:
     for _ in range(4):
         limiter.acquire(334)
 
     assert time.sleeps == []
 
 
-def test_eight_writes_to_one_chat_take_at_least_a_second(limiter: ChatRateLimiter, time: FakeTime) -> None:
-    for _ in range(8):
+def test_no_window_of_a_second_ever_holds_more_than_four_writes(limiter: ChatRateLimiter, time: FakeTime) -> None:
+    starts = []
+    for _ in range(20):
         limiter.acquire(334)
+        starts.append(time.now)
+        time.now += 0.01  # the write itself
 
-    assert time.now >= 1.0
-    assert time.sleeps == [0.25, 0.25, 0.25, 0.25]
+    for i, start in enumerate(starts):
+        assert sum(1 for other in starts[i:] if other < start + 1.0) <= 4
+    assert starts[-1] >= 4 * 1.1
 
 
 def test_different_chats_do_not_wait_for_each_other(limiter: ChatRateLimiter, time: FakeTime) -> None:
@@ -56,10 +60,10 @@ def test_different_chats_do_not_wait_for_each_other(limiter: ChatRateLimiter, ti
     assert time.sleeps == []
 
 
-def test_tokens_come_back_with_time(limiter: ChatRateLimiter, time: FakeTime) -> None:
+def test_slots_come_back_with_time(limiter: ChatRateLimiter, time: FakeTime) -> None:
     for _ in range(4):
         limiter.acquire(334)
-    time.now += 1.0
+    time.now += 1.1
 
     for _ in range(4):
         limiter.acquire(334)
@@ -67,9 +71,9 @@ def test_tokens_come_back_with_time(limiter: ChatRateLimiter, time: FakeTime) ->
     assert time.sleeps == []
 
 
-def test_concurrent_writers_do_not_overrun_the_rate() -> None:
+def test_concurrent_writers_each_get_their_own_slot() -> None:
     waits: list[float] = []
-    limiter = ChatRateLimiter(rate_per_second=4.0, burst=4, clock=lambda: 100.0, sleep=waits.append)
+    limiter = ChatRateLimiter(limit=4, window=1.0, margin=0.1, clock=lambda: 100.0, sleep=waits.append)
     start = threading.Barrier(12)
 
     def writer() -> None:
@@ -82,8 +86,8 @@ def test_concurrent_writers_do_not_overrun_the_rate() -> None:
     for thread in threads:
         thread.join(timeout=5)
 
-    # every writer got its own slot: four at once, then one every quarter second
-    assert sorted(waits) == [0.25 * k for k in range(1, 9)]
+    # four at once, four after one window, four after two
+    assert sorted(waits) == pytest.approx([1.1] * 4 + [2.2] * 4)
 
 
 def test_a_waiting_writer_does_not_hold_up_other_chats() -> None:
@@ -94,7 +98,7 @@ def test_a_waiting_writer_does_not_hold_up_other_chats() -> None:
         in_sleep.set()
         let_go.wait(30)
 
-    limiter = ChatRateLimiter(rate_per_second=4.0, burst=1, clock=lambda: 0.0, sleep=blocking_sleep)
+    limiter = ChatRateLimiter(limit=1, clock=lambda: 0.0, sleep=blocking_sleep)
     limiter.acquire(334)
     waiter = threading.Thread(target=limiter.acquire, args=(334,))
     waiter.start()
@@ -110,7 +114,7 @@ def test_a_waiting_writer_does_not_hold_up_other_chats() -> None:
     assert finished_while_the_first_slept
 
 
-@pytest.mark.parametrize(("rate", "burst"), [(0.0, 4), (4.0, 0)])
-def test_a_limit_that_lets_nothing_through_is_refused(rate: float, burst: int) -> None:
+@pytest.mark.parametrize(("limit", "window", "margin"), [(0, 1.0, 0.1), (4, 0.0, 0.1), (4, 1.0, -1.0)])
+def test_a_limit_that_lets_nothing_through_is_refused(limit: int, window: float, margin: float) -> None:
     with pytest.raises(ValueError):
-        ChatRateLimiter(rate_per_second=rate, burst=burst)
+        ChatRateLimiter(limit=limit, window=window, margin=margin)
