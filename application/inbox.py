@@ -24,7 +24,7 @@ DRAIN_RESERVE_SECONDS = 2.0  # stop taking entries when the invocation has less 
 
 @dataclass(frozen=True)
 class RetrySchedule:
-    lease_seconds: float = 120.0  # a claim held longer than this is taken to have crashed
+    lease_seconds: float = 300.0  # a claim held longer than this is taken to have crashed (beyond any call budget)
     first_delay: float = 30.0
     max_delay: float = 3600.0
     give_up_after: float = 2 * 86400.0
