@@ -29,7 +29,7 @@ def pachca_client(session: requests.Session, base_url: str, token: str, **kw: An
 
 
 class Reply(BaseModel):
-    model_config = ConfigDict(extra="ignore")
+    model_config = ConfigDict(extra="ignore", defer_build=True)  # built on first use: a shorter cold start
 
 
 T = TypeVar("T")

@@ -180,7 +180,9 @@ def _reading(call: str) -> Iterator[None]:
 
 
 class _Model(BaseModel):
-    model_config = ConfigDict(alias_generator=to_camel, populate_by_name=True, coerce_numbers_to_str=True, frozen=True)
+    model_config = ConfigDict(
+        alias_generator=to_camel, populate_by_name=True, coerce_numbers_to_str=True, frozen=True, defer_build=True
+    )
 
 
 class _User(_Model):
@@ -225,7 +227,9 @@ class _Status(_Model):
 
 
 class _Issue(_Model):
-    model_config = ConfigDict(extra="allow")  # local fields arrive as `<prefix>--<key>`: kept as extras
+    model_config = ConfigDict(
+        extra="allow", defer_build=True
+    )  # local fields arrive as `<prefix>--<key>`: kept as extras
 
     key: str
     summary: str = ""
@@ -275,9 +279,9 @@ class _Transition(_Model):
         return Transition(id=self.id, display=self.display, to_key=self.to.key, to_display=self.to.display)
 
 
-_LOCAL_FIELDS = TypeAdapter(list[_LocalField])
-_ISSUE_KEYS = TypeAdapter(list[_IssueKey])
-_ISSUES = TypeAdapter(list[_Issue])
-_COMMENTS = TypeAdapter(list[_Comment])
-_TRANSITIONS = TypeAdapter(list[_Transition])
-_USER_OR_LIST = TypeAdapter(list[_User] | _User)
+_LOCAL_FIELDS = TypeAdapter(list[_LocalField], config=ConfigDict(defer_build=True))
+_ISSUE_KEYS = TypeAdapter(list[_IssueKey], config=ConfigDict(defer_build=True))
+_ISSUES = TypeAdapter(list[_Issue], config=ConfigDict(defer_build=True))
+_COMMENTS = TypeAdapter(list[_Comment], config=ConfigDict(defer_build=True))
+_TRANSITIONS = TypeAdapter(list[_Transition], config=ConfigDict(defer_build=True))
+_USER_OR_LIST = TypeAdapter(list[_User] | _User, config=ConfigDict(defer_build=True))

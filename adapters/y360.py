@@ -49,7 +49,7 @@ class HttpUserDirectory:
 
 
 class _Model(BaseModel):
-    model_config = ConfigDict(coerce_numbers_to_str=True, frozen=True)
+    model_config = ConfigDict(coerce_numbers_to_str=True, frozen=True, defer_build=True)
 
 
 class _Name(_Model):

@@ -11,7 +11,6 @@ from adapters.pachca import HttpChatMessenger, pachca_client
 from adapters.ratelimit import ChatRateLimiter
 from adapters.state_url import open_state
 from adapters.tracker import HttpIssueTracker, tracker_client
-from adapters.y360 import HttpUserDirectory, y360_client
 from application.comments import RelayReply, RelayTrackerComment
 from application.events import (
     ButtonClicked,
@@ -40,6 +39,8 @@ def _secret(settings: Settings, name: str) -> str:
 def _directory(settings: Settings, session: requests.Session) -> UserDirectory | None:
     if not settings.directory_configured:
         return None
+    from adapters.y360 import HttpUserDirectory, y360_client  # only where a directory is configured
+
     client = y360_client(session, settings.y360_api_url, _secret(settings, "y360_oauth"))
     return HttpUserDirectory(client, str(settings.y360_org_id))
 
