@@ -10,7 +10,7 @@ import tempfile
 import threading
 import time
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -30,8 +30,6 @@ CHAT_BASE = 918_000
 USER_BASE = 134_400
 PEOPLE = 10
 SERVER_THREADS = 8  # `servicedesk-bot serve`'s default
-
-Tweak = Callable[[Container], None]  # lets a what-if run override a provider before serving
 
 
 @dataclass(frozen=True)
@@ -61,14 +59,11 @@ def measure_burst(
     clients: int = 16,
     thread_counts_as: ThreadCounting = "root",
     drain_for: float = 30.0,
-    tweak: Tweak | None = None,
 ) -> Burst:
     with FakeApis(thread_counts_as) as apis, tempfile.TemporaryDirectory(prefix="bench-burst-") as tmp:
         with _restored_root_logger():
             container = build_container(_env(apis, Path(tmp) / "state.db"), DEFAULT_SERVE_STATE_URL)
             log_counts = _count_warnings()
-            if tweak is not None:
-                tweak(container)
             with _serving(container) as url:
                 batch = _messages(messages, chats)
                 apis.register_messages((m.message_id, m.chat_id) for m in batch)

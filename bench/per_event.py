@@ -8,86 +8,31 @@ import os
 import tempfile
 import time
 from collections import Counter
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
-from adapters.memory_state import MemoryState
 from adapters.sqlite_state import SqliteState
 from bench.webhooks import button_body, from_tracker, message_body, reply_body, signed, tracker_comment_body
-from domain.model import Action, ButtonPress, Card, NewIssue, PachcaMessage, Person, Ticket, TicketKey
+from domain.model import Action, ButtonPress, Card, NewIssue, PachcaMessage, Person, Ticket
 from entrypoints.logs import configure_logging
 from entrypoints.webhooks import HttpRequest, HttpResponse, WebhookApp
 from tests.builders import SUPPORT_CHAT
 from tests.conftest import AGENT, REQUESTER, TEST_ENV, Bridge, make_bridge
-from tests.fakes import FakeIssue, FakeIssueTracker
 
 MessageFactory = Callable[[int], HttpRequest]
+Store = Literal["memory", "sqlite"]
 TRACKER_AUTHOR = Person("1130000012345678", "Анна Смирнова", "asmirnova", "asmirnova@example.com")
 CLICK_CYCLE = (Action.TAKE, Action.CLOSE, Action.REOPEN)  # each one a real transition in the fake's workflow
 
 
-class IndexedTracker(FakeIssueTracker):
-    """The tests' fake, finding an issue by `unique` in a dict: over 2,000 issues its linear scan cost more than the
-    bridge's own handling, and it is no part of what is measured."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.by_unique: dict[str, TicketKey] = {}
-
-    def create_issue(self, issue: NewIssue, field_ids: Mapping[str, str]) -> TicketKey:
-        self._call("create_issue")
-        existing = self.by_unique.get(issue.unique)
-        if existing is not None:
-            self.conflicts += 1
-            return existing
-        key = TicketKey(f"{issue.queue}-{len(self.issues) + 1}")
-        fields = {field_ids[k].split("--")[-1]: v for k, v in issue.local_fields.items() if k in field_ids}
-        self.issues[str(key)] = FakeIssue(key, issue, fields)
-        self.by_unique[issue.unique] = key
-        return key
-
-
-class IndexedState(MemoryState):
-    """`MemoryState` with its tickets also found by key and by thread through a dict. As shipped it scans every
-    ticket (`save_ticket`, `ticket_by_key`, `ticket_by_thread`), so its cost grows with the tickets the bench itself
-    creates; SQLite and PostgreSQL answer these lookups from an index."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.by_key: dict[TicketKey, int] = {}
-        self.by_thread: dict[int, int] = {}
-
-    def save_ticket(self, ticket: Ticket) -> None:
-        with self._lock:
-            super().save_ticket(ticket)
-            self.by_key[ticket.key] = ticket.message_id
-            if ticket.thread is not None:
-                self.by_thread[ticket.thread.thread_id] = ticket.message_id
-
-    def ticket_by_key(self, key: TicketKey) -> Ticket | None:
-        with self._lock:
-            message_id = self.by_key.get(key)
-            return None if message_id is None else self.ticket_by_message(message_id)
-
-    def ticket_by_thread(self, thread_id: int) -> Ticket | None:
-        with self._lock:
-            message_id = self.by_thread.get(thread_id)
-            return None if message_id is None else self.ticket_by_message(message_id)
-
-
-Store = Literal["indexed memory", "memory as shipped", "sqlite"]
-
-
 @contextmanager
-def bench_bridge(store: Store = "indexed memory") -> Iterator[Bridge]:
-    """A bridge on the tests' fakes (the tracker's lookup by `unique` indexed), on the given store."""
-    bridge = make_bridge(state=IndexedState() if store == "indexed memory" else None)
-    bridge.tracker = IndexedTracker()
-    bridge.container.tracker.override(bridge.tracker)
-    if store != "sqlite":
+def bench_bridge(store: Store = "memory") -> Iterator[Bridge]:
+    """A bridge on the tests' fakes, on `MemoryState` or on a SQLite file."""
+    bridge = make_bridge()
+    if store == "memory":
         yield bridge
         return
     with tempfile.TemporaryDirectory(prefix="bench-sqlite-") as tmp:
@@ -187,7 +132,7 @@ class Cost:
 def measure_event_costs(
     events: int = 2000,
     warmup: int = 100,
-    store: Store = "indexed memory",
+    store: Store = "memory",
     kinds: tuple[Kind, ...] = KINDS,
     with_logs: bool = True,
 ) -> list[Cost]:

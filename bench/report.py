@@ -33,17 +33,15 @@ class Results:
     cold: ColdStart
     costs: list[Cost]
     calls: list[Calls]
-    shipped_memory: list[Cost]  # tickets on MemoryState as shipped: its linear scans, for information
     sqlite: list[Cost]  # every kind on a SQLite file, the function's default store, for information
     burst: Burst  # the bridge as built, against the stricter reading of Pachca's limit
-    bursts: list[tuple[str, Burst]] = field(default_factory=list)  # other readings and what-ifs, for information
+    bursts: list[tuple[str, Burst]] = field(default_factory=list)  # other readings of the limit, for information
 
 
 def rows(results: Results) -> list[Row]:
     return [
         *_cold_rows(results.cold),
         *(_cost_row(cost) for cost in results.costs),
-        *(_shipped_memory_row(cost) for cost in results.shipped_memory),
         _sqlite_row(results.sqlite),
         *(_calls_row(calls) for calls in results.calls),
         *_burst_rows(results.burst),
@@ -100,16 +98,6 @@ def _cost_row(cost: Cost) -> Row:
         f"p50 **{cost.cpu_p50_us:.0f} µs**, p99 {cost.cpu_p99_us:.0f} µs over {cost.events}{logged}",
         f"p50 ≤ {P50_GOAL_US / 1000:.0f} ms",
         _verdict(max(cost.cpu_p50_us, cost.logged_cpu_p50_us or 0.0) <= P50_GOAL_US),
-    )
-
-
-def _shipped_memory_row(cost: Cost) -> Row:
-    return Row(
-        f"CPU per event: {cost.kind}, on `MemoryState` as shipped (tests' store; its ticket lookups scan)",
-        f"p50 {cost.cpu_p50_us:.0f} µs, p99 {cost.cpu_p99_us:.0f} µs over {cost.events}, "
-        f"the store growing to {cost.events} tickets",
-        "information",
-        INFO,
     )
 
 
@@ -190,10 +178,8 @@ def notes(results: Results) -> list[str]:
         f"- Machine: {os.cpu_count()} CPUs, Python {platform.python_version()}, {platform.system()}; other work on the "
         "machine shows in the numbers, most in the wall times. CPU per event is `time.process_time_ns` around "
         "`WebhookApp.handle` (HMAC, JSON, parsing, inbox, use case), each event fresh (the duplicate row repeats one "
-        "delivered event), on the tests' in-memory fakes and `MemoryState`, both given a dict index where their "
-        "linear scans would grow with the bench's own 2,000 events (`bench/per_event.py`; the row «as shipped» "
-        "shows the difference). Logging is off unless stated; the INFO figures use the real JSON formatter and "
-        "secret scrubber, writing to /dev/null.",
+        "delivered event), on the tests' in-memory fakes and `MemoryState` (`bench/per_event.py`). Logging is off "
+        "unless stated; the INFO figures use the real JSON formatter and secret scrubber, writing to /dev/null.",
         "- Cold start: wall time from spawning `python -c` until `index.handler` has answered a signed Pachca "
         "message webhook (a Cloud Functions HTTP event) with `200 created`; the interpreter's exit is not counted. "
         "The floor is the same for a child that only runs `import requests, pydantic, dependency_injector`, which "

@@ -14,9 +14,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # `python bench
 from bench.burst import measure_burst
 from bench.cold_start import measure_cold_start
 from bench.fake_apis import FakeApis
-from bench.per_event import KINDS, measure_calls, measure_event_costs
+from bench.per_event import measure_calls, measure_event_costs
 from bench.report import Results, render
-from bench.what_if import root_chat_bucket, suggested_limiter
 
 RESULTS = Path(__file__).resolve().parent / "results.md"
 
@@ -46,8 +45,7 @@ def run_all(counts: Counts = Counts(), progress: bool = False) -> Results:
         cold = measure_cold_start(apis, runs=counts.cold_runs, warmup=counts.cold_warmup)
     step(f"CPU per event: {counts.events} events of each kind, without and with logs")
     costs = measure_event_costs(counts.events, counts.warmup)
-    step(f"per event: tickets on MemoryState as shipped; {counts.sqlite_events} events of each kind on SQLite")
-    shipped = measure_event_costs(counts.events, counts.warmup, "memory as shipped", KINDS[:1], with_logs=False)
+    step(f"wall per event on SQLite: {counts.sqlite_events} events of each kind")
     sqlite = measure_event_costs(counts.sqlite_events, counts.warmup // 5, "sqlite", with_logs=False)
     calls = measure_calls()
     size = (counts.burst_messages, counts.burst_chats, counts.clients)
@@ -55,15 +53,8 @@ def run_all(counts: Counts = Counts(), progress: bool = False) -> Results:
     main_burst = measure_burst(*size)
     step("burst: thread writes counted against the thread's own chat")
     own_chat = measure_burst(*size, thread_counts_as="thread")
-    step("burst: what-ifs: thread writes keyed by their root chat, with the shipped bucket and the suggested window")
-    keyed = measure_burst(*size, tweak=root_chat_bucket)
-    suggested = measure_burst(*size, tweak=suggested_limiter)
-    others = [
-        ("if a thread write counts against the thread's own chat", own_chat),
-        ("what-if: thread writes keyed by their root chat, shipped token bucket (`bench/what_if.py`)", keyed),
-        ("what-if: the same with the suggested sliding-window limiter (`bench/what_if.py`)", suggested),
-    ]
-    return Results(cold, costs, calls, shipped, sqlite, main_burst, others)
+    others = [("if a thread write counts against the thread's own chat", own_chat)]
+    return Results(cold, costs, calls, sqlite, main_burst, others)
 
 
 def main(argv: list[str] | None = None) -> int:

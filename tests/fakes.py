@@ -177,6 +177,7 @@ class FakeIssueTracker:
         self.calls: Counter[str] = Counter()
         self.faults = Faults()
         self._comment_id = 600
+        self._by_unique: dict[str, TicketKey] = {}
 
     def comments(self, key: str) -> list[TrackerComment]:
         return self.issues[key].comments
@@ -209,13 +210,14 @@ class FakeIssueTracker:
 
     def create_issue(self, issue: NewIssue, field_ids: Mapping[str, str]) -> TicketKey:
         self._call("create_issue")
-        existing = next((i for i in self.issues.values() if i.new.unique == issue.unique), None)
+        existing = self._by_unique.get(issue.unique)
         if existing is not None:
             self.conflicts += 1  # the real adapter gets a 409 and recovers it through _findByUnique
-            return existing.key
+            return existing
         key = TicketKey(f"{issue.queue}-{len(self.issues) + 1}")
         fields = {field_ids[k].split("--")[-1]: v for k, v in issue.local_fields.items() if k in field_ids}
         self.issues[str(key)] = FakeIssue(key, issue, fields)
+        self._by_unique[issue.unique] = key
         self.faults.after("create_issue")
         return key
 
