@@ -23,6 +23,10 @@ LOCAL_FIELD_SEPARATOR = "--"
 CONFLICT = 409
 
 
+COMMENTS_PER_PAGE = 50
+MAX_COMMENT_PAGES = 100
+
+
 def tracker_client(
     session: requests.Session,
     base_url: str,
@@ -95,10 +99,20 @@ class HttpIssueTracker:
             return _Comment.model_validate_json(response.content).to_comment(key)
 
     def recent_comments(self, key: TicketKey) -> list[TrackerComment]:
+        """The newest comments: Tracker pages oldest first, so the pages are walked to the end (`id` cursor)."""
         path = f"/v2/issues/{key}/comments"
-        response = self._get(path, params={"perPage": 50})
-        with _reading(f"GET {path}"):
-            return [comment.to_comment(key) for comment in _COMMENTS.validate_json(response.content)]
+        newest: list[TrackerComment] = []
+        after: str | None = None
+        for _ in range(MAX_COMMENT_PAGES):
+            params: dict[str, Any] = {"perPage": COMMENTS_PER_PAGE} | ({"id": after} if after else {})
+            response = self._get(path, params=params)
+            with _reading(f"GET {path}"):
+                page = [comment.to_comment(key) for comment in _COMMENTS.validate_json(response.content)]
+            newest = (newest + page)[-COMMENTS_PER_PAGE:]
+            if len(page) < COMMENTS_PER_PAGE:
+                break
+            after = page[-1].comment_id
+        return newest
 
     def transitions(self, key: TicketKey) -> list[Transition]:
         path = f"/v2/issues/{key}/transitions"

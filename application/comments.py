@@ -5,9 +5,10 @@ from __future__ import annotations
 from application.events import ThreadReplyPosted, TrackerCommentAdded
 from application.identities import Identities
 from application.people import Mentions
+from application.tickets import opening_effect
 from application.writes import PACHCA_MESSAGE, TRACKER_COMMENT, OnceWriter, ThreadPoster
 from domain.model import Comment, ThreadRef, Ticket, TicketKey
-from ports.errors import NotFound
+from ports.errors import NotFound, TransientFailure
 from ports.messenger import ChatMessenger
 from ports.state import LinkStore, WriteLog
 from ports.tracker import IssueTracker
@@ -17,6 +18,7 @@ class RelayReply:
     """Rules:
     - a reply in a ticket's thread becomes one comment on its issue, naming the Pachca author;
     - the issue is found through the bridge's own links first, the Tracker search by `pachcaMessageId` second;
+    - a reply to a ticket still being opened waits for it (it is queued), instead of being dropped;
     - replies by the bot itself, by other bots, and the bot's own posts are not relayed;
     - Pachca mentions of people known in Tracker summon them; the others stay as written.
     """
@@ -69,6 +71,9 @@ class RelayReply:
         ticket = self.links.ticket_by_message(event.root_message_id) or self.links.ticket_by_thread(event.thread_id)
         if ticket is not None or not event.root_message_id:
             return ticket
+        opening = self.log.lookup(opening_effect(event.root_message_id))
+        if opening is not None and opening.external_id is None:
+            raise TransientFailure("the ticket of this thread is still being opened")
         key = self.tracker.find_issue_by_message(self.queue, event.root_message_id)
         if key is None:
             return None

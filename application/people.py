@@ -10,7 +10,7 @@ from domain.mentions import MentionResolver, Resolution, Side, email_local_part_
 from domain.model import Person
 from ports.clock import Clock
 from ports.directory import UserDirectory
-from ports.errors import NotFound, TransientFailure
+from ports.errors import NotFound, PermanentFailure, TransientFailure
 from ports.messenger import ChatMessenger
 from ports.state import Cache
 from ports.tracker import IssueTracker
@@ -28,7 +28,7 @@ class Mentions:
       `login@PACHCA_EMAIL_DOMAIN`; that person maps to the Pachca user whose e-mail matches exactly;
     - a Pachca nickname maps to the Pachca user whose nickname matches exactly, then by e-mail to a Tracker login;
     - an answer, found or not, is cached (not found for a shorter time), so a known person costs no call;
-    - the directory being down only skips it: Tracker's user record gives the e-mail too;
+    - the directory being down or refusing only skips it: Tracker's user record gives the e-mail too;
     - when Pachca hides e-mails from the bot, a Tracker login is matched to an equal Pachca nickname.
     """
 
@@ -98,7 +98,7 @@ class Mentions:
             return None
         try:
             return self.directory.find_by_login(login)
-        except TransientFailure as e:
+        except (TransientFailure, PermanentFailure) as e:  # down, or its token expired: not worth losing a comment
             log.warning("directory unavailable, using Tracker's user record", extra={"error": str(e)})
             return None
 

@@ -14,6 +14,12 @@ from ports.state import LinkStore
 from ports.tracker import IssueTracker
 
 INTAKE_COMMAND = "/new"
+TICKET = "ticket"
+
+
+def opening_effect(message_id: int) -> str:
+    """Recorded while a ticket is being opened for a message, so a reply in its thread knows to wait."""
+    return f"ticket:{message_id}"
 
 
 def _unknown() -> str | None:
@@ -83,11 +89,14 @@ class OpenTicket:
     def _open(self, message: PachcaMessage, author: Person, topic: str | None) -> str:
         ticket = self.links.ticket_by_message(message.message_id)
         if ticket is None or ticket.thread is None:
+            opening = opening_effect(message.message_id)
+            self.log.begin(opening, TICKET, self.writer.clock.now())  # replies in the new thread wait for it
             thread = self.messenger.open_thread(message.message_id)
             issue = NewIssue.from_message(self.settings.queue, message, author, thread, topic)
             key = self.tracker.create_issue(issue, self.identities.field_ids(self.settings.queue))
             ticket = Ticket(key, message.message_id, message.chat_id, message.user_id, thread)
             self.links.save_ticket(ticket)
+            self.log.finish(opening, TICKET, str(key))
         if ticket.card_message_id is None:
             card_id = self._post_card(ticket)
             self.links.save_ticket(ticket.with_card(card_id))

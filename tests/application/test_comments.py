@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from application.events import TrackerCommentAdded
 from domain.model import Person
+from ports.errors import TransientFailure
 from tests.builders import message, reply
 from tests.conftest import AGENT, Bridge, make_bridge
 from tests.fakes import only
@@ -129,3 +130,14 @@ def test_a_reply_by_an_agent_is_relayed_too(bridge: Bridge) -> None:
     bridge.deliver(reply(thread, user_id=AGENT, text="Беру"))
 
     assert bridge.tracker.comments("SERVICEDESK-1")[0].text.startswith("**Иван Иванов** (Пачка)")
+
+
+def test_a_reply_while_its_ticket_is_still_being_opened_waits_for_it(bridge: Bridge) -> None:
+    bridge.tracker.faults.add("create_issue", TransientFailure("tracker: 503"))
+    assert bridge.deliver(message(56431)) == "queued"
+    thread = bridge.messenger.threads[56431]
+
+    assert bridge.deliver(reply(thread, text="Есть новости?")) == "queued"
+    assert bridge.drain() == (2, 0)
+
+    assert [c.text for c in bridge.tracker.comments("SERVICEDESK-1")] == ["**Олег Петров** (Пачка):\n\nЕсть новости?"]
