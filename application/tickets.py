@@ -17,6 +17,11 @@ INTAKE_COMMAND = "/new"
 TICKET = "ticket"
 
 
+def is_intake_command(text: str) -> bool:
+    words = text.split(maxsplit=1)
+    return bool(words) and words[0] == INTAKE_COMMAND
+
+
 def opening_effect(message_id: int) -> str:
     """Recorded while a ticket is being opened for a message, so a reply in its thread knows to wait."""
     return f"ticket:{message_id}"
@@ -31,11 +36,14 @@ class TicketSettings:
     queue: str
     web_url: str
     support_chat_ids: frozenset[int] = frozenset()
+    intake_topics: tuple[str, ...] = ()
 
 
 class OpenTicket:
     """Rules:
     - a top-level message in a support chat (any chat when none is configured) or a direct message opens one ticket;
+    - `/new` offers the intake form when topics are configured; without topics the form is skipped and the
+      rest of the message opens the ticket;
     - messages of the bot itself, of any other bot, and the bot's own writes open nothing;
     - the thread is opened first, so the issue is created once with every local field, `pachcaThreadId` included;
     - the issue carries a `unique` derived from the message id: a repeated attempt finds the same issue;
@@ -71,9 +79,12 @@ class OpenTicket:
         author = self.identities.pachca_person(event.user_id)
         if author.is_bot:
             return "bot_message"
-        if event.text.strip().split(" ", 1)[0] == INTAKE_COMMAND:
-            return self._offer_form(event)
-        message = PachcaMessage(event.message_id, event.chat_id, event.user_id, event.text, event.url)
+        text = event.text
+        if is_intake_command(text):
+            if self.settings.intake_topics:
+                return self._offer_form(event)
+            text = text.strip()[len(INTAKE_COMMAND) :].strip()  # no topics to choose from: the form is skipped
+        message = PachcaMessage(event.message_id, event.chat_id, event.user_id, text, event.url)
         return self._open(message, author, topic)
 
     def from_form(self, event_key: str, chat_id: int, user_id: int, topic: str | None, description: str) -> str:

@@ -46,7 +46,12 @@ def _directory(settings: Settings, session: requests.Session) -> UserDirectory |
 
 
 def _ticket_settings(settings: Settings) -> TicketSettings:
-    return TicketSettings(settings.tracker_queue, settings.tracker_web_url, frozenset(settings.support_chat_ids))
+    return TicketSettings(
+        settings.tracker_queue,
+        settings.tracker_web_url,
+        frozenset(settings.support_chat_ids),
+        tuple(settings.intake_topics),
+    )
 
 
 def _webhook_secrets(settings: Settings) -> WebhookSecrets:

@@ -126,3 +126,17 @@ def test_a_form_submission_opens_a_ticket_with_the_topic_in_the_summary() -> Non
     assert issue.new.summary == "Доступы: Нет доступа к 1С"
     posted = bridge.messenger.chat_posts(SUPPORT_CHAT)[0]
     assert issue.fields["pachcaMessageId"] == str(posted.message_id)
+
+
+def test_without_topics_new_skips_the_form_and_opens_the_ticket_from_the_text(bridge: Bridge) -> None:
+    assert bridge.deliver(message(1, "/new Не печатает принтер на 3 этаже")) == "created"
+
+    issue = only(list(bridge.tracker.issues.values()))
+    assert issue.new.summary == "Не печатает принтер на 3 этаже"
+    assert bridge.messenger.forms == []
+
+
+def test_a_word_that_only_starts_like_the_command_is_an_ordinary_message() -> None:
+    bridge = make_bridge({"INTAKE_TOPICS": "Доступы"})
+
+    assert bridge.deliver(message(1, "/newbie вопрос")) == "created"
