@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 from urllib.parse import quote
 
@@ -18,7 +19,7 @@ def y360_client(session: requests.Session, base_url: str, token: str, **kw: Any)
 
 
 class HttpUserDirectory:
-    """Implements UserDirectory by walking the user list page by page, stopping at the page that holds the login."""
+    """Implements UserDirectory over the paged user list: pages are fetched only as far as the caller reads."""
 
     def __init__(self, client: HttpClient, org_id: str, page_size: int = 1000) -> None:
         self._client = client
@@ -29,14 +30,15 @@ class HttpUserDirectory:
         wanted = login.strip().casefold()
         if not wanted:
             return None
+        return next((p for p in self.people() if (p.nickname or "").casefold() == wanted), None)
+
+    def people(self) -> Iterator[Person]:
         number = 1
         while True:
             page = self._page(number)
-            for user in page.users:
-                if user.nickname.casefold() == wanted:
-                    return user.to_person()
+            yield from (user.to_person() for user in page.users)
             if not page.users or number >= page.pages:
-                return None
+                return
             number += 1
 
     def _page(self, number: int) -> _UsersPage:

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import json
 import logging
 from collections.abc import Callable
+from dataclasses import asdict
 from functools import partial
 
 from domain.mentions import MentionResolver, Resolution, Side, email_local_part_guess
@@ -18,6 +20,8 @@ from ports.tracker import IssueTracker
 log = logging.getLogger("servicedesk.people")
 
 FOUND_TTL = 86400.0
+DIRECTORY_TTL = 6 * 3600.0
+DIRECTORY_KEY = "people:directory"
 MISSING_TTL = 3600.0
 NOBODY = ""
 
@@ -97,10 +101,22 @@ class Mentions:
         if self.directory is None:
             return None
         try:
-            return self.directory.find_by_login(login)
+            return self._directory_index().get(login.lower())
         except (TransientFailure, PermanentFailure) as e:  # down, or its token expired: not worth losing a comment
             log.warning("directory unavailable, using Tracker's user record", extra={"error": str(e)})
             return None
+
+    def _directory_index(self) -> dict[str, Person]:
+        """Everyone by login, read in one walk of the directory and kept in the store, never paged per event."""
+        now = self.clock.now()
+        cached = self.cache.get(DIRECTORY_KEY, now)
+        if cached is not None:
+            return {login: Person(**fields) for login, fields in json.loads(cached).items()}
+        assert self.directory is not None
+        index = {p.nickname.lower(): p for p in self.directory.people() if p.nickname}
+        blob = json.dumps({login: asdict(p) for login, p in index.items()}, ensure_ascii=False)
+        self.cache.put(DIRECTORY_KEY, blob, now + DIRECTORY_TTL)
+        return index
 
     def _tracker_login(self, nickname: str) -> str | None:
         user = next(

@@ -240,7 +240,7 @@ def _calls_of(bridge: Bridge) -> Counter[str]:
     calls.update({f"pachca.{name}": n for name, n in bridge.messenger.calls.items() if n})
     calls.update({f"tracker.{name}": n for name, n in bridge.tracker.calls.items() if n})
     if bridge.directory.calls:
-        calls["y360.find_by_login"] = bridge.directory.calls
+        calls["y360.people"] = bridge.directory.calls
     return calls
 
 

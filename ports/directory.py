@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Protocol, runtime_checkable
 
 from domain.model import Person
@@ -10,3 +11,7 @@ class UserDirectory(Protocol):
     """The organisation's directory of people (login, e-mail, name)."""
 
     def find_by_login(self, login: str) -> Person | None: ...
+
+    def people(self) -> Iterator[Person]:
+        """Everyone, page by page as they are read."""
+        ...

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from domain.model import Button, NewIssue, Person, ThreadRef, TicketKey, TrackerComment
-from ports.errors import NotFound, OutcomeUnknown, TransientFailure
+from ports.errors import NotFound, OutcomeUnknown
 from ports.messenger import ButtonRows, FormField, PostedMessage
 from ports.tracker import IssueInfo, Transition
 
@@ -279,15 +279,18 @@ class FakeIssueTracker:
 
 class FakeDirectory:
     def __init__(self) -> None:
-        self.people: dict[str, Person] = {}
+        self.by_login: dict[str, Person] = {}
         self.calls = 0
-        self.down = False
+        self.down: Exception | None = None
 
     def find_by_login(self, login: str) -> Person | None:
-        self.calls += 1
+        return next((p for p in self.people() if (p.nickname or "").lower() == login.lower()), None)
+
+    def people(self) -> Iterator[Person]:
+        self.calls += 1  # one walk of the directory
         if self.down:
-            raise TransientFailure("y360: 503")
-        return self.people.get(login.lower())
+            raise self.down
+        yield from self.by_login.values()
 
 
 def only(items: Sequence[Any], where: Callable[[Any], bool] = lambda _: True) -> Any:

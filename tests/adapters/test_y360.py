@@ -142,3 +142,18 @@ def test_an_unreadable_answer_is_a_port_error(httpserver: HTTPServer) -> None:
 
     with pytest.raises(PermanentFailure, match="unexpected answer"):
         directory.find_by_login("ivanov")
+
+
+def test_people_reads_every_page_once_in_order(httpserver: HTTPServer, directory: HttpUserDirectory) -> None:
+    logins = [person.nickname for person in directory.people()]
+
+    assert logins == ["petrov", "sidorova", "robot-tracker", "Ivanov", "zaytsev"]
+    assert pages_requested(httpserver) == ["1", "2", "3"]
+
+
+def test_people_fetches_a_page_only_when_it_is_read(httpserver: HTTPServer, directory: HttpUserDirectory) -> None:
+    walk = directory.people()
+    next(walk)
+    next(walk)
+
+    assert pages_requested(httpserver) == ["1"]

@@ -6,6 +6,7 @@ import pytest
 
 from application.events import TrackerCommentAdded
 from domain.model import Person
+from ports.errors import TransientFailure
 from tests.builders import message, reply
 from tests.conftest import AGENT, Bridge, make_bridge
 
@@ -27,7 +28,7 @@ def tracker_says(bridge: Bridge, text: str) -> str:
 
 @pytest.fixture
 def staffed(bridge: Bridge) -> Bridge:
-    bridge.directory.people["ivanov"] = IVAN_IN_TRACKER
+    bridge.directory.by_login["ivanov"] = IVAN_IN_TRACKER
     bridge.tracker.users["ivanov"] = IVAN_IN_TRACKER
     opened(bridge)
     return bridge
@@ -110,7 +111,7 @@ def test_the_email_domain_is_the_last_guess() -> None:
 
 
 def test_a_directory_that_is_down_only_skips_to_trackers_record(staffed: Bridge) -> None:
-    staffed.directory.down = True
+    staffed.directory.down = TransientFailure("y360: 503")
 
     assert tracker_says(staffed, "@ivanov").endswith("@ivan_ivanov")
 
@@ -136,3 +137,14 @@ def test_mentions_inside_code_are_not_touched(staffed: Bridge) -> None:
 
     assert text.endswith("Выполни `ssh @ivanov` и напиши @ivan_ivanov")
     assert AGENT in staffed.messenger.users
+
+
+def test_the_directory_is_walked_once_for_everyone_not_once_per_person(staffed: Bridge) -> None:
+    petr = Person("1130000000000888", "Пётр Сидоров", "psidorov", "psidorov@example.com")
+    staffed.directory.by_login["psidorov"] = petr
+    staffed.messenger.add_user(3003, "Пётр Сидоров", "petr_s", "psidorov@example.com")
+
+    assert tracker_says(staffed, "@ivanov").endswith("@ivan_ivanov")
+    assert tracker_says(staffed, "@psidorov и @nobody").endswith("@petr_s и @nobody")
+
+    assert staffed.directory.calls == 1
