@@ -96,6 +96,9 @@ def pachca_event(body: dict[str, Any]) -> Event | None:
     try:
         if kind == ("message", "new"):
             return _message(PachcaMessage.model_validate(body))
+        if kind in (("message", "update"), ("message", "delete")):
+            PachcaMessage.model_validate(body)  # read, so a malformed one is refused like any other
+            return None  # an edit or a deletion changes nothing in the ticket
         if kind == ("button", "click"):
             click = PachcaButton.model_validate(body)
             return ButtonClicked(click.message_id, click.chat_id, click.user_id, click.data, click.trigger_id)
@@ -107,7 +110,7 @@ def pachca_event(body: dict[str, Any]) -> Event | None:
             )
     except ValidationError as e:
         raise BadPayload(_first_problem(e)) from None
-    return None  # edits, deletions, link_shared, reactions, members, calls: nothing to do
+    return None  # link_shared, reactions, members, calls, exports, and kinds not yet invented: nothing to do
 
 
 def _message(message: PachcaMessage) -> Event:
