@@ -18,18 +18,33 @@ SUPPORTED = "memory://, sqlite:///relative/path.db, sqlite:////absolute/path.db 
 def open_state(
     url: str, password_provider: Callable[[], str | None] | None = None
 ) -> MemoryState | SqliteState | PostgresState:
+    match check_state_url(url):
+        case "memory":
+            return MemoryState()
+        case "sqlite":
+            return SqliteState(sqlite_path(url.strip().partition("://")[2]))
+        case _:
+            from adapters.postgres_state import PostgresState  # imports psycopg: only when PostgreSQL is configured
+
+            return PostgresState(url.strip(), password_provider)
+
+
+def check_state_url(url: str) -> str:
+    """The store kind of a well-formed STATE_URL (`memory`, `sqlite`, `postgresql`); raises ValueError otherwise.
+    Connects to nothing and imports no driver, so start-up can check it with the rest of the configuration."""
     scheme, separator, rest = url.strip().partition("://")
     if not separator:
         raise ValueError(f"STATE_URL must look like {SUPPORTED}")
     match scheme.lower():
         case "memory":
-            return _memory(rest)
+            if rest:
+                raise ValueError("a memory STATE_URL takes nothing after the scheme: write memory://")
+            return "memory"
         case "sqlite":
-            return SqliteState(sqlite_path(rest))
+            sqlite_path(rest)
+            return "sqlite"
         case "postgresql" | "postgres":
-            from adapters.postgres_state import PostgresState  # imports psycopg: only when PostgreSQL is configured
-
-            return PostgresState(url.strip(), password_provider)
+            return "postgresql"  # psycopg reads the rest (host, socket, options) when it connects
         case _:
             raise ValueError(f"STATE_URL scheme {scheme!r} is not supported; use {SUPPORTED}")
 
@@ -46,9 +61,3 @@ def sqlite_path(rest: str) -> str:
     if path in ("", ":memory:") or path.endswith("/"):
         raise ValueError("a SQLite STATE_URL needs a file path, e.g. sqlite:///state.db (use memory:// for tests)")
     return path
-
-
-def _memory(rest: str) -> MemoryState:
-    if rest:
-        raise ValueError("a memory STATE_URL takes nothing after the scheme: write memory://")
-    return MemoryState()

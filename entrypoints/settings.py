@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from typing import Annotated, Any
 from urllib.parse import urlsplit
@@ -9,6 +10,9 @@ from urllib.parse import urlsplit
 from pydantic import AliasChoices, Field, SecretStr, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, PydanticBaseSettingsSource, SettingsConfigDict
 
+from adapters.state_url import check_state_url
+
+QUEUE_KEY = re.compile(r"^[A-Z][A-Z0-9_]*$")
 DEFAULT_SERVE_STATE_URL = "sqlite:///servicedesk-state.db"
 DEFAULT_FUNCTION_STATE_URL = "sqlite:////tmp/servicedesk-state.db"
 
@@ -60,10 +64,44 @@ class Settings(BaseSettings):
     _split_ids = field_validator("support_chat_ids", "agent_pachca_user_ids", mode="before")(_split(","))
     _split_topics = field_validator("intake_topics", mode="before")(_split(";"))
 
-    @field_validator("tracker_org_id", "tracker_cloud_org_id", "bot_user_id", "state_url", mode="before")
+    @field_validator(
+        "tracker_org_id",
+        "tracker_cloud_org_id",
+        "bot_user_id",
+        "state_url",
+        "tracker_webhook_secret",
+        "y360_oauth",
+        "y360_org_id",
+        "pachca_email_domain",
+        "public_url",
+        "tracker_create_url",
+        "tracker_api_url",
+        mode="before",
+    )
     @classmethod
     def _blank_is_unset(cls, value: Any) -> Any:
         return None if isinstance(value, str) and not value.strip() else value
+
+    @field_validator("pachca_api_token", "webhook_secret", "tracker_api_token", mode="before")
+    @classmethod
+    def _required_secret(cls, value: Any) -> Any:
+        if isinstance(value, str) and not value.strip():
+            raise ValueError("must not be empty")  # an empty signing secret would let anyone sign a webhook
+        return value
+
+    @field_validator("tracker_queue")
+    @classmethod
+    def _queue_key(cls, value: str) -> str:
+        if not QUEUE_KEY.match(value):
+            raise ValueError("must be a queue key such as SERVICEDESK")
+        return value
+
+    @field_validator("state_url")
+    @classmethod
+    def _state_url(cls, value: str | None) -> str | None:
+        if value is not None:
+            check_state_url(value)
+        return value
 
     @field_validator("pachca_api_url", "tracker_api_url", "y360_api_url", "tracker_web_url", "tracker_create_url")
     @classmethod
