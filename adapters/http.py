@@ -13,7 +13,8 @@ import contextvars
 import logging
 import random
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
@@ -138,6 +139,18 @@ class HttpClient:
             return (self.connect_timeout, self.timeout)
         budget = max(MIN_TIMEOUT, left - SAFETY_MARGIN)
         return (min(self.connect_timeout, budget), min(self.timeout, budget))
+
+
+@contextmanager
+def time_budget(seconds: float) -> Iterator[None]:
+    """Calls inside finish within `seconds` (or the invocation's own deadline, if sooner)."""
+    current = invocation_deadline.get()
+    deadline = time.monotonic() + seconds
+    token = invocation_deadline.set(deadline if current is None else min(current, deadline))
+    try:
+        yield
+    finally:
+        invocation_deadline.reset(token)
 
 
 def time_left() -> float | None:

@@ -32,7 +32,7 @@ def handler(event: Any, context: Any) -> dict[str, Any]:
         if app is None:
             return to_function_response(HttpResponse(503, {"ok": False, "error": str(_config_error)}))
         if is_timer(event) and "httpMethod" not in event:
-            return to_function_response(app.drain())
+            return to_function_response(app.handle_timer(getattr(context, "request_id", "")))
         return to_function_response(app.handle(request_from_event(event, context)))
     except Exception:
         log.exception("invocation failed")

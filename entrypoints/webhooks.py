@@ -14,6 +14,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from adapters.http import time_budget
 from application.events import Event, FormSubmitted
 from application.inbox import QUEUED, Inbox
 from entrypoints.payloads import BadPayload, is_timer, is_tracker, pachca_event, tracker_event
@@ -24,6 +25,7 @@ from ports.state import HealthCheck
 log = logging.getLogger("servicedesk.webhooks")
 
 MAX_BODY_BYTES = 1024 * 1024
+FORM_BUDGET_SECONDS = 2.0
 FUTURE_SKEW_SECONDS = 60
 
 
@@ -108,8 +110,15 @@ class WebhookApp:
         self.time_left = time_left
 
     def handle(self, request: HttpRequest) -> HttpResponse:
+        return self._answer(request, self._route)
+
+    def handle_timer(self, request_id: str = "") -> HttpResponse:
+        """The timer trigger's own event (not an HTTP request): one drain pass, through the same error table."""
+        return self._answer(HttpRequest("POST", "", {}, b"", request_id), lambda _: self._drain())
+
+    def _answer(self, request: HttpRequest, route: Callable[[HttpRequest], HttpResponse]) -> HttpResponse:
         try:
-            response = self._route(request)
+            response = route(request)
         except Exception as e:
             response = error_response(e)
             if response.status == 503:
@@ -136,9 +145,11 @@ class WebhookApp:
             raise PayloadTooLarge("body larger than 1 MiB")
         body = _json_or_none(request.body)
         if is_timer(body):
-            return self.drain()
+            return self._drain()
         if is_tracker(body) or request.header("x-tracker-secret"):
             self._authenticate_tracker(request)
+            if not is_tracker(_object(body)):
+                return _ok("ignored")  # a trigger of another kind: nothing to do
             event = tracker_event(_object(body), self.clock.now())
         else:
             self._authenticate_pachca(request, body)
@@ -146,13 +157,20 @@ class WebhookApp:
             if pachca is None:
                 return _ok("ignored")
             event = pachca
-        if isinstance(event, FormSubmitted) and self.form_handler is not None:
-            errors = self.form_handler(event)
-            if errors:
-                return HttpResponse(400, {"errors": errors})
+        if isinstance(event, FormSubmitted):
+            return self._submit(event, request)
         return self._accept(event, request)
 
-    def drain(self) -> HttpResponse:
+    def _submit(self, event: FormSubmitted, request: HttpRequest) -> HttpResponse:
+        """Pachca wants 200 (or 400 with field errors) within 3 s: what does not fit is finished by the outbox."""
+        errors = self.form_handler(event) if self.form_handler is not None else {}
+        if errors:
+            return HttpResponse(400, {"errors": errors})
+        with time_budget(FORM_BUDGET_SECONDS):
+            response = self._accept(event, request)
+        return HttpResponse(200, response.body)
+
+    def _drain(self) -> HttpResponse:
         done, left = self.inbox.drain(time_left=self.time_left)
         return HttpResponse(200, {"ok": True, "outcome": "drained", "done": done, "left": left})
 

@@ -90,3 +90,15 @@ def test_no_secret_reaches_the_logs(function_env: dict[str, str], capsys: pytest
         "tracker-trigger-secret",
     ):
         assert secret not in out
+
+
+def test_a_timer_with_the_store_down_answers_503_through_the_error_table(
+    function_env: dict[str, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("STATE_URL", "sqlite:////proc/no-such-dir/state.db")
+    function.reset()
+
+    result = index.handler(TIMER_EVENT, Context())
+
+    assert result["statusCode"] == 503
+    assert '"state store unavailable"' in result["body"]

@@ -189,3 +189,26 @@ def signed_raw(raw: bytes) -> str:
     from tests.conftest import sign
 
     return sign(raw)
+
+
+def test_a_form_submission_during_an_outage_still_answers_200_and_is_finished_later(send: Send, apis: Apis) -> None:
+    apis.fail_thread_with = 503
+    submit = {"type": "view", "event": "submit", "callback_id": "intake_form", "private_metadata": "{}",
+              "chat_id": 918264, "user_id": REQUESTER, "data": {"description": "Не печатает принтер"},
+              "webhook_timestamp": int(time.time())}  # fmt: skip
+
+    reply = send("POST", *signed(submit))
+
+    assert reply.status == 200
+    apis.fail_thread_with = None
+    send("POST", dumps(TIMER_EVENT), {"Content-Type": "application/json"})
+    assert [i["summary"] for i in apis.issues.values()] == ["Не печатает принтер"]
+
+
+def test_a_tracker_trigger_of_another_kind_is_ignored_without_a_call(send: Send, apis: Apis) -> None:
+    body = dumps({"type": "issueCreatedEvent", "issue": {"key": "SERVICEDESK-1"}})
+
+    reply = send("POST", body, tracker_headers())
+
+    assert (reply.status, reply.body) == (200, {"ok": True, "outcome": "ignored"})
+    assert apis.outbound() == 0
