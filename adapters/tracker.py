@@ -120,9 +120,11 @@ class HttpIssueTracker:
         with _reading(f"GET {path}"):
             return [transition.to_transition() for transition in _TRANSITIONS.validate_json(response.content)]
 
-    def execute_transition(self, key: TicketKey, transition_id: str, comment: str = "") -> None:
+    def execute_transition(
+        self, key: TicketKey, transition_id: str, comment: str = "", resolution: str | None = None
+    ) -> None:
         path = f"/v2/issues/{key}/transitions/{_segment(transition_id)}/_execute"
-        body = {"comment": comment} if comment else {}
+        body = ({"comment": comment} if comment else {}) | ({"resolution": resolution} if resolution else {})
         self._client.request("POST", path, idempotent=False, json=body)
 
     def open_issues_of(self, queue: str, pachca_user_id: int) -> list[IssueInfo]:

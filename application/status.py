@@ -11,6 +11,7 @@ from application.identities import Identities
 from application.tickets import OpenTicket, TicketSettings
 from application.writes import PACHCA_MESSAGE, OnceWriter, ThreadPoster
 from domain.model import Action, ButtonPress, Card, Ticket, TicketKey
+from ports.errors import PermanentFailure
 from ports.messenger import ChatMessenger, FormField
 from ports.state import LinkStore
 from ports.tracker import IssueInfo, IssueTracker, Transition
@@ -22,6 +23,7 @@ TARGETS = {
     Action.REOPEN: (("reopen", "open"), frozenset({"open", "new", "needInfo", "inProgress"})),
 }
 INTAKE_CALLBACK = "intake_form"
+CLOSING_RESOLUTION = "fixed"
 
 
 def is_closed(status_key: str) -> bool:
@@ -139,7 +141,7 @@ class PressButton:
             return "no_transition"
 
         def send() -> str:
-            self.tracker.execute_transition(key, transition.id)
+            self._execute(key, transition)
             return transition.id
 
         self.writer.write(f"transition:{event.trigger_id}", "tracker_transition", send, lambda: None)
@@ -149,6 +151,16 @@ class PressButton:
         if ticket is not None:
             self.links.save_ticket(ticket.with_status(transition.to_key))
         return "status_changed"
+
+    def _execute(self, key: TicketKey, transition: Transition) -> None:
+        """Closing usually needs a resolution; a workflow whose screen has none refuses it, so it is tried without."""
+        resolution = CLOSING_RESOLUTION if is_closed(transition.to_key) else None
+        try:
+            self.tracker.execute_transition(key, transition.id, resolution=resolution)
+        except PermanentFailure as e:
+            if resolution is None or e.status not in (400, 422):
+                raise
+            self.tracker.execute_transition(key, transition.id)
 
     def _allowed(self, user_id: int, action: Action, ticket: Ticket | None) -> bool:
         if not self.agents or user_id in self.agents:

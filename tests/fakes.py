@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from domain.model import Button, NewIssue, Person, ThreadRef, TicketKey, TrackerComment
-from ports.errors import NotFound, OutcomeUnknown
+from ports.errors import NotFound, OutcomeUnknown, PermanentFailure
 from ports.messenger import ButtonRows, FormField, PostedMessage
 from ports.tracker import IssueInfo, Transition
 
@@ -150,6 +150,7 @@ class FakeIssue:
     new: NewIssue
     fields: dict[str, str]
     status: str = "open"
+    resolution: str | None = None
     updated_at: str = "2026-11-27T10:00:00.000+0000"
     comments: list[TrackerComment] = field(default_factory=list)
 
@@ -174,6 +175,7 @@ class FakeIssueTracker:
         self.issues: dict[str, FakeIssue] = {}
         self.users: dict[str, Person] = {}
         self.conflicts = 0  # how many creates answered "409, already exists"
+        self.resolution_on_close: str = "accepted"  # or "required", or "refused", as workflows differ
         self.calls: Counter[str] = Counter()
         self.faults = Faults()
         self._comment_id = 600
@@ -257,9 +259,17 @@ class FakeIssueTracker:
         self._call("transitions")
         return list(WORKFLOW[self._issue(key).status])
 
-    def execute_transition(self, key: TicketKey, transition_id: str, comment: str = "") -> None:
+    def execute_transition(
+        self, key: TicketKey, transition_id: str, comment: str = "", resolution: str | None = None
+    ) -> None:
         self._call("execute_transition")
         issue = self._issue(key)
+        closing = transition_id == "close"
+        if closing and resolution is None and self.resolution_on_close == "required":
+            raise PermanentFailure("tracker: 422: resolution is required", 422)
+        if resolution is not None and self.resolution_on_close == "refused":
+            raise PermanentFailure("tracker: 400: resolution is not on the transition screen", 400)
+        issue.resolution = resolution if closing else None
         transition = next(t for t in WORKFLOW[issue.status] if t.id == transition_id)
         issue.status = transition.to_key
         issue.updated_at = f"2026-11-27T10:{len(issue.comments):02d}:{self.calls['execute_transition']:02d}.000+0000"

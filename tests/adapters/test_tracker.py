@@ -367,6 +367,15 @@ def test_execute_transition_with_comment(httpserver: HTTPServer, tracker: HttpIs
     assert body_of(only_request(httpserver)) == {"comment": "Закрыто из Пачки"}
 
 
+def test_execute_transition_with_a_resolution(httpserver: HTTPServer, tracker: HttpIssueTracker) -> None:
+    path = "/v2/issues/SERVICEDESK-42/transitions/close/_execute"
+    httpserver.expect_request(path, method="POST").respond_with_json([])
+
+    tracker.execute_transition(KEY, "close", resolution="fixed")
+
+    assert body_of(only_request(httpserver)) == {"resolution": "fixed"}
+
+
 def test_execute_transition_without_comment(httpserver: HTTPServer, tracker: HttpIssueTracker) -> None:
     path = "/v2/issues/SERVICEDESK-42/transitions/start_progress/_execute"
     httpserver.expect_request(path, method="POST").respond_with_json([])

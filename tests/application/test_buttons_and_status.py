@@ -140,3 +140,21 @@ def test_a_word_that_only_starts_like_the_command_is_an_ordinary_message() -> No
     bridge = make_bridge({"INTAKE_TOPICS": "Доступы"})
 
     assert bridge.deliver(message(1, "/newbie вопрос")) == "created"
+
+
+def test_closing_sends_a_resolution_when_the_workflow_needs_one(bridge: Bridge) -> None:
+    bridge.tracker.resolution_on_close = "required"
+    card = opened(bridge)
+
+    assert click(bridge, card, f"close:{KEY}") == "status_changed"
+
+    assert (bridge.tracker.issues[KEY].status, bridge.tracker.issues[KEY].resolution) == ("closed", "fixed")
+
+
+def test_closing_works_without_a_resolution_where_the_screen_has_none(bridge: Bridge) -> None:
+    bridge.tracker.resolution_on_close = "refused"
+    card = opened(bridge)
+
+    assert click(bridge, card, f"close:{KEY}") == "status_changed"
+
+    assert (bridge.tracker.issues[KEY].status, bridge.tracker.issues[KEY].resolution) == ("closed", None)
