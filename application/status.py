@@ -11,9 +11,10 @@ from application.identities import Identities
 from application.tickets import OpenTicket, TicketSettings
 from application.writes import PACHCA_MESSAGE, OnceWriter, ThreadPoster
 from domain.model import Action, ButtonPress, Card, Ticket, TicketKey
+from ports.clock import Clock
 from ports.errors import PermanentFailure
 from ports.messenger import ChatMessenger, FormField
-from ports.state import LinkStore
+from ports.state import Cache, LinkStore
 from ports.tracker import IssueInfo, IssueTracker, Transition
 
 CLOSED_STATUSES = frozenset({"closed", "resolved", "done", "cancelled", "rejected"})
@@ -24,6 +25,7 @@ TARGETS = {
 }
 INTAKE_CALLBACK = "intake_form"
 CLOSING_RESOLUTION = "fixed"
+ANNOUNCED_TTL = 90 * 86400.0
 
 
 def is_closed(status_key: str) -> bool:
@@ -38,7 +40,8 @@ def pick_transition(action: Action, transitions: Sequence[Transition]) -> Transi
 
 class AnnounceStatus:
     """Rules:
-    - a status change is announced in the ticket's thread once per status and moment, whoever made it;
+    - a status change is announced in the ticket's thread once, whoever made it: a status equal to the last one
+      announced is not announced again, however often or late the trigger is delivered;
     - the card shows the new status, with «Переоткрыть» once the issue is closed.
     """
 
@@ -49,12 +52,16 @@ class AnnounceStatus:
         links: LinkStore,
         poster: ThreadPoster,
         settings: TicketSettings,
+        cache: Cache,
+        clock: Clock,
     ) -> None:
         self.messenger = messenger
         self.tracker = tracker
         self.links = links
         self.poster = poster
         self.settings = settings
+        self.cache = cache
+        self.clock = clock
 
     def execute(self, event: TrackerStatusChanged) -> str:
         key = TicketKey(event.issue_key)
@@ -68,11 +75,14 @@ class AnnounceStatus:
         thread = ticket.thread
         text = f"Статус заявки изменён: {issue.status_display}"
 
-        effect = f"status:{key}:{issue.status_key}:{issue.updated_at}"
-        already = self.poster.posted(effect)
-        self.poster.post(effect, thread, text)
+        announced = f"status:announced:{key}"
+        outcome = "duplicate"
+        if self.cache.get(announced, self.clock.now()) != issue.status_key:
+            self.poster.post(f"status:{key}:{issue.status_key}:{issue.updated_at}", thread, text)
+            self.cache.put(announced, issue.status_key, self.clock.now() + ANNOUNCED_TTL)
+            outcome = "announced"
         show_on_card(self.messenger, self.links, self.settings, ticket, issue)
-        return "duplicate" if already else "announced"
+        return outcome
 
 
 def show_on_card(

@@ -113,7 +113,9 @@ class Container(containers.DeclarativeContainer):
     relay_comment = providers.Singleton(
         RelayTrackerComment, messenger, tracker, state, state, identities, mentions, poster
     )
-    announce_status = providers.Singleton(AnnounceStatus, messenger, tracker, state, poster, ticket_settings)
+    announce_status = providers.Singleton(
+        AnnounceStatus, messenger, tracker, state, poster, ticket_settings, state, clock
+    )
     press_button = providers.Singleton(
         PressButton,
         messenger,

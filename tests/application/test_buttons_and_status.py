@@ -158,3 +158,28 @@ def test_closing_works_without_a_resolution_where_the_screen_has_none(bridge: Br
     assert click(bridge, card, f"close:{KEY}") == "status_changed"
 
     assert (bridge.tracker.issues[KEY].status, bridge.tracker.issues[KEY].resolution) == ("closed", None)
+
+
+def test_a_late_redelivery_after_another_edit_does_not_announce_again(bridge: Bridge) -> None:
+    card = opened(bridge)
+    click(bridge, card, f"take:{KEY}")
+    status_event(bridge)
+    bridge.tracker.issues[KEY].updated_at = "2026-11-27T11:00:00.000+0000"  # someone edited the issue since
+
+    assert status_event(bridge) == "duplicate"
+
+    thread = bridge.messenger.threads[56431]
+    assert [p.text for p in bridge.messenger.thread_posts(thread.thread_id) if p.text.startswith("Статус")] == [
+        "Статус заявки изменён: В работе"
+    ]
+
+
+def test_every_real_change_is_announced(bridge: Bridge) -> None:
+    card = opened(bridge)
+    for data, trigger in ((f"take:{KEY}", "a"), (f"close:{KEY}", "b"), (f"reopen:{KEY}", "c")):
+        click(bridge, card, data, trigger=trigger)
+        assert status_event(bridge) == "announced"
+
+    thread = bridge.messenger.threads[56431]
+    announced = [p.text for p in bridge.messenger.thread_posts(thread.thread_id) if p.text.startswith("Статус")]
+    assert announced == [f"Статус заявки изменён: {s}" for s in ("В работе", "Закрыт", "Открыт")]
