@@ -117,8 +117,8 @@ class HttpChatMessenger:
             "PUT", f"/messages/{message_id}", idempotent=True, json=body, before_attempt=self._slot(key)
         )
 
-    def recent_thread_messages(self, thread: ThreadRef, limit: int = LIST_LIMIT) -> list[PostedMessage]:
-        params = {"chat_id": thread.chat_id, "limit": max(1, min(limit, LIST_LIMIT))}
+    def recent_messages(self, chat_id: int, limit: int = LIST_LIMIT) -> list[PostedMessage]:
+        params = {"chat_id": chat_id, "limit": max(1, min(limit, LIST_LIMIT))}
         messages = self._get("/messages", Data[list[_Message]], params=params).data
         return [PostedMessage(message_id=m.id, user_id=m.user_id, text=m.content) for m in messages]
 

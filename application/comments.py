@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from application.events import ThreadReplyPosted, TrackerCommentAdded
 from application.identities import Identities
 from application.people import Mentions
 from application.tickets import opening_effect
-from application.writes import PACHCA_MESSAGE, TRACKER_COMMENT, OnceWriter, ThreadPoster
+from application.writes import PACHCA_MESSAGE, TRACKER_COMMENT, OnceWriter, Poster
 from domain.model import Comment, ThreadRef, Ticket, TicketKey
 from ports.errors import NotFound, TransientFailure
 from ports.messenger import ChatMessenger
@@ -99,7 +101,7 @@ class RelayTrackerComment:
         log: WriteLog,
         identities: Identities,
         mentions: Mentions,
-        poster: ThreadPoster,
+        poster: Poster,
     ) -> None:
         self.poster = poster
         self.messenger = messenger
@@ -122,7 +124,7 @@ class RelayTrackerComment:
         resolution = self.mentions.tracker_to_pachca(comment.text)
         text = Comment(comment.author, resolution.text).for_pachca()
 
-        self.poster.post(f"relay:{key}/{event.comment_id}", thread, text)
+        self.poster.to_thread(f"relay:{key}/{event.comment_id}", thread, text)
         return "posted"
 
     def _thread(self, key: TicketKey) -> ThreadRef | None:
@@ -135,24 +137,37 @@ class RelayTrackerComment:
 def thread_from_issue(
     tracker: IssueTracker, messenger: ChatMessenger, links: LinkStore, key: TicketKey
 ) -> ThreadRef | None:
-    """Rebuilds a lost link from the issue's local fields; opening a thread again returns the existing one."""
+    ticket = ticket_from_issue(tracker, messenger, links, key)
+    return ticket.thread if ticket is not None else None
+
+
+def ticket_from_issue(
+    tracker: IssueTracker, messenger: ChatMessenger, links: LinkStore, key: TicketKey
+) -> Ticket | None:
+    """Rebuilds a lost or partial link from the issue's local fields; opening a thread again returns the same one.
+    What the link already knew (the card, the status) is kept."""
     try:
         fields = tracker.get_issue(key).local_fields
     except NotFound:
         return None
-    message_id = fields.get("pachcaMessageId", "")
-    if not message_id.isdigit():
+    message_id = _number(fields, "pachcaMessageId")
+    if message_id is None:
         return None
-    thread = messenger.open_thread(int(message_id))
-    chat_id = fields.get("pachcaChatId", "")
-    user_id = fields.get("pachcaUserId", "")
-    links.save_ticket(
-        Ticket(
-            key,
-            int(message_id),
-            int(chat_id) if chat_id.isdigit() else thread.root_chat_id,
-            int(user_id) if user_id.isdigit() else 0,
-            thread,
-        )
+    known = links.ticket_by_key(key)
+    thread = known.thread if known is not None and known.thread is not None else messenger.open_thread(message_id)
+    ticket = Ticket(
+        key,
+        message_id,
+        _number(fields, "pachcaChatId") or thread.root_chat_id,
+        _number(fields, "pachcaUserId") or 0,
+        thread,
+        known.card_message_id if known is not None else None,
+        known.status if known is not None else None,
     )
-    return thread
+    links.save_ticket(ticket)
+    return ticket
+
+
+def _number(fields: Mapping[str, str], name: str) -> int | None:
+    value = fields.get(name, "").strip()
+    return int(value) if value.isdigit() else None

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from dataclasses import asdict
 
-from domain.model import Person
+from domain.model import LOCAL_FIELDS, Person
 from ports.clock import Clock
 from ports.messenger import ChatMessenger
 from ports.state import Cache
@@ -68,6 +68,7 @@ class Identities:
             ids: dict[str, str] = json.loads(cached)
             return ids
         ids = self.tracker.local_field_ids(queue)
-        ttl = FIELDS_TTL if ids else MISSING_FIELDS_TTL  # `setup` may create them any minute
+        complete = all(name in ids for name in LOCAL_FIELDS)
+        ttl = FIELDS_TTL if complete else MISSING_FIELDS_TTL  # `setup` may create the missing ones any minute
         self.cache.put(key, json.dumps(ids), self.clock.now() + ttl)
         return ids

@@ -5,11 +5,10 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 
-from application.comments import thread_from_issue
+from application.comments import thread_from_issue, ticket_from_issue
 from application.events import ButtonClicked, FormSubmitted, TrackerStatusChanged
-from application.identities import Identities
 from application.tickets import OpenTicket, TicketSettings
-from application.writes import PACHCA_MESSAGE, OnceWriter, ThreadPoster
+from application.writes import OnceWriter, Poster
 from domain.model import Action, ButtonPress, Card, Ticket, TicketKey
 from ports.clock import Clock
 from ports.errors import PermanentFailure
@@ -50,7 +49,7 @@ class AnnounceStatus:
         messenger: ChatMessenger,
         tracker: IssueTracker,
         links: LinkStore,
-        poster: ThreadPoster,
+        poster: Poster,
         settings: TicketSettings,
         cache: Cache,
         clock: Clock,
@@ -78,7 +77,7 @@ class AnnounceStatus:
         announced = f"status:announced:{key}"
         outcome = "duplicate"
         if self.cache.get(announced, self.clock.now()) != issue.status_key:
-            self.poster.post(f"status:{key}:{issue.status_key}:{issue.updated_at}", thread, text)
+            self.poster.to_thread(f"status:{key}:{issue.status_key}:{issue.updated_at}", thread, text)
             self.cache.put(announced, issue.status_key, self.clock.now() + ANNOUNCED_TTL)
             outcome = "announced"
         show_on_card(self.messenger, self.links, self.settings, ticket, issue)
@@ -109,8 +108,8 @@ class PressButton:
         messenger: ChatMessenger,
         tracker: IssueTracker,
         links: LinkStore,
-        identities: Identities,
         writer: OnceWriter,
+        poster: Poster,
         settings: TicketSettings,
         agents: Sequence[int],
         topics: Sequence[str],
@@ -118,8 +117,8 @@ class PressButton:
         self.messenger = messenger
         self.tracker = tracker
         self.links = links
-        self.identities = identities
         self.writer = writer
+        self.poster = poster
         self.settings = settings
         self.agents = frozenset(agents)
         self.topics = tuple(topics)
@@ -144,6 +143,8 @@ class PressButton:
 
     def _transition(self, event: ButtonClicked, action: Action, key: TicketKey) -> str:
         ticket = self.links.ticket_by_key(key)
+        if self.agents and (ticket is None or not ticket.requester_id):
+            ticket = ticket_from_issue(self.tracker, self.messenger, self.links, key)  # the issue knows its requester
         if not self._allowed(event.user_id, action, ticket):
             return "forbidden"
         transition = pick_transition(action, self.tracker.transitions(key))
@@ -185,12 +186,7 @@ class PressButton:
             text = "Ваши открытые заявки:\n" + "\n".join(lines)
         else:
             text = "У вас нет открытых заявок."
-        self.writer.write(
-            f"mine:{event.trigger_id}",
-            PACHCA_MESSAGE,
-            lambda: str(self.messenger.post_to_chat(event.chat_id, text)),
-            lambda: None,
-        )
+        self.poster.to_chat(f"mine:{event.trigger_id}", event.chat_id, text)
         return "listed"
 
 

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from application.events import MessagePosted
 from application.identities import Identities
-from application.writes import PACHCA_MESSAGE, OnceWriter, ThreadPoster
+from application.writes import PACHCA_MESSAGE, OnceWriter, Poster
 from domain.model import Action, Button, ButtonPress, Card, NewIssue, PachcaMessage, Person, Ticket
 from ports.messenger import ChatMessenger
 from ports.state import LinkStore
@@ -25,10 +25,6 @@ def is_intake_command(text: str) -> bool:
 def opening_effect(message_id: int) -> str:
     """Recorded while a ticket is being opened for a message, so a reply in its thread knows to wait."""
     return f"ticket:{message_id}"
-
-
-def _unknown() -> str | None:
-    return None  # nothing to look for: such a write is repeated only if it never got an answer
 
 
 @dataclass(frozen=True)
@@ -57,7 +53,7 @@ class OpenTicket:
         links: LinkStore,
         identities: Identities,
         writer: OnceWriter,
-        poster: ThreadPoster,
+        poster: Poster,
         settings: TicketSettings,
     ) -> None:
         self.poster = poster
@@ -91,11 +87,9 @@ class OpenTicket:
         """The bot posts the request in the chat on the person's behalf, and the ticket hangs from that message."""
         author = self.identities.pachca_person(user_id)
         text = f"Заявка от {author.display_name}" + (f" ({topic})" if topic else "") + f":\n{description}"
-        message_id = self.writer.write(
-            f"intake:{event_key}", PACHCA_MESSAGE, lambda: str(self.messenger.post_to_chat(chat_id, text)), _unknown
-        )
+        message_id = self.poster.to_chat(f"intake:{event_key}", chat_id, text)
         url = f"https://app.pachca.com/chats/{chat_id}?message={message_id}"
-        return self._open(PachcaMessage(int(message_id), chat_id, user_id, description, url), author, topic)
+        return self._open(PachcaMessage(message_id, chat_id, user_id, description, url), author, topic)
 
     def _open(self, message: PachcaMessage, author: Person, topic: str | None) -> str:
         ticket = self.links.ticket_by_message(message.message_id)
@@ -116,12 +110,7 @@ class OpenTicket:
     def _offer_form(self, event: MessagePosted) -> str:
         buttons = ((Button("Новая заявка", data=ButtonPress(Action.NEW).encode()),),)
         text = "Нажмите кнопку, чтобы заполнить заявку."
-        self.writer.write(
-            f"offer:{event.message_id}",
-            PACHCA_MESSAGE,
-            lambda: str(self.messenger.post_to_chat(event.chat_id, text, buttons)),
-            _unknown,
-        )
+        self.poster.to_chat(f"offer:{event.message_id}", event.chat_id, text, buttons)
         return "form_offered"
 
     def _is_support_chat(self, event: MessagePosted) -> bool:
@@ -131,4 +120,4 @@ class OpenTicket:
     def _post_card(self, ticket: Ticket) -> int:
         assert ticket.thread is not None
         card = Card.for_ticket(ticket.key, self.settings.web_url)
-        return self.poster.post(f"card:{ticket.key}", ticket.thread, card.text, card.buttons)
+        return self.poster.to_thread(f"card:{ticket.key}", ticket.thread, card.text, card.buttons)

@@ -48,25 +48,30 @@ class OnceWriter:
         return external_id
 
 
-class ThreadPoster:
-    """The bot's posts in ticket threads, each made once: a lost answer is looked for in the thread first."""
+class Poster:
+    """The bot's posts, each made once: a post whose answer was lost is looked for where it was sent first."""
 
     def __init__(self, messenger: ChatMessenger, identities: Identities, writer: OnceWriter) -> None:
         self.messenger = messenger
         self.identities = identities
         self.writer = writer
 
-    def post(self, effect: str, thread: ThreadRef, text: str, buttons: ButtonRows = ()) -> int:
-        def send() -> str:
-            return str(self.messenger.post_to_thread(thread, text, buttons))
+    def to_thread(self, effect: str, thread: ThreadRef, text: str, buttons: ButtonRows = ()) -> int:
+        def send() -> int:
+            return self.messenger.post_to_thread(thread, text, buttons)
 
+        return self._once(effect, thread.chat_id, text, send)
+
+    def to_chat(self, effect: str, chat_id: int, text: str, buttons: ButtonRows = ()) -> int:
+        def send() -> int:
+            return self.messenger.post_to_chat(chat_id, text, buttons)
+
+        return self._once(effect, chat_id, text, send)
+
+    def _once(self, effect: str, chat_id: int, text: str, send: Callable[[], int]) -> int:
         def find() -> str | None:
             bot = self.identities.bot_user_id()
-            posted = self.messenger.recent_thread_messages(thread)
+            posted = self.messenger.recent_messages(chat_id)
             return next((str(m.message_id) for m in posted if m.user_id == bot and m.text == text), None)
 
-        return int(self.writer.write(effect, PACHCA_MESSAGE, send, find))
-
-    def posted(self, effect: str) -> bool:
-        record = self.writer.log.lookup(effect)
-        return record is not None and record.external_id is not None
+        return int(self.writer.write(effect, PACHCA_MESSAGE, lambda: str(send()), find))

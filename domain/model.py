@@ -7,6 +7,7 @@ from dataclasses import dataclass, field, replace
 from enum import Enum
 
 TICKET_TAG = "Создана в Пачке"
+LOCAL_FIELDS = ("pachcaMessageId", "pachcaChatId", "pachcaUserId", "pachcaThreadId")
 SUMMARY_LIMIT = 120
 
 

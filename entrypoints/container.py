@@ -25,7 +25,7 @@ from application.inbox import Inbox
 from application.people import Mentions
 from application.status import AnnounceStatus, PressButton, SubmitForm
 from application.tickets import OpenTicket, TicketSettings
-from application.writes import OnceWriter, ThreadPoster
+from application.writes import OnceWriter, Poster
 from entrypoints.settings import Settings
 from entrypoints.webhooks import WebhookApp, WebhookSecrets
 from ports.directory import UserDirectory
@@ -101,7 +101,7 @@ class Container(containers.DeclarativeContainer):
         Mentions, messenger, tracker, directory, state, clock, email_domain=settings.provided.pachca_email_domain
     )
     writer = providers.Singleton(OnceWriter, state, clock)
-    poster = providers.Singleton(ThreadPoster, messenger, identities, writer)
+    poster = providers.Singleton(Poster, messenger, identities, writer)
     ticket_settings = providers.Singleton(_ticket_settings, settings)
 
     open_ticket = providers.Singleton(
@@ -121,8 +121,8 @@ class Container(containers.DeclarativeContainer):
         messenger,
         tracker,
         state,
-        identities,
         writer,
+        poster,
         ticket_settings,
         settings.provided.agent_pachca_user_ids,
         settings.provided.intake_topics,

@@ -41,7 +41,9 @@ class ChatMessenger(Protocol):
 
     def update_message(self, message_id: int, text: str, buttons: ButtonRows, chat_id: int | None = None) -> None: ...
 
-    def recent_thread_messages(self, thread: ThreadRef, limit: int = 50) -> list[PostedMessage]: ...
+    def recent_messages(self, chat_id: int, limit: int = 50) -> list[PostedMessage]:
+        """Newest first; a thread's messages are in its own chat (`ThreadRef.chat_id`)."""
+        ...
 
     def open_form(
         self, trigger_id: str, callback_id: str, title: str, fields: Sequence[FormField], metadata: str

@@ -54,6 +54,7 @@ class Post:
     text: str
     buttons: tuple[tuple[Button, ...], ...]
     user_id: int
+    chat_id: int  # where it can be read back: a thread's own chat for a thread post
 
 
 class FakeChatMessenger:
@@ -116,14 +117,14 @@ class FakeChatMessenger:
         return self.threads[message_id]
 
     def post_to_thread(self, thread: ThreadRef, text: str, buttons: ButtonRows = ()) -> int:
-        return self._post("post_to_thread", f"thread:{thread.thread_id}", text, buttons)
+        return self._post("post_to_thread", f"thread:{thread.thread_id}", thread.chat_id, text, buttons)
 
     def post_to_chat(self, chat_id: int, text: str, buttons: ButtonRows = ()) -> int:
-        return self._post("post_to_chat", f"chat:{chat_id}", text, buttons)
+        return self._post("post_to_chat", f"chat:{chat_id}", chat_id, text, buttons)
 
-    def _post(self, method: str, entity: str, text: str, buttons: ButtonRows) -> int:
+    def _post(self, method: str, entity: str, chat_id: int, text: str, buttons: ButtonRows) -> int:
         self._call(method)
-        post = Post(self._id(), entity, text, tuple(tuple(row) for row in buttons), self.bot_id)
+        post = Post(self._id(), entity, text, tuple(tuple(row) for row in buttons), self.bot_id, chat_id)
         self.posts.append(post)
         self.faults.after(method)
         return post.message_id
@@ -132,9 +133,9 @@ class FakeChatMessenger:
         self._call("update_message")
         self.edits[message_id] = (text, tuple(tuple(row) for row in buttons))
 
-    def recent_thread_messages(self, thread: ThreadRef, limit: int = 50) -> list[PostedMessage]:
-        self._call("recent_thread_messages")
-        posts = [p for p in self.posts if p.entity == f"thread:{thread.thread_id}"][-limit:]
+    def recent_messages(self, chat_id: int, limit: int = 50) -> list[PostedMessage]:
+        self._call("recent_messages")
+        posts = [p for p in self.posts if p.chat_id == chat_id][-limit:]
         return [PostedMessage(p.message_id, p.user_id, p.text) for p in reversed(posts)]
 
     def open_form(

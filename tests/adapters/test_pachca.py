@@ -206,7 +206,7 @@ def test_search_users_asks_with_the_query_and_returns_every_match(
     ]
 
 
-def test_recent_thread_messages_reads_the_thread_chat_newest_first(
+def test_recent_messages_of_a_thread_are_read_from_its_chat_newest_first(
     httpserver: HTTPServer, messenger: HttpChatMessenger
 ) -> None:
     thread = ThreadRef(thread_id=265142, chat_id=26372661, root_message_id=154332686, root_chat_id=334)
@@ -219,7 +219,7 @@ def test_recent_thread_messages_reads_the_thread_chat_newest_first(
     }
     serve(httpserver, "GET", "/messages", "/messages", 200, body, query_string={"chat_id": "26372661", "limit": "20"})
 
-    assert messenger.recent_thread_messages(thread, limit=20) == [
+    assert messenger.recent_messages(thread.chat_id, limit=20) == [
         PostedMessage(message_id=3, user_id=77, text="новое"),
         PostedMessage(message_id=2, user_id=12, text="старое"),
     ]

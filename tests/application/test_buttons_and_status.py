@@ -3,6 +3,7 @@ from __future__ import annotations
 import json
 
 from application.events import ButtonClicked, FormSubmitted, TrackerStatusChanged
+from ports.errors import OutcomeUnknown
 from tests.builders import SUPPORT_CHAT, message
 from tests.conftest import AGENT, REQUESTER, Bridge, make_bridge
 from tests.fakes import only
@@ -183,3 +184,23 @@ def test_every_real_change_is_announced(bridge: Bridge) -> None:
     thread = bridge.messenger.threads[56431]
     announced = [p.text for p in bridge.messenger.thread_posts(thread.thread_id) if p.text.startswith("Статус")]
     assert announced == [f"Статус заявки изменён: {s}" for s in ("В работе", "Закрыт", "Открыт")]
+
+
+def test_the_requester_may_close_their_ticket_even_where_the_link_was_lost() -> None:
+    first = make_bridge({"AGENT_PACHCA_USER_IDS": str(AGENT)})
+    card = opened(first)
+    other = make_bridge({"AGENT_PACHCA_USER_IDS": str(AGENT)})  # an instance whose store never saw the ticket
+    other.container.tracker.override(first.tracker)
+    other.container.messenger.override(first.messenger)
+
+    assert click(other, card, f"close:{KEY}", user_id=REQUESTER) == "status_changed"
+    assert click(other, card, f"reopen:{KEY}", user_id=3003, trigger="t2") == "forbidden"
+
+
+def test_a_lost_answer_to_my_tickets_is_found_in_the_chat_not_posted_twice(bridge: Bridge) -> None:
+    card = opened(bridge)
+    bridge.messenger.faults.add("post_to_chat", OutcomeUnknown("pachca: 502"))
+
+    assert click(bridge, card, "mine", user_id=REQUESTER) == "listed"
+
+    assert len(bridge.messenger.chat_posts(2637266155)) == 1

@@ -126,7 +126,7 @@ def test_a_lost_answer_to_the_card_post_is_checked_before_posting_again(bridge: 
     assert bridge.deliver(message(56431)) == "created"
 
     assert len(bridge.messenger.posts) == 1  # found in the thread, not posted twice
-    assert bridge.messenger.calls["recent_thread_messages"] == 1
+    assert bridge.messenger.calls["recent_messages"] == 1
 
 
 def test_a_card_post_lost_before_it_happened_is_posted_by_the_drain(bridge: Bridge) -> None:
