@@ -56,16 +56,16 @@ class OpenTicket:
         poster: Poster,
         settings: TicketSettings,
     ) -> None:
-        self.poster = poster
         self.messenger = messenger
         self.tracker = tracker
         self.links = links
-        self.log = writer.log
         self.identities = identities
-        self.writer = writer
+        self.log = writer.log
+        self.clock = writer.clock
+        self.poster = poster
         self.settings = settings
 
-    def execute(self, event: MessagePosted, topic: str | None = None) -> str:
+    def execute(self, event: MessagePosted) -> str:
         if not self._is_support_chat(event):
             return "ignored"
         if event.user_id == self.identities.bot_user_id():
@@ -81,7 +81,7 @@ class OpenTicket:
                 return self._offer_form(event)
             text = text.strip()[len(INTAKE_COMMAND) :].strip()  # no topics to choose from: the form is skipped
         message = PachcaMessage(event.message_id, event.chat_id, event.user_id, text, event.url)
-        return self._open(message, author, topic)
+        return self._open(message, author, topic=None)
 
     def from_form(self, event_key: str, chat_id: int, user_id: int, topic: str | None, description: str) -> str:
         """The bot posts the request in the chat on the person's behalf, and the ticket hangs from that message."""
@@ -95,7 +95,7 @@ class OpenTicket:
         ticket = self.links.ticket_by_message(message.message_id)
         if ticket is None or ticket.thread is None:
             opening = opening_effect(message.message_id)
-            self.log.begin(opening, TICKET, self.writer.clock.now())  # replies in the new thread wait for it
+            self.log.begin(opening, TICKET, self.clock.now())  # replies in the new thread wait for it
             thread = self.messenger.open_thread(message.message_id)
             issue = NewIssue.from_message(self.settings.queue, message, author, thread, topic)
             key = self.tracker.create_issue(issue, self.identities.field_ids(self.settings.queue))
