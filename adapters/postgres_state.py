@@ -10,22 +10,18 @@ from __future__ import annotations
 
 import os
 import re
-import threading
 import time
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from typing import Any
 from urllib.parse import urlsplit
 
 import psycopg
 from psycopg.conninfo import conninfo_to_dict
 
-from adapters.sqlite_state import ticket_from_row, ticket_to_row
-from domain.model import Ticket, TicketKey
+from adapters.sql_state import DEAD, DONE, SqlState
 from ports.errors import StateUnavailable
-from ports.state import Claim, ClaimStatus, OutboxStats, StoredEvent, WriteRecord
-
-PENDING, RUNNING, DONE, DEAD = "pending", "running", "done", "dead"
+from ports.state import Claim, ClaimStatus, StoredEvent
 
 Connection = psycopg.Connection[tuple[Any, ...]]
 
@@ -84,27 +80,15 @@ _TAKE_DUE = """UPDATE events SET state = 'running', lease_until = %(lease_until)
         FOR UPDATE SKIP LOCKED
     )
     RETURNING key, kind, payload, attempts, first_seen, due_at, seq"""
-_SAVE_TICKET = """INSERT INTO tickets (message_id, key, chat_id, requester_id, thread_id, thread_chat_id,
-        root_message_id, root_chat_id, card_message_id, status)
-    VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s)
-    ON CONFLICT (message_id) DO UPDATE SET key = excluded.key, chat_id = excluded.chat_id,
-        requester_id = excluded.requester_id, thread_id = excluded.thread_id, thread_chat_id = excluded.thread_chat_id,
-        root_message_id = excluded.root_message_id, root_chat_id = excluded.root_chat_id,
-        card_message_id = excluded.card_message_id, status = excluded.status"""
-_SELECT_TICKET = """SELECT message_id, key, chat_id, requester_id, thread_id, thread_chat_id, root_message_id,
-    root_chat_id, card_message_id, status FROM tickets"""
-_TICKET_BY_MESSAGE = _SELECT_TICKET + " WHERE message_id = %s"
-_TICKET_BY_THREAD = _SELECT_TICKET + " WHERE thread_id = %s ORDER BY seq LIMIT 1"
-_TICKET_BY_KEY = _SELECT_TICKET + " WHERE key = %s"
 
 _IDLE_CHECK_SECONDS = 30.0  # a connection idle this long is checked before use: servers and poolers drop them
 
 
-_SELECT_DEAD = "SELECT key, kind, payload, attempts, first_seen, error FROM events WHERE state = 'dead'"
-
-
-class PostgresState:
+class PostgresState(SqlState[Connection]):
     """Implements IdempotencyStore, Outbox, LinkStore, WriteLog, Cache and HealthCheck."""
+
+    _arrival = "seq"
+    _unique_violation = psycopg.errors.UniqueViolation
 
     def __init__(
         self,
@@ -112,23 +96,13 @@ class PostgresState:
         password_provider: Callable[[], str | None] | None = None,
         connect_timeout: int = 5,
     ) -> None:
+        super().__init__()
         self._url = url
         self._url_has_password = bool(_parse(url).get("password"))
         self._password_provider = password_provider
         self._connect_timeout = connect_timeout
-        self._local = threading.local()
-        self._lock = threading.Lock()
-        self._connections: list[Connection] = []
-        self._migrated = False
         password = _password_of(url)
         self._secrets: tuple[str, ...] = (password,) if password else ()
-
-    def close(self) -> None:
-        with self._lock:
-            connections, self._connections = self._connections, []
-            self._local = threading.local()
-        for connection in connections:
-            connection.close()
 
     # IdempotencyStore
     def claim(self, key: str, kind: str, payload: str, now: float, lease_seconds: float) -> Claim:
@@ -146,14 +120,6 @@ class PostgresState:
             return Claim(ClaimStatus.DONE, outcome=outcome or state, attempts=attempts)
         return Claim(ClaimStatus.BUSY, attempts=attempts)
 
-    def complete(self, key: str, outcome: str) -> None:
-        query = "UPDATE events SET state = 'done', outcome = %s, lease_until = 0 WHERE key = %s"
-        self._update_event(query, outcome, key)
-
-    def release(self, key: str, error: str, retry_at: float) -> None:
-        query = "UPDATE events SET state = 'pending', error = %s, due_at = %s, lease_until = 0 WHERE key = %s"
-        self._update_event(query, error, retry_at, key)
-
     # Outbox
     def claim_due(self, now: float, lease_seconds: float, limit: int) -> list[StoredEvent]:
         with self._session() as db:
@@ -161,94 +127,12 @@ class PostgresState:
         rows.sort(key=lambda row: (row[5], row[6]))  # RETURNING keeps no order: by due time, then arrival
         return [StoredEvent(*row[:5]) for row in rows]
 
-    def bury(self, key: str, error: str) -> None:
-        query = "UPDATE events SET state = 'dead', error = %s, outcome = 'dead', lease_until = 0 WHERE key = %s"
-        self._update_event(query, error, key)
-
-    def stats(self) -> OutboxStats:
-        query = "SELECT state, count(*) FROM events WHERE state IN ('pending', 'running', 'dead') GROUP BY state"
-        with self._session() as db:
-            counts = dict(db.execute(query).fetchall())
-        return OutboxStats(pending=counts.get(PENDING, 0) + counts.get(RUNNING, 0), dead=counts.get(DEAD, 0))
-
-    def dead(self, limit: int = 20) -> list[StoredEvent]:
-        query = _SELECT_DEAD + " ORDER BY seq LIMIT %s"
-        with self._session() as db:
-            rows = db.execute(query, (limit,)).fetchall()
-        return [StoredEvent(*row) for row in rows]
-
-    # LinkStore
-    def save_ticket(self, ticket: Ticket) -> None:
-        """Inserts or replaces the ticket of `ticket.message_id`; a key already linked to another message is refused."""
-        with self._session() as db:
-            try:
-                db.execute(_SAVE_TICKET, ticket_to_row(ticket))
-            except psycopg.errors.UniqueViolation as e:
-                raise ValueError(f"ticket {ticket.key} is already linked to another message") from e
-
-    def ticket_by_message(self, message_id: int) -> Ticket | None:
-        return self._ticket(_TICKET_BY_MESSAGE, message_id)
-
-    def ticket_by_thread(self, thread_id: int) -> Ticket | None:
-        return self._ticket(_TICKET_BY_THREAD, thread_id)
-
-    def ticket_by_key(self, key: TicketKey) -> Ticket | None:
-        return self._ticket(_TICKET_BY_KEY, key.value)
-
-    # WriteLog
-    def lookup(self, effect: str) -> WriteRecord | None:
-        with self._session() as db:
-            row = db.execute("SELECT effect, kind, external_id FROM writes WHERE effect = %s", (effect,)).fetchone()
-        return WriteRecord(*row) if row else None
-
-    def begin(self, effect: str, kind: str, now: float) -> None:
-        with self._session() as db:
-            db.execute("INSERT INTO writes (effect, kind) VALUES (%s, %s) ON CONFLICT DO NOTHING", (effect, kind))
-
-    def finish(self, effect: str, kind: str, external_id: str) -> None:
-        with self._session() as db:
-            db.execute(
-                "INSERT INTO writes (effect, kind, external_id) VALUES (%s, %s, %s) ON CONFLICT (effect)"
-                " DO UPDATE SET kind = excluded.kind, external_id = excluded.external_id",
-                (effect, kind, external_id),
-            )
-
-    def is_own(self, kind: str, external_id: str) -> bool:
-        query = "SELECT 1 FROM writes WHERE kind = %s AND external_id = %s LIMIT 1"
-        with self._session() as db:
-            return db.execute(query, (kind, external_id)).fetchone() is not None
-
-    # Cache
-    def get(self, key: str, now: float) -> str | None:
-        query = "SELECT value FROM cache WHERE key = %s AND expires_at > %s"
-        with self._session() as db:
-            row = db.execute(query, (key, now)).fetchone()
-        return str(row[0]) if row else None
-
-    def put(self, key: str, value: str, expires_at: float) -> None:
-        with self._session() as db:
-            db.execute(
-                "INSERT INTO cache (key, value, expires_at) VALUES (%s, %s, %s)"
-                " ON CONFLICT (key) DO UPDATE SET value = excluded.value, expires_at = excluded.expires_at",
-                (key, value, expires_at),
-            )
-
-    # HealthCheck
-    def ping(self) -> None:
-        with self._session() as db:
-            db.execute("SELECT 1 FROM events LIMIT 1")
-
     # plumbing
-    def _ticket(self, query: str, value: object) -> Ticket | None:
-        with self._session() as db:
-            row = db.execute(query, (value,)).fetchone()
-        return ticket_from_row(row) if row else None
+    def _reading(self) -> AbstractContextManager[Connection]:
+        return self._session()
 
-    def _update_event(self, query: str, *params: object) -> None:
-        """Runs an UPDATE of one event whose last parameter is its key; a key never claimed is a KeyError."""
-        with self._session() as db:
-            if not db.execute(query, params).rowcount:
-                raise KeyError(params[-1])
+    def _writing(self) -> AbstractContextManager[Connection]:
+        return self._session()
 
     @contextmanager
     def _session(self) -> Iterator[Connection]:
@@ -287,14 +171,7 @@ class PostgresState:
                 options["password"] = password
                 self._secrets = (*self._secrets[-3:], password)
         db: Connection = psycopg.connect(self._url, **options)
-        try:
-            self._migrate(db)
-        except BaseException:
-            db.close()
-            raise
-        with self._lock:
-            self._connections.append(db)
-        return db
+        return self._adopt(db, self._migrate)
 
     def _provided_password(self) -> str | None:
         assert self._password_provider is not None

@@ -1,0 +1,214 @@
+"""What the SQLite and PostgreSQL state stores share: the links, the write log, the cache and the dead letters,
+written once against a connection each store opens in its own way.
+
+Queries here use `%s` placeholders; a store whose driver wants another style names it in `_placeholder`.
+The claims and the schema stay in each store: there the two databases really differ.
+"""
+
+from __future__ import annotations
+
+import threading
+from abc import ABC, abstractmethod
+from collections.abc import Callable, Sequence
+from contextlib import AbstractContextManager
+from typing import Any, ClassVar, Generic, Protocol, TypeVar
+
+from domain.model import ThreadRef, Ticket, TicketKey
+from ports.state import OutboxStats, StoredEvent, WriteRecord
+
+PENDING, RUNNING, DONE, DEAD = "pending", "running", "done", "dead"
+
+_SELECT_TICKET = """SELECT message_id, key, chat_id, requester_id, thread_id, thread_chat_id, root_message_id,
+    root_chat_id, card_message_id, status FROM tickets"""
+_SAVE_TICKET = """INSERT INTO tickets (message_id, key, chat_id, requester_id, thread_id, thread_chat_id,
+        root_message_id, root_chat_id, card_message_id, status)
+    VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s)
+    ON CONFLICT (message_id) DO UPDATE SET key = excluded.key, chat_id = excluded.chat_id,
+        requester_id = excluded.requester_id, thread_id = excluded.thread_id, thread_chat_id = excluded.thread_chat_id,
+        root_message_id = excluded.root_message_id, root_chat_id = excluded.root_chat_id,
+        card_message_id = excluded.card_message_id, status = excluded.status"""
+_SELECT_DEAD = "SELECT key, kind, payload, attempts, first_seen, error FROM events WHERE state = 'dead'"
+
+
+class DbCursor(Protocol):
+    @property
+    def rowcount(self) -> int: ...
+
+    def fetchone(self) -> Any: ...
+
+    def fetchall(self) -> list[Any]: ...
+
+
+class DbConnection(Protocol):
+    def execute(self, query: str, params: Sequence[Any] = ..., /) -> DbCursor: ...
+
+    def close(self) -> None: ...
+
+
+C = TypeVar("C", bound=DbConnection)
+
+
+class SqlState(ABC, Generic[C]):
+    """Implements Outbox (but `claim_due`), LinkStore, WriteLog, Cache and HealthCheck, and the parts of
+    IdempotencyStore after the claim. A store provides its connections through `_reading` and `_writing`."""
+
+    _placeholder: ClassVar[str] = "%s"
+    _arrival: ClassVar[str]  # the column that orders rows as they were inserted
+    _unique_violation: ClassVar[type[Exception]]  # what the driver raises when a ticket's key is taken
+
+    def __init__(self) -> None:
+        self._local = threading.local()
+        self._lock = threading.Lock()
+        self._connections: list[C] = []
+        self._migrated = False
+
+    def close(self) -> None:
+        with self._lock:
+            connections, self._connections = self._connections, []
+            self._local = threading.local()
+        for connection in connections:
+            connection.close()
+
+    # IdempotencyStore
+    def complete(self, key: str, outcome: str) -> None:
+        query = "UPDATE events SET state = 'done', outcome = %s, lease_until = 0 WHERE key = %s"
+        self._update_event(query, outcome, key)
+
+    def release(self, key: str, error: str, retry_at: float) -> None:
+        query = "UPDATE events SET state = 'pending', error = %s, due_at = %s, lease_until = 0 WHERE key = %s"
+        self._update_event(query, error, retry_at, key)
+
+    # Outbox
+    def bury(self, key: str, error: str) -> None:
+        query = "UPDATE events SET state = 'dead', error = %s, outcome = 'dead', lease_until = 0 WHERE key = %s"
+        self._update_event(query, error, key)
+
+    def stats(self) -> OutboxStats:
+        query = "SELECT state, count(*) FROM events WHERE state IN ('pending', 'running', 'dead') GROUP BY state"
+        counts = dict(self._read_all(query))
+        return OutboxStats(pending=counts.get(PENDING, 0) + counts.get(RUNNING, 0), dead=counts.get(DEAD, 0))
+
+    def dead(self, limit: int = 20) -> list[StoredEvent]:
+        rows = self._read_all(f"{_SELECT_DEAD} ORDER BY {self._arrival} LIMIT %s", (limit,))
+        return [StoredEvent(*row) for row in rows]
+
+    # LinkStore
+    def save_ticket(self, ticket: Ticket) -> None:
+        """Inserts or replaces the ticket of `ticket.message_id`; a key already linked to another message is refused."""
+        with self._writing() as db:
+            try:
+                db.execute(self._dialect(_SAVE_TICKET), ticket_to_row(ticket))
+            except self._unique_violation as e:
+                raise ValueError(f"ticket {ticket.key} is already linked to another message") from e
+
+    def ticket_by_message(self, message_id: int) -> Ticket | None:
+        return self._ticket(f"{_SELECT_TICKET} WHERE message_id = %s", message_id)
+
+    def ticket_by_thread(self, thread_id: int) -> Ticket | None:
+        return self._ticket(f"{_SELECT_TICKET} WHERE thread_id = %s ORDER BY {self._arrival} LIMIT 1", thread_id)
+
+    def ticket_by_key(self, key: TicketKey) -> Ticket | None:
+        return self._ticket(f"{_SELECT_TICKET} WHERE key = %s", key.value)
+
+    # WriteLog
+    def lookup(self, effect: str) -> WriteRecord | None:
+        row = self._read_one("SELECT effect, kind, external_id FROM writes WHERE effect = %s", (effect,))
+        return WriteRecord(*row) if row else None
+
+    def begin(self, effect: str, kind: str, now: float) -> None:
+        self._execute("INSERT INTO writes (effect, kind) VALUES (%s, %s) ON CONFLICT DO NOTHING", (effect, kind))
+
+    def finish(self, effect: str, kind: str, external_id: str) -> None:
+        self._execute(
+            "INSERT INTO writes (effect, kind, external_id) VALUES (%s, %s, %s) ON CONFLICT (effect)"
+            " DO UPDATE SET kind = excluded.kind, external_id = excluded.external_id",
+            (effect, kind, external_id),
+        )
+
+    def is_own(self, kind: str, external_id: str) -> bool:
+        query = "SELECT 1 FROM writes WHERE kind = %s AND external_id = %s LIMIT 1"
+        return self._read_one(query, (kind, external_id)) is not None
+
+    # Cache
+    def get(self, key: str, now: float) -> str | None:
+        row = self._read_one("SELECT value FROM cache WHERE key = %s AND expires_at > %s", (key, now))
+        return str(row[0]) if row else None
+
+    def put(self, key: str, value: str, expires_at: float) -> None:
+        self._execute(
+            "INSERT INTO cache (key, value, expires_at) VALUES (%s, %s, %s)"
+            " ON CONFLICT (key) DO UPDATE SET value = excluded.value, expires_at = excluded.expires_at",
+            (key, value, expires_at),
+        )
+
+    # HealthCheck
+    def ping(self) -> None:
+        self._read_one("SELECT 1 FROM events LIMIT 1")
+
+    # plumbing
+    @abstractmethod
+    def _reading(self) -> AbstractContextManager[C]:
+        """The thread's connection for one read; driver errors become StateUnavailable."""
+
+    @abstractmethod
+    def _writing(self) -> AbstractContextManager[C]:
+        """The thread's connection for one write that commits on leaving; driver errors become StateUnavailable."""
+
+    def _adopt(self, db: C, prepare: Callable[[C], None]) -> C:
+        """Prepares a new connection, closing it when that fails, and remembers it for `close`."""
+        try:
+            prepare(db)
+        except BaseException:
+            db.close()
+            raise
+        with self._lock:
+            self._connections.append(db)
+        return db
+
+    def _ticket(self, query: str, value: object) -> Ticket | None:
+        row = self._read_one(query, (value,))
+        return ticket_from_row(row) if row else None
+
+    def _update_event(self, query: str, *params: object) -> None:
+        """Runs an UPDATE of one event whose last parameter is its key; a key never claimed is a KeyError."""
+        if not self._execute(query, params):
+            raise KeyError(params[-1])
+
+    def _read_one(self, query: str, params: Sequence[Any] = ()) -> Any:
+        with self._reading() as db:
+            return db.execute(self._dialect(query), params).fetchone()
+
+    def _read_all(self, query: str, params: Sequence[Any] = ()) -> list[Any]:
+        with self._reading() as db:
+            return db.execute(self._dialect(query), params).fetchall()
+
+    def _execute(self, query: str, params: Sequence[Any] = ()) -> int:
+        """Runs one statement in a transaction of its own; the number of rows it changed."""
+        with self._writing() as db:
+            return db.execute(self._dialect(query), params).rowcount
+
+    def _dialect(self, query: str) -> str:
+        return query.replace("%s", self._placeholder)
+
+
+def ticket_to_row(ticket: Ticket) -> tuple[object, ...]:
+    """The columns of `tickets` from message_id to status."""
+    thread = ticket.thread
+    thread_columns = (thread.thread_id, thread.chat_id, thread.root_message_id, thread.root_chat_id) if thread else ()
+    return (
+        ticket.message_id,
+        ticket.key.value,
+        ticket.chat_id,
+        ticket.requester_id,
+        *(thread_columns or (None,) * 4),
+        ticket.card_message_id,
+        ticket.status,
+    )
+
+
+def ticket_from_row(row: tuple[Any, ...]) -> Ticket:
+    message_id, key, chat_id, requester_id, thread_id, thread_chat_id, root_message_id, root_chat_id, card, status = row
+    thread = None
+    if thread_id is not None:
+        thread = ThreadRef(thread_id, thread_chat_id, root_message_id, root_chat_id)
+    return Ticket(TicketKey(key), message_id, chat_id, requester_id, thread, card, status)
