@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import random
 from collections.abc import Callable, Mapping
+from contextvars import ContextVar
 from dataclasses import dataclass
 
 from application.events import Event, load_event
@@ -13,6 +14,9 @@ from ports.errors import PermanentFailure, StateUnavailable, TransientFailure
 from ports.state import ClaimStatus, IdempotencyStore, Outbox
 
 log = logging.getLogger("servicedesk.inbox")
+
+# the event being handled, so every log line written meanwhile (a retry deep in an adapter too) can name it
+current_event: ContextVar[str | None] = ContextVar("current_event", default=None)
 
 Handler = Callable[[Event], str]
 
@@ -77,6 +81,13 @@ class Inbox:
         return done, self.outbox.stats().pending
 
     def _run(self, event: Event, retry_at: float, attempts: int, first_seen: float) -> str:
+        token = current_event.set(event.key)
+        try:
+            return self._handle(event, retry_at, attempts, first_seen)
+        finally:
+            current_event.reset(token)
+
+    def _handle(self, event: Event, retry_at: float, attempts: int, first_seen: float) -> str:
         fields = {"event_key": event.key, "event_kind": event.kind, "attempt": attempts}
         try:
             outcome = self.handlers[event.kind](event)

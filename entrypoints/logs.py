@@ -5,11 +5,28 @@ from __future__ import annotations
 import logging
 import sys
 from collections.abc import Iterable
+from contextvars import ContextVar
 from typing import TextIO
 
 from pythonjsonlogger.json import JsonFormatter
 
+from application.inbox import current_event
+
 REDACTED = "***"
+
+# the request being answered; with the inbox's current event, stamped on every log line written meanwhile
+current_request: ContextVar[str | None] = ContextVar("current_request", default=None)
+
+
+class EventContext(logging.Filter):
+    """Adds `request_id` and `event_key` to every record, so one grep follows a request or an event."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        for name, var in (("request_id", current_request), ("event_key", current_event)):
+            value = var.get()
+            if value and not getattr(record, name, None):
+                setattr(record, name, value)
+        return True
 
 
 class SecretScrubber(logging.Filter):
@@ -45,6 +62,7 @@ def configure_logging(level: str = "INFO", secrets: Iterable[str] = (), stream: 
             json_ensure_ascii=False,
         )
     )
+    handler.addFilter(EventContext())
     handler.addFilter(SecretScrubber(secrets))
     root = logging.getLogger()
     root.handlers[:] = [handler]

@@ -17,6 +17,7 @@ from typing import Any
 from adapters.http import time_budget
 from application.events import Event, FormSubmitted
 from application.inbox import QUEUED, Inbox
+from entrypoints.logs import current_request
 from entrypoints.payloads import BadPayload, is_timer, is_tracker, pachca_event, tracker_event
 from ports.clock import Clock
 from ports.errors import StateUnavailable
@@ -117,22 +118,18 @@ class WebhookApp:
         return self._answer(HttpRequest("POST", "", {}, b"", request_id), lambda _: self._drain())
 
     def _answer(self, request: HttpRequest, route: Callable[[HttpRequest], HttpResponse]) -> HttpResponse:
+        token = current_request.set(request.request_id or None)
         try:
-            response = route(request)
+            return route(request)
         except Exception as e:
             response = error_response(e)
             if response.status == 503:
-                log.exception("request failed", extra={"request_id": request.request_id})
+                log.exception("request failed")
             else:
-                log.info(
-                    "request refused",
-                    extra={
-                        "request_id": request.request_id,
-                        "status": response.status,
-                        "error": response.body["error"],
-                    },
-                )
-        return response
+                log.info("request refused", extra={"status": response.status, "error": response.body["error"]})
+            return response
+        finally:
+            current_request.reset(token)
 
     def _route(self, request: HttpRequest) -> HttpResponse:
         method = request.method.upper()
@@ -176,10 +173,7 @@ class WebhookApp:
 
     def _accept(self, event: Event, request: HttpRequest) -> HttpResponse:
         outcome = self.inbox.accept(event)
-        log.info(
-            "webhook",
-            extra={"request_id": request.request_id, "event_key": event.key, "outcome": outcome},
-        )
+        log.info("webhook", extra={"event_key": event.key, "outcome": outcome})
         if outcome == QUEUED:
             return HttpResponse(202, {"ok": True, "outcome": QUEUED})
         return _ok(outcome)

@@ -102,3 +102,21 @@ def test_a_timer_with_the_store_down_answers_503_through_the_error_table(
 
     assert result["statusCode"] == 503
     assert '"state store unavailable"' in result["body"]
+
+
+def test_every_log_line_of_an_event_names_it_so_one_grep_follows_it(
+    function_env: dict[str, str], apis: Apis, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import json
+
+    apis.fail_thread_with = 503
+    capsys.readouterr()
+    event = http_event("POST", *signed(pachca_body(56431)))
+
+    index.handler(event, Context())
+
+    logged = [json.loads(line) for line in capsys.readouterr().out.splitlines() if line.startswith("{")]
+    lines = [line for line in logged if line["logger"] not in ("servicedesk.bootstrap", "werkzeug")]  # start-up, fake
+    assert {line["message"] for line in lines} >= {"retrying", "event queued for retry", "webhook"}
+    assert {line.get("event_key") for line in lines} == {"pachca:message:56431"}
+    assert {line.get("request_id") for line in lines} == {event["requestContext"]["requestId"]}
