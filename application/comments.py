@@ -124,7 +124,7 @@ class RelayTrackerComment:
         resolution = self.mentions.tracker_to_pachca(comment.text)
         text = Comment(comment.author, resolution.text).for_pachca()
 
-        self.poster.to_thread(f"relay:{key}/{event.comment_id}", thread, text)
+        self.poster.to_thread(f"relay:{key}/{comment.comment_id}", thread, text)  # the id, however the trigger named it
         return "posted"
 
     def _thread(self, key: TicketKey) -> ThreadRef | None:

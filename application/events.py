@@ -7,6 +7,8 @@ import json
 from dataclasses import asdict, dataclass, fields
 from typing import Any, ClassVar
 
+FORM_WINDOW_SECONDS = 3600
+
 
 @dataclass(frozen=True)
 class Event:
@@ -76,11 +78,15 @@ class FormSubmitted(Event):
     callback_id: str
     metadata: str
     values: tuple[tuple[str, str], ...]
+    sent_at: float = 0.0
 
     @property
     def key(self) -> str:
-        digest = hashlib.sha256(self.dump().encode()).hexdigest()[:16]
-        return f"pachca:form:{self.user_id}:{digest}"
+        """The same answers from the same person within the hour are one submission (a re-submit after a timeout);
+        the same answers sent again later are a new request."""
+        content = json.dumps([self.chat_id, self.callback_id, self.metadata, self.values], ensure_ascii=False)
+        digest = hashlib.sha256(content.encode()).hexdigest()[:16]
+        return f"pachca:form:{self.user_id}:{int(self.sent_at) // FORM_WINDOW_SECONDS}:{digest}"
 
     def value(self, name: str) -> str:
         return dict(self.values).get(name, "")

@@ -25,10 +25,23 @@ TARGETS = {
 INTAKE_CALLBACK = "intake_form"
 CLOSING_RESOLUTION = "fixed"
 ANNOUNCED_TTL = 90 * 86400.0
+REFUSALS = {
+    Action.TAKE: "Брать заявки в работу может только служба поддержки.",
+    Action.CLOSE: "Закрыть заявку может её автор или служба поддержки.",
+    Action.REOPEN: "Переоткрыть заявку может её автор или служба поддержки.",
+}
 
 
 def is_closed(status_key: str) -> bool:
     return status_key in CLOSED_STATUSES
+
+
+def is_taken(status_key: str) -> bool:
+    return status_key in TARGETS[Action.TAKE][1]
+
+
+def card_for(key: TicketKey, web_url: str, status_key: str, status_display: str) -> Card:
+    return Card.for_ticket(key, web_url, status_display, is_closed(status_key), is_taken(status_key))
 
 
 def pick_transition(action: Action, transitions: Sequence[Transition]) -> Transition | None:
@@ -89,7 +102,7 @@ def show_on_card(
 ) -> None:
     if ticket.status == issue.status_key or ticket.card_message_id is None:
         return
-    card = Card.for_ticket(ticket.key, settings.web_url, issue.status_display, is_closed(issue.status_key))
+    card = card_for(ticket.key, settings.web_url, issue.status_key, issue.status_display)
     messenger.update_message(ticket.card_message_id, card.text, card.buttons, ticket.chat_id)
     links.save_ticket(ticket.with_status(issue.status_key))
 
@@ -146,22 +159,31 @@ class PressButton:
         if self.agents and (ticket is None or not ticket.requester_id):
             ticket = ticket_from_issue(self.tracker, self.messenger, self.links, key)  # the issue knows its requester
         if not self._allowed(event.user_id, action, ticket):
+            self.poster.to_chat(f"forbidden:{event.trigger_id}", event.chat_id, REFUSALS[action])
             return "forbidden"
+        effect = f"transition:{event.trigger_id}"
         transition = pick_transition(action, self.tracker.transitions(key))
         if transition is None:
-            return "no_transition"
+            if self.writer.log.lookup(effect) is None:
+                return "no_transition"  # a double click, or a move the workflow does not offer
+            issue = self.tracker.get_issue(key)  # this click's own transition went through; its answer was lost
+            self._show(event, ticket, key, issue.status_key, issue.status_display)
+            return "status_changed"
 
         def send() -> str:
             self._execute(key, transition)
             return transition.id
 
-        self.writer.write(f"transition:{event.trigger_id}", "tracker_transition", send, lambda: None)
-        card = Card.for_ticket(key, self.settings.web_url, transition.to_display, is_closed(transition.to_key))
+        self.writer.write(effect, "tracker_transition", send, lambda: None)
+        self._show(event, ticket, key, transition.to_key, transition.to_display)
+        return "status_changed"
+
+    def _show(self, event: ButtonClicked, ticket: Ticket | None, key: TicketKey, status: str, display: str) -> None:
+        card = card_for(key, self.settings.web_url, status, display)
         chat_id = ticket.chat_id if ticket is not None else event.chat_id
         self.messenger.update_message(event.message_id, card.text, card.buttons, chat_id)
         if ticket is not None:
-            self.links.save_ticket(ticket.with_status(transition.to_key))
-        return "status_changed"
+            self.links.save_ticket(ticket.with_status(status))
 
     def _execute(self, key: TicketKey, transition: Transition) -> None:
         """Closing usually needs a resolution; a workflow whose screen has none refuses it, so it is tried without."""
@@ -180,7 +202,8 @@ class PressButton:
         return is_requester and action in (Action.CLOSE, Action.REOPEN)
 
     def _list_mine(self, event: ButtonClicked) -> str:
-        issues = self.tracker.open_issues_of(self.settings.queue, event.user_id)
+        found = self.tracker.open_issues_of(self.settings.queue, event.user_id)
+        issues = [i for i in found if not is_closed(i.status_key)]  # closed without a resolution is still closed
         if issues:
             lines = [f"[{i.key}]({self.settings.web_url}/{i.key}) — {i.summary} ({i.status_display})" for i in issues]
             text = "Ваши открытые заявки:\n" + "\n".join(lines)

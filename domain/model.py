@@ -194,13 +194,18 @@ class Card:
     buttons: tuple[tuple[Button, ...], ...]
 
     @classmethod
-    def for_ticket(cls, key: TicketKey, web_url: str, status: str | None = None, closed: bool = False) -> Card:
+    def for_ticket(
+        cls, key: TicketKey, web_url: str, status: str | None = None, closed: bool = False, taken: bool = False
+    ) -> Card:
+        """Only the actions that make sense now: nobody takes a ticket in progress or closes a closed one."""
         text = f"Заявка **{key}** создана"
         if status:
             text += f"\nСтатус: {status}"
         link = (Button("Открыть в Трекере", url=f"{web_url.rstrip('/')}/{key}"),)
         if closed:
             actions: tuple[Button, ...] = (Button("Переоткрыть", data=ButtonPress(Action.REOPEN, key).encode()),)
+        elif taken:
+            actions = (Button("Закрыть", data=ButtonPress(Action.CLOSE, key).encode()),)
         else:
             actions = (
                 Button("Взять в работу", data=ButtonPress(Action.TAKE, key).encode()),

@@ -12,6 +12,7 @@ from typing import Any
 
 from adapters.http import invocation_deadline
 from entrypoints.bootstrap import build_container
+from entrypoints.logs import current_request
 from entrypoints.payloads import is_timer
 from entrypoints.settings import DEFAULT_FUNCTION_STATE_URL, ConfigurationError
 from entrypoints.webhooks import HttpRequest, HttpResponse, WebhookApp
@@ -27,6 +28,7 @@ def handler(event: Any, context: Any) -> dict[str, Any]:
     global _iam_token
     _iam_token = _token_of(context)
     deadline = invocation_deadline.set(_deadline_of(context))
+    request = current_request.set(_request_id(event, context) or None)
     try:
         app = _instance()
         if app is None:
@@ -38,6 +40,7 @@ def handler(event: Any, context: Any) -> dict[str, Any]:
         log.exception("invocation failed")
         return to_function_response(HttpResponse(503, {"ok": False, "error": "internal error"}))
     finally:
+        current_request.reset(request)
         invocation_deadline.reset(deadline)
 
 
@@ -64,19 +67,27 @@ def reset() -> None:
 def request_from_event(event: Any, context: Any = None) -> HttpRequest:
     if not isinstance(event, dict):
         event = {}
-    headers = {str(k).lower(): str(v) for k, v in (event.get("headers") or {}).items()}
-    for name, values in (event.get("multiValueHeaders") or {}).items():
-        if values and str(name).lower() not in headers:
+    headers = {str(k).lower(): str(v) for k, v in _dict(event.get("headers")).items()}
+    for name, values in _dict(event.get("multiValueHeaders")).items():
+        if isinstance(values, list) and values and str(name).lower() not in headers:
             headers[str(name).lower()] = str(values[-1])
-    request_context = event.get("requestContext") or {}
-    method = event.get("httpMethod") or request_context.get("httpMethod") or "POST"
+    method = event.get("httpMethod") or _dict(event.get("requestContext")).get("httpMethod") or "POST"
     return HttpRequest(
         method=str(method),
         path=str(event.get("path") or event.get("url") or ""),
         headers=headers,
         body=_body_of(event),
-        request_id=str(request_context.get("requestId") or getattr(context, "request_id", "") or ""),
+        request_id=_request_id(event, context),
     )
+
+
+def _request_id(event: Any, context: Any) -> str:
+    request_context = _dict(event.get("requestContext")) if isinstance(event, dict) else {}
+    return str(request_context.get("requestId") or getattr(context, "request_id", "") or "")
+
+
+def _dict(value: Any) -> dict[Any, Any]:
+    return value if isinstance(value, dict) else {}
 
 
 def _body_of(event: dict[str, Any]) -> bytes:

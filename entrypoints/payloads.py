@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
@@ -22,6 +22,9 @@ TIMER_EVENT_TYPE = "yandex.cloud.events.serverless.triggers.TimerMessage"
 ISSUE_KEY = re.compile(r"^[A-Z][A-Z0-9_]*-\d+$")
 
 
+Id = Annotated[int, Field(ge=0, lt=2**63)]  # Pachca ids are 64-bit; anything else is not an id
+
+
 class BadPayload(ValueError):
     """Authenticated, but not a body the bridge can read."""
 
@@ -31,36 +34,37 @@ class _Tolerant(BaseModel):
 
 
 class _ThreadOrigin(_Tolerant):
-    message_id: int
-    message_chat_id: int
+    message_id: Id
+    message_chat_id: Id
 
 
 class PachcaMessage(_Tolerant):
-    id: int
+    id: Id
     event: str
     entity_type: str
-    entity_id: int
-    chat_id: int
-    user_id: int
+    entity_id: Id
+    chat_id: Id
+    user_id: Id
     content: str = ""
     url: str = ""
     thread: _ThreadOrigin | None = None
 
 
 class PachcaButton(_Tolerant):
-    message_id: int
-    user_id: int
-    chat_id: int = 0
+    message_id: Id
+    user_id: Id
+    chat_id: Id = 0
     data: str = ""
     trigger_id: str = ""
 
 
 class PachcaViewSubmit(_Tolerant):
-    user_id: int
-    chat_id: int | None = None
+    user_id: Id
+    chat_id: Id | None = None
     callback_id: str | None = None
     private_metadata: str | None = None
     data: dict[str, Any] = Field(default_factory=dict)
+    webhook_timestamp: float = 0.0
 
 
 class _IssueRef(_Tolerant):
@@ -80,10 +84,12 @@ class TrackerTrigger(_Tolerant):
 def is_timer(body: Any) -> bool:
     if not isinstance(body, dict) or not isinstance(body.get("messages"), list):
         return False
-    return any(
-        isinstance(m, dict) and (m.get("event_metadata") or {}).get("event_type") == TIMER_EVENT_TYPE
-        for m in body["messages"]
-    )
+    return any(_is_timer_message(m) for m in body["messages"])
+
+
+def _is_timer_message(message: Any) -> bool:
+    metadata = message.get("event_metadata") if isinstance(message, dict) else None
+    return isinstance(metadata, dict) and metadata.get("event_type") == TIMER_EVENT_TYPE
 
 
 def is_tracker(body: Any) -> bool:
@@ -106,7 +112,12 @@ def pachca_event(body: dict[str, Any]) -> Event | None:
             view = PachcaViewSubmit.model_validate(body)
             values = tuple(sorted((str(k), _text(v)) for k, v in view.data.items()))
             return FormSubmitted(
-                view.user_id, view.chat_id or 0, view.callback_id or "", view.private_metadata or "", values
+                view.user_id,
+                view.chat_id or 0,
+                view.callback_id or "",
+                view.private_metadata or "",
+                values,
+                view.webhook_timestamp,
             )
     except ValidationError as e:
         raise BadPayload(_first_problem(e)) from None

@@ -10,6 +10,7 @@ import hashlib
 import hmac
 import json
 import logging
+import math
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -146,13 +147,13 @@ class WebhookApp:
         if is_tracker(body) or request.header("x-tracker-secret"):
             self._authenticate_tracker(request)
             if not is_tracker(_object(body)):
-                return _ok("ignored")  # a trigger of another kind: nothing to do
+                return _ignored(body)  # a trigger of another kind: nothing to do
             event = tracker_event(_object(body), self.clock.now())
         else:
             self._authenticate_pachca(request, body)
             pachca = pachca_event(_object(body))
             if pachca is None:
-                return _ok("ignored")
+                return _ignored(body)
             event = pachca
         if isinstance(event, FormSubmitted):
             return self._submit(event, request)
@@ -193,7 +194,7 @@ class WebhookApp:
         if not isinstance(body, dict):
             raise BadPayload("body is not a JSON object")
         sent_at = body.get("webhook_timestamp")
-        if isinstance(sent_at, bool) or not isinstance(sent_at, int | float) or sent_at <= 0:
+        if isinstance(sent_at, bool) or not isinstance(sent_at, int | float) or not 0 < sent_at < math.inf:
             raise Unauthorized("missing webhook_timestamp")
         age = self.clock.now() - sent_at
         if age > self.secrets.max_age_seconds:
@@ -205,7 +206,7 @@ class WebhookApp:
 def _json_or_none(raw: bytes) -> Any:
     try:
         return json.loads(raw)
-    except (ValueError, UnicodeDecodeError):
+    except (ValueError, UnicodeDecodeError, RecursionError):  # nesting too deep is no JSON the bridge reads
         return None
 
 
@@ -213,6 +214,11 @@ def _object(body: Any) -> dict[str, Any]:
     if not isinstance(body, dict):
         raise BadPayload("body is not a JSON object")
     return body
+
+
+def _ignored(body: dict[str, Any]) -> HttpResponse:
+    log.info("webhook ignored", extra={"type": str(body.get("type")), "event": str(body.get("event"))})
+    return _ok("ignored")
 
 
 def _ok(outcome: str) -> HttpResponse:

@@ -177,6 +177,7 @@ class FakeIssueTracker:
         self.users: dict[str, Person] = {}
         self.conflicts = 0  # how many creates answered "409, already exists"
         self.resolution_on_close: str = "accepted"  # or "required", or "refused", as workflows differ
+        self.long_ids: dict[str, str] = {}  # a comment's longId -> its numeric id: both name it in Tracker's API
         self.calls: Counter[str] = Counter()
         self.faults = Faults()
         self._comment_id = 600
@@ -247,6 +248,7 @@ class FakeIssueTracker:
 
     def get_comment(self, key: TicketKey, comment_id: str) -> TrackerComment:
         self._call("get_comment")
+        comment_id = self.long_ids.get(comment_id, comment_id)
         found = [c for c in self._issue(key).comments if c.comment_id == comment_id]
         if not found:
             raise NotFound(f"comment {comment_id}")
@@ -274,6 +276,7 @@ class FakeIssueTracker:
         transition = next(t for t in WORKFLOW[issue.status] if t.id == transition_id)
         issue.status = transition.to_key
         issue.updated_at = f"2026-11-27T10:{len(issue.comments):02d}:{self.calls['execute_transition']:02d}.000+0000"
+        self.faults.after("execute_transition")
 
     def open_issues_of(self, queue: str, pachca_user_id: int) -> list[IssueInfo]:
         self._call("open_issues_of")

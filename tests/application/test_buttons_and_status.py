@@ -204,3 +204,55 @@ def test_a_lost_answer_to_my_tickets_is_found_in_the_chat_not_posted_twice(bridg
     assert click(bridge, card, "mine", user_id=REQUESTER) == "listed"
 
     assert len(bridge.messenger.chat_posts(2637266155)) == 1
+
+
+def test_a_taken_ticket_offers_only_closing(bridge: Bridge) -> None:
+    card = opened(bridge)
+
+    click(bridge, card, f"take:{KEY}")
+
+    _, buttons = bridge.messenger.edits[card]
+    assert [b.data for row in buttons for b in row if b.data] == [f"close:{KEY}", "mine"]
+
+
+def test_a_refused_click_is_told_why() -> None:
+    bridge = make_bridge({"AGENT_PACHCA_USER_IDS": str(AGENT)})
+    card = opened(bridge)
+
+    assert click(bridge, card, f"take:{KEY}", user_id=REQUESTER) == "forbidden"
+
+    refusal = only(bridge.messenger.chat_posts(2637266155))
+    assert refusal.text == "Брать заявки в работу может только служба поддержки."
+
+
+def test_a_transition_whose_answer_was_lost_still_updates_the_card(bridge: Bridge) -> None:
+    card = opened(bridge)
+    bridge.tracker.faults.add("execute_transition", OutcomeUnknown("tracker: 502"))
+
+    assert click(bridge, card, f"take:{KEY}") == "queued"
+    assert bridge.tracker.issues[KEY].status == "inProgress"  # it did go through
+    assert bridge.drain() == (1, 0)
+
+    assert bridge.tracker.calls["execute_transition"] == 1
+    assert "В работе" in bridge.messenger.edits[card][0]
+
+
+def test_my_tickets_leaves_out_tickets_closed_without_a_resolution(bridge: Bridge) -> None:
+    bridge.tracker.resolution_on_close = "refused"
+    card = opened(bridge)
+    click(bridge, card, f"close:{KEY}", trigger="a")
+
+    click(bridge, card, "mine", user_id=REQUESTER, trigger="b")
+
+    assert bridge.messenger.chat_posts(2637266155)[-1].text == "У вас нет открытых заявок."
+
+
+def test_the_same_form_sent_again_the_next_day_is_a_new_request() -> None:
+    bridge = make_bridge()
+    values = (("description", "Нет доступа к 1С"),)
+    first = FormSubmitted(REQUESTER, SUPPORT_CHAT, "intake_form", "{}", values, sent_at=1_800_000_000)
+    retry = FormSubmitted(REQUESTER, SUPPORT_CHAT, "intake_form", "{}", values, sent_at=1_800_000_030)
+    next_day = FormSubmitted(REQUESTER, SUPPORT_CHAT, "intake_form", "{}", values, sent_at=1_800_086_400)
+
+    assert [bridge.deliver(e) for e in (first, retry, next_day)] == ["created", "duplicate", "created"]
+    assert len(bridge.tracker.issues) == 2

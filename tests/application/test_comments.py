@@ -141,3 +141,15 @@ def test_a_reply_while_its_ticket_is_still_being_opened_waits_for_it(bridge: Bri
     assert bridge.drain() == (2, 0)
 
     assert [c.text for c in bridge.tracker.comments("SERVICEDESK-1")] == ["**Олег Петров** (Пачка):\n\nЕсть новости?"]
+
+
+def test_one_comment_named_by_its_long_id_and_its_number_is_posted_once(bridge: Bridge) -> None:
+    thread = opened(bridge)
+    comment_id = bridge.tracker.human_comment("SERVICEDESK-1", ENGINEER, "Готово")
+    long_id = "5fa15a24ac894475dd14ff07"
+    bridge.tracker.long_ids[long_id] = comment_id
+
+    bridge.deliver(TrackerCommentAdded("SERVICEDESK-1", long_id))
+    bridge.deliver(TrackerCommentAdded("SERVICEDESK-1", comment_id))
+
+    assert len(bridge.messenger.thread_posts(thread.thread_id)) == 2  # the card and one relay

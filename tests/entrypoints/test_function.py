@@ -120,3 +120,19 @@ def test_every_log_line_of_an_event_names_it_so_one_grep_follows_it(
     assert {line["message"] for line in lines} >= {"retrying", "event queued for retry", "webhook"}
     assert {line.get("event_key") for line in lines} == {"pachca:message:56431"}
     assert {line.get("request_id") for line in lines} == {event["requestContext"]["requestId"]}
+
+
+@pytest.mark.parametrize(
+    "event",
+    [
+        {"messages": [{"event_metadata": "x"}]},
+        {"httpMethod": "POST", "multiValueHeaders": {"X": 1}, "requestContext": "?", "body": None},
+        {"httpMethod": "POST", "body": "%%%", "isBase64Encoded": True},
+        [],
+        None,
+    ],
+)
+def test_odd_invocations_are_answered_never_raised(function_env: dict[str, str], event: object) -> None:
+    result = index.handler(event, Context())
+
+    assert result["statusCode"] in (200, 401)

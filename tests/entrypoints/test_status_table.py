@@ -212,3 +212,16 @@ def test_a_tracker_trigger_of_another_kind_is_ignored_without_a_call(send: Send,
 
     assert (reply.status, reply.body) == (200, {"ok": True, "outcome": "ignored"})
     assert apis.outbound() == 0
+
+
+def test_hostile_bodies_get_the_documented_answers_never_a_503(send: Send, apis: Apis) -> None:
+    deep = b"[" * 100_000
+    odd_timer = dumps({"messages": [{"event_metadata": "x"}, 1, None]})
+    for raw in (deep, odd_timer):
+        assert send("POST", raw, {"Content-Type": "application/json"}).status == 401
+    assert send("POST", deep, {"pachca-signature": signed_raw(deep)}).status == 400
+    huge_id = signed(pachca_body(2**63))
+    assert send("POST", *huge_id).status == 400
+    not_a_time = dumps(pachca_body(1)).replace(b'"webhook_timestamp": ', b'"webhook_timestamp": NaN, "x": ')
+    assert send("POST", not_a_time, {"pachca-signature": signed_raw(not_a_time)}).status == 401
+    assert apis.outbound() == 0
