@@ -24,6 +24,21 @@ class FakeClock:
         self.t += seconds
 
 
+class FakeTime:
+    """A monotonic clock and a sleep that only moves it: waiting without waiting."""
+
+    def __init__(self) -> None:
+        self.now = 0.0
+        self.sleeps: list[float] = []
+
+    def clock(self) -> float:
+        return self.now
+
+    def sleep(self, seconds: float) -> None:
+        self.sleeps.append(seconds)
+        self.now += seconds
+
+
 class Faults:
     """Failures to raise on the next calls of a method: `faults.add("post_to_thread", TransientFailure("503"))`.
 

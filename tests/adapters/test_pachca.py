@@ -19,6 +19,7 @@ from domain.model import Button, Card, Person, ThreadRef, TicketKey
 from ports.errors import NotFound, OutcomeUnknown, PermanentFailure, TransientFailure
 from ports.messenger import ChatMessenger, FormField, PostedMessage
 from tests.adapters.openapi_spec import assert_request_valid, assert_response_valid
+from tests.fakes import FakeTime
 
 BASE = "/api/shared/v1"
 TOKEN = "test-token-3f9a"
@@ -115,19 +116,6 @@ def sent_body(httpserver: HTTPServer, method: str, template: str) -> Any:
     body = request.get_json()
     assert_request_valid(method, template, body)
     return body
-
-
-class FakeTime:
-    def __init__(self) -> None:
-        self.now = 0.0
-        self.sleeps: list[float] = []
-
-    def clock(self) -> float:
-        return self.now
-
-    def sleep(self, seconds: float) -> None:
-        self.sleeps.append(seconds)
-        self.now += seconds
 
 
 @pytest.fixture

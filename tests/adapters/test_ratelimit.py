@@ -7,19 +7,7 @@ import threading
 import pytest
 
 from adapters.ratelimit import ChatRateLimiter
-
-
-class FakeTime:
-    def __init__(self) -> None:
-        self.now = 0.0
-        self.sleeps: list[float] = []
-
-    def clock(self) -> float:
-        return self.now
-
-    def sleep(self, seconds: float) -> None:
-        self.sleeps.append(seconds)
-        self.now += seconds
+from tests.fakes import FakeTime
 
 
 @pytest.fixture

@@ -74,16 +74,7 @@ def test_an_unknown_event_type_is_ignored(send: Send, apis: Apis) -> None:
 
 
 def test_a_form_submission_with_errors_gets_400_with_field_errors(send: Send, apis: Apis) -> None:
-    submit = {
-        "type": "view",
-        "event": "submit",
-        "callback_id": "intake_form",
-        "private_metadata": "{}",
-        "chat_id": 918264,
-        "user_id": REQUESTER,
-        "data": {"description": "  "},
-        "webhook_timestamp": int(time.time()),
-    }
+    submit = form_submit("  ")
 
     reply = send("POST", *signed(submit))
 
@@ -93,16 +84,7 @@ def test_a_form_submission_with_errors_gets_400_with_field_errors(send: Send, ap
 
 
 def test_a_valid_form_submission_opens_a_ticket_and_answers_200(send: Send, apis: Apis) -> None:
-    submit = {
-        "type": "view",
-        "event": "submit",
-        "callback_id": "intake_form",
-        "private_metadata": "{}",
-        "chat_id": 918264,
-        "user_id": REQUESTER,
-        "data": {"description": "Не печатает принтер"},
-        "webhook_timestamp": int(time.time()),
-    }
+    submit = form_submit("Не печатает принтер")
 
     reply = send("POST", *signed(submit))
 
@@ -185,6 +167,19 @@ def test_the_timer_answers_drained_with_counts(send: Send) -> None:
     assert (reply.status, reply.body) == (200, {"ok": True, "outcome": "drained", "done": 0, "left": 0})
 
 
+def form_submit(description: str) -> dict[str, object]:
+    return {
+        "type": "view",
+        "event": "submit",
+        "callback_id": "intake_form",
+        "private_metadata": "{}",
+        "chat_id": 918264,
+        "user_id": REQUESTER,
+        "data": {"description": description},
+        "webhook_timestamp": int(time.time()),
+    }
+
+
 def signed_raw(raw: bytes) -> str:
     from tests.conftest import sign
 
@@ -193,9 +188,7 @@ def signed_raw(raw: bytes) -> str:
 
 def test_a_form_submission_during_an_outage_still_answers_200_and_is_finished_later(send: Send, apis: Apis) -> None:
     apis.fail_thread_with = 503
-    submit = {"type": "view", "event": "submit", "callback_id": "intake_form", "private_metadata": "{}",
-              "chat_id": 918264, "user_id": REQUESTER, "data": {"description": "Не печатает принтер"},
-              "webhook_timestamp": int(time.time())}  # fmt: skip
+    submit = form_submit("Не печатает принтер")
 
     reply = send("POST", *signed(submit))
 
