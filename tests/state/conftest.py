@@ -1,7 +1,7 @@
 """The stores under test: `state` runs a test against memory, SQLite and PostgreSQL; `durable_url` against the last two.
 
-PostgreSQL comes from `TEST_POSTGRES_URL` (e.g. postgresql://postgres@127.0.0.1:5432/test). Unset, its cases are
-skipped; set, they must connect. Each test gets a fresh schema of its own through the URL's search_path.
+PostgreSQL comes from `TEST_POSTGRES_URL` (e.g. postgresql://postgres@127.0.0.1:5432/test). Unset on a developer's
+machine without PostgreSQL, its cases are skipped; unset in CI (`CI=true`), they fail; set, they must connect. Each test gets a fresh schema of its own through the URL's search_path.
 """
 
 from __future__ import annotations
@@ -26,6 +26,8 @@ def with_search_path(url: str, schema: str) -> str:
 def postgres_url() -> Iterator[str]:
     admin_url = os.environ.get(POSTGRES_ENV)
     if not admin_url:
+        if os.environ.get("CI"):
+            pytest.fail(f"{POSTGRES_ENV} must be set in CI: .ci/run sets it")
         pytest.skip(f"{POSTGRES_ENV} is not set")
     import psycopg
 
