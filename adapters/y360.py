@@ -26,12 +26,6 @@ class HttpUserDirectory:
         self._path = f"/directory/v1/org/{quote(org_id, safe='')}/users"
         self._page_size = page_size
 
-    def find_by_login(self, login: str) -> Person | None:
-        wanted = login.strip().casefold()
-        if not wanted:
-            return None
-        return next((p for p in self.people() if (p.nickname or "").casefold() == wanted), None)
-
     def people(self) -> Iterator[Person]:
         number = 1
         while True:

@@ -71,9 +71,6 @@ class Ticket:
     def unique(self) -> str:
         return unique_for_message(self.message_id)
 
-    def with_thread(self, thread: ThreadRef) -> Ticket:
-        return replace(self, thread=thread)
-
     def with_card(self, card_message_id: int) -> Ticket:
         return replace(self, card_message_id=card_message_id)
 

@@ -10,8 +10,6 @@ from domain.model import Person
 class UserDirectory(Protocol):
     """The organisation's directory of people (login, e-mail, name)."""
 
-    def find_by_login(self, login: str) -> Person | None: ...
-
     def people(self) -> Iterator[Person]:
         """Everyone, page by page as they are read."""
         ...

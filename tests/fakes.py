@@ -312,9 +312,6 @@ class FakeDirectory:
         self.calls = 0
         self.down: Exception | None = None
 
-    def find_by_login(self, login: str) -> Person | None:
-        return next((p for p in self.people() if (p.nickname or "").lower() == login.lower()), None)
-
     def people(self) -> Iterator[Person]:
         self.calls += 1  # one walk of the directory
         if self.down:

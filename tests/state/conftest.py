@@ -1,7 +1,8 @@
 """The stores under test: `state` runs a test against memory, SQLite and PostgreSQL; `durable_url` against the last two.
 
 PostgreSQL comes from `TEST_POSTGRES_URL` (e.g. postgresql://postgres@127.0.0.1:5432/test). Unset on a developer's
-machine without PostgreSQL, its cases are skipped; unset in CI (`CI=true`), they fail; set, they must connect. Each test gets a fresh schema of its own through the URL's search_path.
+machine without PostgreSQL, its cases are skipped; unset in CI (`CI=true`), they fail; set, they must connect.
+Each test gets a fresh schema of its own through the URL's search_path.
 """
 
 from __future__ import annotations

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 import pytest
@@ -209,7 +210,7 @@ def test_saving_a_ticket_again_updates_it(state: Any) -> None:
 
 
 def test_tickets_are_told_apart(state: Any) -> None:
-    one, two = ticket(101, "SD-1"), ticket(102, "SD-2").with_thread(ThreadRef(9, 10, 102, BIG + 1))
+    one, two = ticket(101, "SD-1"), replace(ticket(102, "SD-2"), thread=ThreadRef(9, 10, 102, BIG + 1))
     state.save_ticket(one)
     state.save_ticket(two)
     assert state.ticket_by_key(TicketKey("SD-2")) == two
