@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 import time
 
+import pytest
+
 from tests.conftest import REQUESTER, dumps
 from tests.entrypoints.apis import BOT_ID, Apis, pachca_body, signed, tracker_headers
 from tests.entrypoints.conftest import TIMER_EVENT, Send
@@ -217,4 +219,14 @@ def test_hostile_bodies_get_the_documented_answers_never_a_503(send: Send, apis:
     assert send("POST", *huge_id).status == 400
     not_a_time = dumps(pachca_body(1)).replace(b'"webhook_timestamp": ', b'"webhook_timestamp": NaN, "x": ')
     assert send("POST", not_a_time, {"pachca-signature": signed_raw(not_a_time)}).status == 401
+    assert apis.outbound() == 0
+
+
+@pytest.mark.parametrize("state_url", ["sqlite:////proc/no-such-dir/state.db"])
+def test_an_event_that_cannot_even_be_stored_is_503_and_calls_nothing(state_url: str, send: Send, apis: Apis) -> None:
+    assert send("GET").status == 503
+
+    reply = send("POST", *signed(pachca_body(56431)))
+
+    assert (reply.status, reply.body) == (503, {"ok": False, "error": "state store unavailable"})
     assert apis.outbound() == 0
