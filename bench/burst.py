@@ -17,6 +17,7 @@ from pathlib import Path
 
 import requests
 import waitress.server
+import waitress.wasyncore
 
 from adapters.sqlite_state import SqliteState
 from bench.fake_apis import BOT_ID, WINDOW_SECONDS, WRITES_PER_WINDOW, FakeApis, ThreadCounting
@@ -179,11 +180,19 @@ def _serving(container: Container) -> Iterator[str]:
     server = waitress.server.create_server(
         make_wsgi_app(container.webhooks()), host="127.0.0.1", port=0, threads=SERVER_THREADS
     )
-    thread = threading.Thread(target=server.run, name="bench-waitress", daemon=True)
+    stop = threading.Event()
+
+    def run() -> None:  # waitress's own loop, stoppable between polls instead of closing its sockets under it
+        while not stop.is_set():
+            waitress.wasyncore.loop(timeout=0.05, map=server._map, count=1)
+
+    thread = threading.Thread(target=run, name="bench-waitress", daemon=True)
     thread.start()
     try:
         yield f"http://127.0.0.1:{server.effective_port}/"
     finally:
+        stop.set()
+        thread.join()
         server.close()
 
 
