@@ -134,7 +134,7 @@ class WebhookApp:
 
     def _route(self, request: HttpRequest) -> HttpResponse:
         method = request.method.upper()
-        if method in ("GET", "HEAD"):
+        if method == "GET":
             self.health.ping()
             return HttpResponse(200, {"status": "ok"})
         if method != "POST":

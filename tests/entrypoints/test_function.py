@@ -136,3 +136,7 @@ def test_odd_invocations_are_answered_never_raised(function_env: dict[str, str],
     result = index.handler(event, Context())
 
     assert result["statusCode"] in (200, 401)
+
+
+def test_head_is_a_method_other_than_get_and_post(function_env: dict[str, str]) -> None:
+    assert call_function("HEAD").status == 405

@@ -159,7 +159,7 @@ def test_a_body_over_one_mebibyte_is_413(send: Send, apis: Apis) -> None:
 
 
 def test_other_methods_are_405(send: Send) -> None:
-    for method in ("PUT", "DELETE", "PATCH"):
+    for method in ("PUT", "DELETE", "PATCH", "OPTIONS"):
         reply = send(method, b"{}", {"Content-Type": "application/json"})
         assert (reply.status, reply.body["ok"]) == (405, False)
 
