@@ -16,8 +16,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import requests
-import waitress.server
-import waitress.wasyncore
 
 from adapters.sqlite_state import SqliteState
 from bench.fake_apis import BOT_ID, WINDOW_SECONDS, WRITES_PER_WINDOW, FakeApis, ThreadCounting
@@ -26,6 +24,7 @@ from entrypoints.bootstrap import build_container
 from entrypoints.container import Container
 from entrypoints.settings import DEFAULT_SERVE_STATE_URL
 from entrypoints.wsgi import make_wsgi_app
+from tests.serving import serving
 
 CHAT_BASE = 918_000
 USER_BASE = 134_400
@@ -177,23 +176,8 @@ def _drain(container: Container, seconds: float) -> None:
 
 @contextmanager
 def _serving(container: Container) -> Iterator[str]:
-    server = waitress.server.create_server(
-        make_wsgi_app(container.webhooks()), host="127.0.0.1", port=0, threads=SERVER_THREADS
-    )
-    stop = threading.Event()
-
-    def run() -> None:  # waitress's own loop, stoppable between polls instead of closing its sockets under it
-        while not stop.is_set():
-            waitress.wasyncore.loop(timeout=0.05, map=server._map, count=1)
-
-    thread = threading.Thread(target=run, name="bench-waitress", daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.effective_port}/"
-    finally:
-        stop.set()
-        thread.join()
-        server.close()
+    with serving(make_wsgi_app(container.webhooks()), threads=SERVER_THREADS) as base:
+        yield base + "/"
 
 
 class _Counting(logging.Handler):

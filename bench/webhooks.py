@@ -9,45 +9,18 @@ import uuid
 from typing import Any
 
 from domain.model import ThreadRef
+from tests.builders import message_webhook, thread_webhook
 from tests.conftest import PACHCA_SECRET, TEST_ENV, TRACKER_SECRET
 
 SECRET_ENV = {name: value for name, value in TEST_ENV.items() if name != "STATE_URL"}
 
 
 def message_body(message_id: int, chat_id: int, user_id: int, timestamp: int, text: str) -> dict[str, Any]:
-    return {
-        "event": "new",
-        "type": "message",
-        "webhook_timestamp": timestamp,
-        "chat_id": chat_id,
-        "content": text,
-        "user_id": user_id,
-        "id": message_id,
-        "created_at": "2026-11-27T08:18:54.000Z",
-        "parent_message_id": None,
-        "entity_type": "discussion",
-        "entity_id": chat_id,
-        "thread": None,
-        "url": f"https://app.pachca.com/chats/{chat_id}?message={message_id}",
-    }
+    return message_webhook(message_id, text, user_id, chat_id, timestamp)
 
 
 def reply_body(thread: ThreadRef, message_id: int, user_id: int, timestamp: int, text: str) -> dict[str, Any]:
-    return {
-        "type": "message",
-        "event": "new",
-        "id": message_id,
-        "entity_type": "thread",
-        "entity_id": thread.thread_id,
-        "chat_id": thread.chat_id,
-        "content": text,
-        "user_id": user_id,
-        "created_at": "2026-11-27T08:30:00.000Z",
-        "url": f"https://app.pachca.com/chats/{thread.chat_id}?message={message_id}",
-        "parent_message_id": None,
-        "thread": {"message_id": thread.root_message_id, "message_chat_id": thread.root_chat_id},
-        "webhook_timestamp": timestamp,
-    }
+    return thread_webhook(thread, message_id, text, user_id, timestamp)
 
 
 def button_body(message_id: int, chat_id: int, user_id: int, timestamp: int, data: str) -> dict[str, Any]:

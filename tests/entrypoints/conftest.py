@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 import base64
-import threading
 import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -9,8 +8,6 @@ from typing import Any
 
 import pytest
 import requests
-import waitress.server
-import waitress.wasyncore
 from pytest_httpserver import HTTPServer
 
 import index
@@ -19,6 +16,7 @@ from entrypoints.bootstrap import build_container
 from entrypoints.settings import DEFAULT_SERVE_STATE_URL
 from entrypoints.wsgi import make_wsgi_app
 from tests.entrypoints.apis import Apis
+from tests.serving import serving
 
 
 @dataclass(frozen=True)
@@ -127,19 +125,8 @@ def served(apis: Apis, state_url: str) -> Iterator[str]:
     import os
 
     container = build_container({**os.environ, **apis.env(state_url)}, DEFAULT_SERVE_STATE_URL)
-    server = waitress.server.create_server(make_wsgi_app(container.webhooks()), host="127.0.0.1", port=0, threads=4)
-    stop = threading.Event()
-
-    def run() -> None:  # waitress's own loop, stoppable without closing its sockets under it
-        while not stop.is_set():
-            waitress.wasyncore.loop(timeout=0.05, map=server._map, count=1)
-
-    thread = threading.Thread(target=run, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.effective_port}"
-    stop.set()
-    thread.join()
-    server.close()
+    with serving(make_wsgi_app(container.webhooks())) as base:
+        yield base
 
 
 @pytest.fixture(params=["function", "wsgi"])
