@@ -1,4 +1,5 @@
-"""A burst of top-level messages delivered concurrently to `serve` (waitress), against a rate-limited Pachca fake."""
+"""A burst of top-level messages delivered concurrently to `serve` (waitress), against the simulated, rate-limited
+Pachca."""
 
 from __future__ import annotations
 
@@ -18,10 +19,12 @@ from pathlib import Path
 import requests
 
 from adapters.sqlite_state import SqliteState
-from bench.fake_apis import BOT_ID, WINDOW_SECONDS, WRITES_PER_WINDOW, FakeApis, ThreadCounting
 from bench.webhooks import SECRET_ENV, message_body, signed
 from entrypoints.bootstrap import build_container
 from entrypoints.container import Container
+from entrypoints.sandbox.simulators.people import BOT_ID
+from entrypoints.sandbox.simulators.ratelimit import WINDOW_SECONDS, WRITES_PER_WINDOW, SlidingWindow, ThreadCounting
+from entrypoints.sandbox.simulators.world import World
 from entrypoints.settings import DEFAULT_SERVE_STATE_URL
 from entrypoints.wsgi import make_wsgi_app
 from tests.serving import serving
@@ -60,13 +63,14 @@ def measure_burst(
     thread_counts_as: ThreadCounting = "root",
     drain_for: float = 30.0,
 ) -> Burst:
-    with FakeApis(thread_counts_as) as apis, tempfile.TemporaryDirectory(prefix="bench-burst-") as tmp:
+    world = World(limit=SlidingWindow(thread_counts_as=thread_counts_as))
+    with world.served() as apis, tempfile.TemporaryDirectory(prefix="bench-burst-") as tmp:
         with _restored_root_logger():
             container = build_container(_env(apis, Path(tmp) / "state.db"), DEFAULT_SERVE_STATE_URL)
             log_counts = _count_warnings()
             with _serving(container) as url:
                 batch = _messages(messages, chats)
-                apis.register_messages((m.message_id, m.chat_id) for m in batch)
+                apis.pachca.message_chats.update((m.message_id, m.chat_id) for m in batch)
                 seconds, answers = _deliver(url, batch, clients)
                 lost, duplicated = _check(apis, batch)
                 drain_started = time.perf_counter()
@@ -74,7 +78,7 @@ def measure_burst(
                 drain_seconds = time.perf_counter() - drain_started
                 lost_after_drain, _ = _check(apis, batch)
             _close(container)
-        busiest = max(apis.writes_per_chat().values(), default=0)
+        busiest = max(Counter(apis.pachca.rate_key(p) for p in apis.posts).values(), default=0)
         return Burst(
             messages=messages,
             chats=chats,
@@ -82,7 +86,7 @@ def measure_burst(
             thread_counts_as=thread_counts_as,
             seconds=seconds,
             floor_seconds=busiest * WINDOW_SECONDS / WRITES_PER_WINDOW,
-            rejected=apis.rejected,
+            rejected=apis.pachca.rejected,
             answers=answers,
             lost=lost,
             duplicated=duplicated,
@@ -92,11 +96,10 @@ def measure_burst(
         )
 
 
-def _env(apis: FakeApis, state_file: Path) -> dict[str, str]:
+def _env(apis: World, state_file: Path) -> dict[str, str]:
     return {
         **SECRET_ENV,
-        "PACHCA_API_URL": f"{apis.url}/pachca",
-        "TRACKER_API_URL": f"{apis.url}/tracker",
+        **apis.env(),
         "STATE_URL": f"sqlite:///{state_file}",
         "BOT_USER_ID": str(BOT_ID),
         "LOG_LEVEL": "WARNING",
@@ -156,13 +159,23 @@ def _deliver(url: str, batch: list[Message], clients: int) -> tuple[float, Count
     return time.perf_counter() - started, answers
 
 
-def _check(apis: FakeApis, batch: list[Message]) -> tuple[int, int]:
+def _check(apis: World, batch: list[Message]) -> tuple[int, int]:
     lost = duplicated = 0
     for message in batch:
-        issues, cards = apis.issues_for(message.message_id), apis.cards_for(message.message_id)
+        issues, cards = _issues_for(apis, message.message_id), _cards_for(apis, message.message_id)
         lost += issues == 0 or cards == 0
         duplicated += issues > 1 or cards > 1
     return lost, duplicated
+
+
+def _issues_for(apis: World, message_id: int) -> int:
+    issues = list(apis.issues.values())
+    return sum(1 for issue in issues if issue.local_fields.get("pachcaMessageId") == str(message_id))
+
+
+def _cards_for(apis: World, message_id: int) -> int:
+    thread = apis.threads.get(message_id)
+    return 0 if thread is None else sum(1 for p in apis.posts if p.entity_type == "thread" and p.entity_id == thread.id)
 
 
 def _drain(container: Container, seconds: float) -> None:

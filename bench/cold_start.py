@@ -12,8 +12,9 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from bench.fake_apis import BOT_ID, FakeApis
 from bench.webhooks import SECRET_ENV, function_event, message_body, signed
+from entrypoints.sandbox.simulators.people import BOT_ID
+from entrypoints.sandbox.simulators.world import World
 
 ROOT = Path(__file__).resolve().parent.parent
 FLOOR_IMPORTS = "import requests, pydantic, dependency_injector"
@@ -114,7 +115,7 @@ class ColdStart:
         return sorted({name for r in getattr(self, runs) for name in r.loaded})
 
 
-def measure_cold_start(apis: FakeApis, runs: int = 10, warmup: int = 1, python: str = sys.executable) -> ColdStart:
+def measure_cold_start(apis: World, runs: int = 10, warmup: int = 1, python: str = sys.executable) -> ColdStart:
     """Alternates floor and bridge runs (after unmeasured warm-ups), each in a fresh interpreter."""
     result = ColdStart([], [], [], [])
     with tempfile.TemporaryDirectory(prefix="bench-cold-") as tmp:
@@ -131,16 +132,15 @@ def measure_cold_start(apis: FakeApis, runs: int = 10, warmup: int = 1, python: 
     return result
 
 
-def _bridge_run(apis: FakeApis, python: str, state_file: Path, message_id: int, blocked: tuple[str, ...]) -> Run:
+def _bridge_run(apis: World, python: str, state_file: Path, message_id: int, blocked: tuple[str, ...]) -> Run:
     chat_id = 918_264
-    apis.register_messages([(message_id, chat_id)])
+    apis.pachca.message_chats[message_id] = chat_id
     body = message_body(message_id, chat_id, 134_412, int(time.time()), "Не работает вход в 1С")
     event = function_event(*signed(body))
     env = {
         **_base_env(),
         **SECRET_ENV,
-        "PACHCA_API_URL": f"{apis.url}/pachca",
-        "TRACKER_API_URL": f"{apis.url}/tracker",
+        **apis.env(),
         "STATE_URL": f"sqlite:///{state_file}",
         "BOT_USER_ID": str(BOT_ID),
     }

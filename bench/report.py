@@ -8,8 +8,8 @@ from dataclasses import dataclass, field
 
 from bench.burst import Burst
 from bench.cold_start import NOT_PACKAGED, USED_IMPORTS, ColdStart
-from bench.fake_apis import WINDOW_SECONDS, WRITES_PER_WINDOW
 from bench.per_event import Calls, Cost
+from entrypoints.sandbox.simulators.ratelimit import WINDOW_SECONDS, WRITES_PER_WINDOW
 
 COLD_START_GOAL = 1.3
 P50_GOAL_US = 1000.0

@@ -13,9 +13,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # `python bench
 
 from bench.burst import measure_burst
 from bench.cold_start import measure_cold_start
-from bench.fake_apis import FakeApis
 from bench.per_event import measure_calls, measure_event_costs
 from bench.report import Results, render
+from entrypoints.sandbox.simulators.world import World
 
 RESULTS = Path(__file__).resolve().parent / "results.md"
 
@@ -41,7 +41,7 @@ def run_all(counts: Counts = Counts(), progress: bool = False) -> Results:
             print(f"[bench] {name} ({time.strftime('%H:%M:%S')})", file=sys.stderr, flush=True)
 
     step(f"cold start: {counts.cold_runs} runs each of the floor, the bridge and the bridge as packaged")
-    with FakeApis() as apis:
+    with World().served() as apis:
         cold = measure_cold_start(apis, runs=counts.cold_runs, warmup=counts.cold_warmup)
     step(f"CPU per event: {counts.events} events of each kind, without and with logs")
     costs = measure_event_costs(counts.events, counts.warmup)

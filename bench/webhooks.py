@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
-import hashlib
-import hmac
-import json
 import uuid
+from functools import partial
 from typing import Any
 
 from domain.model import ThreadRef
-from tests.builders import message_webhook, thread_webhook
+from entrypoints.sandbox.simulators.webhooks import (
+    button_webhook,
+    from_pachca,
+    message_webhook,
+    thread_webhook,
+    tracker_comment_trigger,
+)
+from entrypoints.sandbox.simulators.webhooks import from_tracker as tracker_trigger
 from tests.conftest import PACHCA_SECRET, TEST_ENV, TRACKER_SECRET
 
 SECRET_ENV = {name: value for name, value in TEST_ENV.items() if name != "STATE_URL"}
@@ -23,33 +28,10 @@ def reply_body(thread: ThreadRef, message_id: int, user_id: int, timestamp: int,
     return thread_webhook(thread, message_id, text, user_id, timestamp)
 
 
-def button_body(message_id: int, chat_id: int, user_id: int, timestamp: int, data: str) -> dict[str, Any]:
-    return {
-        "type": "button",
-        "event": "click",
-        "message_id": message_id,
-        "trigger_id": str(uuid.uuid4()),
-        "data": data,
-        "user_id": user_id,
-        "chat_id": chat_id,
-        "webhook_timestamp": timestamp,
-    }
-
-
-def tracker_comment_body(key: str, comment_id: str) -> dict[str, Any]:
-    return {"type": "issueCommentEvent", "issue": {"key": key}, "comment": {"id": comment_id}}
-
-
-def signed(payload: dict[str, Any]) -> tuple[bytes, dict[str, str]]:
-    """The raw body and the headers Pachca sends with it."""
-    raw = json.dumps(payload, ensure_ascii=False).encode()
-    signature = hmac.new(PACHCA_SECRET.encode(), raw, hashlib.sha256).hexdigest()
-    return raw, {"content-type": "application/json", "pachca-signature": signature}
-
-
-def from_tracker(payload: dict[str, Any]) -> tuple[bytes, dict[str, str]]:
-    raw = json.dumps(payload).encode()
-    return raw, {"content-type": "application/json; charset=UTF-8", "x-tracker-secret": TRACKER_SECRET}
+button_body = button_webhook
+tracker_comment_body = tracker_comment_trigger
+signed = partial(from_pachca, secret=PACHCA_SECRET)
+from_tracker = partial(tracker_trigger, secret=TRACKER_SECRET)
 
 
 def function_event(body: bytes, headers: dict[str, str]) -> dict[str, Any]:

@@ -8,14 +8,14 @@ from typing import Any
 
 import pytest
 import requests
-from pytest_httpserver import HTTPServer
 
 import index
 from entrypoints import function
 from entrypoints.bootstrap import build_container
+from entrypoints.sandbox.simulators.world import World
 from entrypoints.settings import DEFAULT_SERVE_STATE_URL
 from entrypoints.wsgi import make_wsgi_app
-from tests.entrypoints.apis import Apis
+from tests.conftest import TEST_ENV
 from tests.serving import serving
 
 
@@ -89,8 +89,15 @@ Send = Callable[..., Reply]
 
 
 @pytest.fixture
-def apis(httpserver: HTTPServer) -> Apis:
-    return Apis(httpserver)
+def apis() -> Iterator[World]:
+    """Pachca and Tracker, simulated over real HTTP."""
+    with World().served() as world:
+        yield world
+    assert world.unrouted == []
+
+
+def bridge_env(world: World, state_url: str) -> dict[str, str]:
+    return {**TEST_ENV, **world.env(), "STATE_URL": state_url}
 
 
 @pytest.fixture
@@ -99,8 +106,8 @@ def state_url(tmp_path: Any) -> str:
 
 
 @pytest.fixture
-def function_env(apis: Apis, state_url: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[dict[str, str]]:
-    env = apis.env(state_url)
+def function_env(apis: World, state_url: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[dict[str, str]]:
+    env = bridge_env(apis, state_url)
     for name, value in env.items():
         monkeypatch.setenv(name, value)
     function.reset()
@@ -120,11 +127,11 @@ def call_function(
 
 
 @pytest.fixture
-def served(apis: Apis, state_url: str) -> Iterator[str]:
+def served(apis: World, state_url: str) -> Iterator[str]:
     """`serve`'s WSGI app on waitress, on a free local port."""
     import os
 
-    container = build_container({**os.environ, **apis.env(state_url)}, DEFAULT_SERVE_STATE_URL)
+    container = build_container({**os.environ, **bridge_env(apis, state_url)}, DEFAULT_SERVE_STATE_URL)
     with serving(make_wsgi_app(container.webhooks())) as base:
         yield base
 

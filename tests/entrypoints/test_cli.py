@@ -7,17 +7,18 @@ import pytest
 from click.testing import CliRunner
 
 from entrypoints.cli import main, start_drainer
+from entrypoints.sandbox.simulators.world import World
 from ports.errors import TransientFailure
 from tests.builders import message
 from tests.conftest import make_bridge
-from tests.entrypoints.apis import Apis, pachca_body, signed
+from tests.entrypoints.apis import THREAD_OPEN, pachca_body, signed
 from tests.entrypoints.conftest import call_function
 
 
-def test_drain_retries_what_the_function_queued(function_env: dict[str, str], apis: Apis) -> None:
-    apis.fail_thread_with = 503
+def test_drain_retries_what_the_function_queued(function_env: dict[str, str], apis: World) -> None:
+    apis.inject(THREAD_OPEN, 503, times=None)
     assert call_function("POST", *signed(pachca_body(56431))).status == 202
-    apis.fail_thread_with = None
+    apis.heal()
 
     result = CliRunner().invoke(main, ["drain"], env=function_env)
 

@@ -6,12 +6,13 @@ import pytest
 
 import index
 from entrypoints import function
+from entrypoints.sandbox.simulators.world import World
 from tests.conftest import TEST_ENV
-from tests.entrypoints.apis import Apis, pachca_body, signed
+from tests.entrypoints.apis import THREAD_OPEN, pachca_body, signed
 from tests.entrypoints.conftest import TIMER_EVENT, Context, call_function, http_event
 
 
-def test_a_base64_body_is_decoded_before_the_signature_is_checked(function_env: dict[str, str], apis: Apis) -> None:
+def test_a_base64_body_is_decoded_before_the_signature_is_checked(function_env: dict[str, str], apis: World) -> None:
     body, headers = signed(pachca_body(56431))
 
     reply = call_function("POST", body, headers, base64_body=True)
@@ -19,7 +20,7 @@ def test_a_base64_body_is_decoded_before_the_signature_is_checked(function_env: 
     assert reply.status == 200 and reply.body["outcome"] == "created"
 
 
-def test_header_names_are_matched_in_any_case(function_env: dict[str, str], apis: Apis) -> None:
+def test_header_names_are_matched_in_any_case(function_env: dict[str, str], apis: World) -> None:
     body, headers = signed(pachca_body(56431))
     event = http_event("POST", body, {})
     event["headers"]["PACHCA-SIGNATURE"] = headers["pachca-signature"]
@@ -66,7 +67,7 @@ def test_the_function_refuses_the_memory_store(function_env: dict[str, str], mon
 
 
 def test_a_store_that_cannot_be_opened_answers_503(
-    function_env: dict[str, str], monkeypatch: pytest.MonkeyPatch, apis: Apis
+    function_env: dict[str, str], monkeypatch: pytest.MonkeyPatch, apis: World
 ) -> None:
     monkeypatch.setenv("STATE_URL", "sqlite:////proc/no-such-dir/state.db")
     function.reset()
@@ -105,11 +106,11 @@ def test_a_timer_with_the_store_down_answers_503_through_the_error_table(
 
 
 def test_every_log_line_of_an_event_names_it_so_one_grep_follows_it(
-    function_env: dict[str, str], apis: Apis, capsys: pytest.CaptureFixture[str]
+    function_env: dict[str, str], apis: World, capsys: pytest.CaptureFixture[str]
 ) -> None:
     import json
 
-    apis.fail_thread_with = 503
+    apis.inject(THREAD_OPEN, 503, times=None)
     capsys.readouterr()
     event = http_event("POST", *signed(pachca_body(56431)))
 

@@ -7,26 +7,27 @@ import time
 
 import pytest
 
+from entrypoints.sandbox.simulators.world import World
 from tests.conftest import REQUESTER, dumps
-from tests.entrypoints.apis import BOT_ID, Apis, pachca_body, signed, tracker_headers
+from tests.entrypoints.apis import BOT_ID, THREAD_OPEN, pachca_body, signed, tracker_headers
 from tests.entrypoints.conftest import TIMER_EVENT, Send
 
 
-def test_get_answers_ok_when_the_store_answers(send: Send, apis: Apis) -> None:
+def test_get_answers_ok_when_the_store_answers(send: Send, apis: World) -> None:
     reply = send("GET")
     assert (reply.status, reply.body) == (200, {"status": "ok"})
     assert apis.outbound() == 0
 
 
-def test_a_new_message_is_handled(send: Send, apis: Apis) -> None:
+def test_a_new_message_is_handled(send: Send, apis: World) -> None:
     reply = send("POST", *signed(pachca_body(56431)))
 
     assert (reply.status, reply.body) == (200, {"ok": True, "outcome": "created"})
     assert list(apis.issues) == ["SERVICEDESK-1"]
-    assert len(apis.posts) == 1 and "SERVICEDESK-1" in apis.posts[0]["content"]
+    assert len(apis.posts) == 1 and "SERVICEDESK-1" in apis.posts[0].content
 
 
-def test_a_duplicate_is_answered_200_and_does_nothing(send: Send, apis: Apis) -> None:
+def test_a_duplicate_is_answered_200_and_does_nothing(send: Send, apis: World) -> None:
     body, headers = signed(pachca_body(56431))
     send("POST", body, headers)
     calls = apis.outbound()
@@ -38,7 +39,7 @@ def test_a_duplicate_is_answered_200_and_does_nothing(send: Send, apis: Apis) ->
     assert len(apis.issues) == 1 and len(apis.posts) == 1
 
 
-def test_the_bots_own_message_is_ignored(send: Send, apis: Apis) -> None:
+def test_the_bots_own_message_is_ignored(send: Send, apis: World) -> None:
     reply = send("POST", *signed(pachca_body(1, user_id=BOT_ID)))
 
     assert (reply.status, reply.body["ok"]) == (200, True)
@@ -46,7 +47,7 @@ def test_the_bots_own_message_is_ignored(send: Send, apis: Apis) -> None:
     assert apis.issues == {}
 
 
-def test_an_unknown_event_type_is_ignored(send: Send, apis: Apis) -> None:
+def test_an_unknown_event_type_is_ignored(send: Send, apis: World) -> None:
     reaction = {
         "type": "reaction",
         "event": "new",
@@ -75,7 +76,7 @@ def test_an_unknown_event_type_is_ignored(send: Send, apis: Apis) -> None:
     assert apis.outbound() == 0
 
 
-def test_a_form_submission_with_errors_gets_400_with_field_errors(send: Send, apis: Apis) -> None:
+def test_a_form_submission_with_errors_gets_400_with_field_errors(send: Send, apis: World) -> None:
     submit = form_submit("  ")
 
     reply = send("POST", *signed(submit))
@@ -85,29 +86,29 @@ def test_a_form_submission_with_errors_gets_400_with_field_errors(send: Send, ap
     assert apis.issues == {}
 
 
-def test_a_valid_form_submission_opens_a_ticket_and_answers_200(send: Send, apis: Apis) -> None:
+def test_a_valid_form_submission_opens_a_ticket_and_answers_200(send: Send, apis: World) -> None:
     submit = form_submit("Не печатает принтер")
 
     reply = send("POST", *signed(submit))
 
     assert reply.status == 200
-    assert [i["summary"] for i in apis.issues.values()] == ["Не печатает принтер"]
+    assert [i.summary for i in apis.issues.values()] == ["Не печатает принтер"]
 
 
-def test_a_transient_failure_is_queued_with_202_and_the_timer_finishes_it(send: Send, apis: Apis) -> None:
-    apis.fail_thread_with = 503
+def test_a_transient_failure_is_queued_with_202_and_the_timer_finishes_it(send: Send, apis: World) -> None:
+    apis.inject(THREAD_OPEN, 503, times=None)
     reply = send("POST", *signed(pachca_body(56431)))
     assert (reply.status, reply.body) == (202, {"ok": True, "outcome": "queued"})
     assert apis.issues == {}
 
-    apis.fail_thread_with = None
+    apis.heal()
     drained = send("POST", dumps(TIMER_EVENT), {"Content-Type": "application/json"})
 
     assert (drained.status, drained.body) == (200, {"ok": True, "outcome": "drained", "done": 1, "left": 0})
     assert len(apis.issues) == 1 and len(apis.posts) == 1
 
 
-def test_signatures_and_timestamps_are_checked_and_nothing_is_called(send: Send, apis: Apis) -> None:
+def test_signatures_and_timestamps_are_checked_and_nothing_is_called(send: Send, apis: World) -> None:
     body, good = signed(pachca_body(56431))
     cases = {
         "no signature": (body, {"Content-Type": "application/json"}),
@@ -126,7 +127,7 @@ def test_signatures_and_timestamps_are_checked_and_nothing_is_called(send: Send,
     assert apis.issues == {}
 
 
-def test_tracker_events_need_the_shared_secret(send: Send, apis: Apis) -> None:
+def test_tracker_events_need_the_shared_secret(send: Send, apis: World) -> None:
     body = dumps({"type": "issueCommentEvent", "issue": {"key": "SERVICEDESK-1"}, "comment": {"id": "626"}})
 
     for headers in ({"Content-Type": "application/json"}, tracker_headers("wrong")):
@@ -135,7 +136,7 @@ def test_tracker_events_need_the_shared_secret(send: Send, apis: Apis) -> None:
     assert apis.outbound() == 0
 
 
-def test_authenticated_but_not_a_json_object_is_400(send: Send, apis: Apis) -> None:
+def test_authenticated_but_not_a_json_object_is_400(send: Send, apis: World) -> None:
     for raw in (b"not json at all", b"[1, 2, 3]", '"строка"'.encode()):
         headers = {"Content-Type": "application/json", "pachca-signature": signed_raw(raw)}
         reply = send("POST", raw, headers)
@@ -151,7 +152,7 @@ def test_a_tracker_body_with_a_bad_issue_key_is_400(send: Send) -> None:
     assert send("POST", body, tracker_headers()).status == 400
 
 
-def test_a_body_over_one_mebibyte_is_413(send: Send, apis: Apis) -> None:
+def test_a_body_over_one_mebibyte_is_413(send: Send, apis: World) -> None:
     raw = json.dumps({"content": "x" * (1024 * 1024)}).encode()
     reply = send("POST", raw, {"Content-Type": "application/json", "pachca-signature": signed_raw(raw)})
     assert (reply.status, reply.body["ok"]) == (413, False)
@@ -188,19 +189,19 @@ def signed_raw(raw: bytes) -> str:
     return sign(raw)
 
 
-def test_a_form_submission_during_an_outage_still_answers_200_and_is_finished_later(send: Send, apis: Apis) -> None:
-    apis.fail_thread_with = 503
+def test_a_form_submission_during_an_outage_still_answers_200_and_is_finished_later(send: Send, apis: World) -> None:
+    apis.inject(THREAD_OPEN, 503, times=None)
     submit = form_submit("Не печатает принтер")
 
     reply = send("POST", *signed(submit))
 
     assert reply.status == 200
-    apis.fail_thread_with = None
+    apis.heal()
     send("POST", dumps(TIMER_EVENT), {"Content-Type": "application/json"})
-    assert [i["summary"] for i in apis.issues.values()] == ["Не печатает принтер"]
+    assert [i.summary for i in apis.issues.values()] == ["Не печатает принтер"]
 
 
-def test_a_tracker_trigger_of_another_kind_is_ignored_without_a_call(send: Send, apis: Apis) -> None:
+def test_a_tracker_trigger_of_another_kind_is_ignored_without_a_call(send: Send, apis: World) -> None:
     body = dumps({"type": "issueCreatedEvent", "issue": {"key": "SERVICEDESK-1"}})
 
     reply = send("POST", body, tracker_headers())
@@ -209,7 +210,7 @@ def test_a_tracker_trigger_of_another_kind_is_ignored_without_a_call(send: Send,
     assert apis.outbound() == 0
 
 
-def test_hostile_bodies_get_the_documented_answers_never_a_503(send: Send, apis: Apis) -> None:
+def test_hostile_bodies_get_the_documented_answers_never_a_503(send: Send, apis: World) -> None:
     deep = b"[" * 100_000
     odd_timer = dumps({"messages": [{"event_metadata": "x"}, 1, None]})
     for raw in (deep, odd_timer):
@@ -223,7 +224,7 @@ def test_hostile_bodies_get_the_documented_answers_never_a_503(send: Send, apis:
 
 
 @pytest.mark.parametrize("state_url", ["sqlite:////proc/no-such-dir/state.db"])
-def test_an_event_that_cannot_even_be_stored_is_503_and_calls_nothing(state_url: str, send: Send, apis: Apis) -> None:
+def test_an_event_that_cannot_even_be_stored_is_503_and_calls_nothing(state_url: str, send: Send, apis: World) -> None:
     assert send("GET").status == 503
 
     reply = send("POST", *signed(pachca_body(56431)))

@@ -12,14 +12,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from pytest_httpserver import HTTPServer
 
 import index
 from entrypoints import function
-from tests.conftest import REQUESTER, dumps
+from tests.conftest import REQUESTER, TEST_ENV, dumps
 from tests.entrypoints.apis import pachca_body, signed, tracker_headers
 from tests.entrypoints.conftest import TIMER_EVENT, Context, http_event
-from tests.faults.world import Thread, World, support_chat
+from tests.faults.world import QUEUE, Thread, World, support_chat
 from tests.state.conftest import durable_url, postgres_url, sqlite_url  # noqa: F401 - fixtures, reused
 
 SHORT_MS = 3000  # an invocation with 3 s left: client timeouts shrink to fit, so a stalled fake times out fast
@@ -82,26 +81,12 @@ def invoke(event: dict[str, Any], remaining_ms: int) -> Reply:
     return Reply(result["statusCode"], json.loads(result["body"]))
 
 
-@pytest.fixture(scope="session")
-def world_server() -> Iterator[HTTPServer]:
-    """One threaded server for the session (stopping one takes half a second); each test gets a new world on it."""
-    server = HTTPServer("127.0.0.1", 0, threaded=True)
-    server.start()
-    yield server
-    server.stop()
-
-
 @pytest.fixture
-def world(world_server: HTTPServer) -> Iterator[World]:
-    world_server.clear()
-    world_server.clear_all_handlers()
-    fake = World(world_server)
-    try:
+def world() -> Iterator[World]:
+    """A new world over real HTTP for each test, its people writing in the support chats."""
+    with World(chat_of=support_chat).served() as fake:
         yield fake
-    finally:
-        fake.heal()
     assert fake.unrouted == []
-    world_server.check_handler_errors()
 
 
 @pytest.fixture
@@ -112,7 +97,14 @@ def state_url(tmp_path: Path) -> str:
 @pytest.fixture
 def bridge_env(world: World, state_url: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[dict[str, str]]:
     """The function's environment, pointing at the world; every test starts as a cold start."""
-    env = world.env(state_url)
+    env = {
+        **TEST_ENV,
+        **world.env(),
+        "Y360_OAUTH": "y360-token-0123456789",
+        "TRACKER_QUEUE": QUEUE,
+        "STATE_URL": state_url,
+        "LOG_LEVEL": "WARNING",
+    }
     for name, value in env.items():
         monkeypatch.setenv(name, value)
     function.reset()
