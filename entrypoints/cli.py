@@ -1,4 +1,4 @@
-"""`servicedesk-bot`: serve, drain, doctor, setup, package."""
+"""`servicedesk-bot`: serve, drain, doctor, setup, package, sandbox."""
 
 from __future__ import annotations
 
@@ -81,7 +81,9 @@ def drain() -> None:
 
 
 from entrypoints.admin_cli import doctor, package, setup  # noqa: E402 - registered after the group exists
+from entrypoints.sandbox.command import sandbox  # noqa: E402
 
+main.add_command(sandbox)
 main.add_command(setup)
 main.add_command(doctor)
 main.add_command(package)

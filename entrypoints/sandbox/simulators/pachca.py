@@ -84,6 +84,14 @@ class Pachca:
             self.message_chats[post.id] = where[2]
         return post
 
+    def take_form(self, trigger_id: str) -> Form | None:
+        """The open form a person submits: it closes."""
+        with self.lock:
+            found = next((form for form in self.forms if form.trigger_id == trigger_id), None)
+            if found is not None:
+                self.forms.remove(found)
+        return found
+
     def thread_by_id(self, thread_id: int) -> Thread | None:
         return next((t for t in self.threads.values() if t.id == thread_id), None)
 

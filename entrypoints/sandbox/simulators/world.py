@@ -43,6 +43,7 @@ class World:
         limit: SlidingWindow | None = None,
         chat_of: Callable[[int], int] = lambda _: 0,
         on_trigger: Trigger | None = None,
+        on_call: Callable[[ApiCall], None] | None = None,
     ) -> None:
         self.pachca = Pachca(limit, chat_of)
         self.tracker = Tracker(on_trigger)
@@ -51,6 +52,8 @@ class World:
         self.calls: list[ApiCall] = []  # every answered request
         self.unrouted: list[str] = []
         self.base_url = ""
+        self.on_call = on_call
+        self.latency = 0.0  # a slow API: every answer waits this long
         self._lock = threading.Lock()
         directory = ("GET /y360/directory/v1/org/{org}/users", self._directory)
         routes = [*self.pachca.routes, *self.tracker.routes, directory]
@@ -171,10 +174,13 @@ class World:
         route, handler, args = self._route(call)
         with self._lock:
             self.arrivals.append((route, started))
+        time.sleep(self.latency)
         reply = self._answer(route, handler, call, args)
+        done = ApiCall(route, call.method, call.path, reply.status, at, (time.monotonic() - started) * 1000)
         with self._lock:
-            ms = (time.monotonic() - started) * 1000
-            self.calls.append(ApiCall(route, call.method, call.path, reply.status, at, ms))
+            self.calls.append(done)
+        if self.on_call is not None:
+            self.on_call(done)
         return reply
 
     def _answer(self, route: str, handler: Handler, call: Call, args: tuple[str, ...]) -> Answer:

@@ -1,0 +1,70 @@
+"""`servicedesk-bot sandbox`: started as a user expects. It prints the page's URL first, opens a browser when
+there is a display, stops cleanly on Ctrl-C, and says in one line when the port is taken (exit 1)."""
+
+from __future__ import annotations
+
+import errno
+import os
+import signal
+import sys
+import threading
+import webbrowser
+from typing import Any
+
+import click
+
+from entrypoints.sandbox.simulators.http import StartResponse, WsgiApp
+
+THREADS = 16
+
+
+class _Later:
+    """The front server binds its port first (a taken port is refused before anything starts); the app follows."""
+
+    app: WsgiApp | None = None
+
+    def __call__(self, environ: dict[str, Any], start_response: StartResponse) -> Any:
+        assert self.app is not None
+        return self.app(environ, start_response)
+
+
+@click.command()
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=8080, show_default=True, type=int, help="0 picks a free port")
+@click.option("--no-browser", is_flag=True, help="do not open the page in a browser")
+def sandbox(host: str, port: int, no_browser: bool) -> None:
+    """The real bridge wired to simulated Pachca, Tracker and Yandex 360, and a page that plays both sides."""
+    import waitress.server
+
+    from entrypoints.sandbox.app import running  # the simulators load only for this command
+
+    later = _Later()
+    try:
+        server = waitress.server.create_server(later, host=host, port=port, threads=THREADS, ident="servicedesk-bot")
+    except OSError as e:
+        taken = e.errno == errno.EADDRINUSE
+        reason = f"port {port} on {host} is taken" if taken else f"cannot listen on {host}:{port} ({e.strerror})"
+        click.echo(f"sandbox: {reason}; try --port {port + 1}" if taken else f"sandbox: {reason}", err=True)
+        sys.exit(1)
+    url = f"http://{host}:{server.effective_port}/"
+    click.echo(f"Sandbox: the bridge with simulated Pachca, Tracker and Yandex 360 (no tokens, no network): {url}")
+    click.echo("Press Ctrl-C to stop.")
+    with running(url) as box:
+        later.app = box.app
+        if not no_browser and _has_display():
+            threading.Timer(0.5, webbrowser.open, args=(url,)).start()
+        signal.signal(signal.SIGTERM, _interrupt)
+        try:
+            server.run()
+        except KeyboardInterrupt:
+            click.echo("Sandbox stopped.")
+        finally:
+            server.close()
+
+
+def _interrupt(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt  # a polite stop (kill, a supervisor) ends as Ctrl-C does
+
+
+def _has_display() -> bool:
+    return sys.platform == "darwin" or bool(os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
