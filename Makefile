@@ -11,8 +11,16 @@ $(STAMP): pyproject.toml
 	$(PIP) install --quiet -e '.[test]'
 	rm -f $(VENV)/.installed-* && touch $(STAMP)
 
+# `make run` with neither a Pachca nor a Tracker token starts the sandbox; it says so before anything else
+NO_TOKENS := $(if $(PACHKA_API_TOKEN)$(PACHCA_API_TOKEN)$(TRACKER_API_TOKEN),,yes)
+ifneq ($(filter run,$(MAKECMDGOALS)),)
+ifeq ($(NO_TOKENS),yes)
+$(info No PACHKA_API_TOKEN (PACHCA_API_TOKEN) or TRACKER_API_TOKEN set: starting the sandbox (simulated Pachca, Tracker and Yandex 360). To run the real bridge, set the variables (README, «Configuration») and run `make run` again.)
+endif
+endif
+
 run: $(STAMP)
-	$(VENV)/bin/servicedesk-bot serve $(ARGS)
+	$(VENV)/bin/servicedesk-bot $(if $(NO_TOKENS),sandbox,serve) $(ARGS)
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check --no-cache .

@@ -55,11 +55,12 @@ def sandbox(host: str, port: int, no_browser: bool) -> None:
             threading.Timer(0.5, webbrowser.open, args=(url,)).start()
         signal.signal(signal.SIGTERM, _interrupt)
         try:
-            server.run()
+            server.run()  # returns on Ctrl-C
         except KeyboardInterrupt:
-            click.echo("Sandbox stopped.")
+            pass
         finally:
             server.close()
+    click.echo("Sandbox stopped.")
 
 
 def _interrupt(signum: int, frame: object) -> None:

@@ -29,8 +29,13 @@ function send(key, name, body) {
   const text = (drafts[key] || "").trim();
   if (!text) return;
   drafts[key] = "";
+  const field = $(`[data-draft="${key}"]`);
+  if (field) field.value = "";
   act(name, {...body, text});
 }
+
+// **bold** as Pachca shows it; everything else as plain text
+const md = text => text.split("**").map((part, i) => i % 2 ? el("b", {}, part) : part);
 
 function buttons(msg) {
   return el("div", {class: "buttons"}, msg.buttons.flat().map(b => b.url
@@ -40,7 +45,7 @@ function buttons(msg) {
 
 function message(msg) {
   return el("div", {class: "msg" + (msg.bot ? " bot" : ""), "data-id": msg.id},
-    el("div", {class: "who"}, msg.author + (msg.edits ? " · изменено" : "")), msg.text, buttons(msg));
+    el("div", {class: "who"}, msg.author + (msg.edits ? " · изменено" : "")), md(msg.text), buttons(msg));
 }
 
 function drawChat(chat) {
@@ -72,7 +77,7 @@ function drawIssues(issues) {
     el("div", {}, el("b", {}, i.key), " ", i.summary),
     el("div", {}, "Статус: ", el("span", {class: "status"}, i.status)),
     el("details", {}, el("summary", {}, "Описание и поля"), el("pre", {}, i.description), el("pre", {}, JSON.stringify(i.fields, null, 1))),
-    i.comments.map(c => el("div", {class: "comment"}, el("div", {class: "who"}, c.author), c.text)),
+    i.comments.map(c => el("div", {class: "comment"}, el("div", {class: "who"}, c.author), md(c.text))),
     el("form", {class: "composer", onsubmit: e => { e.preventDefault(); send("c" + i.key, "comment", {key: i.key}); }},
       draft("c" + i.key, "textarea", {class: "comment-text", rows: 2, placeholder: "Комментарий (упомянуть: @opetrov)"}),
       el("button", {type: "submit"}, "Комментировать")),
@@ -85,7 +90,7 @@ function drawTimeline(entries) {
     const cls = e.status == null ? "err" : e.status === 202 ? "queued" : e.status < 300 ? "ok" : "err";
     const time = new Date(e.at * 1000).toLocaleTimeString("ru-RU");
     list.prepend(el("li", {}, `${time} `, el("span", {class: "st " + cls}, e.status ?? "—"),
-      ` ${e.flow}: ${e.what} · ${Math.round(e.ms)} мс`, e.note ? ` · ${e.note}` : ""));
+      ` ${e.flow}: ${e.what} · ${e.ms < 10 ? e.ms.toFixed(1) : Math.round(e.ms)} мс`, e.note ? ` · ${e.note}` : ""));
     since = Math.max(since, e.seq);
   }
 }

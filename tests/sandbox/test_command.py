@@ -1,0 +1,37 @@
+"""Started as a user expects: the URL first, one line for a taken port, a clean stop on Ctrl-C."""
+
+from __future__ import annotations
+
+import socket
+
+import requests
+
+from tests.sandbox.conftest import start, stop, wait_for
+
+
+def test_it_prints_the_url_first_and_stops_cleanly_on_ctrl_c() -> None:
+    process = start("--port", "0", "--no-browser")
+    assert process.stdout is not None
+    first = process.stdout.readline()
+    assert first.startswith("Sandbox:") and "no tokens" in first
+    url = first.rsplit(" ", 1)[-1].strip()
+    wait_for(lambda: requests.get(url, timeout=5).status_code == 200)
+
+    out, err = stop(process)
+
+    assert process.returncode == 0
+    assert "Sandbox stopped." in out
+    assert "Traceback" not in err + out
+
+
+def test_a_taken_port_is_one_line_and_exit_1() -> None:
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        process = start("--port", str(port), "--no-browser")
+        out, err = process.communicate(timeout=30)
+
+    assert process.returncode == 1
+    assert out == ""
+    assert err.strip().splitlines() == [f"sandbox: port {port} on 127.0.0.1 is taken; try --port {port + 1}"]
