@@ -7,7 +7,7 @@ import time
 from dataclasses import asdict, dataclass
 from typing import Any
 
-from entrypoints.sandbox.simulators.world import ApiCall
+from entrypoints.sandbox.simulators.router import ApiCall
 
 SERVICES = {"pachca": "Пачка", "tracker": "Трекер", "y360": "Яндекс 360"}
 KEEP = 500

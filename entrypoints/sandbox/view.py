@@ -7,7 +7,8 @@ from typing import Any
 
 from entrypoints.sandbox.simulators.pachca import Pachca, Post
 from entrypoints.sandbox.simulators.people import BOT_ID, by_uid, pachca_person
-from entrypoints.sandbox.simulators.tracker import STATUSES, WORKFLOW, Issue, Tracker
+from entrypoints.sandbox.simulators.tracker import WORKFLOW, Issue, Tracker
+from entrypoints.sandbox.simulators.tracker_json import STATUSES
 from entrypoints.sandbox.simulators.webhooks import SUPPORT_CHAT
 
 

@@ -13,15 +13,12 @@ import re
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
-from datetime import UTC, datetime
 from typing import Any
 
+from entrypoints.sandbox.simulators import tracker_json as shape
 from entrypoints.sandbox.simulators.http import Answer, Call, answer, not_found
-from entrypoints.sandbox.simulators.people import PEOPLE, QUEUE, ROBOT_LOGIN, ROBOT_NAME, ROBOT_REF, ROBOT_UID, by_uid
+from entrypoints.sandbox.simulators.people import PEOPLE, QUEUE, ROBOT_UID
 
-FIELD_PREFIX = "6063181a59590578909db920"
-LOCAL_FIELDS = ("pachcaMessageId", "pachcaChatId", "pachcaUserId", "pachcaThreadId")
-STATUSES = {"open": "Открыт", "inProgress": "В работе", "closed": "Закрыт"}
 WORKFLOW = {  # status: (transition id, its name, the status it leads to)
     "open": (("start_progress", "Взять в работу", "inProgress"), ("close", "Закрыть", "closed")),
     "inProgress": (("close", "Закрыть", "closed"), ("stop_progress", "Вернуть", "open")),
@@ -61,8 +58,8 @@ class Tracker:
         self.ids = itertools.count(800001)
         self.lock = threading.RLock()
         self.routes: list[tuple[str, Callable[..., Answer]]] = [
-            ("GET /tracker/v2/myself", lambda call: answer(_robot())),
-            ("GET /tracker/v2/queues/{queue}/localFields", lambda call, queue: answer(_fields())),
+            ("GET /tracker/v2/myself", lambda call: answer(shape.robot())),
+            ("GET /tracker/v2/queues/{queue}/localFields", lambda call, queue: answer(shape.fields())),
             ("POST /tracker/v2/issues/", self._create),
             ("POST /tracker/v2/issues/_findByUnique", self._by_unique),
             ("POST /tracker/v2/issues/_search", self._search),
@@ -91,7 +88,7 @@ class Tracker:
             found = [t for t in WORKFLOW[issue.status] if t[0] == transition_id]
             if not found:
                 return False
-            self.issues[key] = replace(issue, status=found[0][2], updated_at=_now(), updated_by=uid)
+            self.issues[key] = replace(issue, status=found[0][2], updated_at=shape.now(), updated_by=uid)
         self._fire({"type": "issueStatusEvent", "issue": {"key": key}})
         return True
 
@@ -105,16 +102,22 @@ class Tracker:
         with self.lock:
             if any(issue.unique == body["unique"] for issue in self.issues.values()):
                 return answer({"errorMessages": ["Задача с таким unique уже существует"], "statusCode": 409}, 409)
-            local = {k.removeprefix(f"{FIELD_PREFIX}--"): str(v) for k, v in body.items() if k.startswith(FIELD_PREFIX)}
+            local = {
+                k.removeprefix(f"{shape.FIELD_PREFIX}--"): str(v)
+                for k, v in body.items()
+                if k.startswith(shape.FIELD_PREFIX)
+            }
             key = f"{QUEUE}-{len(self.issues) + 1}"
-            issue = Issue(key, body["unique"], body["summary"], local, body.get("description", ""), updated_at=_now())
+            issue = Issue(
+                key, body["unique"], body["summary"], local, body.get("description", ""), updated_at=shape.now()
+            )
             self.issues[key] = issue
-        return answer(_issue(issue), 201)
+        return answer(shape.issue(issue), 201)
 
     def _by_unique(self, call: Call) -> Answer:
         with self.lock:
             found = [issue for issue in self.issues.values() if issue.unique == call.args.get("unique")]
-        return answer(_issue(found[0])) if found else not_found()
+        return answer(shape.issue(found[0])) if found else not_found()
 
     def _search(self, call: Call) -> Answer:
         """Understands the two queries the bridge makes: by `pachcaMessageId`, and open ones by `pachcaUserId`."""
@@ -128,12 +131,12 @@ class Tracker:
                 if wanted and all(i.local_fields.get(k) == v for k, v in wanted.items())
                 if not (open_only and i.status == "closed")
             ]
-        return answer([_issue(issue) for issue in found])
+        return answer([shape.issue(issue) for issue in found])
 
     def _get(self, call: Call, key: str) -> Answer:
         with self.lock:
             issue = self.issues.get(key)
-        return answer(_issue(issue)) if issue else not_found()
+        return answer(shape.issue(issue)) if issue else not_found()
 
     def _comment(self, call: Call, key: str) -> Answer:
         body = call.json()
@@ -142,7 +145,7 @@ class Tracker:
                 return not_found()
             comment = Comment(str(next(self.ids)), key, body["text"], ROBOT_UID, tuple(body.get("summonees", ())))
             self.comments.append(comment)
-        return answer(_comment(comment), 201)
+        return answer(shape.comment(comment), 201)
 
     def _comments(self, call: Call, key: str) -> Answer:
         per_page, after = int(call.args.get("perPage", 50)), int(call.args.get("id", 0))
@@ -151,19 +154,19 @@ class Tracker:
         page, headers = later[:per_page], {}
         if len(later) > per_page:
             headers["Link"] = f'<{call.base_url}?perPage={per_page}&id={page[-1].id}>; rel="next"'
-        return answer([_comment(c) for c in page], headers=headers)
+        return answer([shape.comment(c) for c in page], headers=headers)
 
     def _get_comment(self, call: Call, key: str, comment_id: str) -> Answer:
         with self.lock:
             found = [c for c in self.comments if c.key == key and c.id == comment_id]
-        return answer(_comment(found[0])) if found else not_found()
+        return answer(shape.comment(found[0])) if found else not_found()
 
     def _transitions(self, call: Call, key: str) -> Answer:
         with self.lock:
             issue = self.issues.get(key)
         if issue is None:
             return not_found()
-        moves = [{"id": t, "display": name, "to": _status(to)} for t, name, to in WORKFLOW[issue.status]]
+        moves = [{"id": t, "display": name, "to": shape.status(to)} for t, name, to in WORKFLOW[issue.status]]
         return answer(moves)
 
     def _execute(self, call: Call, key: str, transition_id: str) -> Answer:
@@ -179,33 +182,3 @@ class Tracker:
             return not_found()
         p = found[0]
         return answer({"uid": p.uid, "login": p.login, "display": p.display_name, "email": p.email})
-
-
-def _robot() -> dict[str, str]:
-    return {"uid": ROBOT_UID, "login": ROBOT_LOGIN, "display": ROBOT_NAME}
-
-
-def _fields() -> list[dict[str, str]]:
-    return [{"id": f"{FIELD_PREFIX}--{name}", "key": name} for name in LOCAL_FIELDS]
-
-
-def _status(key: str) -> dict[str, str]:
-    return {"key": key, "display": STATUSES[key]}
-
-
-def _now() -> str:
-    return datetime.now(UTC).isoformat(timespec="milliseconds")
-
-
-def _issue(issue: Issue) -> dict[str, Any]:
-    local = {f"{FIELD_PREFIX}--{name}": value for name, value in issue.local_fields.items()}
-    author = by_uid(issue.updated_by)
-    updated_by = author.tracker_ref() if author else ROBOT_REF
-    fields = {"key": issue.key, "id": f"id-{issue.key}", "summary": issue.summary, "description": issue.description}
-    return {**fields, "status": _status(issue.status), "updatedAt": issue.updated_at, "updatedBy": updated_by, **local}
-
-
-def _comment(comment: Comment) -> dict[str, Any]:
-    author = by_uid(comment.author)
-    created_by = author.tracker_ref() if author else ROBOT_REF
-    return {"id": comment.id, "longId": f"long-{comment.id}", "text": comment.text, "createdBy": created_by}

@@ -7,34 +7,18 @@ call with its status and duration. Serve it with `simulators.http.serving(world.
 
 from __future__ import annotations
 
-import re
-import threading
-import time
 from collections import Counter
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
 
 from domain.model import unique_for_message
-from entrypoints.sandbox.simulators.faults import Fault, Faults
+from entrypoints.sandbox.simulators.faults import Fault
 from entrypoints.sandbox.simulators.http import Answer, Call, WsgiApp, answer, serving, wsgi_app
 from entrypoints.sandbox.simulators.pachca import Pachca, Post, Thread
 from entrypoints.sandbox.simulators.people import PEOPLE, Y360_ORG, Human, directory_user
 from entrypoints.sandbox.simulators.ratelimit import SlidingWindow
+from entrypoints.sandbox.simulators.router import ApiCall, Router
 from entrypoints.sandbox.simulators.tracker import Comment, Issue, Tracker, Trigger
-
-Handler = Callable[..., Answer]
-_PLACEHOLDER = re.compile(r"\{\w+\}")
-
-
-@dataclass(frozen=True)
-class ApiCall:
-    route: str
-    method: str
-    path: str
-    status: int
-    at: float  # time.time() when it arrived
-    ms: float
 
 
 class World:
@@ -47,18 +31,14 @@ class World:
     ) -> None:
         self.pachca = Pachca(limit, chat_of)
         self.tracker = Tracker(on_trigger)
-        self.faults = Faults()
-        self.arrivals: list[tuple[str, float]] = []  # every request: its route and when it came (monotonic)
-        self.calls: list[ApiCall] = []  # every answered request
-        self.unrouted: list[str] = []
-        self.base_url = ""
-        self.on_call = on_call
-        self.latency = 0.0  # a slow API: every answer waits this long
-        self._lock = threading.Lock()
         directory = ("GET /y360/directory/v1/org/{org}/users", self._directory)
-        routes = [*self.pachca.routes, *self.tracker.routes, directory]
-        self._routes = [(n, h, re.compile(_PLACEHOLDER.sub("([^/]+)", n.split(" ", 1)[1]))) for n, h in routes]
-        self.app: WsgiApp = wsgi_app(self.handle)
+        self.router = Router([*self.pachca.routes, *self.tracker.routes, directory], on_call)
+        self.faults = self.router.faults
+        self.arrivals = self.router.arrivals
+        self.calls = self.router.calls
+        self.unrouted = self.router.unrouted
+        self.base_url = ""
+        self.app: WsgiApp = wsgi_app(self.router.handle)
 
     @contextmanager
     def served(self) -> Iterator[World]:
@@ -96,6 +76,14 @@ class World:
 
     def heal(self, route: str | None = None) -> None:
         self.faults.heal(route)
+
+    @property
+    def latency(self) -> float:
+        return self.router.latency
+
+    @latency.setter
+    def latency(self, seconds: float) -> None:
+        self.router.latency = seconds
 
     @property
     def faults_injected(self) -> int:
@@ -167,41 +155,6 @@ class World:
             assert issue.local_fields["pachcaThreadId"] == str(thread.id)
             assert len(self.cards_of(issue.key)) == 1, f"cards of {issue.key}: {self.cards_of(issue.key)}"
         assert len(self.issues) == len(message_ids) == len(self.threads)
-
-    # plumbing
-    def handle(self, call: Call) -> Answer:
-        started, at = time.monotonic(), time.time()
-        route, handler, args = self._route(call)
-        with self._lock:
-            self.arrivals.append((route, started))
-        time.sleep(self.latency)
-        reply = self._answer(route, handler, call, args)
-        done = ApiCall(route, call.method, call.path, reply.status, at, (time.monotonic() - started) * 1000)
-        with self._lock:
-            self.calls.append(done)
-        if self.on_call is not None:
-            self.on_call(done)
-        return reply
-
-    def _answer(self, route: str, handler: Handler, call: Call, args: tuple[str, ...]) -> Answer:
-        fault = self.faults.take(route)
-        if fault is None:
-            return handler(call, *args)
-        committed = handler(call, *args) if fault.commit else None
-        fault.arrived.set()
-        if fault.delay:
-            fault.released.wait(fault.delay)
-        if fault.status is not None:
-            return fault.answer()
-        return committed if committed is not None else handler(call, *args)
-
-    def _route(self, call: Call) -> tuple[str, Handler, tuple[str, ...]]:
-        for name, handler, pattern in self._routes:
-            match = pattern.fullmatch(call.path)
-            if name.startswith(call.method + " ") and match:
-                return name, handler, match.groups()
-        self.unrouted.append(f"{call.method} {call.path}")
-        return "unrouted", lambda call: answer({"errorMessages": ["Not found"], "statusCode": 404}, 404), ()
 
     def _directory(self, call: Call, org: str) -> Answer:
         users = [directory_user(p) for p in PEOPLE]

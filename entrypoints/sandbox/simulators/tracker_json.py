@@ -1,0 +1,45 @@
+"""Tracker's JSON, as its API answers: issues with their local fields as `<prefix>--<key>`, comments, users."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Any
+
+from entrypoints.sandbox.simulators.people import ROBOT_LOGIN, ROBOT_NAME, ROBOT_REF, ROBOT_UID, by_uid
+
+if TYPE_CHECKING:
+    from entrypoints.sandbox.simulators.tracker import Comment, Issue
+
+FIELD_PREFIX = "6063181a59590578909db920"
+LOCAL_FIELDS = ("pachcaMessageId", "pachcaChatId", "pachcaUserId", "pachcaThreadId")
+STATUSES = {"open": "Открыт", "inProgress": "В работе", "closed": "Закрыт"}
+
+
+def robot() -> dict[str, str]:
+    return {"uid": ROBOT_UID, "login": ROBOT_LOGIN, "display": ROBOT_NAME}
+
+
+def fields() -> list[dict[str, str]]:
+    return [{"id": f"{FIELD_PREFIX}--{name}", "key": name} for name in LOCAL_FIELDS]
+
+
+def status(key: str) -> dict[str, str]:
+    return {"key": key, "display": STATUSES[key]}
+
+
+def now() -> str:
+    return datetime.now(UTC).isoformat(timespec="milliseconds")
+
+
+def issue(issue: Issue) -> dict[str, Any]:
+    local = {f"{FIELD_PREFIX}--{name}": value for name, value in issue.local_fields.items()}
+    author = by_uid(issue.updated_by)
+    updated_by = author.tracker_ref() if author else ROBOT_REF
+    fields = {"key": issue.key, "id": f"id-{issue.key}", "summary": issue.summary, "description": issue.description}
+    return {**fields, "status": status(issue.status), "updatedAt": issue.updated_at, "updatedBy": updated_by, **local}
+
+
+def comment(comment: Comment) -> dict[str, Any]:
+    author = by_uid(comment.author)
+    created_by = author.tracker_ref() if author else ROBOT_REF
+    return {"id": comment.id, "longId": f"long-{comment.id}", "text": comment.text, "createdBy": created_by}
