@@ -6,7 +6,7 @@ from dataclasses import asdict
 from typing import Any
 
 from entrypoints.sandbox.simulators.pachca import Pachca, Post
-from entrypoints.sandbox.simulators.people import BOT_ID, by_uid, pachca_person
+from entrypoints.sandbox.simulators.people import BOT_ID, PEOPLE, by_uid, pachca_person
 from entrypoints.sandbox.simulators.tracker import WORKFLOW, Issue, Tracker
 from entrypoints.sandbox.simulators.tracker_json import STATUSES
 from entrypoints.sandbox.simulators.webhooks import SUPPORT_CHAT
@@ -58,7 +58,9 @@ def _issue(issue: Issue, comments: list[Any]) -> dict[str, Any]:
     shown = []
     for c in comments:
         author = by_uid(c.author)
-        shown.append({"id": c.id, "author": author.display_name if author else "Робот ServiceDesk", "text": c.text})
+        called = [p.display_name for p in PEOPLE if p.login in c.summonees]
+        name = author.display_name if author else "Робот ServiceDesk"
+        shown.append({"id": c.id, "author": name, "text": c.text, "summonees": called})
     return {
         "key": issue.key,
         "summary": issue.summary,

@@ -78,7 +78,7 @@ def test_the_whole_loop_in_a_browser(sandbox: str) -> None:
         screen.wait_text("#chat .thread", "Переустановите клиент")
         screen.shot("agent-commented")
 
-        screen.type_into("#chat .thread input.reply", "Переустановил, заработало")
+        screen.type_into("#chat .thread input.reply", "Переустановил, заработало. Спасибо, @ivan_ivanov")
         screen.wait_text(f"#{key} .comment", "Переустановил, заработало")
         screen.shot("requester-replied")
 

@@ -43,11 +43,14 @@ def test_a_message_opens_a_ticket_and_both_sides_follow(page: Page) -> None:
     ]
     assert issue(page, key)["fields"]["pachcaThreadId"] == str(opened["thread_id"])
 
-    page.act("comment", key=key, text="Проверьте кабель, пожалуйста")
+    page.act("comment", key=key, text="Проверьте кабель, пожалуйста, @opetrov")
     wait_for(lambda: any("Проверьте кабель" in p["text"] for p in ticket_of(page, opened["text"])["thread"]))
+    relayed_back = [p["text"] for p in ticket_of(page, opened["text"])["thread"] if "Проверьте кабель" in p["text"]]
+    assert relayed_back == ["Добавлен комментарий:\nАвтор: Иван Иванов\nПроверьте кабель, пожалуйста, @olegpetrov"]
 
-    page.act("reply", thread_id=opened["thread_id"], text="Кабель на месте")
-    wait_for(lambda: any("Кабель на месте" in c["text"] for c in issue(page, key)["comments"]))
+    page.act("reply", thread_id=opened["thread_id"], text="Кабель на месте, @ivan_ivanov")
+    [relayed] = wait_for(lambda: [c for c in issue(page, key)["comments"] if "Кабель на месте" in c["text"]])
+    assert relayed["summonees"] == ["Иван Иванов"]
 
     close = next(b for row in card(opened)["buttons"] for b in row if b["text"] == "Закрыть")
     page.act("press", message_id=card(opened)["id"], data=close["data"])

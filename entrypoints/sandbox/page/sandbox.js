@@ -77,7 +77,7 @@ function drawIssues(issues) {
     el("div", {}, el("b", {}, i.key), " ", i.summary),
     el("div", {}, "Статус: ", el("span", {class: "status"}, i.status)),
     el("details", {}, el("summary", {}, "Описание и поля"), el("pre", {}, i.description), el("pre", {}, JSON.stringify(i.fields, null, 1))),
-    i.comments.map(c => el("div", {class: "comment"}, el("div", {class: "who"}, c.author), md(c.text))),
+    i.comments.map(c => el("div", {class: "comment"}, el("div", {class: "who"}, c.author + (c.summonees.length ? " · призваны: " + c.summonees.join(", ") : "")), md(c.text))),
     el("form", {class: "composer", onsubmit: e => { e.preventDefault(); send("c" + i.key, "comment", {key: i.key}); }},
       draft("c" + i.key, "textarea", {class: "comment-text", rows: 2, placeholder: "Комментарий (упомянуть: @opetrov)"}),
       el("button", {type: "submit"}, "Комментировать")),

@@ -20,7 +20,7 @@ class Human:
     last_name: str
     nickname: str  # in Pachca
     email: str
-    login: str  # in Tracker and the directory: not the Pachca nickname, so a mention must be mapped by e-mail
+    login: str  # in Tracker and the directory: not the Pachca nickname; the e-mail ties the two together
     uid: str
 
     @property
@@ -31,8 +31,8 @@ class Human:
         return {"id": self.uid, "display": self.display_name, "login": self.login}
 
 
-OLEG = Human(134412, "Олег", "Петров", "olegpetrov", "olegp@example.com", "opetrov", "1130000000000412")
-IVAN = Human(2001, "Иван", "Иванов", "ivan_ivanov", "ivanov@example.com", "iivanov", "1130000000002001")
+OLEG = Human(134412, "Олег", "Петров", "olegpetrov", "opetrov@example.com", "opetrov", "1130000000000412")
+IVAN = Human(2001, "Иван", "Иванов", "ivan_ivanov", "iivanov@example.com", "iivanov", "1130000000002001")
 PEOPLE = (OLEG, IVAN)
 ROBOT_REF = {"id": ROBOT_UID, "display": ROBOT_NAME, "login": ROBOT_LOGIN}
 
