@@ -50,7 +50,10 @@ def wait_for(check: Callable[[], Any], timeout: float = 20.0, every: float = 0.2
 
 @pytest.fixture(scope="module")
 def sandbox() -> Iterator[str]:
-    """The sandbox's base URL, read from its first line."""
+    """The sandbox's base URL, read from its first line (or one already running, at SANDBOX_URL)."""
+    if os.environ.get("SANDBOX_URL"):
+        yield os.environ["SANDBOX_URL"]
+        return
     process = start("--port", "0", "--no-browser")
     assert process.stdout is not None
     first = process.stdout.readline()
