@@ -40,7 +40,10 @@ class Timeline:
         """A call the bridge made to a simulated API."""
         service = call.path.strip("/").split("/", 1)[0]
         path = call.path.removeprefix(f"/{service}")
-        self.add(f"мост → {SERVICES.get(service, service)}", f"{call.method} {path}", call.status, call.ms, at=call.at)
+        note = f"Retry-After: {call.retry_after}" if call.retry_after else ""
+        self.add(
+            f"мост → {SERVICES.get(service, service)}", f"{call.method} {path}", call.status, call.ms, note, call.at
+        )
 
     def since(self, seq: int) -> list[dict[str, Any]]:
         with self._lock:

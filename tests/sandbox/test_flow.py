@@ -79,10 +79,20 @@ def test_with_pachca_rate_limited_the_answers_say_retry_after(page: Page) -> Non
     page.act("switch", name="pachca_limited", on=True)
     page.act("write", text="Сломалась мышь")
     refused = wait_for(lambda: [e for e in page.state()["timeline"] if e["status"] == 429])
-    assert refused[0]["flow"] == "мост → Пачка"
+    assert refused[0]["flow"] == "мост → Пачка" and refused[0]["note"] == "Retry-After: 1"
     page.act("switch", name="pachca_limited", on=False)
     wait_for(lambda: ticket_of(page, "Сломалась мышь"), timeout=75)
     assert page.state()["duplicates"] == []
+
+
+def test_slow_apis_show_in_the_durations_and_nothing_is_lost(page: Page) -> None:
+    page.act("switch", name="slow", on=True)
+    assert page.state()["switches"]["slow"] is True
+    page.act("write", text="Медленно открывается почта")
+    wait_for(lambda: ticket_of(page, "Медленно открывается почта"), timeout=60)
+    page.act("switch", name="slow", on=False)
+    slow = [e for e in page.state()["timeline"] if e["what"] == "POST /v2/issues/" and e["ms"] >= 2000]
+    assert slow and page.state()["duplicates"] == []
 
 
 def test_new_offers_the_form_and_its_submission_opens_a_ticket(page: Page) -> None:

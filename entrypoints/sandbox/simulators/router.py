@@ -23,6 +23,7 @@ class ApiCall:
     status: int
     at: float  # time.time() when it arrived
     ms: float
+    retry_after: str | None = None
 
 
 class Router:
@@ -43,7 +44,8 @@ class Router:
             self.arrivals.append((route, started))
         time.sleep(self.latency)
         reply = self._answer(route, handler, call, args)
-        done = ApiCall(route, call.method, call.path, reply.status, at, (time.monotonic() - started) * 1000)
+        ms = (time.monotonic() - started) * 1000
+        done = ApiCall(route, call.method, call.path, reply.status, at, ms, reply.headers.get("Retry-After"))
         with self._lock:
             self.calls.append(done)
         if self.on_call is not None:
