@@ -29,7 +29,7 @@ def _container(log_stream: TextIO | None = None) -> Container:
         sys.exit(2)
 
 
-@click.group()
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
 def main() -> None:
     """The Pachca ⇄ Yandex Tracker service desk bridge."""
 

@@ -5,7 +5,9 @@ from __future__ import annotations
 import socket
 
 import requests
+from click.testing import CliRunner
 
+from entrypoints.cli import main
 from tests.sandbox.conftest import start, stop, wait_for
 
 
@@ -35,3 +37,10 @@ def test_a_taken_port_is_one_line_and_exit_1() -> None:
     assert process.returncode == 1
     assert out == ""
     assert err.strip().splitlines() == [f"sandbox: port {port} on 127.0.0.1 is taken; try --port {port + 1}"]
+
+
+def test_help_names_the_options() -> None:
+    for flag in ("-h", "--help"):
+        result = CliRunner().invoke(main, ["sandbox", flag])
+        assert result.exit_code == 0
+        assert "--no-browser" in result.output and "--port" in result.output and "--host" in result.output
