@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import requests
 from dependency_injector import containers, providers
 
+from adapters.budget import InvocationBudget
 from adapters.clock import SystemClock
-from adapters.http import time_left
+from adapters.http import RetryPolicy
 from adapters.pachca import HttpChatMessenger, pachca_client
 from adapters.ratelimit import ChatRateLimiter
+from adapters.redaction import Redactor
 from adapters.state_url import open_state
-from adapters.tracker import HttpIssueTracker, tracker_client
+from adapters.tracker import HttpIssueTracker
+from adapters.tracker_client import tracker_client
 from application.comments import RelayReply, RelayTrackerComment
 from application.events import (
     ButtonClicked,
@@ -26,22 +31,23 @@ from application.people import Mentions
 from application.status import AnnounceStatus, PressButton, SubmitForm
 from application.tickets import OpenTicket, TicketSettings
 from application.writes import OnceWriter, Poster
+from entrypoints.admin_container import AdminContainer
+from entrypoints.authentication import WebhookSecrets
 from entrypoints.settings import Settings
-from entrypoints.webhooks import WebhookApp, WebhookSecrets
-from ports.directory import UserDirectory
+from entrypoints.webhooks import WebhookApp
+
+if TYPE_CHECKING:
+    from adapters.y360 import HttpUserDirectory
 
 
-def _secret(settings: Settings, name: str) -> str:
-    value = getattr(settings, name)
-    return "" if value is None else str(value.get_secret_value())
-
-
-def _directory(settings: Settings, session: requests.Session) -> UserDirectory | None:
+def _directory(
+    settings: Settings, session: requests.Session, policy: RetryPolicy, budget: InvocationBudget
+) -> HttpUserDirectory | None:
     if not settings.directory_configured:
         return None
     from adapters.y360 import HttpUserDirectory, y360_client  # only where a directory is configured
 
-    client = y360_client(session, settings.y360_api_url, _secret(settings, "y360_oauth"))
+    client = y360_client(session, settings.y360_api_url, settings.secret("y360_oauth"), policy=policy, budget=budget)
     return HttpUserDirectory(client, str(settings.y360_org_id))
 
 
@@ -56,8 +62,8 @@ def _ticket_settings(settings: Settings) -> TicketSettings:
 
 def _webhook_secrets(settings: Settings) -> WebhookSecrets:
     return WebhookSecrets(
-        pachca=_secret(settings, "webhook_secret"),
-        tracker=_secret(settings, "tracker_webhook_secret") or None,
+        pachca=settings.secret("webhook_secret"),
+        tracker=settings.secret("tracker_webhook_secret") or None,
         max_age_seconds=settings.webhook_max_age_seconds,
     )
 
@@ -68,31 +74,35 @@ class Container(containers.DeclarativeContainer):
     password_provider: providers.Object[object] = providers.Object(None)
 
     clock = providers.Singleton(SystemClock)
+    redactor = providers.Singleton(Redactor, settings.provided.secret_values.call())
+    budget = providers.Singleton(InvocationBudget)
+    retry_policy = providers.Object(RetryPolicy())  # `doctor` overrides it: one try each
     session = providers.Singleton(requests.Session)
     state = providers.Singleton(open_state, state_url, password_provider)
 
+    pachca_http = providers.Singleton(
+        pachca_client,
+        session,
+        settings.provided.pachca_api_url,
+        settings.provided.secret.call("pachca_api_token"),
+        policy=retry_policy,
+        budget=budget,
+    )
+    tracker_http = providers.Singleton(
+        tracker_client,
+        session,
+        settings.provided.tracker_base_url,
+        settings.provided.secret.call("tracker_api_token"),
+        org_id=settings.provided.tracker_org_id,
+        cloud_org_id=settings.provided.tracker_cloud_org_id,
+        policy=retry_policy,
+        budget=budget,
+    )
     messenger = providers.Singleton(
-        HttpChatMessenger,
-        client=providers.Singleton(
-            pachca_client,
-            session,
-            settings.provided.pachca_api_url,
-            providers.Callable(_secret, settings, "pachca_api_token"),
-        ),
-        rate_limiter=providers.Singleton(ChatRateLimiter),
+        HttpChatMessenger, client=pachca_http, rate_limiter=providers.Singleton(ChatRateLimiter)
     )
-    tracker = providers.Singleton(
-        HttpIssueTracker,
-        client=providers.Singleton(
-            tracker_client,
-            session,
-            settings.provided.tracker_base_url,
-            providers.Callable(_secret, settings, "tracker_api_token"),
-            org_id=settings.provided.tracker_org_id,
-            cloud_org_id=settings.provided.tracker_cloud_org_id,
-        ),
-    )
-    directory = providers.Singleton(_directory, settings, session)
+    tracker = providers.Singleton(HttpIssueTracker, client=tracker_http)
+    directory = providers.Singleton(_directory, settings, session, retry_policy, budget)
 
     identities = providers.Singleton(
         Identities, messenger, tracker, state, clock, bot_user_id=settings.provided.bot_user_id
@@ -152,5 +162,14 @@ class Container(containers.DeclarativeContainer):
         health=state,
         clock=clock,
         form_handler=submit_form.provided.validate,
-        time_left=providers.Object(time_left),
+        budget=budget,
+    )
+
+    admin = providers.Container(
+        AdminContainer,
+        settings=settings,
+        messenger=messenger,
+        tracker_http=tracker_http,
+        directory=directory,
+        state=state,
     )

@@ -10,58 +10,80 @@ import os
 import time
 from typing import Any
 
-from adapters.http import invocation_deadline
+from adapters.budget import InvocationBudget
 from entrypoints.bootstrap import build_container
+from entrypoints.exchange import HttpRequest, HttpResponse
 from entrypoints.logs import current_request
 from entrypoints.payloads import is_timer
 from entrypoints.settings import DEFAULT_FUNCTION_STATE_URL, ConfigurationError
-from entrypoints.webhooks import HttpRequest, HttpResponse, WebhookApp
+from entrypoints.webhooks import WebhookApp
 
 log = logging.getLogger("servicedesk.function")
 
-_app: WebhookApp | None = None
-_config_error: ConfigurationError | None = None
-_iam_token: str | None = None
+
+class IamToken:
+    """The service account's IAM token of the current invocation (the password of a Managed PostgreSQL store)."""
+
+    def __init__(self) -> None:
+        self.value: str | None = None
+
+    def __call__(self) -> str | None:
+        return self.value
+
+
+class FunctionRuntime:
+    """One function instance: built on the first invocation (a cold start), then reused by every later one."""
+
+    def __init__(self) -> None:
+        self.iam_token = IamToken()
+        self._app: WebhookApp | None = None
+        self._budget: InvocationBudget | None = None
+        self._config_error: ConfigurationError | None = None
+
+    def handle(self, event: Any, context: Any) -> dict[str, Any]:
+        self.iam_token.value = _token_of(context)
+        request = current_request.set(_request_id(event, context) or None)
+        try:
+            return self._answer(event, context)
+        except Exception:
+            log.exception("invocation failed")
+            return to_function_response(HttpResponse(503, {"ok": False, "error": "internal error"}))
+        finally:
+            current_request.reset(request)
+
+    def _answer(self, event: Any, context: Any) -> dict[str, Any]:
+        app = self._instance()
+        if app is None or self._budget is None:
+            return to_function_response(HttpResponse(503, {"ok": False, "error": str(self._config_error)}))
+        with self._budget.until(_deadline_of(context)):
+            if isinstance(event, dict) and "httpMethod" not in event and is_timer(event):
+                return to_function_response(app.handle_timer(getattr(context, "request_id", "")))
+            return to_function_response(app.handle(request_from_event(event, context)))
+
+    def _instance(self) -> WebhookApp | None:
+        if self._app is None and self._config_error is None:
+            try:
+                container = build_container(
+                    os.environ, DEFAULT_FUNCTION_STATE_URL, for_function=True, password_provider=self.iam_token
+                )
+                self._app, self._budget = container.webhooks(), container.budget()
+            except ConfigurationError as e:
+                self._config_error = e
+                print(json.dumps({"level": "ERROR", "logger": "servicedesk.function", "message": str(e)}), flush=True)
+        return self._app
+
+
+_runtime = FunctionRuntime()
 
 
 def handler(event: Any, context: Any) -> dict[str, Any]:
-    global _iam_token
-    _iam_token = _token_of(context)
-    deadline = invocation_deadline.set(_deadline_of(context))
-    request = current_request.set(_request_id(event, context) or None)
-    try:
-        app = _instance()
-        if app is None:
-            return to_function_response(HttpResponse(503, {"ok": False, "error": str(_config_error)}))
-        if is_timer(event) and "httpMethod" not in event:
-            return to_function_response(app.handle_timer(getattr(context, "request_id", "")))
-        return to_function_response(app.handle(request_from_event(event, context)))
-    except Exception:
-        log.exception("invocation failed")
-        return to_function_response(HttpResponse(503, {"ok": False, "error": "internal error"}))
-    finally:
-        current_request.reset(request)
-        invocation_deadline.reset(deadline)
-
-
-def _instance() -> WebhookApp | None:
-    global _app, _config_error
-    if _app is None and _config_error is None:
-        try:
-            container = build_container(
-                os.environ, DEFAULT_FUNCTION_STATE_URL, for_function=True, password_provider=lambda: _iam_token
-            )
-            _app = container.webhooks()
-        except ConfigurationError as e:
-            _config_error = e
-            print(json.dumps({"level": "ERROR", "logger": "servicedesk.function", "message": str(e)}), flush=True)
-    return _app
+    return _runtime.handle(event, context)
 
 
 def reset() -> None:
     """Forgets the built instance, as a new cold start would (for tests)."""
-    global _app, _config_error
-    _app, _config_error = None, None
+    global _runtime
+    _runtime = FunctionRuntime()
 
 
 def request_from_event(event: Any, context: Any = None) -> HttpRequest:

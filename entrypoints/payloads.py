@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from enum import Enum
 from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
@@ -79,6 +80,23 @@ class TrackerTrigger(_Tolerant):
     type: str
     issue: _IssueRef
     comment: _CommentRef | None = None
+
+
+class Source(Enum):
+    """Who sent a request body, read once per request."""
+
+    TIMER = "timer"  # a timer trigger's message: drain the outbox
+    TRACKER = "tracker"  # a Tracker trigger's event
+    TRACKER_OTHER = "tracker-other"  # carries Tracker's secret header, but is no event the bridge reads
+    PACHCA = "pachca"
+
+
+def source_of(body: Any, tracker_header: bool) -> Source:
+    if is_timer(body):
+        return Source.TIMER
+    if is_tracker(body):
+        return Source.TRACKER
+    return Source.TRACKER_OTHER if tracker_header else Source.PACHCA
 
 
 def is_timer(body: Any) -> bool:

@@ -147,12 +147,38 @@ class Settings(BaseSettings):
     def directory_configured(self) -> bool:
         return bool(self.y360_oauth and self.y360_org_id)
 
+    def secret(self, name: str) -> str:
+        """The value of the secret setting `name`, or "" when it is not set."""
+        value: SecretStr | None = getattr(self, name)
+        return "" if value is None else value.get_secret_value()
+
+    def secret_values(self) -> list[str]:
+        """Every configured secret: the one list log scrubbing and operator output redact."""
+        names = ("pachca_api_token", "webhook_secret", "tracker_api_token", "tracker_webhook_secret", "y360_oauth")
+        return [*(self.secret(name) for name in names), _password(self.state_url) or ""]
+
+
+def _password(url: str | None) -> str | None:
+    try:
+        return urlsplit(url or "").password
+    except ValueError:
+        return None
+
 
 _ENV_NAMES = {
     "pachca_api_token": "PACHKA_API_TOKEN",
     "tracker_org_id": "TRACKER_ORG_ID",
     "tracker_cloud_org_id": "TRACKER_CLOUD_ORG_ID",
 }
+
+
+def variable_names() -> dict[str, str]:
+    """Each setting's environment variable (the first one read): what messages tell the operator to set."""
+    names = {}
+    for name, field in Settings.model_fields.items():
+        alias = field.validation_alias
+        names[name] = str(alias.choices[0] if isinstance(alias, AliasChoices) else alias)
+    return names
 
 
 def load_settings(environ: Mapping[str, str]) -> Settings:

@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, Protocol, runtime_checkable
+from enum import Enum
+from typing import Protocol, runtime_checkable
 
 from domain.model import Person
 from ports.state import HealthCheck, OutboxStats, StoredEvent
-
-JsonObject = Mapping[str, Any]
 
 
 @dataclass(frozen=True)
@@ -26,26 +24,42 @@ class LocalField:
     key: str
 
 
-@dataclass(frozen=True)
-class TriggerSpec:
-    """A trigger as the bridge wants it: Tracker's own condition objects and one webhook action object."""
+class TriggerKind(Enum):
+    """The two Tracker events the bridge listens to; the value is the trigger's name in the queue."""
 
-    name: str
-    conditions: Sequence[JsonObject]
-    webhook: JsonObject
+    COMMENT = "pachca-bridge: comment created"
+    STATUS = "pachca-bridge: status changed"
+
+
+@dataclass(frozen=True)
+class BridgeTrigger:
+    """A trigger as the bridge wants it: on which event it calls `endpoint` with `secret`, and whose comments (the
+    robot's own) it skips. How Tracker spells that is the adapter's business (see docs/tracker.md)."""
+
+    kind: TriggerKind
+    endpoint: str
+    secret: str
+    robot_login: str
     active: bool = True
+
+    @property
+    def name(self) -> str:
+        return self.kind.value
 
 
 @dataclass(frozen=True)
 class Trigger:
-    """A trigger as Tracker stores it."""
+    """A trigger as Tracker stores it; the adapter may keep more of it, to compare it with a BridgeTrigger."""
 
     id: str
     version: int
     name: str
     active: bool
-    conditions: Sequence[JsonObject] = ()
-    actions: Sequence[JsonObject] = ()
+
+    @property
+    def endpoint(self) -> str:
+        """The URL it calls, or "" when it calls none."""
+        return ""
 
 
 @dataclass(frozen=True)
@@ -76,10 +90,15 @@ class TrackerAdmin(Protocol):
 
     def triggers(self, queue: str) -> list[Trigger]: ...
 
-    def create_trigger(self, queue: str, spec: TriggerSpec) -> Trigger: ...
+    def create_trigger(self, queue: str, wanted: BridgeTrigger) -> Trigger: ...
 
-    def update_trigger(self, queue: str, current: Trigger, spec: TriggerSpec) -> Trigger:
-        """Replaces `current` (at its version) with `spec`."""
+    def update_trigger(self, queue: str, current: Trigger, wanted: BridgeTrigger) -> Trigger:
+        """Replaces `current` (at its version) with `wanted`."""
+        ...
+
+    def trigger_differences(self, wanted: BridgeTrigger, actual: Trigger) -> list[str]:
+        """What differs, by aspect: `active`, `conditions`, `endpoint`, `headers`, `body`, `webhook` (anything else
+        of the call). What Tracker adds of its own (ids, links, defaults) is not a difference."""
         ...
 
 
