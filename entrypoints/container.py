@@ -18,6 +18,7 @@ from adapters.tracker import HttpIssueTracker
 from adapters.tracker_client import tracker_client
 from application.comments import RelayReply, RelayTrackerComment
 from application.events import (
+    EVENT_TYPES,
     ButtonClicked,
     FormSubmitted,
     MessagePosted,
@@ -26,7 +27,7 @@ from application.events import (
     TrackerStatusChanged,
 )
 from application.identities import Identities
-from application.inbox import Inbox
+from application.inbox import Handler, Inbox
 from application.people import Mentions
 from application.status import AnnounceStatus, PressButton, SubmitForm
 from application.tickets import OpenTicket, TicketSettings
@@ -66,6 +67,14 @@ def _webhook_secrets(settings: Settings) -> WebhookSecrets:
         tracker=settings.secret("tracker_webhook_secret") or None,
         max_age_seconds=settings.webhook_max_age_seconds,
     )
+
+
+def every_kind_handled(handlers: dict[str, Handler]) -> dict[str, Handler]:
+    """Checked when the inbox is built (at start-up): an event kind without a handler is a wiring error."""
+    missing = sorted(set(EVENT_TYPES) - set(handlers))
+    if missing:
+        raise LookupError("no handler for the event kinds " + ", ".join(missing))
+    return handlers
 
 
 class Container(containers.DeclarativeContainer):
@@ -143,15 +152,18 @@ class Container(containers.DeclarativeContainer):
         Inbox,
         store=state,
         outbox=state,
-        handlers=providers.Dict(
-            {
-                MessagePosted.kind: open_ticket.provided.execute,
-                ThreadReplyPosted.kind: relay_reply.provided.execute,
-                TrackerCommentAdded.kind: relay_comment.provided.execute,
-                TrackerStatusChanged.kind: announce_status.provided.execute,
-                ButtonClicked.kind: press_button.provided.execute,
-                FormSubmitted.kind: submit_form.provided.execute,
-            }
+        handlers=providers.Callable(
+            every_kind_handled,
+            providers.Dict(
+                {
+                    MessagePosted.kind: open_ticket.provided.execute,
+                    ThreadReplyPosted.kind: relay_reply.provided.execute,
+                    TrackerCommentAdded.kind: relay_comment.provided.execute,
+                    TrackerStatusChanged.kind: announce_status.provided.execute,
+                    ButtonClicked.kind: press_button.provided.execute,
+                    FormSubmitted.kind: submit_form.provided.execute,
+                }
+            ),
         ),
         clock=clock,
     )

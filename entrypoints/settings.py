@@ -155,21 +155,11 @@ class Settings(BaseSettings):
     def secret_values(self) -> list[str]:
         """Every configured secret: the one list log scrubbing and operator output redact."""
         names = ("pachca_api_token", "webhook_secret", "tracker_api_token", "tracker_webhook_secret", "y360_oauth")
-        return [*(self.secret(name) for name in names), _password(self.state_url) or ""]
-
-
-def _password(url: str | None) -> str | None:
-    try:
-        return urlsplit(url or "").password
-    except ValueError:
-        return None
-
-
-_ENV_NAMES = {
-    "pachca_api_token": "PACHKA_API_TOKEN",
-    "tracker_org_id": "TRACKER_ORG_ID",
-    "tracker_cloud_org_id": "TRACKER_CLOUD_ORG_ID",
-}
+        try:
+            password = urlsplit(self.state_url or "").password or ""
+        except ValueError:
+            password = ""
+        return [*(self.secret(name) for name in names), password]
 
 
 def variable_names() -> dict[str, str]:
@@ -205,5 +195,5 @@ def _name_of(error: Any) -> str:
     loc = error.get("loc") or ()
     if loc:
         field = str(loc[0])
-        return _ENV_NAMES.get(field, field.upper())
+        return variable_names().get(field, field.upper())
     return ORG_PROBLEM  # the only model-level rule

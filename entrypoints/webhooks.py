@@ -17,7 +17,9 @@ from application.inbox import QUEUED, Inbox
 from entrypoints.authentication import WebhookSecrets, authenticate_pachca, authenticate_tracker
 from entrypoints.exchange import HttpRequest, HttpResponse, MethodNotAllowed, PayloadTooLarge, error_response
 from entrypoints.logs import current_request
-from entrypoints.payloads import BadPayload, Source, pachca_event, source_of, tracker_event
+from entrypoints.pachca_payloads import pachca_event
+from entrypoints.payloads import BadPayload, Source, source_of
+from entrypoints.tracker_payloads import tracker_event
 from ports.clock import Clock
 from ports.state import HealthCheck
 
