@@ -36,29 +36,30 @@ class FunctionRuntime:
 
     def __init__(self) -> None:
         self.iam_token = IamToken()
+        self.reset()
+
+    def reset(self) -> None:
+        """Forgets the built instance, as a new cold start would (for tests)."""
         self._app: WebhookApp | None = None
-        self._budget: InvocationBudget | None = None
+        self._budget = InvocationBudget()
         self._config_error: ConfigurationError | None = None
 
     def handle(self, event: Any, context: Any) -> dict[str, Any]:
         self.iam_token.value = _token_of(context)
         request = current_request.set(_request_id(event, context) or None)
         try:
-            return self._answer(event, context)
+            app = self._instance()
+            if app is None:
+                return to_function_response(HttpResponse(503, {"ok": False, "error": str(self._config_error)}))
+            with self._budget.until(_deadline_of(context)):
+                if isinstance(event, dict) and "httpMethod" not in event and is_timer(event):
+                    return to_function_response(app.handle_timer(getattr(context, "request_id", "")))
+                return to_function_response(app.handle(request_from_event(event, context)))
         except Exception:
             log.exception("invocation failed")
             return to_function_response(HttpResponse(503, {"ok": False, "error": "internal error"}))
         finally:
             current_request.reset(request)
-
-    def _answer(self, event: Any, context: Any) -> dict[str, Any]:
-        app = self._instance()
-        if app is None or self._budget is None:
-            return to_function_response(HttpResponse(503, {"ok": False, "error": str(self._config_error)}))
-        with self._budget.until(_deadline_of(context)):
-            if isinstance(event, dict) and "httpMethod" not in event and is_timer(event):
-                return to_function_response(app.handle_timer(getattr(context, "request_id", "")))
-            return to_function_response(app.handle(request_from_event(event, context)))
 
     def _instance(self) -> WebhookApp | None:
         if self._app is None and self._config_error is None:
@@ -74,16 +75,8 @@ class FunctionRuntime:
 
 
 _runtime = FunctionRuntime()
-
-
-def handler(event: Any, context: Any) -> dict[str, Any]:
-    return _runtime.handle(event, context)
-
-
-def reset() -> None:
-    """Forgets the built instance, as a new cold start would (for tests)."""
-    global _runtime
-    _runtime = FunctionRuntime()
+handler = _runtime.handle  # `index.handler`: the platform calls it once per invocation
+reset = _runtime.reset
 
 
 def request_from_event(event: Any, context: Any = None) -> HttpRequest:

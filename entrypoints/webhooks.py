@@ -48,23 +48,21 @@ class WebhookApp:
         self.budget = budget or InvocationBudget()
 
     def handle(self, request: HttpRequest) -> HttpResponse:
-        return self._answer(request, self._route)
+        token = current_request.set(request.request_id or None)
+        try:
+            return self._route(request)
+        except Exception as e:
+            return _refused(e)
+        finally:
+            current_request.reset(token)
 
     def handle_timer(self, request_id: str = "") -> HttpResponse:
         """The timer trigger's own event (not an HTTP request): one drain pass, through the same error table."""
-        return self._answer(HttpRequest("POST", "", {}, b"", request_id), lambda _: self._drain())
-
-    def _answer(self, request: HttpRequest, route: Callable[[HttpRequest], HttpResponse]) -> HttpResponse:
-        token = current_request.set(request.request_id or None)
+        token = current_request.set(request_id or None)
         try:
-            return route(request)
+            return self._drain()
         except Exception as e:
-            response = error_response(e)
-            if response.status == 503:
-                log.exception("request failed")
-            else:
-                log.info("request refused", extra={"status": response.status, "error": response.body["error"]})
-            return response
+            return _refused(e)
         finally:
             current_request.reset(token)
 
@@ -88,8 +86,8 @@ class WebhookApp:
         if event is None:
             return _ignored(body)  # a kind the bridge does not act on
         if isinstance(event, FormSubmitted):
-            return self._submit(event, request)
-        return self._accept(event, request)
+            return self._submit(event)
+        return _accepted(event, self.inbox.accept(event))
 
     def _tracker_event(self, request: HttpRequest, body: Any, source: Source) -> Event | None:
         authenticate_tracker(request, self.secrets)
@@ -100,25 +98,34 @@ class WebhookApp:
         authenticate_pachca(request, body, self.secrets, self.clock.now())
         return pachca_event(_object(body))
 
-    def _submit(self, event: FormSubmitted, request: HttpRequest) -> HttpResponse:
+    def _submit(self, event: FormSubmitted) -> HttpResponse:
         """Pachca wants 200 (or 400 with field errors) within 3 s: what does not fit is finished by the outbox."""
         errors = self.form_handler(event) if self.form_handler is not None else {}
         if errors:
             return HttpResponse(400, {"errors": errors})
         with self.budget.within(FORM_BUDGET_SECONDS):
-            response = self._accept(event, request)
+            response = _accepted(event, self.inbox.accept(event))
         return HttpResponse(200, response.body)
 
     def _drain(self) -> HttpResponse:
         done, left = self.inbox.drain(time_left=self.budget.left)
         return HttpResponse(200, {"ok": True, "outcome": "drained", "done": done, "left": left})
 
-    def _accept(self, event: Event, request: HttpRequest) -> HttpResponse:
-        outcome = self.inbox.accept(event)
-        log.info("webhook", extra={"event_key": event.key, "outcome": outcome})
-        if outcome == QUEUED:
-            return HttpResponse(202, {"ok": True, "outcome": QUEUED})
-        return _ok(outcome)
+
+def _accepted(event: Event, outcome: str) -> HttpResponse:
+    log.info("webhook", extra={"event_key": event.key, "outcome": outcome})
+    if outcome == QUEUED:
+        return HttpResponse(202, {"ok": True, "outcome": QUEUED})
+    return _ok(outcome)
+
+
+def _refused(error: Exception) -> HttpResponse:
+    response = error_response(error)
+    if response.status == 503:
+        log.exception("request failed")
+    else:
+        log.info("request refused", extra={"status": response.status, "error": response.body["error"]})
+    return response
 
 
 def _json_or_none(raw: bytes) -> Any:
