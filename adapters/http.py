@@ -17,27 +17,15 @@ from dataclasses import dataclass
 from typing import Any
 
 import requests
-from urllib3.exceptions import MaxRetryError, NameResolutionError, NewConnectionError
 
 from adapters.budget import InvocationBudget
-from ports.errors import NotFound, OutcomeUnknown, PermanentFailure, TransientFailure
+from adapters.http_failures import Call, classify, unanswered
+from ports.errors import OutcomeUnknown, TransientFailure
 
 log = logging.getLogger("servicedesk.http")
 
 SAFETY_MARGIN = 0.5
 MIN_TIMEOUT = 0.2
-
-
-@dataclass(frozen=True)
-class _Call:
-    method: str
-    path: str
-    idempotent: bool
-    json: Any
-    params: Mapping[str, Any] | None
-
-    def __str__(self) -> str:
-        return f"{self.method} {self.path}"
 
 
 @dataclass(frozen=True)
@@ -83,7 +71,7 @@ class HttpClient:
         before_attempt: Callable[[], None] | None = None,
     ) -> requests.Response:
         """`before_attempt` runs before every attempt, retries included (e.g. to take a rate-limit slot)."""
-        call = _Call(method, path, idempotent, json, params)
+        call = Call(self.service, method, path, idempotent, json, params)
         attempt = 0
         while True:
             attempt += 1
@@ -101,7 +89,7 @@ class HttpClient:
             )
             self.sleep(delay)
 
-    def _attempt(self, call: _Call) -> requests.Response | tuple[TransientFailure, BaseException]:
+    def _attempt(self, call: Call) -> requests.Response | tuple[TransientFailure, BaseException]:
         """One try: the response, or the failure worth retrying and its cause. A final refusal is raised."""
         try:
             response = self.session.request(
@@ -113,37 +101,9 @@ class HttpClient:
                 timeout=self._timeouts(),
             )
         except requests.RequestException as e:
-            return self._unanswered(call, e), e
-        failure = self._classify(call, response)
+            return unanswered(call, e), e
+        failure = classify(call, response)
         return response if failure is None else (failure, failure)
-
-    def _unanswered(self, call: _Call, error: requests.RequestException) -> TransientFailure:
-        if isinstance(error, requests.ConnectTimeout):
-            return TransientFailure(f"{self.service}: connect timeout")
-        if isinstance(error, requests.Timeout):
-            return self._lost(f"{self.service}: timeout on {call}", call.idempotent)
-        if isinstance(error, requests.ConnectionError):
-            message = f"{self.service}: connection error on {call}"
-            return TransientFailure(message) if _never_sent(error) else self._lost(message, call.idempotent)
-        raise error
-
-    def _classify(self, call: _Call, response: requests.Response) -> TransientFailure | None:
-        """None for a success; a failure worth retrying; a refusal (404, other 4xx) is raised."""
-        status = response.status_code
-        if status < 400:
-            return None
-        if status == 429:
-            return TransientFailure(f"{self.service}: 429 on {call}", _retry_after(response))
-        if status >= 500:
-            failure = self._lost(f"{self.service}: {status} on {call}", call.idempotent)
-            failure.retry_after = _retry_after(response)
-            return failure
-        if status == 404:
-            raise NotFound(f"{self.service}: 404 on {call}")
-        raise PermanentFailure(f"{self.service}: {status} on {call}: {_brief(response)}", status)
-
-    def _lost(self, message: str, idempotent: bool) -> TransientFailure:
-        return TransientFailure(message) if idempotent else OutcomeUnknown(message)
 
     def _delay(self, failure: TransientFailure, attempt: int) -> float | None:
         if attempt >= self.policy.attempts:
@@ -166,25 +126,3 @@ class HttpClient:
             return (self.connect_timeout, self.timeout)
         budget = max(MIN_TIMEOUT, left - SAFETY_MARGIN)
         return (min(self.connect_timeout, budget), min(self.timeout, budget))
-
-
-def _never_sent(error: requests.ConnectionError) -> bool:
-    """A refused or unresolvable connection: the request cannot have reached the server."""
-    reason = error.args[0] if error.args else None
-    if isinstance(reason, MaxRetryError):
-        reason = reason.reason
-    return isinstance(reason, NewConnectionError | NameResolutionError)
-
-
-def _retry_after(response: requests.Response) -> float | None:
-    value = response.headers.get("Retry-After")
-    if value is None:
-        return None
-    try:
-        return max(0.0, float(value))
-    except ValueError:
-        return None
-
-
-def _brief(response: requests.Response) -> str:
-    return response.text[:300].replace("\n", " ")

@@ -3,36 +3,32 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from typing import Any
 
 import requests
 
-from adapters.tracker_client import TrackerResource, reading, segment
+from adapters.tracker_client import reading, segment
+from adapters.tracker_comments import TrackerComments
 from adapters.tracker_models import (
-    COMMENTS,
     ISSUE_KEYS,
     ISSUES,
-    LOCAL_FIELDS,
     TRANSITIONS,
     USER_OR_LIST,
-    Comment,
-    CommentId,
     Issue,
     IssueKey,
 )
-from domain.model import NewIssue, Person, TicketKey, TrackerComment
+from adapters.tracker_queue_models import LOCAL_FIELDS
+from domain.model import NewIssue, Person, TicketKey
 from ports.errors import NotFound, PermanentFailure
 from ports.tracker import IssueInfo, IssueTracker, Transition
 
 log = logging.getLogger("servicedesk.tracker")
 
 CONFLICT = 409
-COMMENTS_PER_PAGE = 50
-MAX_COMMENT_PAGES = 100
 
 
-class HttpIssueTracker(TrackerResource, IssueTracker):
+class HttpIssueTracker(TrackerComments, IssueTracker):
     """Build it with `adapters.tracker_client.tracker_client`."""
 
     def local_field_ids(self, queue: str) -> dict[str, str]:
@@ -63,40 +59,6 @@ class HttpIssueTracker(TrackerResource, IssueTracker):
         response = self._get(path)
         with reading(f"GET {path}"):
             return Issue.model_validate_json(response.content).to_info()
-
-    def add_comment(self, key: TicketKey, text: str, summonees: Sequence[str] = ()) -> str:
-        path = f"/v2/issues/{key}/comments"
-        body: dict[str, Any] = {"text": text, "markupType": "md"}
-        if summonees:
-            body["summonees"] = list(summonees)
-        response = self._client.request("POST", path, idempotent=False, json=body, params={"isAddToFollowers": "false"})
-        with reading(f"POST {path}"):
-            return CommentId.model_validate_json(response.content).id
-
-    def get_comment(self, key: TicketKey, comment_id: str) -> TrackerComment:
-        path = f"/v2/issues/{key}/comments/{segment(comment_id)}"
-        response = self._get(path)
-        with reading(f"GET {path}"):
-            return Comment.model_validate_json(response.content).to_comment(key)
-
-    def recent_comments(self, key: TicketKey) -> list[TrackerComment]:
-        """The newest comments: Tracker pages oldest first, so the pages are walked to the end (`id` cursor)."""
-        newest: list[TrackerComment] = []
-        after: str | None = None
-        for _ in range(MAX_COMMENT_PAGES):
-            page = self._comment_page(key, after)
-            newest = (newest + page)[-COMMENTS_PER_PAGE:]
-            if len(page) < COMMENTS_PER_PAGE:
-                break
-            after = page[-1].comment_id
-        return newest
-
-    def _comment_page(self, key: TicketKey, after: str | None) -> list[TrackerComment]:
-        path = f"/v2/issues/{key}/comments"
-        params: dict[str, Any] = {"perPage": COMMENTS_PER_PAGE} | ({"id": after} if after else {})
-        response = self._get(path, params=params)
-        with reading(f"GET {path}"):
-            return [comment.to_comment(key) for comment in COMMENTS.validate_json(response.content)]
 
     def transitions(self, key: TicketKey) -> list[Transition]:
         path = f"/v2/issues/{key}/transitions"

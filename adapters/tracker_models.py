@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, field_validator
+from pydantic import BaseModel, ConfigDict, TypeAdapter
 from pydantic.alias_generators import to_camel
 
 from domain.model import Person, TicketKey, TrackerComment
-from ports.admin import LocalField
 from ports.tracker import IssueInfo, Transition
 
 LOCAL_FIELD_SEPARATOR = "--"
@@ -43,17 +41,6 @@ class UserRef(Model):
 
     def to_person(self) -> Person:
         return Person(id=self.id, display_name=self.display or self.login or self.id, nickname=self.login)
-
-
-class LocalFieldModel(Model):
-    id: str
-    key: str | None = None
-
-    def short_key(self) -> str:
-        return self.key or self.id.rpartition(LOCAL_FIELD_SEPARATOR)[2]
-
-    def to_local_field(self) -> LocalField:
-        return LocalField(id=self.id, key=self.short_key())
 
 
 class IssueKey(Model):
@@ -116,30 +103,9 @@ class TransitionModel(Model):
         return Transition(id=self.id, display=self.display, to_key=self.to.key, to_display=self.to.display)
 
 
-class QueueModel(Model):
-    key: str
-    name: str = ""
-
-
-class TriggerModel(Model):
-    id: str
-    version: int = 1
-    name: str = ""
-    active: bool = True
-    conditions: list[dict[str, Any]] = Field(default_factory=list)
-    actions: list[dict[str, Any]] = Field(default_factory=list)
-
-    @field_validator("conditions", mode="before")
-    @classmethod
-    def _one_group_is_a_list(cls, value: Any) -> Any:
-        return [value] if isinstance(value, dict) else value
-
-
 _DEFERRED = ConfigDict(defer_build=True)
-LOCAL_FIELDS = TypeAdapter(list[LocalFieldModel], config=_DEFERRED)
 ISSUE_KEYS = TypeAdapter(list[IssueKey], config=_DEFERRED)
 ISSUES = TypeAdapter(list[Issue], config=_DEFERRED)
 COMMENTS = TypeAdapter(list[Comment], config=_DEFERRED)
 TRANSITIONS = TypeAdapter(list[TransitionModel], config=_DEFERRED)
-TRIGGERS = TypeAdapter(list[TriggerModel], config=_DEFERRED)
 USER_OR_LIST = TypeAdapter(list[User] | User, config=_DEFERRED)

@@ -5,8 +5,9 @@ from __future__ import annotations
 import requests
 
 from adapters.tracker_client import TrackerResource, reading, segment
-from adapters.tracker_models import LOCAL_FIELDS, TRIGGERS, LocalFieldModel, QueueModel, TriggerModel
-from adapters.tracker_triggers import StoredTrigger, differences, trigger_body
+from adapters.tracker_queue_models import LOCAL_FIELDS, TRIGGERS, LocalFieldModel, QueueModel, TriggerModel
+from adapters.tracker_trigger_diff import differences
+from adapters.tracker_triggers import StoredTrigger, trigger_body
 from ports.admin import BridgeTrigger, LocalField, LocalFieldSpec, Queue, TrackerAdmin, Trigger
 
 STRING_FIELD_TYPE = "ru.yandex.startrek.core.fields.StringFieldType"

@@ -1,5 +1,4 @@
-"""The bridge's triggers in Tracker's own JSON (see docs/tracker.md, «Triggers»), and how a stored one is compared
-with what the bridge wants."""
+"""The bridge's triggers in Tracker's own JSON (see docs/tracker.md, «Triggers»)."""
 
 from __future__ import annotations
 
@@ -7,7 +6,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from adapters.tracker_models import TriggerModel
+from adapters.tracker_queue_models import TriggerModel
 from ports.admin import BridgeTrigger, Trigger, TriggerKind
 
 JsonObject = Mapping[str, Any]
@@ -17,7 +16,6 @@ COMMENT_EVENT_BODY = (
 )
 STATUS_EVENT_BODY = '{"type":"issueStatusEvent","issue":{"key":"{{issue.key}}"}}'
 SECRET_HEADER = "X-Tracker-Secret"  # noqa: S105 - a header name, not a secret
-WEBHOOK_ASPECTS = ("endpoint", "headers", "body")
 
 
 @dataclass(frozen=True)
@@ -66,57 +64,3 @@ def trigger_body(wanted: BridgeTrigger) -> dict[str, Any]:
         "conditions": [dict(condition) for condition in conditions(wanted)],
         "actions": [webhook(wanted)],
     }
-
-
-def differences(wanted: BridgeTrigger, actual: Trigger) -> list[str]:
-    """See `ports.admin.TrackerAdmin.trigger_differences`."""
-    stored = actual if isinstance(actual, StoredTrigger) else StoredTrigger(actual.id, 0, actual.name, actual.active)
-    found = ["active"] if stored.active != wanted.active else []
-    if not _same_conditions(conditions(wanted), stored.conditions):
-        found.append("conditions")
-    if len(stored.actions) != 1:
-        return [*found, "webhook"]
-    return found + _webhook_differences(webhook(wanted), stored.actions[0])
-
-
-def _webhook_differences(wanted: JsonObject, action: JsonObject) -> list[str]:
-    found = [aspect for aspect in WEBHOOK_ASPECTS if not _contains(action.get(aspect), wanted.get(aspect))]
-    rest = {key: value for key, value in wanted.items() if key not in WEBHOOK_ASPECTS}
-    return found if _contains(action, rest) else [*found, "webhook"]
-
-
-def _same_conditions(wanted: Sequence[JsonObject], actual: Sequence[JsonObject]) -> bool:
-    """Top-level conditions are AND-ed, in any order; Tracker may return them as one `And` group."""
-    if len(actual) == 1 and str(actual[0].get("type", "")).casefold() == "and":
-        actual = actual[0].get("conditions") or ()
-    unmatched = list(actual)
-    for condition in wanted:
-        match = next((candidate for candidate in unmatched if _contains(candidate, condition)), None)
-        if match is None:
-            return False
-        unmatched.remove(match)
-    return not unmatched
-
-
-def _contains(actual: Any, wanted: Any) -> bool:
-    """`actual` holds everything `wanted` does (Tolerant Reader: keys Tracker adds are ignored)."""
-    if isinstance(wanted, Mapping):
-        return isinstance(actual, Mapping) and all(
-            _contains(_get_folded(actual, key), value) for key, value in wanted.items()
-        )
-    if isinstance(wanted, list | tuple):
-        return (
-            isinstance(actual, list | tuple)
-            and len(actual) == len(wanted)
-            and all(_contains(a, w) for a, w in zip(actual, wanted, strict=True))
-        )
-    if isinstance(wanted, str) and isinstance(actual, Mapping):  # a user named by login, stored as an object
-        return wanted in {str(value) for value in actual.values() if isinstance(value, str | int)}
-    return bool(actual == wanted)
-
-
-def _get_folded(mapping: Mapping[str, Any], key: str) -> Any:
-    """Header names and the like are case-insensitive."""
-    if key in mapping:
-        return mapping[key]
-    return next((value for name, value in mapping.items() if name.casefold() == key.casefold()), None)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import Enum
 
@@ -39,18 +38,6 @@ def warn(check: str, problem: str, fix: str) -> CheckResult:
 
 def fail(check: str, problem: str, fix: str) -> CheckResult:
     return CheckResult(Status.FAIL, check, problem, fix)
-
-
-def configuration_ok() -> CheckResult:
-    return ok("configuration", "every required variable is set")
-
-
-def configuration_failed(names: Sequence[str]) -> CheckResult:
-    return fail(
-        "configuration",
-        "missing or invalid: " + ", ".join(names),
-        "set these environment variables (see README, «Configuration»)",
-    )
 
 
 def failed(check: str, error: Exception, fix: str, service: str) -> CheckResult:

@@ -6,19 +6,10 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 from application.checks import CheckResult, fail, failed, ok, problem, warn
+from application.doctor_pachca import PachcaChecks
 from application.doctor_tracker import TrackerChecks, TrackerSettings
-from ports.admin import DirectoryAdmin, MessengerAdmin, StateProbe, TokenInfo, TrackerAdmin
+from ports.admin import DirectoryAdmin, MessengerAdmin, StateProbe, TrackerAdmin
 
-NEEDED_SCOPES = (
-    "messages:create",
-    "messages:read",
-    "messages:update",
-    "threads:create",
-    "threads:read",
-    "users:read",
-    "views:write",
-)
-USERS_TO_PROBE = 5
 DEAD_TO_LIST = 5
 
 
@@ -51,7 +42,7 @@ class Doctor:
         *,
         variables: Mapping[str, str],
     ) -> None:
-        self._messenger = messenger
+        self._pachca = PachcaChecks(messenger, settings.bot_user_id, variables)
         self._directory = directory
         self._open_state = open_state
         self._settings = settings
@@ -60,44 +51,7 @@ class Doctor:
         self._tracker = TrackerChecks(tracker, tracker_settings, variables)
 
     def execute(self) -> list[CheckResult]:
-        return [*self._pachca(), *self._tracker.execute(), self._directory_check(), *self._state()]
-
-    # Pachca
-    def _pachca(self) -> list[CheckResult]:
-        try:
-            token = self._messenger.token_info()
-        except Exception as e:
-            fix = f"check {self._var['pachca_api_token']}: the token on the bot's «API» tab"
-            return [failed("pachca token", e, fix, "Pachca")]
-        return [_token(token), self._bot_id(token), self._personal_data()]
-
-    def _bot_id(self, token: TokenInfo) -> CheckResult:
-        configured, name = self._settings.bot_user_id, self._var["bot_user_id"]
-        if configured is None:
-            return ok("pachca bot id", f"{token.user_id} (from the token; {name} is not set)")
-        if configured == token.user_id:
-            return ok("pachca bot id", f"{name} {configured} matches the token")
-        return fail(
-            "pachca bot id",
-            f"{name} is {configured}, but the token belongs to user {token.user_id}",
-            f"set {name}={token.user_id}, or remove it to read it from the token",
-        )
-
-    def _personal_data(self) -> CheckResult:
-        check = "pachca personal data"
-        try:
-            people = [user for user in self._messenger.some_users(USERS_TO_PROBE) if not user.is_bot]
-        except Exception as e:
-            return failed(check, e, "give the bot the users:read scope", "Pachca")
-        if not people:
-            return ok(check, "no people visible to check")
-        if any(person.email for person in people):
-            return ok(check, "e-mails are visible to the bot")
-        return warn(
-            check,
-            "Pachca hides e-mails from bots: mentions are matched by nickname only",
-            "allow bots to see personal data in the workspace settings",
-        )
+        return [*self._pachca.execute(), *self._tracker.execute(), self._directory_check(), *self._state()]
 
     # Yandex 360
     def _directory_check(self) -> CheckResult:
@@ -147,14 +101,3 @@ def _dead_events(store: StateProbe, count: int) -> CheckResult:
         f"{count} events were given up after retries: {listed}",
         "fix the cause shown; dead events are kept but never retried",
     )
-
-
-def _token(token: TokenInfo) -> CheckResult:
-    missing = [scope for scope in NEEDED_SCOPES if token.scopes and scope not in token.scopes]
-    if missing:
-        return warn(
-            "pachca token",
-            f"the token of user {token.user_id} lacks the scopes " + ", ".join(missing),
-            "give the bot these scopes in its settings",
-        )
-    return ok("pachca token", f"valid, bot user {token.user_id}")

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Sequence
 from pathlib import Path
 
 import click
 
 from adapters.http import RetryPolicy
-from application.checks import CheckResult, Status, configuration_failed, configuration_ok
+from application.checks import CheckResult, Status, fail, ok
 from application.setup import SetupIncomplete
 from entrypoints.bootstrap import build_container
 from entrypoints.packaging import DEFAULT_OUTPUT, build_package
@@ -76,6 +77,18 @@ def package(output: Path) -> None:
     """Build the Yandex Cloud Functions archive (entry point index.handler)."""
     path = build_package(output)
     click.echo(f"{path} ({path.stat().st_size} bytes)")
+
+
+def configuration_ok() -> CheckResult:
+    return ok("configuration", "every required variable is set")
+
+
+def configuration_failed(names: Sequence[str]) -> CheckResult:
+    return fail(
+        "configuration",
+        "missing or invalid: " + ", ".join(names),
+        "set these environment variables (see README, «Configuration»)",
+    )
 
 
 def render(result: CheckResult) -> str:

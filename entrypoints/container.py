@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 import requests
 from dependency_injector import containers, providers
 
@@ -18,7 +16,6 @@ from adapters.tracker import HttpIssueTracker
 from adapters.tracker_client import tracker_client
 from application.comments import RelayReply, RelayTrackerComment
 from application.events import (
-    EVENT_TYPES,
     ButtonClicked,
     FormSubmitted,
     MessagePosted,
@@ -27,29 +24,15 @@ from application.events import (
     TrackerStatusChanged,
 )
 from application.identities import Identities
-from application.inbox import Handler, Inbox
+from application.inbox import Inbox
 from application.people import Mentions
 from application.status import AnnounceStatus, PressButton, SubmitForm
 from application.tickets import OpenTicket, TicketSettings
 from application.writes import OnceWriter, Poster
 from entrypoints.admin_container import AdminContainer
-from entrypoints.authentication import WebhookSecrets
 from entrypoints.settings import Settings
 from entrypoints.webhooks import WebhookApp
-
-if TYPE_CHECKING:
-    from adapters.y360 import HttpUserDirectory
-
-
-def _directory(
-    settings: Settings, session: requests.Session, policy: RetryPolicy, budget: InvocationBudget
-) -> HttpUserDirectory | None:
-    if not settings.directory_configured:
-        return None
-    from adapters.y360 import HttpUserDirectory, y360_client  # only where a directory is configured
-
-    client = y360_client(session, settings.y360_api_url, settings.secret("y360_oauth"), policy=policy, budget=budget)
-    return HttpUserDirectory(client, str(settings.y360_org_id))
+from entrypoints.wiring import directory_of, every_kind_handled, webhook_secrets
 
 
 def _ticket_settings(settings: Settings) -> TicketSettings:
@@ -59,22 +42,6 @@ def _ticket_settings(settings: Settings) -> TicketSettings:
         frozenset(settings.support_chat_ids),
         tuple(settings.intake_topics),
     )
-
-
-def _webhook_secrets(settings: Settings) -> WebhookSecrets:
-    return WebhookSecrets(
-        pachca=settings.secret("webhook_secret"),
-        tracker=settings.secret("tracker_webhook_secret") or None,
-        max_age_seconds=settings.webhook_max_age_seconds,
-    )
-
-
-def every_kind_handled(handlers: dict[str, Handler]) -> dict[str, Handler]:
-    """Checked when the inbox is built (at start-up): an event kind without a handler is a wiring error."""
-    missing = sorted(set(EVENT_TYPES) - set(handlers))
-    if missing:
-        raise LookupError("no handler for the event kinds " + ", ".join(missing))
-    return handlers
 
 
 class Container(containers.DeclarativeContainer):
@@ -111,7 +78,7 @@ class Container(containers.DeclarativeContainer):
         HttpChatMessenger, client=pachca_http, rate_limiter=providers.Singleton(ChatRateLimiter)
     )
     tracker = providers.Singleton(HttpIssueTracker, client=tracker_http)
-    directory = providers.Singleton(_directory, settings, session, retry_policy, budget)
+    directory = providers.Singleton(directory_of, settings, session, retry_policy, budget)
 
     identities = providers.Singleton(
         Identities, messenger, tracker, state, clock, bot_user_id=settings.provided.bot_user_id
@@ -169,7 +136,7 @@ class Container(containers.DeclarativeContainer):
     )
     webhooks = providers.Singleton(
         WebhookApp,
-        secrets=providers.Callable(_webhook_secrets, settings),
+        secrets=providers.Callable(webhook_secrets, settings),
         inbox=inbox,
         health=state,
         clock=clock,

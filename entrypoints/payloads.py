@@ -1,5 +1,4 @@
-"""Inbound webhook bodies, read tolerantly (only the fields the bridge needs, unknown ones ignored): who sent one,
-and what the readers of each sender share."""
+"""Inbound webhook bodies: who sent one, and what the tolerant readers of each sender share."""
 
 from __future__ import annotations
 

@@ -7,7 +7,8 @@ from typing import Any
 
 import pytest
 
-from adapters.tracker_triggers import StoredTrigger, differences
+from adapters.tracker_trigger_diff import differences
+from adapters.tracker_triggers import StoredTrigger
 from ports.admin import BridgeTrigger
 from tests.application.test_setup import SECRET, desired, stored_like_tracker
 

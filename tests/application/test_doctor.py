@@ -5,10 +5,12 @@ from dataclasses import replace
 import pytest
 
 from adapters.memory_state import MemoryState
-from application.checks import CheckResult, Status, configuration_failed
-from application.doctor import NEEDED_SCOPES, Doctor, DoctorSettings
+from application.checks import CheckResult, Status
+from application.doctor import Doctor, DoctorSettings
+from application.doctor_pachca import NEEDED_SCOPES
 from application.setup import COMMENT_TRIGGER, STATUS_TRIGGER, SetupTracker
 from domain.model import Person
+from entrypoints.admin_cli import configuration_failed
 from entrypoints.settings import variable_names
 from ports.admin import DirectoryAdmin, LocalField, MessengerAdmin, StateProbe, TokenInfo
 from ports.errors import PermanentFailure, StateUnavailable, TransientFailure

@@ -4,14 +4,8 @@ from dataclasses import replace
 
 import pytest
 
-from adapters.tracker_triggers import (
-    COMMENT_EVENT_BODY,
-    STATUS_EVENT_BODY,
-    StoredTrigger,
-    conditions,
-    differences,
-    webhook,
-)
+from adapters.tracker_trigger_diff import differences
+from adapters.tracker_triggers import COMMENT_EVENT_BODY, STATUS_EVENT_BODY, StoredTrigger, conditions, webhook
 from application.setup import (
     BRIDGE_FIELDS,
     COMMENT_TRIGGER,

@@ -6,7 +6,7 @@ import pytest
 
 from adapters.http import RetryPolicy
 from application.events import EVENT_TYPES, MessagePosted
-from entrypoints.container import every_kind_handled
+from entrypoints.wiring import every_kind_handled
 from tests.conftest import make_bridge
 
 
