@@ -5,15 +5,18 @@ from __future__ import annotations
 from collections.abc import Callable, Hashable, Sequence
 from functools import partial
 from typing import Any, TypeVar
+from urllib.parse import urlsplit
 
 import requests
+from pydantic import ValidationError
 
 from adapters.http import HttpClient
-from adapters.pachca_models import Data, Message, PachcaUser, Thread, TokenInfoReply, parse_reply
+from adapters.pachca_models import Data, Message, PachcaUser, Thread, TokenInfoReply
 from adapters.pachca_views import button_rows, form_block
 from adapters.ratelimit import ChatRateLimiter
 from domain.model import Person, ThreadRef, truncate
 from ports.admin import MessengerAdmin, TokenInfo
+from ports.errors import PermanentFailure
 from ports.messenger import ButtonRows, ChatMessenger, FormField, PostedMessage
 
 T = TypeVar("T")
@@ -129,3 +132,11 @@ class HttpChatMessenger(ChatMessenger, MessengerAdmin):
 def _limit_key(thread: ThreadRef) -> int:
     """Writes in a thread count against the chat it hangs from: the stricter reading of Pachca's per-chat limit."""
     return thread.root_chat_id or thread.chat_id
+
+
+def parse_reply(response: requests.Response, model: type[Data[T]]) -> Data[T]:
+    try:
+        return model.model_validate_json(response.content)
+    except ValidationError as e:
+        where = f"{response.request.method} {urlsplit(response.url).path}"
+        raise PermanentFailure(f"pachca: unexpected answer to {where}") from e

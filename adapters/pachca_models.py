@@ -3,13 +3,10 @@
 from __future__ import annotations
 
 from typing import Generic, TypeVar
-from urllib.parse import urlsplit
 
-import requests
-from pydantic import BaseModel, ConfigDict, ValidationError
+from pydantic import BaseModel, ConfigDict
 
 from domain.model import Person
-from ports.errors import PermanentFailure
 
 T = TypeVar("T")
 
@@ -57,11 +54,3 @@ class Message(Reply):
     id: int
     user_id: int
     content: str = ""
-
-
-def parse_reply(response: requests.Response, model: type[Data[T]]) -> Data[T]:
-    try:
-        return model.model_validate_json(response.content)
-    except ValidationError as e:
-        where = f"{response.request.method} {urlsplit(response.url).path}"
-        raise PermanentFailure(f"pachca: unexpected answer to {where}") from e

@@ -1,7 +1,8 @@
-"""Secret values kept out of text: every log scrubber and every error shown to an operator goes through here."""
+"""Secret values kept out of text: log records and every error shown to an operator go through here."""
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterable
 
 REDACTED = "***"
@@ -21,3 +22,21 @@ class Redactor:
 
     def __bool__(self) -> bool:
         return bool(self.secrets)
+
+
+class SecretScrubber(logging.Filter):
+    """Replaces any configured secret value that reaches a log record, however it got there."""
+
+    def __init__(self, redactor: Redactor) -> None:
+        super().__init__()
+        self.redactor = redactor
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if not self.redactor:
+            return True
+        record.msg = self.redactor(record.getMessage())
+        record.args = None
+        for name, value in list(record.__dict__.items()):
+            if isinstance(value, str) and name not in ("msg", "levelname", "name"):
+                setattr(record, name, self.redactor(value))
+        return True

@@ -13,8 +13,9 @@ from adapters.http import RetryPolicy
 from application.checks import CheckResult, Status, fail, ok
 from application.setup import SetupIncomplete
 from entrypoints.bootstrap import build_container
+from entrypoints.configuration import ConfigurationError
 from entrypoints.packaging import DEFAULT_OUTPUT, build_package
-from entrypoints.settings import DEFAULT_SERVE_STATE_URL, ConfigurationError, Settings
+from entrypoints.settings import DEFAULT_SERVE_STATE_URL, Settings
 
 ONE_TRY = RetryPolicy(attempts=1)  # doctor reports a failing service at once instead of waiting for retries
 

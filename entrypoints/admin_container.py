@@ -9,7 +9,8 @@ from adapters.http import HttpClient
 from adapters.tracker_queue import HttpTrackerAdmin
 from application.doctor import Doctor, DoctorSettings
 from application.setup import SetupTracker
-from entrypoints.settings import Settings, variable_names
+from entrypoints.configuration import variable_names
+from entrypoints.settings import Settings
 from ports.admin import DirectoryAdmin, MessengerAdmin, StateProbe
 
 

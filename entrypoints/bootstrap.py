@@ -6,9 +6,9 @@ import logging
 from collections.abc import Callable, Mapping
 from typing import TextIO
 
+from entrypoints.configuration import ConfigurationError, load_settings
 from entrypoints.container import Container
 from entrypoints.logs import configure_logging
-from entrypoints.settings import ConfigurationError, load_settings
 
 log = logging.getLogger("servicedesk.bootstrap")
 

@@ -1,5 +1,4 @@
-"""The bridge's HTTP exchange, the same for the function and the local server: a request, a response, and the one
-error table that turns a refusal into its status (see docs/interface.md, «HTTP interface»)."""
+"""A request and its response, the same for the function and the local server, and the refusals they share."""
 
 from __future__ import annotations
 
@@ -7,9 +6,6 @@ import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
-
-from entrypoints.payloads import BadPayload
-from ports.errors import StateUnavailable
 
 
 @dataclass(frozen=True)
@@ -43,26 +39,3 @@ class MethodNotAllowed(Exception):
 
 class PayloadTooLarge(Exception):
     pass
-
-
-class NotConfigured(Exception):
-    pass
-
-
-# the one error table: (exception, status, whether its message is safe to show)
-ERRORS: tuple[tuple[type[BaseException], int, bool], ...] = (
-    (Unauthorized, 401, True),
-    (BadPayload, 400, True),
-    (PayloadTooLarge, 413, True),
-    (MethodNotAllowed, 405, True),
-    (NotConfigured, 503, True),
-    (StateUnavailable, 503, False),
-)
-
-
-def error_response(error: BaseException) -> HttpResponse:
-    for kind, status, shown in ERRORS:
-        if isinstance(error, kind):
-            reason = str(error) if shown else "state store unavailable"
-            return HttpResponse(status, {"ok": False, "error": reason})
-    return HttpResponse(503, {"ok": False, "error": "internal error"})

@@ -9,7 +9,7 @@ from typing import TextIO
 
 from pythonjsonlogger.json import JsonFormatter
 
-from adapters.redaction import Redactor
+from adapters.redaction import Redactor, SecretScrubber
 from application.inbox import current_event
 
 # the request being answered; with the inbox's current event, stamped on every log line written meanwhile
@@ -24,24 +24,6 @@ class EventContext(logging.Filter):
             value = var.get()
             if value and not getattr(record, name, None):
                 setattr(record, name, value)
-        return True
-
-
-class SecretScrubber(logging.Filter):
-    """Replaces any configured secret value that reaches a log record, however it got there."""
-
-    def __init__(self, redactor: Redactor) -> None:
-        super().__init__()
-        self.redactor = redactor
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        if not self.redactor:
-            return True
-        record.msg = self.redactor(record.getMessage())
-        record.args = None
-        for name, value in list(record.__dict__.items()):
-            if isinstance(value, str) and name not in ("msg", "levelname", "name"):
-                setattr(record, name, self.redactor(value))
         return True
 
 

@@ -15,12 +15,13 @@ from adapters.budget import InvocationBudget
 from application.events import Event, FormSubmitted
 from application.inbox import QUEUED, Inbox
 from entrypoints.authentication import WebhookSecrets, authenticate_pachca, authenticate_tracker
-from entrypoints.exchange import HttpRequest, HttpResponse, MethodNotAllowed, PayloadTooLarge, error_response
+from entrypoints.exchange import HttpRequest, HttpResponse, MethodNotAllowed, PayloadTooLarge, Unauthorized
 from entrypoints.logs import current_request
 from entrypoints.pachca_payloads import pachca_event
 from entrypoints.payloads import BadPayload, Source, source_of
 from entrypoints.tracker_payloads import tracker_event
 from ports.clock import Clock
+from ports.errors import StateUnavailable
 from ports.state import HealthCheck
 
 log = logging.getLogger("servicedesk.webhooks")
@@ -28,6 +29,24 @@ log = logging.getLogger("servicedesk.webhooks")
 MAX_BODY_BYTES = 1024 * 1024
 FORM_BUDGET_SECONDS = 2.0
 FUTURE_SKEW_SECONDS = 60
+
+
+# the one error table: (exception, status, whether its message is safe to show)
+ERRORS: tuple[tuple[type[BaseException], int, bool], ...] = (
+    (Unauthorized, 401, True),
+    (BadPayload, 400, True),
+    (PayloadTooLarge, 413, True),
+    (MethodNotAllowed, 405, True),
+    (StateUnavailable, 503, False),
+)
+
+
+def error_response(error: BaseException) -> HttpResponse:
+    for kind, status, shown in ERRORS:
+        if isinstance(error, kind):
+            reason = str(error) if shown else "state store unavailable"
+            return HttpResponse(status, {"ok": False, "error": reason})
+    return HttpResponse(503, {"ok": False, "error": "internal error"})
 
 
 class WebhookApp:

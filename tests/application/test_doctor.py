@@ -11,7 +11,7 @@ from application.doctor_pachca import NEEDED_SCOPES
 from application.setup import COMMENT_TRIGGER, STATUS_TRIGGER, SetupTracker
 from domain.model import Person
 from entrypoints.admin_cli import configuration_failed
-from entrypoints.settings import variable_names
+from entrypoints.configuration import variable_names
 from ports.admin import DirectoryAdmin, LocalField, MessengerAdmin, StateProbe, TokenInfo
 from ports.errors import PermanentFailure, StateUnavailable, TransientFailure
 from tests.application.test_setup import PUBLIC_URL, QUEUE, SECRET, FakeTrackerAdmin
