@@ -8,7 +8,8 @@ from adapters.tracker_client import TrackerResource, reading, segment
 from adapters.tracker_queue_models import LOCAL_FIELDS, TRIGGERS, LocalFieldModel, QueueModel, TriggerModel
 from adapters.tracker_trigger_diff import differences
 from adapters.tracker_triggers import StoredTrigger, trigger_body
-from ports.admin import BridgeTrigger, LocalField, LocalFieldSpec, Queue, TrackerAdmin, Trigger
+from ports.admin import LocalField, LocalFieldSpec, Queue, TrackerAdmin
+from ports.triggers import BridgeTrigger, Trigger
 
 STRING_FIELD_TYPE = "ru.yandex.startrek.core.fields.StringFieldType"
 SYSTEM_CATEGORY = "000000000000000000000003"
@@ -52,7 +53,7 @@ class HttpTrackerAdmin(TrackerResource, TrackerAdmin):
         while page <= pages:
             response = self._get(path, params={"perPage": TRIGGERS_PER_PAGE, "page": page})
             with reading(f"GET {path}"):
-                found += [StoredTrigger.read(trigger) for trigger in TRIGGERS.validate_json(response.content)]
+                found += [_read(trigger) for trigger in TRIGGERS.validate_json(response.content)]
             pages = _total_pages(response)
             page += 1
         return found
@@ -74,7 +75,12 @@ class HttpTrackerAdmin(TrackerResource, TrackerAdmin):
 
 def _stored(response: requests.Response, call: str) -> StoredTrigger:
     with reading(call):
-        return StoredTrigger.read(TriggerModel.model_validate_json(response.content))
+        return _read(TriggerModel.model_validate_json(response.content))
+
+
+def _read(model: TriggerModel) -> StoredTrigger:
+    conditions, actions = tuple(model.conditions), tuple(model.actions)
+    return StoredTrigger(model.id, model.version, model.name, model.active, conditions=conditions, actions=actions)
 
 
 def _local_fields_path(queue: str) -> str:

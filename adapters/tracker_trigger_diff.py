@@ -3,11 +3,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-from typing import Any
+from collections.abc import Sequence
 
+from adapters.tolerant_json import contains
 from adapters.tracker_triggers import JsonObject, StoredTrigger, conditions, webhook
-from ports.admin import BridgeTrigger, Trigger
+from ports.triggers import BridgeTrigger, Trigger
 
 WEBHOOK_ASPECTS = ("endpoint", "headers", "body")
 
@@ -24,9 +24,9 @@ def differences(wanted: BridgeTrigger, actual: Trigger) -> list[str]:
 
 
 def _webhook_differences(wanted: JsonObject, action: JsonObject) -> list[str]:
-    found = [aspect for aspect in WEBHOOK_ASPECTS if not _contains(action.get(aspect), wanted.get(aspect))]
+    found = [aspect for aspect in WEBHOOK_ASPECTS if not contains(action.get(aspect), wanted.get(aspect))]
     rest = {key: value for key, value in wanted.items() if key not in WEBHOOK_ASPECTS}
-    return found if _contains(action, rest) else [*found, "webhook"]
+    return found if contains(action, rest) else [*found, "webhook"]
 
 
 def _same_conditions(wanted: Sequence[JsonObject], actual: Sequence[JsonObject]) -> bool:
@@ -35,32 +35,8 @@ def _same_conditions(wanted: Sequence[JsonObject], actual: Sequence[JsonObject])
         actual = actual[0].get("conditions") or ()
     unmatched = list(actual)
     for condition in wanted:
-        match = next((candidate for candidate in unmatched if _contains(candidate, condition)), None)
+        match = next((candidate for candidate in unmatched if contains(candidate, condition)), None)
         if match is None:
             return False
         unmatched.remove(match)
     return not unmatched
-
-
-def _contains(actual: Any, wanted: Any) -> bool:
-    """`actual` holds everything `wanted` does (Tolerant Reader: keys Tracker adds are ignored)."""
-    if isinstance(wanted, Mapping):
-        return isinstance(actual, Mapping) and all(
-            _contains(_get_folded(actual, key), value) for key, value in wanted.items()
-        )
-    if isinstance(wanted, list | tuple):
-        return (
-            isinstance(actual, list | tuple)
-            and len(actual) == len(wanted)
-            and all(_contains(a, w) for a, w in zip(actual, wanted, strict=True))
-        )
-    if isinstance(wanted, str) and isinstance(actual, Mapping):  # a user named by login, stored as an object
-        return wanted in {str(value) for value in actual.values() if isinstance(value, str | int)}
-    return bool(actual == wanted)
-
-
-def _get_folded(mapping: Mapping[str, Any], key: str) -> Any:
-    """Header names and the like are case-insensitive."""
-    if key in mapping:
-        return mapping[key]
-    return next((value for name, value in mapping.items() if name.casefold() == key.casefold()), None)

@@ -6,8 +6,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from adapters.tracker_queue_models import TriggerModel
-from ports.admin import BridgeTrigger, Trigger, TriggerKind
+from ports.triggers import BridgeTrigger, Trigger, TriggerKind
 
 JsonObject = Mapping[str, Any]
 
@@ -28,11 +27,6 @@ class StoredTrigger(Trigger):
     @property
     def endpoint(self) -> str:
         return next((str(action["endpoint"]) for action in self.actions if action.get("endpoint")), "")
-
-    @classmethod
-    def read(cls, model: TriggerModel) -> StoredTrigger:
-        conditions, actions = tuple(model.conditions), tuple(model.actions)
-        return cls(model.id, model.version, model.name, model.active, conditions=conditions, actions=actions)
 
 
 def conditions(wanted: BridgeTrigger) -> tuple[JsonObject, ...]:

@@ -7,8 +7,9 @@ from dataclasses import dataclass
 
 from application.checks import CheckResult, fail, failed, ok, warn
 from application.setup import BRIDGE_FIELDS, COMMENT_TRIGGER, STATUS_TRIGGER, bridge_triggers, first_of_each_name
-from ports.admin import BridgeTrigger, TrackerAdmin, Trigger
+from ports.admin import TrackerAdmin
 from ports.errors import NotFound
+from ports.triggers import BridgeTrigger, Trigger
 
 RUN_SETUP = "run `servicedesk-bot setup`"
 SERIOUS_DIFFERENCES = frozenset({"active", "endpoint", "headers", "body", "webhook"})

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from ports.admin import BridgeTrigger, LocalFieldSpec, TrackerAdmin, Trigger, TriggerKind
+from ports.admin import LocalFieldSpec, TrackerAdmin
 from ports.errors import ExternalServiceError
+from ports.triggers import BridgeTrigger, Trigger, TriggerKind
 
 FIELD_DESCRIPTION = "Set by the Pachca bridge"
 BRIDGE_FIELDS = (

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from enum import Enum
 from typing import Protocol, runtime_checkable
 
 from domain.model import Person
 from ports.state import HealthCheck, OutboxStats, StoredEvent
+from ports.triggers import BridgeTrigger, Trigger
 
 
 @dataclass(frozen=True)
@@ -22,44 +22,6 @@ class LocalFieldSpec:
 class LocalField:
     id: str  # the full `<prefix>--<key>` id
     key: str
-
-
-class TriggerKind(Enum):
-    """The two Tracker events the bridge listens to; the value is the trigger's name in the queue."""
-
-    COMMENT = "pachca-bridge: comment created"
-    STATUS = "pachca-bridge: status changed"
-
-
-@dataclass(frozen=True)
-class BridgeTrigger:
-    """A trigger as the bridge wants it: on which event it calls `endpoint` with `secret`, and whose comments (the
-    robot's own) it skips. How Tracker spells that is the adapter's business (see docs/tracker.md)."""
-
-    kind: TriggerKind
-    endpoint: str
-    secret: str
-    robot_login: str
-    active: bool = True
-
-    @property
-    def name(self) -> str:
-        return self.kind.value
-
-
-@dataclass(frozen=True)
-class Trigger:
-    """A trigger as Tracker stores it; the adapter may keep more of it, to compare it with a BridgeTrigger."""
-
-    id: str
-    version: int
-    name: str
-    active: bool
-
-    @property
-    def endpoint(self) -> str:
-        """The URL it calls, or "" when it calls none."""
-        return ""
 
 
 @dataclass(frozen=True)

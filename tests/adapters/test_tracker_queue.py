@@ -14,8 +14,9 @@ from adapters.tracker_client import tracker_client
 from adapters.tracker_queue import HttpTrackerAdmin
 from application.setup import BRIDGE_FIELDS, COMMENT_TRIGGER, bridge_triggers
 from domain.model import Person
-from ports.admin import LocalField, Queue, TrackerAdmin, Trigger
+from ports.admin import LocalField, Queue, TrackerAdmin
 from ports.errors import NotFound, OutcomeUnknown, PermanentFailure
+from ports.triggers import Trigger
 
 TOKEN = "tracker-secret-token"
 ORG = "7654321"

@@ -9,7 +9,7 @@ import pytest
 
 from adapters.tracker_trigger_diff import differences
 from adapters.tracker_triggers import StoredTrigger
-from ports.admin import BridgeTrigger
+from ports.triggers import BridgeTrigger
 from tests.application.test_setup import SECRET, desired, stored_like_tracker
 
 # --- the comparison alone ------------------------------------------------------------------------------------------

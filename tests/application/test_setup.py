@@ -15,8 +15,9 @@ from application.setup import (
     bridge_triggers,
 )
 from domain.model import Person
-from ports.admin import BridgeTrigger, LocalField, LocalFieldSpec, Queue, TrackerAdmin, Trigger
+from ports.admin import LocalField, LocalFieldSpec, Queue, TrackerAdmin
 from ports.errors import NotFound, PermanentFailure, TransientFailure
+from ports.triggers import BridgeTrigger, Trigger
 
 QUEUE = "SERVICEDESK"
 PUBLIC_URL = "https://functions.yandexcloud.net/d4e0000000000000000"
