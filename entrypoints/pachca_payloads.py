@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from pydantic import Field, ValidationError
@@ -46,30 +47,40 @@ class PachcaViewSubmit(Tolerant):
 
 def pachca_event(body: dict[str, Any]) -> Event | None:
     """The bridge's event for a Pachca webhook, or None for the kinds it ignores."""
-    kind = (body.get("type"), body.get("event"))
+    read = READERS.get((body.get("type"), body.get("event")))
+    if read is None:
+        return None  # link_shared, reactions, members, calls, exports, and kinds not yet invented: nothing to do
     try:
-        if kind == ("message", "new"):
-            return _message(PachcaMessage.model_validate(body))
-        if kind in (("message", "update"), ("message", "delete")):
-            PachcaMessage.model_validate(body)  # read, so a malformed one is refused like any other
-            return None  # an edit or a deletion changes nothing in the ticket
-        if kind == ("button", "click"):
-            click = PachcaButton.model_validate(body)
-            return ButtonClicked(click.message_id, click.chat_id, click.user_id, click.data, click.trigger_id)
-        if kind == ("view", "submit"):
-            view = PachcaViewSubmit.model_validate(body)
-            values = tuple(sorted((str(k), _text(v)) for k, v in view.data.items()))
-            return FormSubmitted(
-                view.user_id,
-                view.chat_id or 0,
-                view.callback_id or "",
-                view.private_metadata or "",
-                values,
-                view.webhook_timestamp,
-            )
+        return read(body)
     except ValidationError as e:
         raise BadPayload(first_problem(e)) from None
-    return None  # link_shared, reactions, members, calls, exports, and kinds not yet invented: nothing to do
+
+
+def _new_message(body: dict[str, Any]) -> Event:
+    return _message(PachcaMessage.model_validate(body))
+
+
+def _changed_message(body: dict[str, Any]) -> None:
+    PachcaMessage.model_validate(body)  # read, so a malformed one is refused like any other
+    # an edit or a deletion changes nothing in the ticket
+
+
+def _button(body: dict[str, Any]) -> Event:
+    click = PachcaButton.model_validate(body)
+    return ButtonClicked(click.message_id, click.chat_id, click.user_id, click.data, click.trigger_id)
+
+
+def _form(body: dict[str, Any]) -> Event:
+    view = PachcaViewSubmit.model_validate(body)
+    values = tuple(sorted((str(k), _text(v)) for k, v in view.data.items()))
+    return FormSubmitted(
+        view.user_id,
+        view.chat_id or 0,
+        view.callback_id or "",
+        view.private_metadata or "",
+        values,
+        view.webhook_timestamp,
+    )
 
 
 def _message(message: PachcaMessage) -> Event:
@@ -98,3 +109,13 @@ def _text(value: Any) -> str:
     if isinstance(value, list):
         return ", ".join(_text(v) for v in value)
     return "" if value is None else str(value)
+
+
+# (type, event) of a Pachca webhook -> its reader; a new kind the bridge acts on is one line here
+READERS: dict[tuple[object, object], Callable[[dict[str, Any]], Event | None]] = {
+    ("message", "new"): _new_message,
+    ("message", "update"): _changed_message,
+    ("message", "delete"): _changed_message,
+    ("button", "click"): _button,
+    ("view", "submit"): _form,
+}
