@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from application.identities import Identities
-from domain.model import ThreadRef
+from domain.tickets import ThreadRef
 from ports.clock import Clock
 from ports.errors import OutcomeUnknown
 from ports.messenger import ButtonRows, ChatMessenger

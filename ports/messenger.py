@@ -4,7 +4,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Protocol, runtime_checkable
 
-from domain.model import Button, Person, ThreadRef
+from domain.card import Button
+from domain.people import Person
+from domain.tickets import ThreadRef
 
 ButtonRows = Sequence[Sequence[Button]]
 

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from domain.model import Button, NewIssue, Person, ThreadRef, TicketKey, TrackerComment
-from ports.errors import NotFound, OutcomeUnknown, PermanentFailure
+from ports.errors import NotFound, OutcomeUnknown, PermanentFailure, ResolutionRefused
 from ports.messenger import ButtonRows, FormField, PostedMessage
 from ports.tracker import IssueInfo, Transition
 
@@ -180,6 +180,7 @@ WORKFLOW: dict[str, list[Transition]] = {
     "closed": [Transition("reopen", "Переоткрыть", "open", "Открыт")],
 }
 DISPLAY = {"open": "Открыт", "inProgress": "В работе", "closed": "Закрыт"}
+STATUS_TYPES = {"open": "new", "inProgress": "inProgress", "closed": "done"}
 
 
 class FakeIssueTracker:
@@ -286,12 +287,16 @@ class FakeIssueTracker:
         if closing and resolution is None and self.resolution_on_close == "required":
             raise PermanentFailure("tracker: 422: resolution is required", 422)
         if resolution is not None and self.resolution_on_close == "refused":
-            raise PermanentFailure("tracker: 400: resolution is not on the transition screen", 400)
+            raise ResolutionRefused("tracker: 400: resolution is not on the transition screen", 400)
         issue.resolution = resolution if closing else None
         transition = next(t for t in WORKFLOW[issue.status] if t.id == transition_id)
         issue.status = transition.to_key
         issue.updated_at = f"2026-11-27T10:{len(issue.comments):02d}:{self.calls['execute_transition']:02d}.000+0000"
         self.faults.after("execute_transition")
+
+    def status_types(self) -> dict[str, str]:
+        self._call("status_types")
+        return dict(STATUS_TYPES)
 
     def open_issues_of(self, queue: str, pachca_user_id: int) -> list[IssueInfo]:
         self._call("open_issues_of")

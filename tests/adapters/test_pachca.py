@@ -15,7 +15,7 @@ from werkzeug import Request, Response
 
 from adapters.pachca import HttpChatMessenger, pachca_client
 from adapters.ratelimit import ChatRateLimiter
-from domain.model import Button, Card, Person, ThreadRef, TicketKey
+from domain.model import Button, Card, Person, StatusType, ThreadRef, TicketKey, TicketStatus
 from ports.errors import NotFound, OutcomeUnknown, PermanentFailure, TransientFailure
 from ports.messenger import ChatMessenger, FormField, PostedMessage
 from tests.adapters.openapi_spec import assert_request_valid, assert_response_valid
@@ -282,7 +282,8 @@ def test_post_to_chat_without_buttons_sends_none(httpserver: HTTPServer, messeng
 
 
 def test_update_message_replaces_text_and_buttons(httpserver: HTTPServer, messenger: HttpChatMessenger) -> None:
-    closed = Card.for_ticket(TicketKey("SERVICEDESK-42"), "https://tracker.yandex.ru", status="Закрыт", closed=True)
+    status = TicketStatus("closed", "Закрыт", StatusType.DONE)
+    closed = Card.for_ticket(TicketKey("SERVICEDESK-42"), "https://tracker.yandex.ru", status)
     serve(httpserver, "PUT", "/messages/{id}", "/messages/194300", 200, {"data": message_json(id=194300)})
 
     messenger.update_message(194300, closed.text, closed.buttons)

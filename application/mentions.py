@@ -9,7 +9,7 @@ from dataclasses import asdict
 from functools import partial
 
 from domain.mentions import MentionResolver, Resolution, Side, email_local_part_guess
-from domain.model import Person
+from domain.people import Person
 from ports.clock import Clock
 from ports.directory import UserDirectory
 from ports.errors import NotFound, PermanentFailure, TransientFailure
@@ -17,7 +17,7 @@ from ports.messenger import ChatMessenger
 from ports.state import Cache
 from ports.tracker import IssueTracker
 
-log = logging.getLogger("servicedesk.people")
+log = logging.getLogger("servicedesk.mentions")
 
 FOUND_TTL = 86400.0
 DIRECTORY_TTL = 6 * 3600.0
