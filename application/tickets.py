@@ -82,8 +82,7 @@ class OpenTicket:
         """The bot posts the request in the chat on the person's behalf, and the ticket hangs from that message."""
         author = self.identities.pachca_person(user_id)
         text = f"Заявка от {author.display_name}" + (f" ({topic})" if topic else "") + f":\n{description}"
-        message_id = self.poster.to_chat(f"intake:{event_key}", chat_id, text)
-        url = f"https://app.pachca.com/chats/{chat_id}?message={message_id}"
+        message_id, url = self.poster.to_chat_linked(f"intake:{event_key}", chat_id, text)
         return self._open(PachcaMessage(message_id, chat_id, user_id, description, url), author, topic)
 
     def _open(self, message: PachcaMessage, author: Person, topic: str | None) -> str:

@@ -71,6 +71,10 @@ class Post:
     user_id: int
     chat_id: int  # where it can be read back: a thread's own chat for a thread post
 
+    def posted(self) -> PostedMessage:
+        url = f"https://app.pachca.com/chats/{self.chat_id}?message={self.message_id}"  # as Pachca answers
+        return PostedMessage(self.message_id, self.user_id, self.text, url)
+
 
 class FakeChatMessenger:
     def __init__(self, bot_id: int = 999) -> None:
@@ -131,18 +135,21 @@ class FakeChatMessenger:
             self.threads[message_id] = ThreadRef(self._id(), self._id(), message_id, 100)
         return self.threads[message_id]
 
-    def post_to_thread(self, thread: ThreadRef, text: str, buttons: ButtonRows = ()) -> int:
+    def message_url(self, chat_id: int, message_id: int) -> str:
+        return f"https://app.pachca.com/chats/{chat_id}?message={message_id}"
+
+    def post_to_thread(self, thread: ThreadRef, text: str, buttons: ButtonRows = ()) -> PostedMessage:
         return self._post("post_to_thread", f"thread:{thread.thread_id}", thread.chat_id, text, buttons)
 
-    def post_to_chat(self, chat_id: int, text: str, buttons: ButtonRows = ()) -> int:
+    def post_to_chat(self, chat_id: int, text: str, buttons: ButtonRows = ()) -> PostedMessage:
         return self._post("post_to_chat", f"chat:{chat_id}", chat_id, text, buttons)
 
-    def _post(self, method: str, entity: str, chat_id: int, text: str, buttons: ButtonRows) -> int:
+    def _post(self, method: str, entity: str, chat_id: int, text: str, buttons: ButtonRows) -> PostedMessage:
         self._call(method)
         post = Post(self._id(), entity, text, tuple(tuple(row) for row in buttons), self.bot_id, chat_id)
         self.posts.append(post)
         self.faults.after(method)
-        return post.message_id
+        return post.posted()
 
     def update_message(self, message_id: int, text: str, buttons: ButtonRows, chat_id: int | None = None) -> None:
         self._call("update_message")
@@ -151,7 +158,7 @@ class FakeChatMessenger:
     def recent_messages(self, chat_id: int, limit: int = 50) -> list[PostedMessage]:
         self._call("recent_messages")
         posts = [p for p in self.posts if p.chat_id == chat_id][-limit:]
-        return [PostedMessage(p.message_id, p.user_id, p.text) for p in reversed(posts)]
+        return [p.posted() for p in reversed(posts)]
 
     def open_form(
         self, trigger_id: str, callback_id: str, title: str, fields: Sequence[FormField], metadata: str

@@ -208,8 +208,8 @@ def test_recent_messages_of_a_thread_are_read_from_its_chat_newest_first(
     serve(httpserver, "GET", "/messages", "/messages", 200, body, query_string={"chat_id": "26372661", "limit": "20"})
 
     assert messenger.recent_messages(thread.chat_id, limit=20) == [
-        PostedMessage(message_id=3, user_id=77, text="новое"),
-        PostedMessage(message_id=2, user_id=12, text="старое"),
+        PostedMessage(message_id=3, user_id=77, text="новое", url="https://app.pachca.com/chats/334?message=194275"),
+        PostedMessage(message_id=2, user_id=12, text="старое", url="https://app.pachca.com/chats/334?message=194275"),
     ]
 
 
@@ -244,7 +244,9 @@ def test_post_to_thread_sends_the_text_and_button_rows(httpserver: HTTPServer, m
     answer = message_json(id=194300, entity_type="thread", entity_id=265142, chat_id=26372661, buttons=[])
     serve(httpserver, "POST", "/messages", "/messages", 201, {"data": answer})
 
-    assert messenger.post_to_thread(THREAD, CARD.text, CARD.buttons) == 194300
+    posted = messenger.post_to_thread(THREAD, CARD.text, CARD.buttons)
+    assert posted.message_id == 194300
+    assert posted.url == "https://app.pachca.com/chats/334?message=194275"  # Pachca's own link, as answered
 
     assert sent_body(httpserver, "POST", "/messages") == {
         "message": {
@@ -268,7 +270,7 @@ def test_post_to_thread_sends_the_text_and_button_rows(httpserver: HTTPServer, m
 def test_post_to_chat_without_buttons_sends_none(httpserver: HTTPServer, messenger: HttpChatMessenger) -> None:
     serve(httpserver, "POST", "/messages", "/messages", 201, {"data": message_json(id=194276)})
 
-    assert messenger.post_to_chat(334, "Нажмите, чтобы создать заявку") == 194276
+    assert messenger.post_to_chat(334, "Нажмите, чтобы создать заявку").message_id == 194276
 
     assert sent_body(httpserver, "POST", "/messages") == {
         "message": {
@@ -427,7 +429,7 @@ def test_a_429_is_waited_out_as_told_and_the_message_is_posted_once(
     )
     serve(httpserver, "POST", "/messages", "/messages", 201, {"data": message_json(id=194277)})
 
-    assert messenger.post_to_chat(334, "Привет") == 194277
+    assert messenger.post_to_chat(334, "Привет").message_id == 194277
 
     assert sleeps == [1.0]
     assert [response.status_code for _, response in httpserver.log] == [429, 201]
