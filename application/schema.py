@@ -7,7 +7,7 @@ import json
 from domain.links import LINK_FIELD_KEYS
 from domain.workflow import Workflow
 from ports.clock import Clock
-from ports.errors import PermanentFailure
+from ports.errors import PermanentFailure, TransientFailure
 from ports.state import Cache
 from ports.tracker import IssueTracker
 
@@ -16,14 +16,14 @@ FIELDS_TTL = DAY
 MISSING_FIELDS_TTL = 300.0
 STATUSES_KEY = "tracker:statuses"
 STATUSES_TTL = DAY
-UNREADABLE_STATUSES_TTL = 3600.0
+UNREADABLE_STATUSES_TTL = 300.0
 
 
 class TrackerSchema:
     """Rules:
     - the queue's local field ids and the tracker's status types are read once a day, not per event;
     - fields not all there yet are read again within minutes (`setup` may create them any minute);
-    - status types Tracker refuses to list leave the workflow to the default status keys (docs/tracker.md).
+    - status types Tracker cannot list leave the workflow to the default status keys, for a few minutes.
     """
 
     def __init__(self, tracker: IssueTracker, cache: Cache, clock: Clock) -> None:
@@ -52,7 +52,7 @@ class TrackerSchema:
     def _read_status_types(self) -> str:
         try:
             types, ttl = self.tracker.status_types(), STATUSES_TTL
-        except PermanentFailure:
+        except (PermanentFailure, TransientFailure):  # not worth failing a click over: the key list serves
             types, ttl = {}, UNREADABLE_STATUSES_TTL
         blob = json.dumps(types)
         self.cache.put(STATUSES_KEY, blob, self.clock.now() + ttl)

@@ -199,6 +199,9 @@ class FakeIssueTracker:
         self.issues: dict[str, FakeIssue] = {}
         self.users: dict[str, Person] = {}
         self.conflicts = 0  # how many creates answered "409, already exists"
+        self.workflow = {status: list(moves) for status, moves in WORKFLOW.items()}  # a test may rename statuses
+        self.display = dict(DISPLAY)
+        self.statuses: dict[str, str] | Exception = dict(STATUS_TYPES)  # or the failure `GET /v2/statuses` meets
         self.resolution_on_close: str = "accepted"  # or "required", or "refused", as workflows differ
         self.long_ids: dict[str, str] = {}  # a comment's longId -> its numeric id: both name it in Tracker's API
         self.calls: Counter[str] = Counter()
@@ -257,7 +260,7 @@ class FakeIssueTracker:
         self._call("get_issue")
         issue = self._issue(key)
         return IssueInfo(
-            issue.key, issue.new.summary, issue.status, DISPLAY[issue.status], issue.updated_at, None, issue.fields
+            issue.key, issue.new.summary, issue.status, self.display[issue.status], issue.updated_at, None, issue.fields
         )
 
     def add_comment(self, key: TicketKey, text: str, summonees: Sequence[str] = ()) -> str:
@@ -283,32 +286,34 @@ class FakeIssueTracker:
 
     def transitions(self, key: TicketKey) -> list[Transition]:
         self._call("transitions")
-        return list(WORKFLOW[self._issue(key).status])
+        return list(self.workflow[self._issue(key).status])
 
     def execute_transition(
         self, key: TicketKey, transition_id: str, comment: str = "", resolution: str | None = None
     ) -> None:
         self._call("execute_transition")
         issue = self._issue(key)
-        closing = transition_id == "close"
+        transition = next(t for t in self.workflow[issue.status] if t.id == transition_id)
+        closing = transition.to_key in ("closed", "shipped")  # the statuses the fake's workflows close with
         if closing and resolution is None and self.resolution_on_close == "required":
             raise PermanentFailure("tracker: 422: resolution is required", 422)
         if resolution is not None and self.resolution_on_close == "refused":
             raise ResolutionRefused("tracker: 400: resolution is not on the transition screen", 400)
         issue.resolution = resolution if closing else None
-        transition = next(t for t in WORKFLOW[issue.status] if t.id == transition_id)
         issue.status = transition.to_key
         issue.updated_at = f"2026-11-27T10:{len(issue.comments):02d}:{self.calls['execute_transition']:02d}.000+0000"
         self.faults.after("execute_transition")
 
     def status_types(self) -> dict[str, str]:
         self._call("status_types")
-        return dict(STATUS_TYPES)
+        if isinstance(self.statuses, Exception):
+            raise self.statuses
+        return dict(self.statuses)
 
     def open_issues_of(self, queue: str, pachca_user_id: int) -> list[IssueInfo]:
         self._call("open_issues_of")
         return [
-            IssueInfo(i.key, i.new.summary, i.status, DISPLAY[i.status], i.updated_at, None, i.fields)
+            IssueInfo(i.key, i.new.summary, i.status, self.display[i.status], i.updated_at, None, i.fields)
             for i in self.issues.values()
             if i.fields.get("pachcaUserId") == str(pachca_user_id) and i.status != "closed"
         ]

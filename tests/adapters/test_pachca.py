@@ -267,6 +267,11 @@ def test_post_to_thread_sends_the_text_and_button_rows(httpserver: HTTPServer, m
     }
 
 
+def test_a_message_link_is_known_without_a_call(httpserver: HTTPServer, messenger: HttpChatMessenger) -> None:
+    assert messenger.message_url(334, 194275) == message_json()["url"]
+    assert received(httpserver) == []
+
+
 def test_post_to_chat_without_buttons_sends_none(httpserver: HTTPServer, messenger: HttpChatMessenger) -> None:
     serve(httpserver, "POST", "/messages", "/messages", 201, {"data": message_json(id=194276)})
 
