@@ -76,7 +76,7 @@ class PressButton:
         workflow = self.schema.workflow()
         transition = workflow.transition_for(action, self.tracker.transitions(key))
         if transition is None:
-            if self.writer.log.lookup(effect) is None:
+            if not self.writer.begun(effect):
                 return "no_transition"  # a double click, or a move the workflow does not offer
             issue = self.tracker.get_issue(key)  # this click's own transition went through; its answer was lost
             self._show(event, ticket, key, workflow.status(issue.status_key, issue.status_display))

@@ -19,7 +19,9 @@ def opening_effect(message_id: int) -> str:
 
 
 class TicketLocator:
-    """Rules:
+    """Ask `by_message` for a top-level message, `by_thread` for anything in a thread, `by_key` for a Tracker event.
+
+    Rules:
     - the bridge's own links are asked first, the issue's link fields in Tracker second; what Tracker says is
       remembered as a link, keeping what the old link knew (thread, card, status);
     - a reply in the thread of a ticket still being opened waits for it (TransientFailure), instead of being lost.

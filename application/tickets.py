@@ -22,7 +22,6 @@ from ports.tracker import IssueTracker
 @dataclass(frozen=True)
 class TicketSettings:
     queue: str
-    web_url: str
     support_chat_ids: frozenset[int] = frozenset()
     intake_topics: tuple[str, ...] = ()
 

@@ -26,6 +26,10 @@ class OnceWriter:
         self.log = log
         self.clock = clock
 
+    def begun(self, effect: str) -> bool:
+        """Whether an attempt at this write was made before, whatever came of it."""
+        return self.log.lookup(effect) is not None
+
     def write(self, effect: str, kind: str, send: Callable[[], str], find: Callable[[], str | None]) -> str:
         record = self.log.lookup(effect)
         if record is not None and record.external_id is not None:

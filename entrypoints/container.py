@@ -55,7 +55,6 @@ def _directory(settings: Settings, session: requests.Session) -> UserDirectory |
 def _ticket_settings(settings: Settings) -> TicketSettings:
     return TicketSettings(
         settings.tracker_queue,
-        settings.tracker_web_url,
         frozenset(settings.support_chat_ids),
         tuple(settings.intake_topics),
     )

@@ -7,6 +7,7 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from domain.links import LINK_FIELD_KEYS
 from domain.model import Button, NewIssue, Person, ThreadRef, TicketKey, TrackerComment
 from ports.errors import NotFound, OutcomeUnknown, PermanentFailure, ResolutionRefused
 from ports.messenger import ButtonRows, FormField, PostedMessage
@@ -195,7 +196,7 @@ class FakeIssueTracker:
         self.queue = queue
         self.robot = Person("1120000000049224", "Robot", "servicedesk-robot", "robot@example.com")
         self.prefix = "6063181a59590578909db920"
-        self.field_keys = ["pachcaMessageId", "pachcaChatId", "pachcaUserId", "pachcaThreadId"]
+        self.field_keys = list(LINK_FIELD_KEYS)  # the queue has every field the bridge needs
         self.issues: dict[str, FakeIssue] = {}
         self.users: dict[str, Person] = {}
         self.conflicts = 0  # how many creates answered "409, already exists"
