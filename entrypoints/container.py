@@ -15,6 +15,7 @@ from application.announce import AnnounceStatus
 from application.buttons import PressButton
 from application.cards import Cards
 from application.comments import RelayReply, RelayTrackerComment
+from application.directory_index import DirectoryIndex
 from application.events import (
     ButtonClicked,
     FormSubmitted,
@@ -108,11 +109,12 @@ class Container(containers.DeclarativeContainer):
         clock=clock,
         bot_user_id=settings.provided.bot_user_id,
     )
+    directory_index = providers.Singleton(DirectoryIndex, directory=directory, cache=state, clock=clock)
     mentions = providers.Singleton(
         Mentions,
         messenger=messenger,
         tracker=tracker,
-        directory=directory,
+        directory=directory_index,
         cache=state,
         clock=clock,
         email_domain=settings.provided.pachca_email_domain,
