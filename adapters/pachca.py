@@ -24,6 +24,7 @@ FORM_TITLE_LIMIT = 24
 LIST_LIMIT = 50
 SUBMIT_TEXT = "Отправить"
 CLOSE_TEXT = "Отмена"
+WEB_APP = "https://app.pachca.com"  # where a message's link points (docs/pachca.md)
 
 
 def pachca_client(session: requests.Session, base_url: str, token: str, **kw: Any) -> HttpClient:
@@ -66,10 +67,13 @@ class HttpChatMessenger(ChatMessenger, MessengerAdmin):
             root_chat_id=thread.message_chat_id,
         )
 
-    def post_to_thread(self, thread: ThreadRef, text: str, buttons: ButtonRows = ()) -> int:
+    def message_url(self, chat_id: int, message_id: int) -> str:
+        return f"{WEB_APP}/chats/{chat_id}?message={message_id}"
+
+    def post_to_thread(self, thread: ThreadRef, text: str, buttons: ButtonRows = ()) -> PostedMessage:
         return self._post_message("thread", thread.thread_id, text, buttons, chat_key=_limit_key(thread))
 
-    def post_to_chat(self, chat_id: int, text: str, buttons: ButtonRows = ()) -> int:
+    def post_to_chat(self, chat_id: int, text: str, buttons: ButtonRows = ()) -> PostedMessage:
         return self._post_message("discussion", chat_id, text, buttons, chat_key=chat_id)
 
     def update_message(self, message_id: int, text: str, buttons: ButtonRows, chat_id: int | None = None) -> None:
@@ -83,7 +87,7 @@ class HttpChatMessenger(ChatMessenger, MessengerAdmin):
     def recent_messages(self, chat_id: int, limit: int = LIST_LIMIT) -> list[PostedMessage]:
         params = {"chat_id": chat_id, "limit": max(1, min(limit, LIST_LIMIT))}
         messages = self._get("/messages", Data[list[Message]], params=params).data
-        return [PostedMessage(message_id=m.id, user_id=m.user_id, text=m.content) for m in messages]
+        return [m.to_posted() for m in messages]
 
     def open_form(
         self, trigger_id: str, callback_id: str, title: str, fields: Sequence[FormField], metadata: str
@@ -102,7 +106,9 @@ class HttpChatMessenger(ChatMessenger, MessengerAdmin):
         }
         self.client.request("POST", "/views/open", idempotent=False, json=body)
 
-    def _post_message(self, entity_type: str, entity_id: int, text: str, buttons: ButtonRows, chat_key: int) -> int:
+    def _post_message(
+        self, entity_type: str, entity_id: int, text: str, buttons: ButtonRows, chat_key: int
+    ) -> PostedMessage:
         message: dict[str, Any] = {
             "entity_type": entity_type,
             "entity_id": entity_id,
@@ -118,7 +124,7 @@ class HttpChatMessenger(ChatMessenger, MessengerAdmin):
             json={"message": message, "link_preview": False},
             before_attempt=self._slot(chat_key),
         )
-        return parse_reply(response, Data[Message]).data.id
+        return parse_reply(response, Data[Message]).data.to_posted()
 
     def _slot(self, chat_key: Hashable) -> Callable[[], None] | None:
         """Every attempt of a message write, a retry after a 429 too, takes a slot of its chat's rate limit."""

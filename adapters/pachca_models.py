@@ -7,6 +7,7 @@ from typing import Generic, TypeVar
 from pydantic import BaseModel, ConfigDict
 
 from domain.model import Person
+from ports.messenger import PostedMessage
 
 T = TypeVar("T")
 
@@ -54,3 +55,7 @@ class Message(Reply):
     id: int
     user_id: int
     content: str = ""
+    url: str = ""
+
+    def to_posted(self) -> PostedMessage:
+        return PostedMessage(message_id=self.id, user_id=self.user_id, text=self.content, url=self.url)

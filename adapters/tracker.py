@@ -13,6 +13,7 @@ from adapters.tracker_comments import TrackerComments
 from adapters.tracker_models import (
     ISSUE_KEYS,
     ISSUES,
+    STATUSES,
     TRANSITIONS,
     USER_OR_LIST,
     Issue,
@@ -20,12 +21,13 @@ from adapters.tracker_models import (
 )
 from adapters.tracker_queue_models import LOCAL_FIELDS
 from domain.model import NewIssue, Person, TicketKey
-from ports.errors import NotFound, PermanentFailure
+from ports.errors import NotFound, PermanentFailure, ResolutionRefused
 from ports.tracker import IssueInfo, IssueTracker, Transition
 
 log = logging.getLogger("servicedesk.tracker")
 
 CONFLICT = 409
+RESOLUTION_REFUSALS = (400, 422)  # a transition screen without the resolution field
 
 
 class HttpIssueTracker(TrackerComments, IssueTracker):
@@ -71,7 +73,17 @@ class HttpIssueTracker(TrackerComments, IssueTracker):
     ) -> None:
         path = f"/v2/issues/{key}/transitions/{segment(transition_id)}/_execute"
         body = ({"comment": comment} if comment else {}) | ({"resolution": resolution} if resolution else {})
-        self._client.request("POST", path, idempotent=False, json=body)
+        try:
+            self._client.request("POST", path, idempotent=False, json=body)
+        except PermanentFailure as e:
+            if resolution and e.status in RESOLUTION_REFUSALS:
+                raise ResolutionRefused(str(e), e.status) from e
+            raise
+
+    def status_types(self) -> dict[str, str]:
+        response = self._get("/v2/statuses")
+        with reading("GET /v2/statuses"):
+            return {status.key: status.type for status in STATUSES.validate_json(response.content) if status.type}
 
     def open_issues_of(self, queue: str, pachca_user_id: int) -> list[IssueInfo]:
         query = f'Queue: {queue} {queue}.pachcaUserId: "{pachca_user_id}" Resolution: empty() "Sort by": Updated DESC'

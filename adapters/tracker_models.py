@@ -52,6 +52,11 @@ class Status(Model):
     display: str = ""
 
 
+class StatusType(Model):
+    key: str
+    type: str = ""
+
+
 class Issue(Model):
     model_config = ConfigDict(extra="allow", defer_build=True)  # local fields arrive as `<prefix>--<key>`: extras
 
@@ -108,4 +113,5 @@ ISSUE_KEYS = TypeAdapter(list[IssueKey], config=_DEFERRED)
 ISSUES = TypeAdapter(list[Issue], config=_DEFERRED)
 COMMENTS = TypeAdapter(list[Comment], config=_DEFERRED)
 TRANSITIONS = TypeAdapter(list[TransitionModel], config=_DEFERRED)
+STATUSES = TypeAdapter(list[StatusType], config=_DEFERRED)
 USER_OR_LIST = TypeAdapter(list[User] | User, config=_DEFERRED)
