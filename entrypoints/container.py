@@ -2,18 +2,8 @@
 
 from __future__ import annotations
 
-import requests
-from dependency_injector import containers, providers
+from dependency_injector import providers
 
-from adapters.budget import InvocationBudget
-from adapters.clock import SystemClock
-from adapters.http import RetryPolicy
-from adapters.pachca import HttpChatMessenger, pachca_client
-from adapters.ratelimit import ChatRateLimiter
-from adapters.redaction import Redactor
-from adapters.state_url import open_state
-from adapters.tracker import HttpIssueTracker
-from adapters.tracker_client import tracker_client
 from application.announce import AnnounceStatus
 from application.buttons import PressButton
 from application.cards import Cards
@@ -35,57 +25,25 @@ from application.mentions import Mentions
 from application.my_tickets import MyTickets
 from application.schema import TrackerSchema
 from application.submit_form import SubmitForm
-from application.tickets import OpenTicket, TicketSettings
+from application.tickets import OpenTicket
 from application.writes import OnceWriter, Poster
 from entrypoints.admin_container import AdminContainer
-from entrypoints.settings import Settings
+from entrypoints.outside import Outside
 from entrypoints.webhooks import WebhookApp
-from entrypoints.wiring import directory_of, every_kind_handled, webhook_secrets
+from entrypoints.wiring import every_kind_handled, ticket_settings_of, webhook_secrets
 
 
-def _ticket_settings(settings: Settings) -> TicketSettings:
-    return TicketSettings(
-        settings.tracker_queue,
-        frozenset(settings.support_chat_ids),
-        tuple(settings.intake_topics),
+class Container(Outside):
+    """The use cases, the inbox and the HTTP app over the adapters of `Outside`; `admin` holds the operator's
+    commands."""
+
+    settings, state, clock, budget = Outside.settings, Outside.state, Outside.clock, Outside.budget
+    messenger, tracker, tracker_http, directory = (
+        Outside.messenger,
+        Outside.tracker,
+        Outside.tracker_http,
+        Outside.directory,
     )
-
-
-class Container(containers.DeclarativeContainer):
-    settings = providers.Dependency(instance_of=Settings)
-    state_url = providers.Dependency(instance_of=str)
-    password_provider: providers.Object[object] = providers.Object(None)
-
-    clock = providers.Singleton(SystemClock)
-    redactor = providers.Singleton(Redactor, settings.provided.secret_values.call())
-    budget = providers.Singleton(InvocationBudget)
-    retry_policy = providers.Object(RetryPolicy())  # `doctor` overrides it: one try each
-    session = providers.Singleton(requests.Session)
-    state = providers.Singleton(open_state, state_url, password_provider)
-
-    pachca_http = providers.Singleton(
-        pachca_client,
-        session,
-        settings.provided.pachca_api_url,
-        settings.provided.secret.call("pachca_api_token"),
-        policy=retry_policy,
-        budget=budget,
-    )
-    tracker_http = providers.Singleton(
-        tracker_client,
-        session,
-        settings.provided.tracker_base_url,
-        settings.provided.secret.call("tracker_api_token"),
-        org_id=settings.provided.tracker_org_id,
-        cloud_org_id=settings.provided.tracker_cloud_org_id,
-        policy=retry_policy,
-        budget=budget,
-    )
-    messenger = providers.Singleton(
-        HttpChatMessenger, client=pachca_http, rate_limiter=providers.Singleton(ChatRateLimiter)
-    )
-    tracker = providers.Singleton(HttpIssueTracker, client=tracker_http)
-    directory = providers.Singleton(directory_of, settings, session, retry_policy, budget)
 
     identities = providers.Singleton(
         Identities,
@@ -108,7 +66,7 @@ class Container(containers.DeclarativeContainer):
     schema = providers.Singleton(TrackerSchema, tracker=tracker, cache=state, clock=clock)
     writer = providers.Singleton(OnceWriter, log=state, clock=clock)
     poster = providers.Singleton(Poster, messenger=messenger, identities=identities, writer=writer)
-    ticket_settings = providers.Singleton(_ticket_settings, settings)
+    ticket_settings = providers.Singleton(ticket_settings_of, settings)
     locator = providers.Singleton(
         TicketLocator,
         links=state,

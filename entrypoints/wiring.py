@@ -10,6 +10,7 @@ from adapters.budget import InvocationBudget
 from adapters.http import RetryPolicy
 from application.events import EVENT_TYPES
 from application.inbox import Handler
+from application.tickets import TicketSettings
 from entrypoints.authentication import WebhookSecrets
 from entrypoints.settings import Settings
 
@@ -42,3 +43,11 @@ def every_kind_handled(handlers: dict[str, Handler]) -> dict[str, Handler]:
     if missing:
         raise LookupError("no handler for the event kinds " + ", ".join(missing))
     return handlers
+
+
+def ticket_settings_of(settings: Settings) -> TicketSettings:
+    return TicketSettings(
+        settings.tracker_queue,
+        frozenset(settings.support_chat_ids),
+        tuple(settings.intake_topics),
+    )
