@@ -10,7 +10,7 @@ import tempfile
 import threading
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
-from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 
 from entrypoints.bootstrap import build_container
@@ -27,16 +27,6 @@ from entrypoints.wsgi import make_wsgi_app
 
 DRAIN_EVERY = 3.0  # seconds: often enough to watch a queued event carried once the API is back
 TOPICS = "Доступы;Оборудование;1С;Другое"
-
-
-@dataclass
-class Sandbox:
-    app: WsgiApp
-    world: World
-    scene: Scene
-    container: Container
-    courier: Courier
-    timeline: Timeline
 
 
 def bridge_env(world: World, state_dir: Path, web_url: str, keys: Secrets) -> dict[str, str]:
@@ -57,7 +47,7 @@ def bridge_env(world: World, state_dir: Path, web_url: str, keys: Secrets) -> di
 
 
 @contextmanager
-def running(bridge_url: str) -> Iterator[Sandbox]:
+def running(bridge_url: str) -> Iterator[WsgiApp]:
     """Everything but the front server; `bridge_url` is where that server will answer webhooks."""
     timeline = Timeline()
     keys = Secrets(secrets.token_hex(16), secrets.token_hex(16))
@@ -69,17 +59,16 @@ def running(bridge_url: str) -> Iterator[Sandbox]:
         courier = Courier(bridge_url, timeline)
         stack.callback(courier.stop)
         scene = Scene(world, courier, keys)
-        stats = container.state().stats
-
-        def outbox() -> dict[str, int]:
-            found = stats()
-            return {"pending": found.pending, "dead": found.dead}
-
-        app = routed(SandboxApi(scene, timeline, outbox), make_wsgi_app(container.webhooks()))
+        app = routed(SandboxApi(scene, timeline, partial(_outbox, container)), make_wsgi_app(container.webhooks()))
         stop = threading.Event()
         stack.callback(stop.set)
         threading.Thread(target=_drain, args=(container, timeline, stop), name="sandbox-drainer", daemon=True).start()
-        yield Sandbox(app, world, scene, container, courier, timeline)
+        yield app
+
+
+def _outbox(container: Container) -> dict[str, int]:
+    found = container.state().stats()
+    return {"pending": found.pending, "dead": found.dead}
 
 
 def _drain(container: Container, timeline: Timeline, stop: threading.Event) -> None:

@@ -34,33 +34,43 @@ class _Later:
 @click.option("--no-browser", is_flag=True, help="do not open the page in a browser")
 def sandbox(host: str, port: int, no_browser: bool) -> None:
     """The real bridge wired to simulated Pachca, Tracker and Yandex 360, and a page that plays both sides."""
-    import waitress.server
-
     from entrypoints.sandbox.app import running  # the simulators load only for this command
 
     later = _Later()
-    try:
-        server = waitress.server.create_server(later, host=host, port=port, threads=THREADS, ident="servicedesk-bot")
-    except OSError as e:
-        taken = e.errno == errno.EADDRINUSE
-        reason = f"port {port} on {host} is taken" if taken else f"cannot listen on {host}:{port} ({e.strerror})"
-        click.echo(f"sandbox: {reason}; try --port {port + 1}" if taken else f"sandbox: {reason}", err=True)
-        sys.exit(1)
+    server = _listen(later, host, port)
     url = f"http://{host}:{server.effective_port}/"
     click.echo(f"Sandbox: the bridge with simulated Pachca, Tracker and Yandex 360 (no tokens, no network): {url}")
     click.echo("Press Ctrl-C to stop.")
-    with running(url) as box:
-        later.app = box.app
+    with running(url) as app:
+        later.app = app
         if not no_browser and _has_display():
             threading.Timer(0.5, webbrowser.open, args=(url,)).start()
-        signal.signal(signal.SIGTERM, _interrupt)
-        try:
-            server.run()  # returns on Ctrl-C
-        except KeyboardInterrupt:
-            pass
-        finally:
-            server.close()
+        _run(server)
     click.echo("Sandbox stopped.")
+
+
+def _listen(app: WsgiApp, host: str, port: int) -> Any:
+    """The front server, bound; a port it cannot have is one line and exit 1."""
+    import waitress.server
+
+    try:
+        return waitress.server.create_server(app, host=host, port=port, threads=THREADS, ident="servicedesk-bot")
+    except OSError as e:
+        if e.errno == errno.EADDRINUSE:
+            click.echo(f"sandbox: port {port} on {host} is taken; try --port {port + 1}", err=True)
+        else:
+            click.echo(f"sandbox: cannot listen on {host}:{port} ({e.strerror})", err=True)
+        sys.exit(1)
+
+
+def _run(server: Any) -> None:
+    signal.signal(signal.SIGTERM, _interrupt)
+    try:
+        server.run()  # returns on Ctrl-C
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.close()
 
 
 def _interrupt(signum: int, frame: object) -> None:
