@@ -19,9 +19,9 @@ from urllib.parse import urlsplit
 import psycopg
 from psycopg.conninfo import conninfo_to_dict
 
-from adapters.sql_state import DEAD, DONE, SqlState
+from adapters.sql_state import DEAD, DONE, HEALTH_PROBE, SchemaMissing, SqlState
 from ports.errors import StateUnavailable
-from ports.state import Claim, ClaimStatus, StoredEvent
+from ports.state import Claim, ClaimStatus, Footprint, StoredEvent
 
 Connection = psycopg.Connection[tuple[Any, ...]]
 
@@ -62,6 +62,15 @@ _MIGRATIONS: tuple[tuple[str, ...], ...] = (
         "CREATE INDEX writes_external ON writes (kind, external_id)",
         "CREATE TABLE cache (key TEXT PRIMARY KEY, value TEXT NOT NULL, expires_at DOUBLE PRECISION NOT NULL)",
     ),
+    (  # retention and the shared write limit; write records kept before this version count from the upgrade
+        "ALTER TABLE writes ADD COLUMN created_at DOUBLE PRECISION NOT NULL DEFAULT 0",
+        "UPDATE writes SET created_at = extract(epoch FROM now())",
+        "CREATE INDEX writes_age ON writes (created_at)",
+        "CREATE INDEX events_age ON events (first_seen)",
+        "CREATE INDEX events_unpurged ON events (first_seen) WHERE state = 'done' AND payload <> ''",
+        "CREATE INDEX cache_expiry ON cache (expires_at)",
+        "CREATE TABLE write_slots (key TEXT PRIMARY KEY, slots DOUBLE PRECISION[] NOT NULL)",
+    ),
 )
 SCHEMA_VERSION = len(_MIGRATIONS)
 
@@ -80,12 +89,24 @@ _TAKE_DUE = """UPDATE events SET state = 'running', lease_until = %(lease_until)
         FOR UPDATE SKIP LOCKED
     )
     RETURNING key, kind, payload, attempts, first_seen, due_at, seq"""
+# the sliding window of adapters.ratelimit.next_slot in one statement: the row lock orders the instances, and the
+# database's clock is the one clock they all share
+_RESERVE = """INSERT INTO write_slots AS w (key, slots) VALUES (%(key)s, ARRAY[extract(epoch FROM clock_timestamp())::float8])
+    ON CONFLICT (key) DO UPDATE SET slots = (
+        SELECT (w.slots || n.at)[greatest(1, cardinality(w.slots) + 2 - %(limit)s):]
+        FROM (SELECT CASE WHEN cardinality(w.slots) < %(limit)s THEN t.now
+                ELSE greatest(t.now, w.slots[cardinality(w.slots) + 1 - %(limit)s] + %(span)s) END AS at
+            FROM (SELECT extract(epoch FROM clock_timestamp())::float8 AS now) t) n)
+    RETURNING slots[cardinality(slots)] - extract(epoch FROM clock_timestamp())::float8"""
+_TABLES = ("events", "tickets", "writes", "cache", "write_slots", "schema_version")
+_SIZE = """SELECT coalesce(sum(pg_total_relation_size(c.oid)), 0) FROM pg_class c
+    WHERE c.relkind = 'r' AND c.relnamespace = current_schema()::regnamespace AND c.relname = ANY(%s)"""
 
 _IDLE_CHECK_SECONDS = 30.0  # a connection idle this long is checked before use: servers and poolers drop them
 
 
 class PostgresState(SqlState[Connection]):
-    """Implements IdempotencyStore, Outbox, LinkStore, WriteLog, Cache and HealthCheck."""
+    """Implements IdempotencyStore, Outbox, LinkStore, WriteLog, Cache, HealthCheck, Retention and WriteSlots."""
 
     _arrival = "seq"
     _unique_violation = psycopg.errors.UniqueViolation
@@ -107,25 +128,29 @@ class PostgresState(SqlState[Connection]):
     # IdempotencyStore
     def claim(self, key: str, kind: str, payload: str, now: float, lease_seconds: float) -> Claim:
         params = {"key": key, "kind": kind, "payload": payload, "now": now, "lease_until": now + lease_seconds}
-        with self._session() as db:
-            if row := db.execute(_INSERT_EVENT, params).fetchone():
-                return Claim(ClaimStatus.ACQUIRED, attempts=row[0])
-            if row := db.execute(_TAKE_OVER, params).fetchone():
-                return Claim(ClaimStatus.ACQUIRED, attempts=row[0])
-            row = db.execute("SELECT state, attempts, outcome FROM events WHERE key = %s", (key,)).fetchone()
-        if row is None:  # never happens: events are not deleted
-            return Claim(ClaimStatus.BUSY)
-        state, attempts, outcome = row
-        if state in (DONE, DEAD):
-            return Claim(ClaimStatus.DONE, outcome=outcome or state, attempts=attempts)
-        return Claim(ClaimStatus.BUSY, attempts=attempts)
+        return self._write(lambda db: _claim(db, params))
 
     # Outbox
     def claim_due(self, now: float, lease_seconds: float, limit: int) -> list[StoredEvent]:
-        with self._session() as db:
-            rows = db.execute(_TAKE_DUE, {"now": now, "lease_until": now + lease_seconds, "limit": limit}).fetchall()
+        params = {"now": now, "lease_until": now + lease_seconds, "limit": limit}
+        rows = self._write(lambda db: db.execute(_TAKE_DUE, params).fetchall())
         rows.sort(key=lambda row: (row[5], row[6]))  # RETURNING keeps no order: by due time, then arrival
         return [StoredEvent(*row[:5]) for row in rows]
+
+    # HealthCheck
+    def ping(self) -> None:
+        """Writes in a transaction that is rolled back: a read-only server or a missing privilege fails here."""
+        self._write(_probe)
+
+    # Retention
+    def footprint(self) -> Footprint:
+        return Footprint(int(self._read_one(_SIZE, (list(_TABLES),))[0]), self._oldest())
+
+    # WriteSlots
+    def reserve(self, key: str, limit: int, span: float) -> float:
+        """One round trip per write."""
+        params = {"key": key, "limit": limit, "span": span}
+        return float(self._write(lambda db: db.execute(_RESERVE, params).fetchone() or (0.0,))[0])
 
     # plumbing
     def _reading(self) -> AbstractContextManager[Connection]:
@@ -145,6 +170,8 @@ class PostgresState(SqlState[Connection]):
             if db is not None and (db.closed or db.broken):
                 db.close()
                 self._local.connection = None
+            if isinstance(e, psycopg.errors.UndefinedTable):
+                raise SchemaMissing(f"PostgreSQL state store failed: {self._describe(e)}") from e
             raise StateUnavailable(f"PostgreSQL state store failed: {self._describe(e)}") from e
         finally:
             self._local.last_used = time.monotonic()
@@ -186,8 +213,8 @@ class PostgresState(SqlState[Connection]):
         with db.transaction():
             db.execute("SELECT pg_advisory_xact_lock(%s)", (_MIGRATION_LOCK,))
             db.execute("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)")
-            row = db.execute("SELECT max(version) FROM schema_version").fetchone()
-            version = row[0] if row and row[0] is not None else 0
+            row = db.execute("SELECT max(version) FROM schema_version WHERE to_regclass('events') IS NOT NULL")
+            version = (row.fetchone() or (None,))[0] or 0  # tables dropped under a version: create them again
             for statements in _MIGRATIONS[version:]:
                 for statement in statements:
                     db.execute(statement)
@@ -200,6 +227,26 @@ class PostgresState(SqlState[Connection]):
         first_line = next(iter(str(error).strip().splitlines()), "")
         sqlstate = f" [{error.sqlstate}]" if error.sqlstate else ""
         return f"{type(error).__name__}{sqlstate}: {redact(first_line, self._secrets)}"
+
+
+def _claim(db: Connection, params: dict[str, Any]) -> Claim:
+    if row := db.execute(_INSERT_EVENT, params).fetchone():
+        return Claim(ClaimStatus.ACQUIRED, attempts=row[0])
+    if row := db.execute(_TAKE_OVER, params).fetchone():
+        return Claim(ClaimStatus.ACQUIRED, attempts=row[0])
+    row = db.execute("SELECT state, attempts, outcome FROM events WHERE key = %s", (params["key"],)).fetchone()
+    if row is None:  # purged between the two statements: it was finished long ago
+        return Claim(ClaimStatus.DONE, outcome=DONE)
+    state, attempts, outcome = row
+    if state in (DONE, DEAD):
+        return Claim(ClaimStatus.DONE, outcome=outcome or state, attempts=attempts)
+    return Claim(ClaimStatus.BUSY, attempts=attempts)
+
+
+def _probe(db: Connection) -> None:
+    with db.transaction():
+        db.execute(HEALTH_PROBE)
+        raise psycopg.Rollback()
 
 
 def _alive(db: Connection, last_used: float) -> bool:

@@ -2,7 +2,8 @@
 written once against a connection each store opens in its own way.
 
 Queries here use `%s` placeholders; a store whose driver wants another style names it in `_placeholder`.
-The claims and the schema stay in each store: there the two databases really differ.
+The claims, the schema, the write slots and the size stay in each store: there the two databases really differ.
+A statement that finds the tables gone (a database dropped and created again) migrates the schema and runs again.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from contextlib import AbstractContextManager
 from typing import Any, ClassVar, Generic, Protocol, TypeVar
 
 from domain.model import ThreadRef, Ticket, TicketKey
+from ports.errors import StateUnavailable
 from ports.state import OutboxStats, StoredEvent, WriteRecord
 
 PENDING, RUNNING, DONE, DEAD = "pending", "running", "done", "dead"
@@ -28,6 +30,22 @@ _SAVE_TICKET = """INSERT INTO tickets (message_id, key, chat_id, requester_id, t
         root_message_id = excluded.root_message_id, root_chat_id = excluded.root_chat_id,
         card_message_id = excluded.card_message_id, status = excluded.status"""
 _SELECT_DEAD = "SELECT key, kind, payload, attempts, first_seen, error FROM events WHERE state = 'dead'"
+# retention: each statement changes at most a batch of rows, oldest first, along an index
+_DROP_PAYLOADS = """UPDATE events SET payload = '' WHERE key IN (
+    SELECT key FROM events WHERE state = 'done' AND payload <> '' LIMIT %s)"""
+_DELETE_EVENTS = """DELETE FROM events WHERE key IN (
+    SELECT key FROM events WHERE state IN ('done', 'dead') AND first_seen < %s ORDER BY first_seen LIMIT %s)"""
+_OPEN_SINCE = "SELECT min(first_seen) FROM events WHERE state IN ('pending', 'running')"
+_DELETE_WRITES = """DELETE FROM writes WHERE effect IN (
+    SELECT effect FROM writes WHERE created_at < %s ORDER BY created_at LIMIT %s)"""
+_DELETE_CACHE = """DELETE FROM cache WHERE key IN (
+    SELECT key FROM cache WHERE expires_at <= %s ORDER BY expires_at LIMIT %s)"""
+HEALTH_PROBE = """INSERT INTO cache (key, value, expires_at) VALUES ('health-probe', '', 0)
+    ON CONFLICT (key) DO UPDATE SET value = excluded.value"""
+
+
+class SchemaMissing(StateUnavailable):
+    """A statement found the bridge's tables gone."""
 
 
 class DbCursor(Protocol):
@@ -46,10 +64,11 @@ class DbConnection(Protocol):
 
 
 C = TypeVar("C", bound=DbConnection)
+T = TypeVar("T")
 
 
 class SqlState(ABC, Generic[C]):
-    """Implements Outbox (but `claim_due`), LinkStore, WriteLog, Cache and HealthCheck, and the parts of
+    """Implements Outbox (but `claim_due`), LinkStore, WriteLog, Cache and most of Retention, and the parts of
     IdempotencyStore after the claim. A store provides its connections through `_reading` and `_writing`."""
 
     _placeholder: ClassVar[str] = "%s"
@@ -71,7 +90,7 @@ class SqlState(ABC, Generic[C]):
 
     # IdempotencyStore
     def complete(self, key: str, outcome: str) -> None:
-        query = "UPDATE events SET state = 'done', outcome = %s, lease_until = 0 WHERE key = %s"
+        query = "UPDATE events SET state = 'done', outcome = %s, lease_until = 0, payload = '' WHERE key = %s"
         self._update_event(query, outcome, key)
 
     def release(self, key: str, error: str, retry_at: float) -> None:
@@ -95,11 +114,13 @@ class SqlState(ABC, Generic[C]):
     # LinkStore
     def save_ticket(self, ticket: Ticket) -> None:
         """Inserts or replaces the ticket of `ticket.message_id`; a key already linked to another message is refused."""
-        with self._writing() as db:
-            try:
-                db.execute(self._dialect(_SAVE_TICKET), ticket_to_row(ticket))
-            except self._unique_violation as e:
-                raise ValueError(f"ticket {ticket.key} is already linked to another message") from e
+        self._write(lambda db: self._save_ticket(db, ticket))
+
+    def _save_ticket(self, db: C, ticket: Ticket) -> None:
+        try:
+            db.execute(self._dialect(_SAVE_TICKET), ticket_to_row(ticket))
+        except self._unique_violation as e:
+            raise ValueError(f"ticket {ticket.key} is already linked to another message") from e
 
     def ticket_by_message(self, message_id: int) -> Ticket | None:
         return self._ticket(f"{_SELECT_TICKET} WHERE message_id = %s", message_id)
@@ -116,7 +137,8 @@ class SqlState(ABC, Generic[C]):
         return WriteRecord(*row) if row else None
 
     def begin(self, effect: str, kind: str, now: float) -> None:
-        self._execute("INSERT INTO writes (effect, kind) VALUES (%s, %s) ON CONFLICT DO NOTHING", (effect, kind))
+        query = "INSERT INTO writes (effect, kind, created_at) VALUES (%s, %s, %s) ON CONFLICT DO NOTHING"
+        self._execute(query, (effect, kind, now))
 
     def finish(self, effect: str, kind: str, external_id: str) -> None:
         self._execute(
@@ -141,9 +163,18 @@ class SqlState(ABC, Generic[C]):
             (key, value, expires_at),
         )
 
-    # HealthCheck
-    def ping(self) -> None:
-        self._read_one("SELECT 1 FROM events LIMIT 1")
+    # Retention
+    def purge(self, keys_before: float, now: float, limit: int) -> int:
+        changed = self._execute(_DROP_PAYLOADS, (limit,))
+        changed += self._execute(_DELETE_EVENTS, (keys_before, limit))
+        open_since = self._read_one(_OPEN_SINCE)[0]  # a write an unfinished event may repeat stays recorded
+        writes_before = keys_before if open_since is None else min(keys_before, open_since)
+        changed += self._execute(_DELETE_WRITES, (writes_before, limit))
+        return changed + self._execute(_DELETE_CACHE, (now, limit))
+
+    def _oldest(self) -> float | None:
+        row = self._read_one("SELECT min(first_seen) FROM events")
+        return None if row is None or row[0] is None else float(row[0])
 
     # plumbing
     @abstractmethod
@@ -152,7 +183,29 @@ class SqlState(ABC, Generic[C]):
 
     @abstractmethod
     def _writing(self) -> AbstractContextManager[C]:
-        """The thread's connection for one write that commits on leaving; driver errors become StateUnavailable."""
+        """The thread's connection for one write that commits on leaving; driver errors become StateUnavailable,
+        a missing table SchemaMissing."""
+
+    @abstractmethod
+    def _migrate(self, db: C) -> None:
+        """Creates or migrates the schema unless this store already did (`_migrated`)."""
+
+    def _read(self, work: Callable[[C], T]) -> T:
+        return self._again_if_repaired(self._reading, work)
+
+    def _write(self, work: Callable[[C], T]) -> T:
+        return self._again_if_repaired(self._writing, work)
+
+    def _again_if_repaired(self, open_: Callable[[], AbstractContextManager[C]], work: Callable[[C], T]) -> T:
+        try:
+            with open_() as db:
+                return work(db)
+        except SchemaMissing:
+            self._migrated = False  # the tables were dropped: create them again, then run the work once more
+            with self._reading() as db:
+                self._migrate(db)
+        with open_() as db:
+            return work(db)
 
     def _adopt(self, db: C, prepare: Callable[[C], None]) -> C:
         """Prepares a new connection, closing it when that fails, and remembers it for `close`."""
@@ -175,17 +228,14 @@ class SqlState(ABC, Generic[C]):
             raise KeyError(params[-1])
 
     def _read_one(self, query: str, params: Sequence[Any] = ()) -> Any:
-        with self._reading() as db:
-            return db.execute(self._dialect(query), params).fetchone()
+        return self._read(lambda db: db.execute(self._dialect(query), params).fetchone())
 
     def _read_all(self, query: str, params: Sequence[Any] = ()) -> list[Any]:
-        with self._reading() as db:
-            return db.execute(self._dialect(query), params).fetchall()
+        return self._read(lambda db: db.execute(self._dialect(query), params).fetchall())
 
     def _execute(self, query: str, params: Sequence[Any] = ()) -> int:
         """Runs one statement in a transaction of its own; the number of rows it changed."""
-        with self._writing() as db:
-            return db.execute(self._dialect(query), params).rowcount
+        return self._write(lambda db: db.execute(self._dialect(query), params).rowcount)
 
     def _dialect(self, query: str) -> str:
         return query.replace("%s", self._placeholder)

@@ -7,6 +7,7 @@ read-modify-write, so a claim is atomic across processes. The schema is created 
 
 from __future__ import annotations
 
+import json
 import os
 import random
 import sqlite3
@@ -15,9 +16,10 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from adapters.sql_state import DEAD, DONE, SqlState
+from adapters.ratelimit import next_slot
+from adapters.sql_state import DEAD, DONE, HEALTH_PROBE, SchemaMissing, SqlState
 from ports.errors import StateUnavailable
-from ports.state import Claim, ClaimStatus, StoredEvent
+from ports.state import Claim, ClaimStatus, Footprint, StoredEvent
 
 # One tuple of statements per schema version; never edit a released version, append a new one.
 _MIGRATIONS: tuple[tuple[str, ...], ...] = (
@@ -52,6 +54,15 @@ _MIGRATIONS: tuple[tuple[str, ...], ...] = (
         "CREATE INDEX writes_external ON writes (kind, external_id)",
         "CREATE TABLE cache (key TEXT PRIMARY KEY, value TEXT NOT NULL, expires_at REAL NOT NULL)",
     ),
+    (  # retention and the shared write limit; write records kept before this version count from the upgrade
+        "ALTER TABLE writes ADD COLUMN created_at REAL NOT NULL DEFAULT 0",
+        "UPDATE writes SET created_at = CAST(strftime('%s', 'now') AS REAL)",
+        "CREATE INDEX writes_age ON writes (created_at)",
+        "CREATE INDEX events_age ON events (first_seen)",
+        "CREATE INDEX events_unpurged ON events (first_seen) WHERE state = 'done' AND payload <> ''",
+        "CREATE INDEX cache_expiry ON cache (expires_at)",
+        "CREATE TABLE write_slots (key TEXT PRIMARY KEY, slots TEXT NOT NULL)",
+    ),
 )
 SCHEMA_VERSION = len(_MIGRATIONS)
 
@@ -60,10 +71,17 @@ _TAKE_OVER = """UPDATE events SET state = 'running', lease_until = :lease_until,
 _SELECT_DUE = """SELECT key, kind, payload, attempts + 1, first_seen FROM events
     WHERE (state = 'running' AND lease_until <= :now) OR (state = 'pending' AND due_at <= :now)
     ORDER BY due_at, rowid LIMIT :limit"""
+_SAVE_SLOTS = """INSERT INTO write_slots (key, slots) VALUES (?, ?)
+    ON CONFLICT (key) DO UPDATE SET slots = excluded.slots"""
+_VACUUM_PAGES = 256  # pages handed back to the file system per purge, at most
+
+
+class _Probed(Exception):
+    """Undoes the health check's write."""
 
 
 class SqliteState(SqlState[sqlite3.Connection]):
-    """Implements IdempotencyStore, Outbox, LinkStore, WriteLog, Cache and HealthCheck."""
+    """Implements IdempotencyStore, Outbox, LinkStore, WriteLog, Cache, HealthCheck, Retention and WriteSlots."""
 
     _placeholder = "?"
     _arrival = "rowid"
@@ -76,32 +94,68 @@ class SqliteState(SqlState[sqlite3.Connection]):
 
     # IdempotencyStore
     def claim(self, key: str, kind: str, payload: str, now: float, lease_seconds: float) -> Claim:
-        with self._writing() as db:
-            row = db.execute("SELECT state, attempts, outcome FROM events WHERE key = ?", (key,)).fetchone()
-            if row is None:
-                db.execute(
-                    "INSERT INTO events (key, kind, payload, state, attempts, first_seen, lease_until)"
-                    " VALUES (?, ?, ?, 'running', 1, ?, ?)",
-                    (key, kind, payload, now, now + lease_seconds),
-                )
-                return Claim(ClaimStatus.ACQUIRED, attempts=1)
-            state, attempts, outcome = row
-            if state in (DONE, DEAD):
-                return Claim(ClaimStatus.DONE, outcome=outcome or state, attempts=attempts)
-            taken = db.execute(_TAKE_OVER, {"key": key, "now": now, "lease_until": now + lease_seconds})
-            if taken.rowcount:
-                return Claim(ClaimStatus.ACQUIRED, attempts=attempts + 1)
-            return Claim(ClaimStatus.BUSY, attempts=attempts)
+        return self._write(lambda db: self._claim(db, key, kind, payload, now, lease_seconds))
+
+    def _claim(self, db: sqlite3.Connection, key: str, kind: str, payload: str, now: float, lease: float) -> Claim:
+        row = db.execute("SELECT state, attempts, outcome FROM events WHERE key = ?", (key,)).fetchone()
+        if row is None:
+            db.execute(
+                "INSERT INTO events (key, kind, payload, state, attempts, first_seen, lease_until)"
+                " VALUES (?, ?, ?, 'running', 1, ?, ?)",
+                (key, kind, payload, now, now + lease),
+            )
+            return Claim(ClaimStatus.ACQUIRED, attempts=1)
+        state, attempts, outcome = row
+        if state in (DONE, DEAD):
+            return Claim(ClaimStatus.DONE, outcome=outcome or state, attempts=attempts)
+        taken = db.execute(_TAKE_OVER, {"key": key, "now": now, "lease_until": now + lease})
+        if taken.rowcount:
+            return Claim(ClaimStatus.ACQUIRED, attempts=attempts + 1)
+        return Claim(ClaimStatus.BUSY, attempts=attempts)
 
     # Outbox
     def claim_due(self, now: float, lease_seconds: float, limit: int) -> list[StoredEvent]:
-        with self._writing() as db:
+        def take(db: sqlite3.Connection) -> list[StoredEvent]:
             rows = db.execute(_SELECT_DUE, {"now": now, "limit": limit}).fetchall()
             db.executemany(
                 "UPDATE events SET state = 'running', lease_until = ?, attempts = attempts + 1 WHERE key = ?",
                 [(now + lease_seconds, row[0]) for row in rows],
             )
             return [StoredEvent(*row) for row in rows]
+
+        return self._write(take)
+
+    # HealthCheck
+    def ping(self) -> None:
+        """Writes in a transaction that is rolled back: a read-only file or a locked database fails here."""
+        try:
+            self._write(_probe)
+        except _Probed:
+            return
+
+    # Retention
+    def purge(self, keys_before: float, now: float, limit: int) -> int:
+        changed = super().purge(keys_before, now, limit)
+        self._read(lambda db: db.execute(f"PRAGMA incremental_vacuum({_VACUUM_PAGES})").fetchall())
+        return changed
+
+    def footprint(self) -> Footprint:
+        query = "SELECT (c.page_count - f.freelist_count) * s.page_size FROM pragma_page_count() c, "
+        size = self._read_one(query + "pragma_freelist_count() f, pragma_page_size() s")[0]
+        return Footprint(int(size), self._oldest())
+
+    # WriteSlots
+    def reserve(self, key: str, limit: int, span: float) -> float:
+        """Wall-clock time: every process on this machine reads the same clock."""
+
+        def take(db: sqlite3.Connection) -> float:
+            row = db.execute("SELECT slots FROM write_slots WHERE key = ?", (key,)).fetchone()
+            now = time.time()
+            slots, at = next_slot(json.loads(row[0]) if row else [], now, limit, span)
+            db.execute(_SAVE_SLOTS, (key, json.dumps(slots)))
+            return at - now
+
+        return self._write(take)
 
     # plumbing
     @contextmanager
@@ -159,9 +213,11 @@ class SqliteState(SqlState[sqlite3.Connection]):
     def _migrate(self, db: sqlite3.Connection) -> None:
         if self._migrated:
             return
+        if not _has_events(db):
+            db.execute("PRAGMA auto_vacuum = INCREMENTAL")  # takes effect only in a file without tables yet
         db.execute("BEGIN IMMEDIATE")
         try:
-            version = db.execute("PRAGMA user_version").fetchone()[0]
+            version = db.execute("PRAGMA user_version").fetchone()[0] if _has_events(db) else 0
             for statements in _MIGRATIONS[version:]:
                 for statement in statements:
                     db.execute(statement)
@@ -175,10 +231,24 @@ class SqliteState(SqlState[sqlite3.Connection]):
         self._migrated = True
 
 
+def _has_events(db: sqlite3.Connection) -> bool:
+    query = "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'events'"
+    return db.execute(query).fetchone() is not None
+
+
+def _probe(db: sqlite3.Connection) -> None:
+    db.execute(HEALTH_PROBE)
+    raise _Probed
+
+
 @contextmanager
 def _translated() -> Iterator[None]:
     try:
         yield
+    except sqlite3.OperationalError as e:
+        if str(e).startswith("no such table"):
+            raise SchemaMissing(f"SQLite state store failed: {e}") from e
+        raise StateUnavailable(f"SQLite state store failed: {type(e).__name__}: {e}") from e
     except sqlite3.Error as e:
         raise StateUnavailable(f"SQLite state store failed: {type(e).__name__}: {e}") from e
     except OSError as e:  # the parent directory could not be created
