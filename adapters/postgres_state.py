@@ -91,7 +91,8 @@ _TAKE_DUE = """UPDATE events SET state = 'running', lease_until = %(lease_until)
     RETURNING key, kind, payload, attempts, first_seen, due_at, seq"""
 # the sliding window of adapters.ratelimit.next_slot in one statement: the row lock orders the instances, and the
 # database's clock is the one clock they all share
-_RESERVE = """INSERT INTO write_slots AS w (key, slots) VALUES (%(key)s, ARRAY[extract(epoch FROM clock_timestamp())::float8])
+_RESERVE = """INSERT INTO write_slots AS w (key, slots)
+    VALUES (%(key)s, ARRAY[extract(epoch FROM clock_timestamp())::float8])
     ON CONFLICT (key) DO UPDATE SET slots = (
         SELECT (w.slots || n.at)[greatest(1, cardinality(w.slots) + 2 - %(limit)s):]
         FROM (SELECT CASE WHEN cardinality(w.slots) < %(limit)s THEN t.now

@@ -6,7 +6,7 @@ import requests
 from dependency_injector import containers, providers
 
 from adapters.clock import SystemClock
-from adapters.http import time_left
+from adapters.http import time_budget, time_left
 from adapters.pachca import HttpChatMessenger, pachca_client
 from adapters.ratelimit import ChatRateLimiter
 from adapters.state_url import open_state
@@ -21,7 +21,7 @@ from application.events import (
     TrackerStatusChanged,
 )
 from application.identities import Identities
-from application.inbox import Inbox
+from application.inbox import Inbox, RetentionPolicy
 from application.people import Mentions
 from application.status import AnnounceStatus, PressButton, SubmitForm
 from application.tickets import OpenTicket, TicketSettings
@@ -29,6 +29,7 @@ from application.writes import OnceWriter, Poster
 from entrypoints.settings import Settings
 from entrypoints.webhooks import WebhookApp, WebhookSecrets
 from ports.directory import UserDirectory
+from ports.state import Retention
 
 
 def _secret(settings: Settings, name: str) -> str:
@@ -62,6 +63,10 @@ def _webhook_secrets(settings: Settings) -> WebhookSecrets:
     )
 
 
+def _retention(store: Retention, settings: Settings) -> tuple[Retention, RetentionPolicy]:
+    return store, RetentionPolicy.of(settings.retention_days, settings.webhook_max_age_seconds)
+
+
 class Container(containers.DeclarativeContainer):
     settings = providers.Dependency(instance_of=Settings)
     state_url = providers.Dependency(instance_of=str)
@@ -79,7 +84,7 @@ class Container(containers.DeclarativeContainer):
             settings.provided.pachca_api_url,
             providers.Callable(_secret, settings, "pachca_api_token"),
         ),
-        rate_limiter=providers.Singleton(ChatRateLimiter),
+        rate_limiter=providers.Singleton(ChatRateLimiter, shared=state),  # one limit for every instance
     )
     tracker = providers.Singleton(
         HttpIssueTracker,
@@ -144,6 +149,9 @@ class Container(containers.DeclarativeContainer):
             }
         ),
         clock=clock,
+        time_left=providers.Object(time_left),
+        budget=providers.Object(time_budget),
+        retention=providers.Callable(_retention, state, settings),
     )
     webhooks = providers.Singleton(
         WebhookApp,
