@@ -172,9 +172,11 @@ class MemoryState:
 
     def footprint(self) -> Footprint:
         with self._lock:
-            size = sum(len(e.key) + len(e.payload) + len(e.error or "") for e in self._events.values())
-            oldest = min((e.first_seen for e in self._events.values()), default=None)
-            return Footprint(size + sum(len(k) + len(v) for k, (v, _) in self._cache.items()), oldest)
+            events = self._events.values()
+            payload = sum(len(e.payload) for e in events)
+            size = payload + sum(len(e.key) + len(e.error or "") for e in events)
+            size += sum(len(k) + len(v) for k, (v, _) in self._cache.items())
+            return Footprint(size, len(events), payload, min((e.first_seen for e in events), default=None))
 
     def _forget_write(self, effect: str) -> None:
         record = self._writes.pop(effect)

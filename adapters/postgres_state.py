@@ -145,7 +145,7 @@ class PostgresState(SqlState[Connection]):
 
     # Retention
     def footprint(self) -> Footprint:
-        return Footprint(int(self._read_one(_SIZE, (list(_TABLES),))[0]), self._oldest())
+        return self._footprint(int(self._read_one(_SIZE, (list(_TABLES),))[0]))
 
     # WriteSlots
     def reserve(self, key: str, limit: int, span: float) -> float:

@@ -16,7 +16,7 @@ from typing import Any, ClassVar, Generic, Protocol, TypeVar
 
 from domain.model import ThreadRef, Ticket, TicketKey
 from ports.errors import StateUnavailable
-from ports.state import OutboxStats, StoredEvent, WriteRecord
+from ports.state import Footprint, OutboxStats, StoredEvent, WriteRecord
 
 PENDING, RUNNING, DONE, DEAD = "pending", "running", "done", "dead"
 
@@ -40,6 +40,7 @@ _DELETE_WRITES = """DELETE FROM writes WHERE effect IN (
     SELECT effect FROM writes WHERE created_at < %s ORDER BY created_at LIMIT %s)"""
 _DELETE_CACHE = """DELETE FROM cache WHERE key IN (
     SELECT key FROM cache WHERE expires_at <= %s ORDER BY expires_at LIMIT %s)"""
+_CONTENTS = "SELECT count(*), coalesce(sum(length(payload)), 0), min(first_seen) FROM events"
 HEALTH_PROBE = """INSERT INTO cache (key, value, expires_at) VALUES ('health-probe', '', 0)
     ON CONFLICT (key) DO UPDATE SET value = excluded.value"""
 
@@ -172,9 +173,9 @@ class SqlState(ABC, Generic[C]):
         changed += self._execute(_DELETE_WRITES, (writes_before, limit))
         return changed + self._execute(_DELETE_CACHE, (now, limit))
 
-    def _oldest(self) -> float | None:
-        row = self._read_one("SELECT min(first_seen) FROM events")
-        return None if row is None or row[0] is None else float(row[0])
+    def _footprint(self, size: int) -> Footprint:
+        events, payload, oldest = self._read_one(_CONTENTS)
+        return Footprint(size, int(events), int(payload), None if oldest is None else float(oldest))
 
     # plumbing
     @abstractmethod

@@ -142,7 +142,7 @@ class SqliteState(SqlState[sqlite3.Connection]):
     def footprint(self) -> Footprint:
         query = "SELECT (c.page_count - f.freelist_count) * s.page_size FROM pragma_page_count() c, "
         size = self._read_one(query + "pragma_freelist_count() f, pragma_page_size() s")[0]
-        return Footprint(int(size), self._oldest())
+        return self._footprint(int(size))
 
     # WriteSlots
     def reserve(self, key: str, limit: int, span: float) -> float:

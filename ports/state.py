@@ -119,8 +119,10 @@ class HealthCheck(Protocol):
 
 @dataclass(frozen=True)
 class Footprint:
-    bytes: int  # what the store's tables and indexes take
-    oldest: float | None  # when the oldest event it keeps was first seen
+    bytes: int  # what the store's tables and indexes take (PostgreSQL: on disk, freed space included)
+    events: int  # events kept: unfinished, finished (key and outcome) and dead
+    payload_bytes: int  # the payloads kept: unfinished and dead events only
+    oldest: float | None  # when the oldest event kept was first seen
 
 
 @runtime_checkable
