@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from enum import Enum
 
 from application.setup import BRIDGE_FIELDS, COMMENT_TRIGGER, STATUS_TRIGGER, bridge_triggers, trigger_differences
@@ -247,7 +248,7 @@ class Doctor:
             stats = store.stats()
         except Exception as e:
             return [fail("state store", _problem(e), "check STATE_URL and that its database is reachable")]
-        results = [ok("state store", f"answers; outbox: {stats.pending} pending, {stats.dead} dead")]
+        results = [ok("state store", f"answers; outbox: {stats.pending} pending, {stats.dead} dead"), _size(store)]
         if not stats.dead:
             return [*results, ok("dead events", "none")]
         try:
@@ -266,6 +267,19 @@ class Doctor:
                 "fix the cause shown; dead events are kept but never retried",
             ),
         ]
+
+
+def _size(store: StateProbe) -> CheckResult:
+    try:
+        kept = store.footprint()
+    except Exception as e:
+        return fail("store size", _problem(e), "check that the state store is reachable")
+    oldest = "none" if kept.oldest is None else datetime.fromtimestamp(kept.oldest, UTC).strftime("%Y-%m-%d %H:%M UTC")
+    return ok(
+        "store size",
+        f"{kept.bytes / 1024:.0f} KiB; {kept.events} events ({kept.payload_bytes / 1024:.0f} KiB of payloads), "
+        f"the oldest first seen {oldest}",
+    )
 
 
 def _token(token: TokenInfo) -> CheckResult:

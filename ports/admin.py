@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import Any, Protocol, runtime_checkable
 
 from domain.model import Person
-from ports.state import HealthCheck, OutboxStats, StoredEvent
+from ports.state import Footprint, HealthCheck, OutboxStats, StoredEvent
 
 JsonObject = Mapping[str, Any]
 
@@ -104,5 +104,7 @@ class DirectoryAdmin(Protocol):
 @runtime_checkable
 class StateProbe(HealthCheck, Protocol):
     def stats(self) -> OutboxStats: ...
+
+    def footprint(self) -> Footprint: ...
 
     def dead(self, limit: int = 20) -> list[StoredEvent]: ...
