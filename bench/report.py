@@ -10,6 +10,7 @@ from bench.burst import Burst
 from bench.cold_start import NOT_PACKAGED, USED_IMPORTS, ColdStart
 from bench.fake_apis import WINDOW_SECONDS, WRITES_PER_WINDOW
 from bench.per_event import Calls, Cost
+from bench.store_report import StoreResults, store_notes, store_rows
 
 COLD_START_GOAL = 1.3
 P50_GOAL_US = 1000.0
@@ -36,6 +37,7 @@ class Results:
     sqlite: list[Cost]  # every kind on a SQLite file, the function's default store, for information
     burst: Burst  # the bridge as built, against the stricter reading of Pachca's limit
     bursts: list[tuple[str, Burst]] = field(default_factory=list)  # other readings of the limit, for information
+    store: StoreResults | None = None
 
 
 def rows(results: Results) -> list[Row]:
@@ -46,6 +48,7 @@ def rows(results: Results) -> list[Row]:
         *(_calls_row(calls) for calls in results.calls),
         *_burst_rows(results.burst),
         *(_other_burst_row(label, burst) for label, burst in results.bursts),
+        *(Row(*row) for row in (store_rows(results.store) if results.store else [])),
     ]
 
 
@@ -191,4 +194,5 @@ def notes(results: Results) -> list[str]:
         "seconds until a slot frees (≥ 1) and is not counted. The main burst counts a write into a thread against "
         "the chat the thread hangs from (undocumented; the stricter reading). Floor = the busiest chat's writes / 4 s.",
         f"- Main burst's bridge warnings: {warnings}.",
+        *(store_notes() if results.store else []),
     ]
