@@ -294,7 +294,9 @@ def test_doctor_passes_on_a_set_up_bridge(
         lines[11],
         "ok   dead events: none",
     ]
-    assert re.fullmatch(r"ok   store size: \d+ KiB; 0 events \(0 KiB of payloads\), the oldest first seen none", lines[11])
+    assert re.fullmatch(
+        r"ok   store size: \d+ KiB; 0 events \(0 KiB of payloads\), the oldest first seen none", lines[11]
+    )
     assert writes(httpserver) == []
     assert_clean(result.output)
 
