@@ -173,7 +173,7 @@ class MemoryState:
     def footprint(self) -> Footprint:
         with self._lock:
             events = self._events.values()
-            payload = sum(len(e.payload) for e in events)
+            payload = sum(len(e.payload.encode()) for e in events)
             size = payload + sum(len(e.key) + len(e.error or "") for e in events)
             size += sum(len(k) + len(v) for k, (v, _) in self._cache.items())
             return Footprint(size, len(events), payload, min((e.first_seen for e in events), default=None))

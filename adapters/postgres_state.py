@@ -9,70 +9,21 @@ under an advisory lock so that processes starting together do not race. Behaviou
 from __future__ import annotations
 
 import os
-import re
 import time
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager
 from typing import Any
-from urllib.parse import urlsplit
 
 import psycopg
-from psycopg.conninfo import conninfo_to_dict
 
-from adapters.sql_state import DEAD, DONE, HEALTH_PROBE, SchemaMissing, SqlState
+from adapters.postgres_state_schema import migrate
+from adapters.postgres_state_url import parse, password_of, redact
+from adapters.sql_state import DEAD, DONE, SchemaMissing, SqlState
+from adapters.sql_state_queries import HEALTH_PROBE
 from ports.errors import StateUnavailable
 from ports.state import Claim, ClaimStatus, Footprint, StoredEvent
 
 Connection = psycopg.Connection[tuple[Any, ...]]
-
-_MIGRATION_LOCK = 7_310_452_915  # pg_advisory_xact_lock key: "the bridge migrates its schema"
-# One tuple of statements per schema version; never edit a released version, append a new one.
-_MIGRATIONS: tuple[tuple[str, ...], ...] = (
-    (
-        """CREATE TABLE events (
-            seq BIGINT GENERATED ALWAYS AS IDENTITY,
-            key TEXT PRIMARY KEY,
-            kind TEXT NOT NULL,
-            payload TEXT NOT NULL,
-            state TEXT NOT NULL CHECK (state IN ('pending', 'running', 'done', 'dead')),
-            attempts INTEGER NOT NULL,
-            first_seen DOUBLE PRECISION NOT NULL,
-            lease_until DOUBLE PRECISION NOT NULL DEFAULT 0,
-            due_at DOUBLE PRECISION NOT NULL DEFAULT 0,
-            outcome TEXT,
-            error TEXT
-        )""",
-        "CREATE INDEX events_takeable ON events (due_at, seq) WHERE state IN ('pending', 'running')",
-        "CREATE INDEX events_dead ON events (seq) WHERE state = 'dead'",
-        """CREATE TABLE tickets (
-            seq BIGINT GENERATED ALWAYS AS IDENTITY,
-            message_id BIGINT PRIMARY KEY,
-            key TEXT NOT NULL UNIQUE,
-            chat_id BIGINT NOT NULL,
-            requester_id BIGINT NOT NULL,
-            thread_id BIGINT,
-            thread_chat_id BIGINT,
-            root_message_id BIGINT,
-            root_chat_id BIGINT,
-            card_message_id BIGINT,
-            status TEXT
-        )""",
-        "CREATE INDEX tickets_thread ON tickets (thread_id)",
-        "CREATE TABLE writes (effect TEXT PRIMARY KEY, kind TEXT NOT NULL, external_id TEXT)",
-        "CREATE INDEX writes_external ON writes (kind, external_id)",
-        "CREATE TABLE cache (key TEXT PRIMARY KEY, value TEXT NOT NULL, expires_at DOUBLE PRECISION NOT NULL)",
-    ),
-    (  # retention and the shared write limit; write records kept before this version count from the upgrade
-        "ALTER TABLE writes ADD COLUMN created_at DOUBLE PRECISION NOT NULL DEFAULT 0",
-        "UPDATE writes SET created_at = extract(epoch FROM now())",
-        "CREATE INDEX writes_age ON writes (created_at)",
-        "CREATE INDEX events_age ON events (first_seen)",
-        "CREATE INDEX events_unpurged ON events (first_seen) WHERE state = 'done' AND payload <> ''",
-        "CREATE INDEX cache_expiry ON cache (expires_at)",
-        "CREATE TABLE write_slots (key TEXT PRIMARY KEY, slots DOUBLE PRECISION[] NOT NULL)",
-    ),
-)
-SCHEMA_VERSION = len(_MIGRATIONS)
 
 _INSERT_EVENT = """INSERT INTO events (key, kind, payload, state, attempts, first_seen, lease_until)
     VALUES (%(key)s, %(kind)s, %(payload)s, 'running', 1, %(now)s, %(lease_until)s)
@@ -120,10 +71,10 @@ class PostgresState(SqlState[Connection]):
     ) -> None:
         super().__init__()
         self._url = url
-        self._url_has_password = bool(_parse(url).get("password"))
+        self._url_has_password = bool(parse(url).get("password"))
         self._password_provider = password_provider
         self._connect_timeout = connect_timeout
-        password = _password_of(url)
+        password = password_of(url)
         self._secrets: tuple[str, ...] = (password,) if password else ()
 
     # IdempotencyStore
@@ -188,7 +139,7 @@ class PostgresState(SqlState[Connection]):
 
     def _connect(self) -> Connection:
         options: dict[str, Any] = {"autocommit": True, "prepare_threshold": None}  # no prepared statements: poolers
-        params = _parse(self._url)
+        params = parse(self._url)
         if "connect_timeout" not in params:
             options["connect_timeout"] = self._connect_timeout
         if "application_name" not in params:
@@ -209,20 +160,9 @@ class PostgresState(SqlState[Connection]):
             raise StateUnavailable(f"no password for PostgreSQL from the provider: {type(e).__name__}") from e
 
     def _migrate(self, db: Connection) -> None:
-        if self._migrated:
-            return
-        with db.transaction():
-            db.execute("SELECT pg_advisory_xact_lock(%s)", (_MIGRATION_LOCK,))
-            db.execute("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)")
-            row = db.execute("SELECT max(version) FROM schema_version WHERE to_regclass('events') IS NOT NULL")
-            version = (row.fetchone() or (None,))[0] or 0  # tables dropped under a version: create them again
-            for statements in _MIGRATIONS[version:]:
-                for statement in statements:
-                    db.execute(statement)
-            if version < SCHEMA_VERSION:
-                db.execute("DELETE FROM schema_version")
-                db.execute("INSERT INTO schema_version (version) VALUES (%s)", (SCHEMA_VERSION,))
-        self._migrated = True
+        if not self._migrated:
+            migrate(db)
+            self._migrated = True
 
     def _describe(self, error: psycopg.Error) -> str:
         first_line = next(iter(str(error).strip().splitlines()), "")
@@ -261,30 +201,3 @@ def _alive(db: Connection, last_used: float) -> bool:
         db.close()
         return False
     return True
-
-
-def _parse(url: str) -> dict[str, Any]:
-    """The URL's connection parameters; ValueError (without the URL's secrets) when libpq cannot read it."""
-    try:
-        params = conninfo_to_dict(url)
-    except psycopg.Error as e:
-        password = _password_of(url)
-        reason = redact(str(e).strip(), (password,) if password else ())
-        raise ValueError(f"STATE_URL is not a valid PostgreSQL URL: {reason}") from None
-    port = str(params.get("port", "5432"))
-    if not re.fullmatch(r"\d+(,\d+)*", port):
-        raise ValueError(f"STATE_URL is not a valid PostgreSQL URL: the port {port!r} is not a number")
-    return params
-
-
-def _password_of(url: str) -> str | None:
-    try:
-        return urlsplit(url).password
-    except ValueError:
-        return None
-
-
-def redact(text: str, secrets: tuple[str, ...]) -> str:
-    for secret in secrets:
-        text = text.replace(secret, "***")
-    return text

@@ -12,56 +12,19 @@ import threading
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Sequence
 from contextlib import AbstractContextManager
-from typing import Any, ClassVar, Generic, Protocol, TypeVar
+from typing import Any, ClassVar, Generic, TypeVar
 
-from domain.model import ThreadRef, Ticket, TicketKey
+from adapters import sql_state_queries as q
+from adapters.sql_state_queries import DbConnection
+from domain.model import Ticket, TicketKey
 from ports.errors import StateUnavailable
 from ports.state import Footprint, OutboxStats, StoredEvent, WriteRecord
 
 PENDING, RUNNING, DONE, DEAD = "pending", "running", "done", "dead"
 
-_SELECT_TICKET = """SELECT message_id, key, chat_id, requester_id, thread_id, thread_chat_id, root_message_id,
-    root_chat_id, card_message_id, status FROM tickets"""
-_SAVE_TICKET = """INSERT INTO tickets (message_id, key, chat_id, requester_id, thread_id, thread_chat_id,
-        root_message_id, root_chat_id, card_message_id, status)
-    VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s)
-    ON CONFLICT (message_id) DO UPDATE SET key = excluded.key, chat_id = excluded.chat_id,
-        requester_id = excluded.requester_id, thread_id = excluded.thread_id, thread_chat_id = excluded.thread_chat_id,
-        root_message_id = excluded.root_message_id, root_chat_id = excluded.root_chat_id,
-        card_message_id = excluded.card_message_id, status = excluded.status"""
-_SELECT_DEAD = "SELECT key, kind, payload, attempts, first_seen, error FROM events WHERE state = 'dead'"
-# retention: each statement changes at most a batch of rows, oldest first, along an index
-_DROP_PAYLOADS = """UPDATE events SET payload = '' WHERE key IN (
-    SELECT key FROM events WHERE state = 'done' AND payload <> '' LIMIT %s)"""
-_DELETE_EVENTS = """DELETE FROM events WHERE key IN (
-    SELECT key FROM events WHERE state IN ('done', 'dead') AND first_seen < %s ORDER BY first_seen LIMIT %s)"""
-_OPEN_SINCE = "SELECT min(first_seen) FROM events WHERE state IN ('pending', 'running')"
-_DELETE_WRITES = """DELETE FROM writes WHERE effect IN (
-    SELECT effect FROM writes WHERE created_at < %s ORDER BY created_at LIMIT %s)"""
-_DELETE_CACHE = """DELETE FROM cache WHERE key IN (
-    SELECT key FROM cache WHERE expires_at <= %s ORDER BY expires_at LIMIT %s)"""
-_CONTENTS = "SELECT count(*), coalesce(sum(length(payload)), 0), min(first_seen) FROM events"
-HEALTH_PROBE = """INSERT INTO cache (key, value, expires_at) VALUES ('health-probe', '', 0)
-    ON CONFLICT (key) DO UPDATE SET value = excluded.value"""
-
 
 class SchemaMissing(StateUnavailable):
     """A statement found the bridge's tables gone."""
-
-
-class DbCursor(Protocol):
-    @property
-    def rowcount(self) -> int: ...
-
-    def fetchone(self) -> Any: ...
-
-    def fetchall(self) -> list[Any]: ...
-
-
-class DbConnection(Protocol):
-    def execute(self, query: str, params: Sequence[Any] = ..., /) -> DbCursor: ...
-
-    def close(self) -> None: ...
 
 
 C = TypeVar("C", bound=DbConnection)
@@ -74,6 +37,7 @@ class SqlState(ABC, Generic[C]):
 
     _placeholder: ClassVar[str] = "%s"
     _arrival: ClassVar[str]  # the column that orders rows as they were inserted
+    _payload_bytes: ClassVar[str] = "octet_length(payload)"  # the payload's size in bytes, in this dialect
     _unique_violation: ClassVar[type[Exception]]  # what the driver raises when a ticket's key is taken
 
     def __init__(self) -> None:
@@ -109,7 +73,7 @@ class SqlState(ABC, Generic[C]):
         return OutboxStats(pending=counts.get(PENDING, 0) + counts.get(RUNNING, 0), dead=counts.get(DEAD, 0))
 
     def dead(self, limit: int = 20) -> list[StoredEvent]:
-        rows = self._read_all(f"{_SELECT_DEAD} ORDER BY {self._arrival} LIMIT %s", (limit,))
+        rows = self._read_all(f"{q.SELECT_DEAD} ORDER BY {self._arrival} LIMIT %s", (limit,))
         return [StoredEvent(*row) for row in rows]
 
     # LinkStore
@@ -119,18 +83,18 @@ class SqlState(ABC, Generic[C]):
 
     def _save_ticket(self, db: C, ticket: Ticket) -> None:
         try:
-            db.execute(self._dialect(_SAVE_TICKET), ticket_to_row(ticket))
+            db.execute(self._dialect(q.SAVE_TICKET), q.ticket_to_row(ticket))
         except self._unique_violation as e:
             raise ValueError(f"ticket {ticket.key} is already linked to another message") from e
 
     def ticket_by_message(self, message_id: int) -> Ticket | None:
-        return self._ticket(f"{_SELECT_TICKET} WHERE message_id = %s", message_id)
+        return self._ticket(f"{q.SELECT_TICKET} WHERE message_id = %s", message_id)
 
     def ticket_by_thread(self, thread_id: int) -> Ticket | None:
-        return self._ticket(f"{_SELECT_TICKET} WHERE thread_id = %s ORDER BY {self._arrival} LIMIT 1", thread_id)
+        return self._ticket(f"{q.SELECT_TICKET} WHERE thread_id = %s ORDER BY {self._arrival} LIMIT 1", thread_id)
 
     def ticket_by_key(self, key: TicketKey) -> Ticket | None:
-        return self._ticket(f"{_SELECT_TICKET} WHERE key = %s", key.value)
+        return self._ticket(f"{q.SELECT_TICKET} WHERE key = %s", key.value)
 
     # WriteLog
     def lookup(self, effect: str) -> WriteRecord | None:
@@ -166,15 +130,15 @@ class SqlState(ABC, Generic[C]):
 
     # Retention
     def purge(self, keys_before: float, now: float, limit: int) -> int:
-        changed = self._execute(_DROP_PAYLOADS, (limit,))
-        changed += self._execute(_DELETE_EVENTS, (keys_before, limit))
-        open_since = self._read_one(_OPEN_SINCE)[0]  # a write an unfinished event may repeat stays recorded
+        changed = self._execute(q.DROP_PAYLOADS, (limit,))
+        changed += self._execute(q.DELETE_EVENTS, (keys_before, limit))
+        open_since = self._read_one(q.OPEN_SINCE)[0]  # a write an unfinished event may repeat stays recorded
         writes_before = keys_before if open_since is None else min(keys_before, open_since)
-        changed += self._execute(_DELETE_WRITES, (writes_before, limit))
-        return changed + self._execute(_DELETE_CACHE, (now, limit))
+        changed += self._execute(q.DELETE_WRITES, (writes_before, limit))
+        return changed + self._execute(q.DELETE_CACHE, (now, limit))
 
     def _footprint(self, size: int) -> Footprint:
-        events, payload, oldest = self._read_one(_CONTENTS)
+        events, payload, oldest = self._read_one(q.CONTENTS.replace("PAYLOAD_BYTES", self._payload_bytes))
         return Footprint(size, int(events), int(payload), None if oldest is None else float(oldest))
 
     # plumbing
@@ -221,7 +185,7 @@ class SqlState(ABC, Generic[C]):
 
     def _ticket(self, query: str, value: object) -> Ticket | None:
         row = self._read_one(query, (value,))
-        return ticket_from_row(row) if row else None
+        return q.ticket_from_row(row) if row else None
 
     def _update_event(self, query: str, *params: object) -> None:
         """Runs an UPDATE of one event whose last parameter is its key; a key never claimed is a KeyError."""
@@ -240,26 +204,3 @@ class SqlState(ABC, Generic[C]):
 
     def _dialect(self, query: str) -> str:
         return query.replace("%s", self._placeholder)
-
-
-def ticket_to_row(ticket: Ticket) -> tuple[object, ...]:
-    """The columns of `tickets` from message_id to status."""
-    thread = ticket.thread
-    thread_columns = (thread.thread_id, thread.chat_id, thread.root_message_id, thread.root_chat_id) if thread else ()
-    return (
-        ticket.message_id,
-        ticket.key.value,
-        ticket.chat_id,
-        ticket.requester_id,
-        *(thread_columns or (None,) * 4),
-        ticket.card_message_id,
-        ticket.status,
-    )
-
-
-def ticket_from_row(row: tuple[Any, ...]) -> Ticket:
-    message_id, key, chat_id, requester_id, thread_id, thread_chat_id, root_message_id, root_chat_id, card, status = row
-    thread = None
-    if thread_id is not None:
-        thread = ThreadRef(thread_id, thread_chat_id, root_message_id, root_chat_id)
-    return Ticket(TicketKey(key), message_id, chat_id, requester_id, thread, card, status)

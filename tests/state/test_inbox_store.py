@@ -52,7 +52,10 @@ def test_the_drain_pass_purges_by_retention_and_a_replay_is_still_recognised(sta
     bridge.drain()
     purged = state.footprint()
 
-    assert (queued.events, queued.payload_bytes) == (20, sum(len(message(1000 + i, TEXT).dump()) for i in range(20)))
+    assert (queued.events, queued.payload_bytes) == (
+        20,
+        sum(len(message(1000 + i, TEXT).dump().encode()) for i in range(20)),
+    )
     assert (drained.events, drained.payload_bytes) == (20, 0)  # finished: key and outcome only
     assert (purged.events, purged.payload_bytes, purged.oldest) == (0, 0, None)
 
