@@ -99,41 +99,41 @@ def test_a_claim_lasts_the_deadline_plus_the_margin_then_is_taken_over(state: An
         worker.join(10)
 
 
-def test_a_redelivery_during_a_live_claim_is_queued_never_a_duplicate(state: Any) -> None:
-    clock, started, release, results = FakeClock(), threading.Event(), threading.Event(), []
+class FirstDelivery:
+    """The first delivery of message 1000, held inside its handler until released."""
 
-    def slow(event: Event) -> str:
-        started.set()
-        release.wait(10)
+    def __init__(self, state: Any, busy_wait: float) -> None:
+        self.started, self.release = threading.Event(), threading.Event()
+        self.results: list[str] = []
+        self.bridge = inbox(state, FakeClock(), self._slow, schedule=RetrySchedule(busy_wait=busy_wait))
+        self.worker = threading.Thread(target=lambda: self.results.append(self.bridge.accept(message(1000))))
+        self.worker.start()
+        assert self.started.wait(10)
+
+    def _slow(self, event: Event) -> str:
+        self.started.set()
+        self.release.wait(10)
         return "created"
 
-    bridge = inbox(state, clock, slow, schedule=RetrySchedule(busy_wait=0.2))
-    worker = threading.Thread(target=lambda: results.append(bridge.accept(message(1000))))
-    worker.start()
-    assert started.wait(10)
+    def finish(self) -> list[str]:
+        self.release.set()
+        self.worker.join(10)
+        return self.results
 
-    during = bridge.accept(message(1000))
-    release.set()
-    worker.join(10)
-    after = bridge.accept(message(1000))
+
+def test_a_redelivery_during_a_live_claim_is_queued_never_a_duplicate(state: Any) -> None:
+    first = FirstDelivery(state, busy_wait=0.2)
+
+    during = first.bridge.accept(message(1000))
+    results = first.finish()
+    after = first.bridge.accept(message(1000))
 
     assert (during, results, after) == (QUEUED, ["created"], DUPLICATE)
 
 
 def test_a_redelivery_that_waits_long_enough_gets_the_finished_result(state: Any) -> None:
-    clock, started, release, results = FakeClock(), threading.Event(), threading.Event(), []
+    first = FirstDelivery(state, busy_wait=10)
+    threading.Timer(0.2, first.release.set).start()
 
-    def slow(event: Event) -> str:
-        started.set()
-        release.wait(10)
-        return "created"
-
-    bridge = inbox(state, clock, slow, schedule=RetrySchedule(busy_wait=10))
-    worker = threading.Thread(target=lambda: results.append(bridge.accept(message(1000))))
-    worker.start()
-    assert started.wait(10)
-    threading.Timer(0.2, release.set).start()
-
-    assert bridge.accept(message(1000)) == DUPLICATE  # said only once the first delivery has finished it
-    worker.join(10)
-    assert results == ["created"]
+    assert first.bridge.accept(message(1000)) == DUPLICATE  # said only once the first delivery has finished it
+    assert first.finish() == ["created"]
