@@ -9,6 +9,8 @@ from urllib.parse import urlsplit
 import psycopg
 from psycopg.conninfo import conninfo_to_dict
 
+from adapters.redaction import Redactor
+
 
 def parse(url: str) -> dict[str, Any]:
     """The URL's connection parameters; ValueError (without the URL's secrets) when libpq cannot read it."""
@@ -32,6 +34,4 @@ def password_of(url: str) -> str | None:
 
 
 def redact(text: str, secrets: tuple[str, ...]) -> str:
-    for secret in secrets:
-        text = text.replace(secret, "***")
-    return text
+    return Redactor(secrets, shortest=1)(text)
