@@ -29,7 +29,6 @@ DUPLICATE = "duplicate"
 FAILED = "failed"
 DRAIN_RESERVE_SECONDS = 2.0  # stop taking entries when the invocation has less time than this
 DAY_SECONDS = 86400.0
-FUTURE_SKEW_SECONDS = 60.0  # a webhook may be stamped this far ahead of our clock and still be accepted
 
 
 @dataclass(frozen=True)
@@ -57,8 +56,8 @@ class RetentionPolicy:
 
     @classmethod
     def of(cls, days: float, replay_window: float) -> RetentionPolicy:
-        """Never shorter than a replayed webhook can be accepted: its age limit plus the allowed clock skew."""
-        return cls(max(days * DAY_SECONDS, replay_window + FUTURE_SKEW_SECONDS))
+        """Never shorter than `replay_window`: as long as a replayed webhook can still be accepted."""
+        return cls(max(days * DAY_SECONDS, replay_window))
 
 
 class Inbox:

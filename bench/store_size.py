@@ -56,7 +56,7 @@ def _run(label: str, events: int, days: int | None, store: type[SqliteState]) ->
         assert isinstance(state, SqliteState)
         replaced = store(state.path)
         bridge.container.state.override(replaced)
-        retention = None if days is None else (replaced, RetentionPolicy.of(days, 300))
+        retention = None if days is None else (replaced, RetentionPolicy.of(days, 360))
         bridge.container.inbox.add_kwargs(retention=retention)
         _deliver(bridge, events)
         kept = replaced.footprint()

@@ -11,7 +11,7 @@ from adapters.http import RetryPolicy
 from application.events import EVENT_TYPES
 from application.inbox import Handler, RetentionPolicy
 from application.tickets import TicketSettings
-from entrypoints.authentication import WebhookSecrets
+from entrypoints.authentication import FUTURE_SKEW_SECONDS, WebhookSecrets
 from entrypoints.settings import Settings
 from ports.state import Retention
 
@@ -47,7 +47,9 @@ def every_kind_handled(handlers: dict[str, Handler]) -> dict[str, Handler]:
 
 
 def retention_of(store: Retention, settings: Settings) -> tuple[Retention, RetentionPolicy]:
-    return store, RetentionPolicy.of(settings.retention_days, settings.webhook_max_age_seconds)
+    """A replay is accepted up to its age limit after its timestamp, which may be ahead of our clock by the skew."""
+    replay_window = settings.webhook_max_age_seconds + FUTURE_SKEW_SECONDS
+    return store, RetentionPolicy.of(settings.retention_days, replay_window)
 
 
 def ticket_settings_of(settings: Settings) -> TicketSettings:
