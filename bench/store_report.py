@@ -58,7 +58,8 @@ def _month_row(sizes: list[Kept]) -> tuple[str, str, str, str]:
     return (
         f"A month at {EVENTS_PER_DAY:,} events a day ({events:,} events), RETENTION_DAYS=30",
         f"**≈ {per_event * events / MiB:.0f} MiB** ({per_event:.0f} bytes per event: key, outcome, write records, "
-        f"links), then flat as the purge keeps pace; without purge ≈ {before * events / MiB:.0f} MiB and growing",
+        f"links); from then on only the links (one per ticket) still grow, the rest is purged as fast as it comes; "
+        f"without purge ≈ {before * events / MiB:.0f} MiB after a month and growing by as much every month",
         "information",
         "—",
     )
