@@ -106,3 +106,20 @@ def test_the_footprint_names_the_oldest_event_and_shrinks_with_a_purge(state: An
 
     assert (full.events, full.payload_bytes, full.oldest) == (30, 30 * len(BIG), T) and full.bytes > 0
     assert state.footprint() == Footprint(state.footprint().bytes, 0, 0, None)
+
+
+def test_a_payload_kept_by_an_older_version_is_dropped_by_the_next_purge(durable_url: str) -> None:
+    from adapters.state_url import open_state
+
+    store: Any = open_state(durable_url)
+    try:
+        finished(store, "k")
+        store._execute("UPDATE events SET payload = %s WHERE key = %s", (BIG, "k"))  # as the previous version left it
+        assert store.footprint().payload_bytes == len(BIG)
+
+        store.purge(keys_before=0.0, now=T, limit=100)
+
+        assert (store.footprint().events, store.footprint().payload_bytes) == (1, 0)
+        assert store.claim("k", "message", "{}", T + 1, LEASE).outcome == "created"
+    finally:
+        store.close()
