@@ -107,3 +107,50 @@ def test_the_health_check_leaves_nothing_behind(state: Any) -> None:
 
     assert state.get("health-probe", 0.0) is None
     assert state.footprint().events == 0
+
+
+def test_a_store_of_the_first_schema_version_is_migrated_and_its_write_records_kept(tmp_path: Path) -> None:
+    import time
+
+    from adapters.sqlite_state_schema import _MIGRATIONS
+
+    path = tmp_path / "state.db"
+    with sqlite3.connect(path) as db:  # what the first released version created and wrote
+        for statement in _MIGRATIONS[0]:
+            db.execute(statement)
+        db.execute("PRAGMA user_version = 1")
+        db.execute("INSERT INTO writes (effect, kind, external_id) VALUES ('e', 'tracker_comment', 'c-1')")
+    store = open_state(f"sqlite:///{path}")
+    try:
+        store.purge(keys_before=time.time() - 86400, now=time.time(), limit=100)  # type: ignore[union-attr]
+
+        assert store.is_own("tracker_comment", "c-1")  # counted from the upgrade, not from 1970
+        assert store.reserve("chat", 4, 1.1) <= 0.01  # type: ignore[union-attr]
+    finally:
+        store.close()  # type: ignore[union-attr]
+
+
+@pytest.mark.postgres
+def test_a_postgres_store_of_the_first_schema_version_is_migrated_and_its_write_records_kept(
+    postgres_url: str,
+) -> None:
+    import time
+
+    import psycopg
+
+    from adapters.postgres_state_schema import _MIGRATIONS
+
+    with psycopg.connect(postgres_url, autocommit=True) as db:
+        for statement in _MIGRATIONS[0]:
+            db.execute(statement)
+        db.execute("CREATE TABLE schema_version (version INTEGER NOT NULL)")
+        db.execute("INSERT INTO schema_version (version) VALUES (1)")
+        db.execute("INSERT INTO writes (effect, kind, external_id) VALUES ('e', 'tracker_comment', 'c-1')")
+    store = open_state(postgres_url)
+    try:
+        store.purge(keys_before=time.time() - 86400, now=time.time(), limit=100)  # type: ignore[union-attr]
+
+        assert store.is_own("tracker_comment", "c-1")
+        assert store.reserve("chat", 4, 1.1) <= 0.01  # type: ignore[union-attr]
+    finally:
+        store.close()  # type: ignore[union-attr]
