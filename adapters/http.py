@@ -17,6 +17,7 @@ from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import urlsplit
 
 import requests
 from urllib3.exceptions import MaxRetryError, NameResolutionError, NewConnectionError
@@ -71,9 +72,18 @@ class HttpClient:
         json: Any = None,
         params: Mapping[str, Any] | None = None,
         before_attempt: Callable[[], None] | None = None,
+        data: Callable[[], Any] | None = None,
+        headers: Mapping[str, str] | None = None,
+        stream: bool = False,
     ) -> requests.Response:
-        """`before_attempt` runs before every attempt, retries included (e.g. to take a rate-limit slot)."""
-        url = self.base_url + path
+        """`before_attempt` runs before every attempt, retries included (e.g. to take a rate-limit slot).
+
+        `data` builds a fresh body for every attempt (a streamed upload is read once per attempt); `headers` replace
+        the client's own (an upload to a presigned URL carries no credentials); `path` may be a whole URL."""
+        absolute = path.startswith(("http://", "https://"))
+        url = path if absolute else self.base_url + path
+        if absolute:
+            path = urlsplit(url).path  # what errors and logs show: never a presigned URL's query (a credential)
         attempt = 0
         while True:
             attempt += 1
@@ -81,7 +91,14 @@ class HttpClient:
                 before_attempt()
             try:
                 response = self.session.request(
-                    method, url, json=json, params=params, headers=self.headers, timeout=self._timeouts()
+                    method,
+                    url,
+                    json=json,
+                    params=params,
+                    data=data() if data is not None else None,
+                    headers=self.headers if headers is None else headers,
+                    timeout=self._timeouts(),
+                    stream=stream,
                 )
             except requests.ConnectTimeout as e:
                 failure: TransientFailure = TransientFailure(f"{self.service}: connect timeout")
