@@ -52,7 +52,7 @@ def _copy(client: HttpClient, url: str, file: FileRef, max_bytes: int, headers: 
             for chunk in response.iter_content(CHUNK_BYTES):
                 size += len(chunk)
                 if size > max_bytes:
-                    raise FileTooLarge(f"{client.service}: over {max_bytes} bytes", size)
+                    raise FileTooLarge(f"{client.service}: over {max_bytes} bytes", None)
                 out.write(chunk)
         except requests.RequestException as e:
             raise TransientFailure(f"{client.service}: a download broke off after {size} bytes") from e

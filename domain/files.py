@@ -79,8 +79,8 @@ def skipped_line(file: FileRef, reason: Skip, limits: FileLimits, link: str | No
 
 
 def human_size(size: int) -> str:
+    """`600 Б`, `1,5 КБ`, `60 МБ`: one decimal, with a Russian decimal comma, none when it is zero."""
     if size < 1024:
         return f"{size} Б"
-    if size < MIB:
-        return f"{size / 1024:.0f} КБ"
-    return f"{size / MIB:.1f} МБ".replace(".0 ", " ")
+    value, unit = (size / 1024, "КБ") if size < MIB else (size / MIB, "МБ")
+    return f"{value:.1f}".replace(".", ",").removesuffix(",0") + f" {unit}"

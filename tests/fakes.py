@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+import os
+import tempfile
 from collections import Counter
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
+from contextlib import contextmanager
+from dataclasses import dataclass, field, replace
 from typing import Any
 
+from domain.files import FileRef, LocalFile
 from domain.model import Button, NewIssue, Person, ThreadRef, TicketKey, TrackerComment
 from ports.errors import NotFound, OutcomeUnknown, PermanentFailure
+from ports.files import FileTooLarge, PachcaUpload
 from ports.messenger import ButtonRows, FormField, PostedMessage
 from ports.tracker import IssueInfo, Transition
 
@@ -62,6 +67,40 @@ class Faults:
             raise pending.pop(0)
 
 
+class FakeFiles:
+    """Files that can be downloaded by URL (a missing URL is a 404), and what was uploaded, read back from disk."""
+
+    def __init__(self) -> None:
+        self.blobs: dict[str, bytes] = {}
+        self.uploaded: dict[str, tuple[str, bytes]] = {}  # id -> (name, content)
+        self.spooled: list[str] = []  # temporary paths handed out, to check they are gone
+
+    def add(self, name: str, content: bytes, url: str | None = None, **ref: Any) -> FileRef:
+        url = url or f"https://files.example/{len(self.blobs)}/{name}"
+        self.blobs[url] = content
+        return FileRef(name, url, **ref)
+
+    @contextmanager
+    def download(self, file: FileRef, max_bytes: int) -> Iterator[LocalFile]:
+        if file.url not in self.blobs:
+            raise NotFound(f"file {file.url}")
+        content = self.blobs[file.url]
+        if len(content) > max_bytes:
+            raise FileTooLarge(f"{len(content)} bytes", file.size)  # stopped part way: the size is not learnt
+        fd, path = tempfile.mkstemp(prefix="fake-file-")
+        self.spooled.append(path)
+        with os.fdopen(fd, "wb") as out:
+            out.write(content)
+        try:
+            yield LocalFile(file, path, len(content))
+        finally:
+            os.unlink(path)
+
+    def keep(self, upload_id: str, file: LocalFile) -> None:
+        with open(file.path, "rb") as f:
+            self.uploaded[upload_id] = (file.ref.name, f.read())
+
+
 @dataclass
 class Post:
     message_id: int
@@ -82,6 +121,8 @@ class FakeChatMessenger:
         self.forms: list[tuple[str, str, list[FormField]]] = []
         self.calls: Counter[str] = Counter()
         self.faults = Faults()
+        self.files = FakeFiles()
+        self.message_attachments: dict[int, list[FileRef]] = {}
         self._next_id = 50_000
 
     # test helpers
@@ -159,6 +200,22 @@ class FakeChatMessenger:
         self._call("open_form")
         self.forms.append((trigger_id, metadata, list(fields)))
 
+    # MessengerFiles
+    def message_files(self, message_id: int) -> list[FileRef]:
+        self._call("message_files")
+        return list(self.message_attachments.get(message_id, []))
+
+    def download(self, file: FileRef, max_bytes: int) -> Any:
+        self._call("download")
+        return self.files.download(file, max_bytes)
+
+    def upload(self, file: LocalFile) -> PachcaUpload:
+        self._call("upload")
+        key = f"attaches/files/{self._id()}/{file.ref.name}"
+        self.files.keep(key, file)
+        self.faults.after("upload")
+        return PachcaUpload(key, file.ref.name, "image" if file.ref.is_image else "file", file.size)
+
 
 @dataclass
 class FakeIssue:
@@ -169,6 +226,9 @@ class FakeIssue:
     resolution: str | None = None
     updated_at: str = "2026-11-27T10:00:00.000+0000"
     comments: list[TrackerComment] = field(default_factory=list)
+    description: str = ""
+    attachment_ids: list[str] = field(default_factory=list)
+    comment_attachments: dict[str, list[str]] = field(default_factory=dict)  # comment id -> attachment ids
 
 
 WORKFLOW: dict[str, list[Transition]] = {
@@ -195,6 +255,8 @@ class FakeIssueTracker:
         self.long_ids: dict[str, str] = {}  # a comment's longId -> its numeric id: both name it in Tracker's API
         self.calls: Counter[str] = Counter()
         self.faults = Faults()
+        self.files = FakeFiles()
+        self.comment_files_of: dict[str, list[FileRef]] = {}  # comment id -> its files, as Tracker lists them
         self._comment_id = 600
         self._by_unique: dict[str, TicketKey] = {}
 
@@ -235,7 +297,7 @@ class FakeIssueTracker:
             return existing
         key = TicketKey(f"{issue.queue}-{len(self.issues) + 1}")
         fields = {field_ids[k].split("--")[-1]: v for k, v in issue.local_fields.items() if k in field_ids}
-        self.issues[str(key)] = FakeIssue(key, issue, fields)
+        self.issues[str(key)] = FakeIssue(key, issue, fields, description=issue.description)
         self._by_unique[issue.unique] = key
         self.faults.after("create_issue")
         return key
@@ -304,6 +366,39 @@ class FakeIssueTracker:
     def get_user(self, login: str) -> Person | None:
         self._call("get_user")
         return self.users.get(login.lower())
+
+    # TrackerFiles
+    def comment_files(self, key: TicketKey, comment_id: str) -> list[FileRef]:
+        self._call("comment_files")
+        self._issue(key)
+        return list(self.comment_files_of.get(comment_id, []))
+
+    def download(self, file: FileRef, max_bytes: int) -> Any:
+        self._call("download")
+        return self.files.download(file, max_bytes)
+
+    def upload(self, file: LocalFile) -> str:
+        self._call("upload")
+        attachment_id = f"tmp-{len(self.files.uploaded) + 1}"
+        self.files.keep(attachment_id, file)
+        self.faults.after("upload")
+        return attachment_id
+
+    def description(self, key: TicketKey) -> str:
+        self._call("description")
+        return self._issue(key).description
+
+    def update_description(self, key: TicketKey, description: str) -> None:
+        self._call("update_description")
+        self._issue(key).description = description
+
+    def edit_comment(self, key: TicketKey, comment_id: str, text: str) -> None:
+        self._call("edit_comment")
+        issue = self._issue(key)
+        found = [i for i, c in enumerate(issue.comments) if c.comment_id == comment_id]
+        if not found:
+            raise NotFound(f"comment {comment_id}")
+        issue.comments[found[0]] = replace(issue.comments[found[0]], text=text)
 
 
 class FakeDirectory:

@@ -113,7 +113,7 @@ def test_a_download_over_the_limit_stops_and_leaves_nothing(httpserver: HTTPServ
     ):
         pass
 
-    assert raised.value.size > 1_000_000
+    assert raised.value.size is None  # stopped part way: the real size is not known
     assert set(os.listdir(_tmp())) == before
 
 

@@ -1,0 +1,80 @@
+"""Carrying a message's or a comment's files to the other side, each file once, within the limits."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+
+from application.writes import OnceWriter
+from domain.files import FileLimits, FileRef, LocalFile, Skip, skipped_line
+from ports.errors import PermanentFailure
+from ports.files import FileSource, FileTooLarge
+
+FILE_UPLOAD = "file_upload"
+
+
+@dataclass(frozen=True)
+class CarriedFiles:
+    uploaded: list[str] = field(default_factory=list)  # what the target side named each uploaded file
+    lines: list[str] = field(default_factory=list)  # one line for each file left out, to add to the text
+
+    def text_with_lines(self, text: str) -> str:
+        return "\n\n".join([text, *self.lines]) if self.lines else text
+
+
+class FileCarrier:
+    """Rules:
+    - files go one at a time, downloaded to a temporary file and uploaded from it, never held whole in memory;
+    - a file over `MAX_FILE_MB`, or over what is left of the event's total, is not downloaded past the limit: a line
+      names it, its size and why; so does a file that cannot be had (a 404, an expired link); the text still goes;
+    - each file's outcome (the uploaded id, or its line) is recorded once, so a retried or repeated event uploads
+      nothing twice; a transient failure (a 5xx) leaves the file to the outbox's retry;
+    - an upload whose answer was lost is not repeated at once: the event is retried later, and an upload that never
+      became part of a message or comment stays invisible on the other side.
+    """
+
+    def __init__(self, writer: OnceWriter, limits: FileLimits) -> None:
+        self.writer = writer
+        self.limits = limits
+
+    def carry(
+        self,
+        effect: str,
+        files: Sequence[FileRef],
+        source: FileSource,
+        upload: Callable[[LocalFile], str],
+        link: str | None,
+    ) -> CarriedFiles:
+        carried = CarriedFiles()
+        used = 0
+        for index, file in enumerate(files):
+
+            def send(file: FileRef = file, used: int = used) -> str:
+                return self._one(file, source, upload, used, link)
+
+            outcome = json.loads(self.writer.write(f"{effect}:file:{index}", FILE_UPLOAD, send, lambda: None))
+            if "line" in outcome:
+                carried.lines.append(outcome["line"])
+            else:
+                carried.uploaded.append(outcome["id"])
+                used += outcome["size"]
+        return carried
+
+    def _one(
+        self, file: FileRef, source: FileSource, upload: Callable[[LocalFile], str], used: int, link: str | None
+    ) -> str:
+        reason = self.limits.skip_reason(file.size, used)
+        size = file.size
+        if reason is None:
+            try:
+                with source.download(file, self.limits.room(used)) as local:
+                    return json.dumps({"id": upload(local), "size": local.size})
+            except FileTooLarge as e:
+                size = e.size
+                whole = size is None and self.limits.room(used) == self.limits.max_file_bytes
+                reason = Skip.TOO_LARGE if whole or (size or 0) > self.limits.max_file_bytes else Skip.OVER_TOTAL
+            except PermanentFailure:
+                reason = Skip.UNAVAILABLE
+        line = skipped_line(file, reason, self.limits, link, size)
+        return json.dumps({"line": line}, ensure_ascii=False)
