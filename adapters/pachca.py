@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Hashable, Sequence
+from dataclasses import asdict
 from functools import partial
 from typing import Any, Generic, TypeVar
 from urllib.parse import urlsplit
@@ -14,6 +15,7 @@ from adapters.http import HttpClient
 from adapters.ratelimit import ChatRateLimiter
 from domain.model import Button, Person, ThreadRef, truncate
 from ports.errors import PermanentFailure
+from ports.files import PachcaUpload
 from ports.messenger import ButtonRows, FormField, PostedMessage
 
 FORM_TITLE_LIMIT = 24
@@ -103,8 +105,10 @@ class HttpChatMessenger:
             root_chat_id=thread.message_chat_id,
         )
 
-    def post_to_thread(self, thread: ThreadRef, text: str, buttons: ButtonRows = ()) -> int:
-        return self._post_message("thread", thread.thread_id, text, buttons, chat_key=_limit_key(thread))
+    def post_to_thread(
+        self, thread: ThreadRef, text: str, buttons: ButtonRows = (), files: Sequence[PachcaUpload] = ()
+    ) -> int:
+        return self._post_message("thread", thread.thread_id, text, buttons, _limit_key(thread), files)
 
     def post_to_chat(self, chat_id: int, text: str, buttons: ButtonRows = ()) -> int:
         return self._post_message("discussion", chat_id, text, buttons, chat_key=chat_id)
@@ -139,7 +143,15 @@ class HttpChatMessenger:
         }
         self.client.request("POST", "/views/open", idempotent=False, json=body)
 
-    def _post_message(self, entity_type: str, entity_id: int, text: str, buttons: ButtonRows, chat_key: int) -> int:
+    def _post_message(
+        self,
+        entity_type: str,
+        entity_id: int,
+        text: str,
+        buttons: ButtonRows,
+        chat_key: int,
+        files: Sequence[PachcaUpload] = (),
+    ) -> int:
         message: dict[str, Any] = {
             "entity_type": entity_type,
             "entity_id": entity_id,
@@ -148,6 +160,8 @@ class HttpChatMessenger:
         }
         if buttons:
             message["buttons"] = _button_rows(buttons)
+        if files:
+            message["files"] = [asdict(file) for file in files]  # {key, name, file_type, size}, as uploaded
         response = self.client.request(
             "POST",
             "/messages",

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
+from dataclasses import replace
 from typing import Any
 from urllib.parse import quote
 
@@ -13,6 +14,7 @@ from pydantic import BaseModel, ConfigDict, TypeAdapter
 from pydantic.alias_generators import to_camel
 
 from adapters.http import HttpClient
+from domain.files import FileRef
 from domain.model import NewIssue, Person, TicketKey, TrackerComment
 from ports.errors import NotFound, PermanentFailure
 from ports.tracker import IssueInfo, Transition
@@ -83,20 +85,26 @@ class HttpIssueTracker:
         with _reading(f"GET {path}"):
             return _Issue.model_validate_json(response.content).to_info()
 
-    def add_comment(self, key: TicketKey, text: str, summonees: Sequence[str] = ()) -> str:
+    def add_comment(
+        self, key: TicketKey, text: str, summonees: Sequence[str] = (), attachment_ids: Sequence[str] = ()
+    ) -> str:
         path = f"/v2/issues/{key}/comments"
         body: dict[str, Any] = {"text": text, "markupType": "md"}
         if summonees:
             body["summonees"] = list(summonees)
+        if attachment_ids:
+            body["attachmentIds"] = list(attachment_ids)
         response = self._client.request("POST", path, idempotent=False, json=body, params={"isAddToFollowers": "false"})
         with _reading(f"POST {path}"):
             return _CommentId.model_validate_json(response.content).id
 
     def get_comment(self, key: TicketKey, comment_id: str) -> TrackerComment:
         path = f"/v2/issues/{key}/comments/{_segment(comment_id)}"
-        response = self._get(path)
+        response = self._get(path, params={"expand": "attachments"})
         with _reading(f"GET {path}"):
-            return _Comment.model_validate_json(response.content).to_comment(key)
+            comment = _Comment.model_validate_json(response.content)
+        files = tuple(ref.to_file(f"{self._client.base_url}/v2/issues/{key}") for ref in comment.attachments or ())
+        return replace(comment.to_comment(key), files=files)
 
     def recent_comments(self, key: TicketKey) -> list[TrackerComment]:
         """The newest comments: Tracker pages oldest first, so the pages are walked to the end (`id` cursor)."""
@@ -173,6 +181,7 @@ def _issue_body(issue: NewIssue, field_ids: Mapping[str, str]) -> dict[str, Any]
         "markupType": "md",
         "tags": list(issue.tags),
         "unique": issue.unique,
+        **({"attachmentIds": list(issue.attachment_ids)} if issue.attachment_ids else {}),
         **local,
     }
 
@@ -277,10 +286,22 @@ class _CommentId(_Model):
     id: str
 
 
+class _AttachmentRef(_Model):
+    """A comment's attachment as `expand=attachments` lists it: an id and a name; no size, no type."""
+
+    id: str
+    display: str = ""
+
+    def to_file(self, issue_url: str) -> FileRef:
+        name = self.display or self.id
+        return FileRef(name, f"{issue_url}/attachments/{_segment(self.id)}/{quote(name)}")
+
+
 class _Comment(_Model):
     id: str
     text: str = ""
     created_by: _UserRef
+    attachments: list[_AttachmentRef] | None = None
 
     def to_comment(self, key: TicketKey) -> TrackerComment:
         return TrackerComment(issue_key=key, comment_id=self.id, author=self.created_by.to_person(), text=self.text)

@@ -1,14 +1,12 @@
-"""Tracker attachments and edits: a comment's files (`expand=attachments`, then the issue's attachment list for their
-names, sizes and download URLs), temporary attachments (`POST /v2/attachments/`), and the PATCHes of a description
-and a comment. See docs/tracker.md."""
+"""Tracker attachments and edits: downloads of attachments (their URLs come with the comment, `get_comment`),
+temporary attachments (`POST /v2/attachments/`), and the PATCHes of a description and a comment.
+See docs/tracker.md."""
 
 from __future__ import annotations
 
 from contextlib import AbstractContextManager
 from typing import Any
-from urllib.parse import quote, urlsplit
-
-from pydantic import TypeAdapter
+from urllib.parse import urlsplit
 
 from adapters.http import HttpClient
 from adapters.tracker import _CommentId, _Model, _reading, _segment
@@ -18,28 +16,8 @@ from domain.model import TicketKey
 from ports.errors import PermanentFailure
 
 
-class _AttachmentRef(_Model):
-    id: str
-    display: str = ""
-
-
-class _CommentFiles(_Model):
-    attachments: list[_AttachmentRef] | None = None
-
-
-class _Attachment(_Model):
-    id: str
-    name: str = ""
-    content: str = ""
-    mimetype: str = ""
-    size: int | None = None
-
-
 class _Description(_Model):
     description: str | None = None
-
-
-_ATTACHMENTS = TypeAdapter(list[_Attachment])
 
 
 class HttpTrackerFiles:
@@ -47,16 +25,6 @@ class HttpTrackerFiles:
 
     def __init__(self, client: HttpClient) -> None:
         self.client = client
-
-    def comment_files(self, key: TicketKey, comment_id: str) -> list[FileRef]:
-        path = f"/v2/issues/{key}/comments/{_segment(comment_id)}"
-        response = self.client.request("GET", path, idempotent=True, params={"expand": "attachments"})
-        with _reading(f"GET {path}"):
-            refs = _CommentFiles.model_validate_json(response.content).attachments or []
-        if not refs:
-            return []
-        known = {attachment.id: attachment for attachment in self._issue_attachments(key)}
-        return [self._file(key, ref, known.get(ref.id)) for ref in refs]
 
     def download(self, file: FileRef, max_bytes: int) -> AbstractContextManager[LocalFile]:
         if not self._own(file.url):
@@ -87,18 +55,6 @@ class HttpTrackerFiles:
 
     def _patch(self, path: str, body: dict[str, Any]) -> None:
         self.client.request("PATCH", path, idempotent=True, json=body)  # the same PATCH twice has one effect
-
-    def _issue_attachments(self, key: TicketKey) -> list[_Attachment]:
-        path = f"/v2/issues/{key}/attachments"
-        response = self.client.request("GET", path, idempotent=True)
-        with _reading(f"GET {path}"):
-            return _ATTACHMENTS.validate_json(response.content)
-
-    def _file(self, key: TicketKey, ref: _AttachmentRef, found: _Attachment | None) -> FileRef:
-        name = (found.name if found else "") or ref.display or ref.id
-        url = found.content if found and found.content else ""
-        url = url or f"{self.client.base_url}/v2/issues/{key}/attachments/{_segment(ref.id)}/{quote(name)}"
-        return FileRef(name, url, found.size if found else None, found.mimetype if found else "")
 
     def _own(self, url: str) -> bool:
         mine, theirs = urlsplit(self.client.base_url), urlsplit(url)

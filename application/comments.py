@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 
 from application.events import ThreadReplyPosted, TrackerCommentAdded
+from application.files import FileCarrier
 from application.identities import Identities
 from application.people import Mentions
 from application.tickets import opening_effect
 from application.writes import PACHCA_MESSAGE, TRACKER_COMMENT, OnceWriter, Poster
+from domain.edits import DEFAULT_INTERNAL_MARKERS, is_internal_note
 from domain.model import Comment, ThreadRef, Ticket, TicketKey
 from ports.errors import NotFound, TransientFailure
 from ports.messenger import ChatMessenger
@@ -22,7 +25,8 @@ class RelayReply:
     - the issue is found through the bridge's own links first, the Tracker search by `pachcaMessageId` second;
     - a reply to a ticket still being opened waits for it (it is queued), instead of being dropped;
     - replies by the bot itself, by other bots, and the bot's own posts are not relayed;
-    - Pachca mentions of people known in Tracker summon them; the others stay as written.
+    - Pachca mentions of people known in Tracker summon them; the others stay as written;
+    - the reply's files become the comment's attachments; a file left out is named in the text.
     """
 
     def __init__(
@@ -34,7 +38,9 @@ class RelayReply:
         mentions: Mentions,
         writer: OnceWriter,
         queue: str,
+        files: FileCarrier,
     ) -> None:
+        self.files = files
         self.tracker = tracker
         self.links = links
         self.log = log
@@ -53,11 +59,12 @@ class RelayReply:
         if author.is_bot:
             return "bot_message"
         resolution = self.mentions.pachca_to_tracker(event.text)
-        text = Comment(author, resolution.text).for_tracker()
         key = ticket.key
+        files = self.files.to_tracker(f"comment:{event.message_id}", event.message_id, event.url or None)
+        text = files.text_with_lines(Comment(author, resolution.text).for_tracker())
 
         def send() -> str:
-            return f"{key}/{self.tracker.add_comment(key, text, resolution.notify)}"
+            return f"{key}/{self.tracker.add_comment(key, text, resolution.notify, files.uploaded)}"
 
         def find() -> str | None:
             robot = self.identities.robot_id()
@@ -85,12 +92,20 @@ class RelayReply:
         return ticket
 
 
+@dataclass(frozen=True)
+class CommentSettings:
+    web_url: str  # links to an issue shown in place of a file left out
+    internal_markers: tuple[str, ...] = DEFAULT_INTERNAL_MARKERS
+
+
 class RelayTrackerComment:
     """Rules:
     - a Tracker comment is posted once into its issue's thread as «Добавлен комментарий», naming its author;
     - the text, author and issue are read from Tracker, never from the trigger's body;
     - comments written by the bridge (known by id, or by the robot's authorship) are never echoed back;
-    - Tracker mentions of people known in Pachca become their Pachca mentions; the others stay as written.
+    - Tracker mentions of people known in Pachca become their Pachca mentions; the others stay as written;
+    - an internal note (a comment with one of the markers, in any case) stays in Tracker, whatever the trigger did;
+    - the comment's attachments go with its message, pictures as pictures; a file left out is named in the text.
     """
 
     def __init__(
@@ -102,7 +117,11 @@ class RelayTrackerComment:
         identities: Identities,
         mentions: Mentions,
         poster: Poster,
+        files: FileCarrier,
+        settings: CommentSettings,
     ) -> None:
+        self.files = files
+        self.settings = settings
         self.poster = poster
         self.messenger = messenger
         self.tracker = tracker
@@ -118,13 +137,17 @@ class RelayTrackerComment:
         comment = self.tracker.get_comment(key, event.comment_id)
         if comment.author.id == self.identities.robot_id():
             return "own_comment"
+        if is_internal_note(comment.text, self.settings.internal_markers):
+            return "internal_note"
         thread = self._thread(key)
         if thread is None:
             return "not_a_ticket"
         resolution = self.mentions.tracker_to_pachca(comment.text)
-        text = Comment(comment.author, resolution.text).for_pachca()
-
-        self.poster.to_thread(f"relay:{key}/{comment.comment_id}", thread, text)  # the id, however the trigger named it
+        effect = f"relay:{key}/{comment.comment_id}"  # the id, however the trigger named it
+        link = f"{self.settings.web_url.rstrip('/')}/{key}"
+        uploads, lines = self.files.to_pachca(effect, comment.files, link)
+        text = "\n\n".join([Comment(comment.author, resolution.text).for_pachca(), *lines])
+        self.poster.to_thread(effect, thread, text, files=uploads)
         return "posted"
 
     def _thread(self, key: TicketKey) -> ThreadRef | None:

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from enum import Enum
 
 from application.setup import BRIDGE_FIELDS, COMMENT_TRIGGER, STATUS_TRIGGER, bridge_triggers, trigger_differences
+from domain.edits import DEFAULT_INTERNAL_MARKERS
 from ports.admin import DirectoryAdmin, MessengerAdmin, StateProbe, TokenInfo, TrackerAdmin, Trigger, TriggerSpec
 from ports.errors import NotFound, PermanentFailure, TransientFailure
 
@@ -75,6 +76,7 @@ class DoctorSettings:
     public_url: str | None = None
     tracker_webhook_secret: str | None = None
     email_domain: str | None = None
+    internal_note_markers: tuple[str, ...] = DEFAULT_INTERNAL_MARKERS
 
 
 class Doctor:
@@ -195,7 +197,8 @@ class Doctor:
         public_url, secret = self._settings.public_url, self._settings.tracker_webhook_secret
         if not (public_url and secret):
             return {}
-        return {spec.name: spec for spec in bridge_triggers(public_url, secret, robot_login)}
+        markers = self._settings.internal_note_markers
+        return {spec.name: spec for spec in bridge_triggers(public_url, secret, robot_login, markers)}
 
     def _trigger(self, name: str, trigger: Trigger | None, desired: TriggerSpec | None) -> CheckResult:
         check = f'tracker trigger "{name}"'

@@ -50,6 +50,7 @@ class ThreadReplyPosted(Event):
     root_chat_id: int
     user_id: int
     text: str
+    url: str = ""
 
     @property
     def key(self) -> str:

@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 import json
+import logging
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 
 from application.writes import OnceWriter
 from domain.files import FileLimits, FileRef, LocalFile, Skip, skipped_line
 from ports.errors import PermanentFailure
-from ports.files import FileSource, FileTooLarge
+from ports.files import FileSource, FileTooLarge, MessengerFiles, PachcaUpload, TrackerFiles
 
 FILE_UPLOAD = "file_upload"
+
+log = logging.getLogger("servicedesk.files")
 
 
 @dataclass(frozen=True)
@@ -34,9 +37,33 @@ class FileCarrier:
       became part of a message or comment stays invisible on the other side.
     """
 
-    def __init__(self, writer: OnceWriter, limits: FileLimits) -> None:
+    def __init__(
+        self, writer: OnceWriter, limits: FileLimits, messenger: MessengerFiles, tracker: TrackerFiles
+    ) -> None:
         self.writer = writer
         self.limits = limits
+        self.messenger = messenger
+        self.tracker = tracker
+
+    def to_tracker(self, effect: str, message_id: int, link: str | None) -> CarriedFiles:
+        """A Pachca message's files as temporary Tracker attachments (`uploaded`: their ids)."""
+        try:
+            files = self.messenger.message_files(message_id)  # a webhook does not say whether there are any
+        except PermanentFailure as e:  # a message deleted meanwhile, a token without `messages:read`: text only
+            log.warning("the message's files cannot be read", extra={"message_id": message_id, "error": str(e)})
+            return CarriedFiles()
+        return self.carry(effect, files, self.messenger, self.tracker.upload, link) if files else CarriedFiles()
+
+    def to_pachca(
+        self, effect: str, files: Sequence[FileRef], link: str | None
+    ) -> tuple[list[PachcaUpload], list[str]]:
+        """A Tracker comment's files as uploads to name on a Pachca message, and the lines for those left out."""
+
+        def upload(file: LocalFile) -> str:
+            return json.dumps(asdict(self.messenger.upload(file)), ensure_ascii=False)
+
+        carried = self.carry(effect, files, self.tracker, upload, link)
+        return [PachcaUpload(**json.loads(u)) for u in carried.uploaded], carried.lines
 
     def carry(
         self,

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from domain.edits import DEFAULT_INTERNAL_MARKERS
 from ports.admin import JsonObject, LocalFieldSpec, TrackerAdmin, Trigger, TriggerSpec
 from ports.errors import ExternalServiceError
 
@@ -26,14 +27,21 @@ SECRET_HEADER = "X-Tracker-Secret"  # noqa: S105 - a header name, not a secret
 WEBHOOK_ASPECTS = ("endpoint", "headers", "body")
 
 
-def bridge_triggers(public_url: str, webhook_secret: str, robot_login: str) -> tuple[TriggerSpec, TriggerSpec]:
-    """The comment and status triggers, as tracker-api.md §A9 and CONTRACT §3 define them."""
+def bridge_triggers(
+    public_url: str,
+    webhook_secret: str,
+    robot_login: str,
+    internal_markers: Sequence[str] = DEFAULT_INTERNAL_MARKERS,
+) -> tuple[TriggerSpec, TriggerSpec]:
+    """The comment and status triggers, as tracker-api.md §A9 and CONTRACT §3 define them. The comment trigger skips
+    internal notes (a comment containing a marker), so Tracker does not even call for them."""
     comment = TriggerSpec(
         name=COMMENT_TRIGGER,
         conditions=(
             {"type": "Event.comment-create"},
             {"type": "CommentAuthorNot", "user": robot_login},
             {"type": "CommentMessageInternal"},
+            {"type": "CommentNoneMatchCondition", "words": list(internal_markers), "ignoreCase": True},
         ),
         webhook=_webhook(public_url, webhook_secret, COMMENT_EVENT_BODY),
     )
@@ -132,11 +140,19 @@ class SetupTracker:
     - A dry run reads everything and writes nothing.
     """
 
-    def __init__(self, admin: TrackerAdmin, queue: str, public_url: str, webhook_secret: str) -> None:
+    def __init__(
+        self,
+        admin: TrackerAdmin,
+        queue: str,
+        public_url: str,
+        webhook_secret: str,
+        internal_markers: Sequence[str] = DEFAULT_INTERNAL_MARKERS,
+    ) -> None:
         self._admin = admin
         self._queue = queue
         self._public_url = public_url
         self._webhook_secret = webhook_secret
+        self._internal_markers = internal_markers
 
     def execute(self, dry_run: bool = False) -> list[str]:
         done: list[str] = []
@@ -160,7 +176,8 @@ class SetupTracker:
 
     def _triggers(self, dry_run: bool, done: list[str]) -> None:
         robot = self._admin.myself()
-        desired = bridge_triggers(self._public_url, self._webhook_secret, robot.nickname or robot.id)
+        login = robot.nickname or robot.id
+        desired = bridge_triggers(self._public_url, self._webhook_secret, login, self._internal_markers)
         existing = {}
         for trigger in reversed(self._admin.triggers(self._queue)):
             existing[trigger.name] = trigger  # the first one of a name wins

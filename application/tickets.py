@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Collection
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from application.events import MessagePosted
+from application.files import FileCarrier
 from application.identities import Identities
 from application.writes import PACHCA_MESSAGE, OnceWriter, Poster
 from domain.model import Action, Button, ButtonPress, Card, NewIssue, PachcaMessage, Person, Ticket
@@ -43,7 +44,8 @@ class OpenTicket:
     - messages of the bot itself, of any other bot, and the bot's own writes open nothing;
     - the thread is opened first, so the issue is created once with every local field, `pachcaThreadId` included;
     - the issue carries a `unique` derived from the message id: a repeated attempt finds the same issue;
-    - the bot's card with the key and the buttons is posted in the thread once.
+    - the bot's card with the key and the buttons is posted in the thread once;
+    - the message's files become the issue's attachments; a file left out is named in the description.
     """
 
     def __init__(
@@ -55,7 +57,9 @@ class OpenTicket:
         writer: OnceWriter,
         poster: Poster,
         settings: TicketSettings,
+        files: FileCarrier,
     ) -> None:
+        self.files = files
         self.messenger = messenger
         self.tracker = tracker
         self.links = links
@@ -89,15 +93,24 @@ class OpenTicket:
         text = f"Заявка от {author.display_name}" + (f" ({topic})" if topic else "") + f":\n{description}"
         message_id = self.poster.to_chat(f"intake:{event_key}", chat_id, text)
         url = f"https://app.pachca.com/chats/{chat_id}?message={message_id}"
-        return self._open(PachcaMessage(message_id, chat_id, user_id, description, url), author, topic)
+        message = PachcaMessage(message_id, chat_id, user_id, description, url)
+        return self._open(message, author, topic, with_files=False)  # the bot's own post carries no files
 
-    def _open(self, message: PachcaMessage, author: Person, topic: str | None) -> str:
+    def _with_files(self, issue: NewIssue, message: PachcaMessage) -> NewIssue:
+        """The message's files become the issue's; those left out are named at the end of the description."""
+        carried = self.files.to_tracker(f"ticket:{message.message_id}", message.message_id, message.url)
+        description = carried.text_with_lines(issue.description)
+        return replace(issue, description=description, attachment_ids=tuple(carried.uploaded))
+
+    def _open(self, message: PachcaMessage, author: Person, topic: str | None, with_files: bool = True) -> str:
         ticket = self.links.ticket_by_message(message.message_id)
         if ticket is None or ticket.thread is None:
             opening = opening_effect(message.message_id)
             self.log.begin(opening, TICKET, self.clock.now())  # replies in the new thread wait for it
             thread = self.messenger.open_thread(message.message_id)
             issue = NewIssue.from_message(self.settings.queue, message, author, thread, topic)
+            if with_files:
+                issue = self._with_files(issue, message)
             key = self.tracker.create_issue(issue, self.identities.field_ids(self.settings.queue))
             ticket = Ticket(key, message.message_id, message.chat_id, message.user_id, thread)
             self.links.save_ticket(ticket)

@@ -6,6 +6,8 @@ import re
 from dataclasses import dataclass, field, replace
 from enum import Enum
 
+from domain.files import FileRef
+
 TICKET_TAG = "Создана в Пачке"
 LOCAL_FIELDS = ("pachcaMessageId", "pachcaChatId", "pachcaUserId", "pachcaThreadId")
 SUMMARY_LIMIT = 120
@@ -92,6 +94,7 @@ class NewIssue:
     unique: str
     tags: tuple[str, ...]
     local_fields: dict[str, str] = field(default_factory=dict)
+    attachment_ids: tuple[str, ...] = ()  # temporary attachments that become the issue's files
 
     @classmethod
     def from_message(
@@ -146,6 +149,7 @@ class TrackerComment:
     comment_id: str
     author: Person
     text: str
+    files: tuple[FileRef, ...] = ()
 
 
 class Action(Enum):

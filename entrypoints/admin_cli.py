@@ -48,7 +48,8 @@ def setup(dry_run: bool) -> None:
     admin = HttpTrackerAdmin(_tracker_client(settings, container.session()))
     scrub = _scrubber(settings)
     try:
-        lines = SetupTracker(admin, settings.tracker_queue, public_url, secret).execute(dry_run)
+        markers = settings.internal_note_markers
+        lines = SetupTracker(admin, settings.tracker_queue, public_url, secret, markers).execute(dry_run)
     except SetupIncomplete as e:
         _echo_all(e.done)
         click.echo(scrub(f"setup stopped: {e}. Fix the cause and run setup again: it resumes from there."), err=True)
@@ -113,6 +114,7 @@ def _doctor(container: Container, settings: Settings) -> Doctor:
             public_url=settings.public_url,
             tracker_webhook_secret=_secret(settings.tracker_webhook_secret) or None,
             email_domain=settings.pachca_email_domain,
+            internal_note_markers=tuple(settings.internal_note_markers),
         ),
     )
 

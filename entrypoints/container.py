@@ -8,24 +8,31 @@ from dependency_injector import containers, providers
 from adapters.clock import SystemClock
 from adapters.http import time_left
 from adapters.pachca import HttpChatMessenger, pachca_client
+from adapters.pachca_files import HttpMessengerFiles
 from adapters.ratelimit import ChatRateLimiter
 from adapters.state_url import open_state
 from adapters.tracker import HttpIssueTracker, tracker_client
-from application.comments import RelayReply, RelayTrackerComment
+from adapters.tracker_files import HttpTrackerFiles
+from application.comments import CommentSettings, RelayReply, RelayTrackerComment
+from application.edits import CarriedMessages, DeleteMessage, EditMessage
 from application.events import (
     ButtonClicked,
     FormSubmitted,
+    MessageDeleted,
+    MessageEdited,
     MessagePosted,
     ThreadReplyPosted,
     TrackerCommentAdded,
     TrackerStatusChanged,
 )
+from application.files import FileCarrier
 from application.identities import Identities
 from application.inbox import Inbox
 from application.people import Mentions
 from application.status import AnnounceStatus, PressButton, SubmitForm
 from application.tickets import OpenTicket, TicketSettings
 from application.writes import OnceWriter, Poster
+from domain.files import FileLimits
 from entrypoints.settings import Settings
 from entrypoints.webhooks import WebhookApp, WebhookSecrets
 from ports.directory import UserDirectory
@@ -54,6 +61,10 @@ def _ticket_settings(settings: Settings) -> TicketSettings:
     )
 
 
+def _comment_settings(settings: Settings) -> CommentSettings:
+    return CommentSettings(settings.tracker_web_url, tuple(settings.internal_note_markers))
+
+
 def _webhook_secrets(settings: Settings) -> WebhookSecrets:
     return WebhookSecrets(
         pachca=_secret(settings, "webhook_secret"),
@@ -71,27 +82,26 @@ class Container(containers.DeclarativeContainer):
     session = providers.Singleton(requests.Session)
     state = providers.Singleton(open_state, state_url, password_provider)
 
+    pachca_http = providers.Singleton(
+        pachca_client,
+        session,
+        settings.provided.pachca_api_url,
+        providers.Callable(_secret, settings, "pachca_api_token"),
+    )
+    tracker_http = providers.Singleton(
+        tracker_client,
+        session,
+        settings.provided.tracker_base_url,
+        providers.Callable(_secret, settings, "tracker_api_token"),
+        org_id=settings.provided.tracker_org_id,
+        cloud_org_id=settings.provided.tracker_cloud_org_id,
+    )
     messenger = providers.Singleton(
-        HttpChatMessenger,
-        client=providers.Singleton(
-            pachca_client,
-            session,
-            settings.provided.pachca_api_url,
-            providers.Callable(_secret, settings, "pachca_api_token"),
-        ),
-        rate_limiter=providers.Singleton(ChatRateLimiter),
+        HttpChatMessenger, client=pachca_http, rate_limiter=providers.Singleton(ChatRateLimiter)
     )
-    tracker = providers.Singleton(
-        HttpIssueTracker,
-        client=providers.Singleton(
-            tracker_client,
-            session,
-            settings.provided.tracker_base_url,
-            providers.Callable(_secret, settings, "tracker_api_token"),
-            org_id=settings.provided.tracker_org_id,
-            cloud_org_id=settings.provided.tracker_cloud_org_id,
-        ),
-    )
+    tracker = providers.Singleton(HttpIssueTracker, client=tracker_http)
+    messenger_files = providers.Singleton(HttpMessengerFiles, pachca_http)
+    tracker_files = providers.Singleton(HttpTrackerFiles, tracker_http)
     directory = providers.Singleton(_directory, settings, session)
 
     identities = providers.Singleton(
@@ -103,16 +113,35 @@ class Container(containers.DeclarativeContainer):
     writer = providers.Singleton(OnceWriter, state, clock)
     poster = providers.Singleton(Poster, messenger, identities, writer)
     ticket_settings = providers.Singleton(_ticket_settings, settings)
+    files = providers.Singleton(
+        FileCarrier,
+        writer,
+        providers.Callable(FileLimits.from_megabytes, settings.provided.max_file_mb),
+        messenger_files,
+        tracker_files,
+    )
 
     open_ticket = providers.Singleton(
-        OpenTicket, messenger, tracker, state, identities, writer, poster, ticket_settings
+        OpenTicket, messenger, tracker, state, identities, writer, poster, ticket_settings, files
     )
     relay_reply = providers.Singleton(
-        RelayReply, tracker, state, state, identities, mentions, writer, settings.provided.tracker_queue
+        RelayReply, tracker, state, state, identities, mentions, writer, settings.provided.tracker_queue, files
     )
     relay_comment = providers.Singleton(
-        RelayTrackerComment, messenger, tracker, state, state, identities, mentions, poster
+        RelayTrackerComment,
+        messenger,
+        tracker,
+        state,
+        state,
+        identities,
+        mentions,
+        poster,
+        files,
+        providers.Callable(_comment_settings, settings),
     )
+    carried = providers.Singleton(CarriedMessages, state, writer)
+    edit_message = providers.Singleton(EditMessage, tracker_files, carried, identities, mentions, writer)
+    delete_message = providers.Singleton(DeleteMessage, tracker, tracker_files, carried, identities, writer)
     announce_status = providers.Singleton(
         AnnounceStatus, messenger, tracker, state, poster, ticket_settings, state, clock
     )
@@ -141,6 +170,8 @@ class Container(containers.DeclarativeContainer):
                 TrackerStatusChanged.kind: announce_status.provided.execute,
                 ButtonClicked.kind: press_button.provided.execute,
                 FormSubmitted.kind: submit_form.provided.execute,
+                MessageEdited.kind: edit_message.provided.execute,
+                MessageDeleted.kind: delete_message.provided.execute,
             }
         ),
         clock=clock,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from datetime import datetime
 from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
@@ -11,6 +12,8 @@ from application.events import (
     ButtonClicked,
     Event,
     FormSubmitted,
+    MessageDeleted,
+    MessageEdited,
     MessagePosted,
     ThreadReplyPosted,
     TrackerCommentAdded,
@@ -48,6 +51,8 @@ class PachcaMessage(_Tolerant):
     content: str = ""
     url: str = ""
     thread: _ThreadOrigin | None = None
+    created_at: datetime | None = None
+    changed_at: datetime | None = None
 
 
 class PachcaButton(_Tolerant):
@@ -103,8 +108,7 @@ def pachca_event(body: dict[str, Any]) -> Event | None:
         if kind == ("message", "new"):
             return _message(PachcaMessage.model_validate(body))
         if kind in (("message", "update"), ("message", "delete")):
-            PachcaMessage.model_validate(body)  # read, so a malformed one is refused like any other
-            return None  # an edit or a deletion changes nothing in the ticket
+            return _change(PachcaMessage.model_validate(body), deleted=body.get("event") == "delete")
         if kind == ("button", "click"):
             click = PachcaButton.model_validate(body)
             return ButtonClicked(click.message_id, click.chat_id, click.user_id, click.data, click.trigger_id)
@@ -135,6 +139,7 @@ def _message(message: PachcaMessage) -> Event:
             root_chat_id=origin.message_chat_id,
             user_id=message.user_id,
             text=message.content,
+            url=message.url,
         )
     return MessagePosted(
         message_id=message.id,
@@ -144,6 +149,18 @@ def _message(message: PachcaMessage) -> Event:
         url=message.url,
         direct=message.entity_type == "user",
     )
+
+
+def _change(message: PachcaMessage, deleted: bool) -> Event:
+    """An edit or a deletion; `changed_at` orders edits (it equals `created_at` for a message never edited)."""
+    if message.created_at is None:
+        raise BadPayload("created_at: missing")
+    root = message.thread.message_id if message.thread is not None else 0
+    created = message.created_at.timestamp()
+    if deleted:
+        return MessageDeleted(message.id, root, message.user_id, created)
+    changed = (message.changed_at or message.created_at).isoformat()
+    return MessageEdited(message.id, root, message.user_id, message.content, changed, created)
 
 
 def tracker_event(body: dict[str, Any], received_at: float) -> Event:

@@ -54,8 +54,6 @@ class MessengerFiles(FileSource, Protocol):
 class TrackerFiles(FileSource, Protocol):
     """Attachments and the edits of the issue tracker."""
 
-    def comment_files(self, key: TicketKey, comment_id: str) -> list[FileRef]: ...
-
     def upload(self, file: LocalFile) -> str:
         """Uploads a temporary attachment and returns its id, for `attachment_ids` of a new issue or comment.
 

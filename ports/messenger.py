@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from typing import Protocol, runtime_checkable
 
 from domain.model import Button, Person, ThreadRef
+from ports.files import PachcaUpload
 
 ButtonRows = Sequence[Sequence[Button]]
 
@@ -35,7 +36,9 @@ class ChatMessenger(Protocol):
 
     def open_thread(self, message_id: int) -> ThreadRef: ...
 
-    def post_to_thread(self, thread: ThreadRef, text: str, buttons: ButtonRows = ()) -> int: ...
+    def post_to_thread(
+        self, thread: ThreadRef, text: str, buttons: ButtonRows = (), files: Sequence[PachcaUpload] = ()
+    ) -> int: ...
 
     def post_to_chat(self, chat_id: int, text: str, buttons: ButtonRows = ()) -> int: ...
 

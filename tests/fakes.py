@@ -109,6 +109,7 @@ class Post:
     buttons: tuple[tuple[Button, ...], ...]
     user_id: int
     chat_id: int  # where it can be read back: a thread's own chat for a thread post
+    files: tuple[PachcaUpload, ...] = ()
 
 
 class FakeChatMessenger:
@@ -172,15 +173,22 @@ class FakeChatMessenger:
             self.threads[message_id] = ThreadRef(self._id(), self._id(), message_id, 100)
         return self.threads[message_id]
 
-    def post_to_thread(self, thread: ThreadRef, text: str, buttons: ButtonRows = ()) -> int:
-        return self._post("post_to_thread", f"thread:{thread.thread_id}", thread.chat_id, text, buttons)
+    def post_to_thread(
+        self, thread: ThreadRef, text: str, buttons: ButtonRows = (), files: Sequence[PachcaUpload] = ()
+    ) -> int:
+        return self._post("post_to_thread", f"thread:{thread.thread_id}", thread.chat_id, text, buttons, files)
 
     def post_to_chat(self, chat_id: int, text: str, buttons: ButtonRows = ()) -> int:
         return self._post("post_to_chat", f"chat:{chat_id}", chat_id, text, buttons)
 
-    def _post(self, method: str, entity: str, chat_id: int, text: str, buttons: ButtonRows) -> int:
+    def _post(
+        self, method: str, entity: str, chat_id: int, text: str, buttons: ButtonRows, files: Sequence[PachcaUpload] = ()
+    ) -> int:
         self._call(method)
-        post = Post(self._id(), entity, text, tuple(tuple(row) for row in buttons), self.bot_id, chat_id)
+        for file in files:
+            assert file.key in self.files.uploaded, f"{file.key} was never uploaded"
+        rows = tuple(tuple(row) for row in buttons)
+        post = Post(self._id(), entity, text, rows, self.bot_id, chat_id, tuple(files))
         self.posts.append(post)
         self.faults.after(method)
         return post.message_id
@@ -256,7 +264,6 @@ class FakeIssueTracker:
         self.calls: Counter[str] = Counter()
         self.faults = Faults()
         self.files = FakeFiles()
-        self.comment_files_of: dict[str, list[FileRef]] = {}  # comment id -> its files, as Tracker lists them
         self._comment_id = 600
         self._by_unique: dict[str, TicketKey] = {}
 
@@ -266,9 +273,10 @@ class FakeIssueTracker:
     def total_calls(self) -> int:
         return sum(self.calls.values())
 
-    def human_comment(self, key: str, author: Person, text: str) -> str:
+    def human_comment(self, key: str, author: Person, text: str, files: Sequence[FileRef] = ()) -> str:
         self._comment_id += 1
-        self.issues[key].comments.append(TrackerComment(TicketKey(key), str(self._comment_id), author, text))
+        comment = TrackerComment(TicketKey(key), str(self._comment_id), author, text, tuple(files))
+        self.issues[key].comments.append(comment)
         return str(self._comment_id)
 
     def _call(self, name: str) -> None:
@@ -297,7 +305,10 @@ class FakeIssueTracker:
             return existing
         key = TicketKey(f"{issue.queue}-{len(self.issues) + 1}")
         fields = {field_ids[k].split("--")[-1]: v for k, v in issue.local_fields.items() if k in field_ids}
-        self.issues[str(key)] = FakeIssue(key, issue, fields, description=issue.description)
+        self._known_attachments(issue.attachment_ids)
+        self.issues[str(key)] = FakeIssue(
+            key, issue, fields, description=issue.description, attachment_ids=list(issue.attachment_ids)
+        )
         self._by_unique[issue.unique] = key
         self.faults.after("create_issue")
         return key
@@ -314,11 +325,15 @@ class FakeIssueTracker:
             issue.key, issue.new.summary, issue.status, DISPLAY[issue.status], issue.updated_at, None, issue.fields
         )
 
-    def add_comment(self, key: TicketKey, text: str, summonees: Sequence[str] = ()) -> str:
+    def add_comment(
+        self, key: TicketKey, text: str, summonees: Sequence[str] = (), attachment_ids: Sequence[str] = ()
+    ) -> str:
         self._call("add_comment")
         issue = self._issue(key)
+        self._known_attachments(attachment_ids)
         self._comment_id += 1
         issue.comments.append(TrackerComment(key, str(self._comment_id), self.robot, text))
+        issue.comment_attachments[str(self._comment_id)] = list(attachment_ids)
         self.last_summonees = list(summonees)
         self.faults.after("add_comment")
         return str(self._comment_id)
@@ -367,12 +382,12 @@ class FakeIssueTracker:
         self._call("get_user")
         return self.users.get(login.lower())
 
-    # TrackerFiles
-    def comment_files(self, key: TicketKey, comment_id: str) -> list[FileRef]:
-        self._call("comment_files")
-        self._issue(key)
-        return list(self.comment_files_of.get(comment_id, []))
+    def _known_attachments(self, attachment_ids: Sequence[str]) -> None:
+        unknown = [a for a in attachment_ids if a not in self.files.uploaded]
+        if unknown:
+            raise PermanentFailure(f"tracker: 400: unknown attachments {unknown}", 400)
 
+    # TrackerFiles
     def download(self, file: FileRef, max_bytes: int) -> Any:
         self._call("download")
         return self.files.download(file, max_bytes)

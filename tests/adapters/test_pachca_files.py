@@ -13,13 +13,13 @@ import requests
 from pytest_httpserver import HTTPServer
 from werkzeug import Request, Response
 
-from adapters.pachca import pachca_client
+from adapters.pachca import HttpChatMessenger, pachca_client
 from adapters.pachca_files import HttpMessengerFiles
 from domain.files import FileRef, LocalFile
 from ports.errors import NotFound, PermanentFailure
 from ports.files import FileTooLarge, MessengerFiles, PachcaUpload
 from tests.adapters.openapi_spec import assert_form_valid, assert_response_valid
-from tests.adapters.test_pachca import BASE, TOKEN, message_json
+from tests.adapters.test_pachca import BASE, THREAD, TOKEN, message_json, sent_body, serve
 
 PNG = b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 40
 KEY = "attaches/files/93746/e354fd79-4f3e-4b5a-9c8d-1a2b3c4d5e6f/${filename}"
@@ -206,3 +206,22 @@ def _tmp() -> str:
     import tempfile
 
     return tempfile.gettempdir()
+
+
+def test_the_third_step_names_the_uploaded_files_on_the_message(httpserver: HTTPServer) -> None:
+    answer = message_json(id=194300, entity_type="thread", entity_id=265142, chat_id=26372661)
+    serve(httpserver, "POST", "/messages", "/messages", 201, {"data": answer})
+    uploads = [
+        PachcaUpload("attaches/files/93746/e354/screen.png", "screen.png", "image", 2048),
+        PachcaUpload("attaches/files/93746/f001/log.pdf", "log.pdf", "file", 51200),
+    ]
+    with requests.Session() as session:
+        messenger = HttpChatMessenger(pachca_client(session, httpserver.url_for(BASE), TOKEN))
+
+        assert messenger.post_to_thread(THREAD, "Добавлен комментарий", files=uploads) == 194300
+
+    body = sent_body(httpserver, "POST", "/messages")
+    assert body["message"]["files"] == [
+        {"key": "attaches/files/93746/e354/screen.png", "name": "screen.png", "file_type": "image", "size": 2048},
+        {"key": "attaches/files/93746/f001/log.pdf", "name": "log.pdf", "file_type": "file", "size": 51200},
+    ]

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -13,12 +14,12 @@ import requests
 from pytest_httpserver import HTTPServer
 from werkzeug import Request, Response
 
-from adapters.tracker import tracker_client
+from adapters.tracker import HttpIssueTracker, tracker_client
 from adapters.tracker_files import HttpTrackerFiles
 from domain.files import FileRef, LocalFile
 from ports.errors import NotFound, OutcomeUnknown, PermanentFailure
 from ports.files import TrackerFiles
-from tests.adapters.test_tracker import KEY, ORG, TOKEN, only_request
+from tests.adapters.test_tracker import FIELD_IDS, KEY, NEW_ISSUE, ORG, TOKEN, only_request
 
 PDF = b"%PDF-1.7\n" + b"0123456789" * 5000
 
@@ -31,51 +32,39 @@ def files(httpserver: HTTPServer) -> Iterator[HttpTrackerFiles]:
         )
 
 
-def attachment_json(httpserver: HTTPServer, id_: str, name: str, mimetype: str, size: int) -> dict[str, Any]:
-    return {
-        "self": httpserver.url_for(f"/v2/issues/{KEY}/attachments/{id_}"),
-        "id": id_,
-        "name": name,
-        "content": httpserver.url_for(f"/v2/issues/{KEY}/attachments/{id_}/{name}"),
-        "thumbnail": httpserver.url_for(f"/v2/issues/{KEY}/thumbnails/{id_}"),
-        "createdBy": {"self": "…", "id": "1120000000016876", "display": "Иван Иванов"},
-        "createdAt": "2020-11-03T13:24:52.575+0000",
-        "mimetype": mimetype,
-        "size": size,
-    }
+@pytest.fixture
+def tracker(httpserver: HTTPServer) -> HttpIssueTracker:
+    return HttpIssueTracker(tracker_client(requests.Session(), httpserver.url_for("/"), TOKEN, org_id=ORG))
 
 
 def test_it_is_the_port(files: HttpTrackerFiles) -> None:
     assert isinstance(files, TrackerFiles)
 
 
-def test_a_comments_attachments_are_named_sized_and_located(httpserver: HTTPServer, files: HttpTrackerFiles) -> None:
-    refs = [{"self": "…", "id": "4159", "display": "screen.png"}, {"self": "…", "id": "4160", "display": "a.pdf"}]
-    comment = {"id": 626, "text": "См. файлы", "createdBy": {"id": "1"}, "attachments": refs}
+def test_a_comment_is_read_with_its_attachments_named_and_located(
+    httpserver: HTTPServer, tracker: HttpIssueTracker
+) -> None:
+    refs = [{"self": "…", "id": "4159", "display": "screen.png"}, {"self": "…", "id": 4160, "display": "акт 1.pdf"}]
+    comment = {"id": 626, "text": "См. файлы", "createdBy": {"id": "1", "display": "Иван"}, "attachments": refs}
     httpserver.expect_request(
         f"/v2/issues/{KEY}/comments/626", query_string={"expand": "attachments"}
     ).respond_with_json(comment)
-    listed = [
-        attachment_json(httpserver, "4159", "screen.png", "image/png", 2048),
-        attachment_json(httpserver, "9999", "other.txt", "text/plain", 1),
-    ]
-    httpserver.expect_request(f"/v2/issues/{KEY}/attachments").respond_with_json(listed)
 
-    found = files.comment_files(KEY, "626")
+    found = tracker.get_comment(KEY, "626")
 
-    assert found == [
-        FileRef("screen.png", httpserver.url_for(f"/v2/issues/{KEY}/attachments/4159/screen.png"), 2048, "image/png"),
-        FileRef("a.pdf", httpserver.url_for(f"/v2/issues/{KEY}/attachments/4160/a.pdf")),  # not listed: built
-    ]
-    assert found[0].is_image and not found[1].is_image
+    assert found.text == "См. файлы"
+    assert found.files == (
+        FileRef("screen.png", httpserver.url_for(f"/v2/issues/{KEY}/attachments/4159/screen.png")),
+        FileRef("акт 1.pdf", httpserver.url_for(f"/v2/issues/{KEY}/attachments/4160/%D0%B0%D0%BA%D1%82%201.pdf")),
+    )
+    assert found.files[0].is_image and found.files[1].mime == "application/pdf"
 
 
-def test_a_comment_without_attachments_reads_nothing_more(httpserver: HTTPServer, files: HttpTrackerFiles) -> None:
+def test_a_comment_without_attachments_has_no_files(httpserver: HTTPServer, tracker: HttpIssueTracker) -> None:
     comment = {"id": 626, "text": "Без файлов", "createdBy": {"id": "1"}}
     httpserver.expect_request(f"/v2/issues/{KEY}/comments/626").respond_with_json(comment)
 
-    assert files.comment_files(KEY, "626") == []
-    assert len(httpserver.log) == 1
+    assert tracker.get_comment(KEY, "626").files == ()
 
 
 def test_a_download_carries_the_robots_credentials(httpserver: HTTPServer, files: HttpTrackerFiles) -> None:
@@ -173,3 +162,20 @@ def _recording(seen: list[Request], answer: dict[str, Any]) -> Any:
         return Response(json.dumps(answer), status=201, content_type="application/json")
 
     return handler
+
+
+def test_temporary_attachments_go_onto_a_new_comment(httpserver: HTTPServer, tracker: HttpIssueTracker) -> None:
+    httpserver.expect_request(f"/v2/issues/{KEY}/comments", method="POST").respond_with_json({"id": 627}, status=201)
+
+    assert tracker.add_comment(KEY, "См. скриншот", attachment_ids=["6231e9bd", "6231e9be"]) == "627"
+
+    body = json.loads(only_request(httpserver).get_data())
+    assert body == {"text": "См. скриншот", "markupType": "md", "attachmentIds": ["6231e9bd", "6231e9be"]}
+
+
+def test_temporary_attachments_go_onto_a_new_issue(httpserver: HTTPServer, tracker: HttpIssueTracker) -> None:
+    httpserver.expect_request("/v2/issues/", method="POST").respond_with_json({"key": str(KEY)}, status=201)
+
+    tracker.create_issue(replace(NEW_ISSUE, attachment_ids=("6231e9bd",)), FIELD_IDS)
+
+    assert json.loads(only_request(httpserver).get_data())["attachmentIds"] == ["6231e9bd"]

@@ -11,7 +11,7 @@ from application.files import FileCarrier
 from application.writes import OnceWriter
 from domain.files import MIB, FileLimits, FileRef, LocalFile
 from ports.errors import OutcomeUnknown, TransientFailure
-from tests.fakes import FakeClock, FakeIssueTracker
+from tests.fakes import FakeChatMessenger, FakeClock, FakeIssueTracker
 
 PNG = b"\x89PNG" + b"p" * 3000
 PDF = b"%PDF-1.7" + b"d" * 5000
@@ -24,7 +24,7 @@ def tracker() -> FakeIssueTracker:
 
 
 def carrier(limits: FileLimits = FileLimits()) -> FileCarrier:
-    return FileCarrier(OnceWriter(MemoryState(), FakeClock()), limits)
+    return FileCarrier(OnceWriter(MemoryState(), FakeClock()), limits, FakeChatMessenger(), FakeIssueTracker())
 
 
 def carry(carrier: FileCarrier, tracker: FakeIssueTracker, files: list[FileRef], effect: str = "reply:7") -> object:

@@ -45,6 +45,7 @@ class Apis:
         s.expect_request(re.compile(r"^/pachca/messages/\d+/thread$"), method="POST").respond_with_handler(self._thread)
         s.expect_request("/pachca/messages", method="POST").respond_with_handler(self._post)
         s.expect_request("/pachca/messages", method="GET").respond_with_json({"data": []})
+        s.expect_request(re.compile(r"^/pachca/messages/\d+$"), method="GET").respond_with_json({"data": {"files": []}})
         s.expect_request("/tracker/v2/myself").respond_with_json(
             {"uid": 1120000000049224, "login": "robot", "display": "Robot"}
         )
