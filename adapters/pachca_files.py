@@ -11,11 +11,12 @@ import requests
 from pydantic import ConfigDict
 
 from adapters.http import HttpClient
-from adapters.pachca import Data, Reply, parse_reply
+from adapters.pachca import parse_reply
+from adapters.pachca_models import Data, Reply
 from adapters.transfer import MultipartUpload, download, safe_name
 from domain.files import FileRef, LocalFile
 from ports.errors import PermanentFailure
-from ports.files import PachcaUpload
+from ports.files import MessengerFiles, PachcaUpload
 
 FILENAME_PLACEHOLDER = "${filename}"
 
@@ -37,7 +38,7 @@ class _UploadParams(Reply):
     direct_url: str
 
 
-class HttpMessengerFiles:
+class HttpMessengerFiles(MessengerFiles):
     """Implements MessengerFiles. Presigned URLs get no credentials: they carry their own signature."""
 
     def __init__(self, client: HttpClient) -> None:

@@ -9,18 +9,20 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from adapters.http import HttpClient
-from adapters.tracker import _CommentId, _Model, _reading, _segment
+from adapters.tracker_client import reading, segment
+from adapters.tracker_models import CommentId, Model
 from adapters.transfer import MultipartUpload, download, safe_name
 from domain.files import FileRef, LocalFile
 from domain.model import TicketKey
 from ports.errors import PermanentFailure
+from ports.files import TrackerFiles
 
 
-class _Description(_Model):
+class _Description(Model):
     description: str | None = None
 
 
-class HttpTrackerFiles:
+class HttpTrackerFiles(TrackerFiles):
     """Implements TrackerFiles. The robot's credentials go only to the Tracker API's own host."""
 
     def __init__(self, client: HttpClient) -> None:
@@ -39,19 +41,19 @@ class HttpTrackerFiles:
             response = self.client.request(
                 "POST", "/v2/attachments/", idempotent=False, params={"filename": name}, data=body, headers=headers
             )
-        with _reading("POST /v2/attachments/"):
-            return _CommentId.model_validate_json(response.content).id
+        with reading("POST /v2/attachments/"):
+            return CommentId.model_validate_json(response.content).id
 
     def description(self, key: TicketKey) -> str:
         response = self.client.request("GET", f"/v2/issues/{key}", idempotent=True)
-        with _reading(f"GET /v2/issues/{key}"):
+        with reading(f"GET /v2/issues/{key}"):
             return _Description.model_validate_json(response.content).description or ""
 
     def update_description(self, key: TicketKey, description: str) -> None:
         self._patch(f"/v2/issues/{key}", {"description": description, "markupType": "md"})
 
     def edit_comment(self, key: TicketKey, comment_id: str, text: str) -> None:
-        self._patch(f"/v2/issues/{key}/comments/{_segment(comment_id)}", {"text": text, "markupType": "md"})
+        self._patch(f"/v2/issues/{key}/comments/{segment(comment_id)}", {"text": text, "markupType": "md"})
 
     def _patch(self, path: str, body: dict[str, Any]) -> None:
         self.client.request("PATCH", path, idempotent=True, json=body)  # the same PATCH twice has one effect

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from application.events import MessageDeleted, MessageEdited
 from application.identities import Identities
-from application.people import Mentions
+from application.mentions import Mentions
 from application.writes import PACHCA_MESSAGE, TRACKER_COMMENT, OnceWriter
 from domain.edits import FIRST_MESSAGE_DELETED, REPLY_DELETED, description_with_text, is_newer
 from domain.model import Comment, TicketKey

@@ -23,7 +23,7 @@ import json, resource, sys
 import requests
 from adapters.pachca import pachca_client
 from adapters.pachca_files import HttpMessengerFiles
-from adapters.tracker import tracker_client
+from adapters.tracker_client import tracker_client
 from adapters.tracker_files import HttpTrackerFiles
 from domain.files import FileRef
 

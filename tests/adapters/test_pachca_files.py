@@ -218,7 +218,7 @@ def test_the_third_step_names_the_uploaded_files_on_the_message(httpserver: HTTP
     with requests.Session() as session:
         messenger = HttpChatMessenger(pachca_client(session, httpserver.url_for(BASE), TOKEN))
 
-        assert messenger.post_to_thread(THREAD, "Добавлен комментарий", files=uploads) == 194300
+        assert messenger.post_to_thread(THREAD, "Добавлен комментарий", files=uploads).message_id == 194300
 
     body = sent_body(httpserver, "POST", "/messages")
     assert body["message"]["files"] == [

@@ -14,7 +14,8 @@ import requests
 from pytest_httpserver import HTTPServer
 from werkzeug import Request, Response
 
-from adapters.tracker import HttpIssueTracker, tracker_client
+from adapters.tracker import HttpIssueTracker
+from adapters.tracker_client import tracker_client
 from adapters.tracker_files import HttpTrackerFiles
 from domain.files import FileRef, LocalFile
 from ports.errors import NotFound, OutcomeUnknown, PermanentFailure

@@ -15,7 +15,9 @@ from application.events import (
     ThreadReplyPosted,
     TrackerCommentAdded,
 )
-from entrypoints.payloads import BadPayload, is_timer, is_tracker, pachca_event, tracker_event
+from entrypoints.pachca_payloads import pachca_event
+from entrypoints.payloads import BadPayload, is_timer, is_tracker
+from entrypoints.tracker_payloads import tracker_event
 
 CHANNEL_MESSAGE = {
     "event": "new", "type": "message", "webhook_timestamp": 1744618734, "chat_id": 918264,
