@@ -1,6 +1,6 @@
 """Files of Pachca messages: read from `GET /messages/{id}`, downloaded from their presigned URLs, and uploaded in
 Pachca's three steps (`POST /uploads`, the form post to its `direct_url`; the message naming the file is the third).
-See docs/pachca.md."""
+See docs/files.md."""
 
 from __future__ import annotations
 

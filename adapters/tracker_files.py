@@ -1,6 +1,6 @@
 """Tracker attachments and edits: downloads of attachments (their URLs come with the comment, `get_comment`),
 temporary attachments (`POST /v2/attachments/`), and the PATCHes of a description and a comment.
-See docs/tracker.md."""
+See docs/files.md."""
 
 from __future__ import annotations
 

@@ -47,15 +47,22 @@ def _copy(client: HttpClient, url: str, file: FileRef, max_bytes: int, headers: 
         announced = int(response.headers.get("Content-Length") or 0)
         if announced > max_bytes:
             raise FileTooLarge(f"{client.service}: {announced} bytes, over {max_bytes}", announced)
-        size = 0
         try:
-            for chunk in response.iter_content(CHUNK_BYTES):
-                size += len(chunk)
-                if size > max_bytes:
-                    raise FileTooLarge(f"{client.service}: over {max_bytes} bytes", None)
-                out.write(chunk)
+            size = _write_chunks(response, max_bytes, out, client.service)
         except requests.RequestException as e:
-            raise TransientFailure(f"{client.service}: a download broke off after {size} bytes") from e
+            raise TransientFailure(f"{client.service}: a download broke off") from e
+    if announced and size != announced:
+        raise TransientFailure(f"{client.service}: a download broke off after {size} of {announced} bytes")
+    return size
+
+
+def _write_chunks(response: requests.Response, max_bytes: int, out: Any, service: str) -> int:
+    size = 0
+    for chunk in response.iter_content(CHUNK_BYTES):
+        size += len(chunk)
+        if size > max_bytes:
+            raise FileTooLarge(f"{service}: over {max_bytes} bytes", None)  # stopped part way: size unknown
+        out.write(chunk)
     return size
 
 

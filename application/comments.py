@@ -10,9 +10,10 @@ from application.identities import Identities
 from application.locator import TicketLocator
 from application.mentions import Mentions
 from application.writes import PACHCA_MESSAGE, TRACKER_COMMENT, OnceWriter, Poster
-from domain.comments import Comment
+from domain.comments import Comment, TrackerComment
 from domain.edits import DEFAULT_INTERNAL_MARKERS, is_internal_note
 from domain.tickets import TicketKey
+from ports.files import PachcaUpload
 from ports.state import WriteLog
 from ports.tracker import IssueTracker
 
@@ -121,10 +122,14 @@ class RelayTrackerComment:
         ticket = self.locator.by_key(key)
         if ticket is None or ticket.thread is None:
             return "not_a_ticket"
-        resolution = self.mentions.tracker_to_pachca(comment.text)
         effect = f"relay:{key}/{comment.comment_id}"  # the comment's own id, however the trigger named it
-        link = f"{self.settings.web_url.rstrip('/')}/{key}"
-        uploads, lines = self.files.to_pachca(effect, comment.files, link)
-        text = "\n\n".join([Comment(comment.author, resolution.text).for_pachca(), *lines])
+        text, uploads = self._message(effect, comment)
         self.poster.to_thread(effect, ticket.thread, text, files=uploads)
         return "posted"
+
+    def _message(self, effect: str, comment: TrackerComment) -> tuple[str, list[PachcaUpload]]:
+        """The text as Pachca shows it, with a line for each attachment left out, and the attachments uploaded."""
+        resolution = self.mentions.tracker_to_pachca(comment.text)
+        link = f"{self.settings.web_url.rstrip('/')}/{comment.issue_key}"
+        uploads, lines = self.files.to_pachca(effect, comment.files, link)
+        return "\n\n".join([Comment(comment.author, resolution.text).for_pachca(), *lines]), uploads

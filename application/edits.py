@@ -110,11 +110,14 @@ class EditMessage:
             description = self.files.description(target.key)
             self.files.update_description(target.key, description_with_text(description, event.text))
         else:
-            author = self.identities.pachca_person(event.user_id)
-            text = Comment(author, self.mentions.pachca_to_tracker(event.text).text).for_tracker()
-            self.files.edit_comment(target.key, target.comment_id, text)
+            self._edit_comment(target.key, target.comment_id, event)
         self.carried.carried_version(event.message_id, event.changed_at)
         return "edited"
+
+    def _edit_comment(self, key: TicketKey, comment_id: str, event: MessageEdited) -> None:
+        author = self.identities.pachca_person(event.user_id)
+        text = Comment(author, self.mentions.pachca_to_tracker(event.text).text).for_tracker()
+        self.files.edit_comment(key, comment_id, text)
 
 
 class DeleteMessage:

@@ -16,7 +16,7 @@ from werkzeug import Request, Response
 from adapters.pachca import HttpChatMessenger, pachca_client
 from adapters.pachca_files import HttpMessengerFiles
 from domain.files import FileRef, LocalFile
-from ports.errors import NotFound, PermanentFailure
+from ports.errors import NotFound, PermanentFailure, TransientFailure
 from ports.files import FileTooLarge, MessengerFiles, PachcaUpload
 from tests.adapters.openapi_spec import assert_form_valid, assert_response_valid
 from tests.adapters.test_pachca import BASE, THREAD, TOKEN, message_json, sent_body, serve
@@ -225,3 +225,23 @@ def test_the_third_step_names_the_uploaded_files_on_the_message(httpserver: HTTP
         {"key": "attaches/files/93746/e354/screen.png", "name": "screen.png", "file_type": "image", "size": 2048},
         {"key": "attaches/files/93746/f001/log.pdf", "name": "log.pdf", "file_type": "file", "size": 51200},
     ]
+
+
+def test_a_download_broken_off_is_transient_and_leaves_nothing(
+    httpserver: HTTPServer, files: HttpMessengerFiles
+) -> None:
+    def broken() -> Iterator[bytes]:
+        yield b"x" * 65536
+        raise ConnectionResetError("the storage went away")
+
+    answer = Response(broken(), headers={"Content-Length": str(2 * 65536)})  # as storage sends it: sized
+    httpserver.expect_request("/s3/half.bin").respond_with_response(answer)
+    before = set(os.listdir(_tmp()))
+
+    with (
+        pytest.raises(TransientFailure),
+        files.download(FileRef("half.bin", httpserver.url_for("/s3/half.bin")), 10**6),
+    ):
+        pass
+
+    assert set(os.listdir(_tmp())) == before
