@@ -19,7 +19,7 @@ CHUNK = 64 * 1024
 DIRECTIONS = ("pachca_to_tracker", "tracker_to_pachca")
 
 CHILD = """
-import json, resource, sys
+import json, resource, sys, tracemalloc
 import requests
 from adapters.pachca import pachca_client
 from adapters.pachca_files import HttpMessengerFiles
@@ -47,7 +47,11 @@ def peak():
 carry(100_000)  # every module and connection the real run needs is loaded first
 before = peak()
 carry(size)
-print(json.dumps({"baseline": before, "growth": peak() - before}))
+growth = peak() - before
+tracemalloc.start()  # then once more, counting what Python itself allocates at most while carrying
+carry(size)
+heap = tracemalloc.get_traced_memory()[1]
+print(json.dumps({"baseline": before, "growth": growth, "heap": heap}))
 """
 
 
@@ -55,6 +59,7 @@ print(json.dumps({"baseline": before, "growth": peak() - before}))
 class FileMemory:
     size: int
     growth: dict[str, int]  # direction -> peak RSS growth in bytes
+    heap: dict[str, int]  # direction -> the most Python allocated at once while carrying (tracemalloc), bytes
     baseline: int  # the child's peak RSS before the large file, bytes
     received: int  # bytes the upload servers took in: the file really went across
 
@@ -67,7 +72,8 @@ def measure_file_memory(size: int = 40 * 1024 * 1024) -> FileMemory:
     with _servers() as (base, received):
         runs = {direction: _child(base, size, direction) for direction in DIRECTIONS}
     growth = {direction: run["growth"] for direction, run in runs.items()}
-    return FileMemory(size, growth, max(run["baseline"] for run in runs.values()), received[0])
+    heap = {direction: run["heap"] for direction, run in runs.items()}
+    return FileMemory(size, growth, heap, max(run["baseline"] for run in runs.values()), received[0])
 
 
 def _child(base: str, size: int, direction: str) -> dict[str, int]:
