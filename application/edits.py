@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from application.events import MessageDeleted, MessageEdited
+from application.files import recorded_lines
 from application.identities import Identities
 from application.mentions import Mentions
 from application.writes import PACHCA_MESSAGE, TRACKER_COMMENT, OnceWriter
@@ -115,9 +116,11 @@ class EditMessage:
         return "edited"
 
     def _edit_comment(self, key: TicketKey, comment_id: str, event: MessageEdited) -> None:
+        """The new text, still naming its author and the files that were left out of the reply."""
         author = self.identities.pachca_person(event.user_id)
         text = Comment(author, self.mentions.pachca_to_tracker(event.text).text).for_tracker()
-        self.files.edit_comment(key, comment_id, text)
+        lines = recorded_lines(self.log, reply_effect(event.message_id))
+        self.files.edit_comment(key, comment_id, "\n\n".join([text, *lines]))
 
 
 class DeleteMessage:

@@ -6,15 +6,32 @@ import json
 import logging
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
+from functools import partial
 
 from application.writes import OnceWriter
 from domain.files import FileLimits, FileRef, LocalFile, Skip, skipped_line
 from ports.errors import PermanentFailure
 from ports.files import FileSource, FileTooLarge, MessengerFiles, PachcaUpload, TrackerFiles
+from ports.state import WriteLog
 
 FILE_UPLOAD = "file_upload"
 
 log = logging.getLogger("servicedesk.files")
+
+
+def file_effect(effect: str, index: int) -> str:
+    """The write of one file of the message or comment whose own write is `effect`."""
+    return f"{effect}:file:{index}"
+
+
+def recorded_lines(log: WriteLog, effect: str) -> list[str]:
+    """The lines that replaced files left out of `effect`, as recorded when it was carried (for an edit to keep)."""
+    outcomes = []
+    record = log.lookup(file_effect(effect, 0))
+    while record is not None and record.external_id is not None:
+        outcomes.append(json.loads(record.external_id))
+        record = log.lookup(file_effect(effect, len(outcomes)))
+    return [str(outcome["line"]) for outcome in outcomes if "line" in outcome]
 
 
 @dataclass(frozen=True)
@@ -76,11 +93,8 @@ class FileCarrier:
         carried = CarriedFiles()
         used = 0
         for index, file in enumerate(files):
-
-            def send(file: FileRef = file, used: int = used) -> str:
-                return self._one(file, source, upload, used, link)
-
-            outcome = json.loads(self.writer.write(f"{effect}:file:{index}", FILE_UPLOAD, send, lambda: None))
+            send = partial(self._one, file, source, upload, used, link)
+            outcome = json.loads(self.writer.write(file_effect(effect, index), FILE_UPLOAD, send, lambda: None))
             if "line" in outcome:
                 carried.lines.append(outcome["line"])
             else:

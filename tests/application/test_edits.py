@@ -5,7 +5,7 @@ from __future__ import annotations
 from application.events import MessageDeleted, MessageEdited
 from domain.model import ThreadRef
 from tests.builders import message, reply
-from tests.conftest import REQUESTER, Bridge
+from tests.conftest import REQUESTER, Bridge, make_bridge
 from tests.fakes import only
 
 KEY = "SERVICEDESK-1"
@@ -124,3 +124,18 @@ def test_a_deleted_first_message_is_noted_on_the_issue_once(bridge: Bridge) -> N
 
     assert comment_text(bridge) == "Исходное сообщение этой заявки удалено в Пачке."
     assert bridge.tracker.issues[KEY].description.startswith("Не работает вход в 1С")  # history stays
+
+
+def test_an_edited_reply_still_names_the_files_left_out_of_it() -> None:
+    bridge = make_bridge({"MAX_FILE_MB": "1"})
+    thread = opened(bridge)
+    bridge.messenger.message_attachments[194300] = [bridge.messenger.files.add("dump.bin", b"x", size=2 * 1024 * 1024)]
+    bridge.deliver(reply(thread, text="Дамп"))
+
+    bridge.deliver(edit(194300, "Дамп базы", "2026-11-27T08:31:00+00:00"))
+
+    link = f"https://app.pachca.com/chats/{thread.chat_id}?message=194300"
+    assert comment_text(bridge) == (
+        "**Олег Петров** (Пачка):\n\nДамп базы\n\n"
+        f"Файл «dump.bin» (2 МБ) не передан: больше допустимых 1 МБ. Оригинал: {link}"
+    )
