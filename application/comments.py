@@ -18,6 +18,11 @@ from ports.state import WriteLog
 from ports.tracker import IssueTracker
 
 
+def reply_effect(message_id: int) -> str:
+    """The write of a thread reply as a Tracker comment (its id is `<KEY>/<comment id>`); edits find it by this."""
+    return f"comment:{message_id}"
+
+
 class RelayReply:
     """Rules:
     - a reply in a ticket's thread becomes one comment on its issue, naming the Pachca author;
@@ -57,7 +62,8 @@ class RelayReply:
             return "bot_message"
         resolution = self.mentions.pachca_to_tracker(event.text)
         key = ticket.key
-        files = self.files.to_tracker(f"comment:{event.message_id}", event.message_id, event.url or None)
+        effect = reply_effect(event.message_id)
+        files = self.files.to_tracker(effect, event.message_id, event.url or None)
         text = files.text_with_lines(Comment(author, resolution.text).for_tracker())
 
         def send() -> str:
@@ -70,7 +76,7 @@ class RelayReply:
                     return f"{key}/{comment.comment_id}"
             return None
 
-        self.writer.write(f"comment:{event.message_id}", TRACKER_COMMENT, send, find)
+        self.writer.write(effect, TRACKER_COMMENT, send, find)
         return "commented"
 
 

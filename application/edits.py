@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from application.comments import reply_effect
 from application.events import MessageDeleted, MessageEdited
 from application.files import recorded_lines
 from application.identities import Identities
@@ -24,11 +25,6 @@ WAIT_FOR_NEW_SECONDS = 600.0  # an edit of a message younger than this may have 
 def version_effect(message_id: int) -> str:
     """Records the `changed_at` of the version last carried (or that the message was deleted)."""
     return f"version:{message_id}"
-
-
-def reply_effect(message_id: int) -> str:
-    """The write of a thread reply as a Tracker comment; its id is `<KEY>/<comment id>`."""
-    return f"comment:{message_id}"
 
 
 @dataclass(frozen=True)
