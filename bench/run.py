@@ -15,6 +15,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # `python bench
 from bench.burst import measure_burst
 from bench.cold_start import measure_cold_start
 from bench.fake_apis import FakeApis
+from bench.files_memory import measure_file_memory
 from bench.per_event import measure_calls, measure_event_costs
 from bench.report import Results, render
 from bench.shared_burst import measure_shared_burst, measure_slot_cost, postgres_url
@@ -37,6 +38,7 @@ class Counts:
     store_events: int = 10_000
     slot_reservations: int = 2000
     shared_messages: int = 200
+    file_mb: int = 40
 
 
 SMOKE = Counts(
@@ -51,6 +53,7 @@ SMOKE = Counts(
     store_events=40,
     slot_reservations=20,
     shared_messages=8,
+    file_mb=2,
 )
 
 
@@ -73,7 +76,9 @@ def run_all(counts: Counts = Counts(), progress: bool = False) -> Results:
     step("burst: thread writes counted against the thread's own chat")
     own_chat = measure_burst(*size, thread_counts_as="thread")
     others = [("if a thread write counts against the thread's own chat", own_chat)]
-    return Results(cold, costs, calls, sqlite, main_burst, others, _store(counts, step))
+    step(f"memory: carrying a {counts.file_mb} MB file each way")
+    files = measure_file_memory(counts.file_mb * 1024 * 1024)
+    return Results(cold, costs, calls, sqlite, main_burst, others, files, _store(counts, step))
 
 
 def _store(counts: Counts, step: Callable[[str], None]) -> StoreResults:
