@@ -78,7 +78,7 @@ def measure_burst(
                 drain_seconds = time.perf_counter() - drain_started
                 lost_after_drain, _ = _check(apis, batch)
             _close(container)
-        busiest = max(Counter(apis.pachca.rate_key(p) for p in apis.posts).values(), default=0)
+        busiest = max(writes_per_chat(apis).values(), default=0)
         return Burst(
             messages=messages,
             chats=chats,
@@ -166,6 +166,11 @@ def _check(apis: World, batch: list[Message]) -> tuple[int, int]:
         lost += issues == 0 or cards == 0
         duplicated += issues > 1 or cards > 1
     return lost, duplicated
+
+
+def writes_per_chat(apis: World) -> Counter[int]:
+    """The bot's accepted message writes, by the chat whose limit they count against."""
+    return Counter(apis.pachca.rate_key(post) for post in apis.posts)
 
 
 def _issues_for(apis: World, message_id: int) -> int:

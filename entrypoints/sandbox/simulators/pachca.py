@@ -71,6 +71,7 @@ class Pachca:
             ("POST /pachca/messages/{id}/thread", self._open_thread),
             ("POST /pachca/messages", self._post),
             ("PUT /pachca/messages/{id}", self._edit),
+            ("GET /pachca/messages/{id}", self._get),
             ("GET /pachca/messages", self._list),
             ("POST /pachca/views/open", self._open_view),
         ]
@@ -147,6 +148,13 @@ class Pachca:
             edited = replace(edited, buttons=message.get("buttons", found.buttons))
             self.posts[self.posts.index(found)] = edited
         return answer({"data": _message(edited)})
+
+    def _get(self, call: Call, message_id: str) -> Answer:
+        """A message with its files (none: people here write text); one the simulator never saw is a bare id."""
+        with self.lock:
+            found = next((p for p in self.posts + self.said if p.id == int(message_id)), None)
+        shown = _message(found) if found else {"id": int(message_id)}
+        return answer({"data": {**shown, "files": []}})
 
     def _list(self, call: Call) -> Answer:
         chat_id, limit = int(call.args["chat_id"]), int(call.args.get("limit", 50))

@@ -1,30 +1,28 @@
 """Yandex Tracker's REST API (v2) as the bridge uses it, simulated: issues, comments, transitions, users.
 
 As Tracker does: `unique` makes creating an issue idempotent (a second create answers `409`); local fields come
-back as `<prefix>--<key>`; comments page oldest first with an `id` cursor; a workflow offers its transitions.
-The triggers `setup` creates are played too (`on_trigger`): a status change, and a comment that is not the robot's
-and carries no internal-note marker.
+back as `<prefix>--<key>`; a workflow offers its transitions, and statuses have types. The triggers `setup` creates
+are played too (`on_trigger`): a status change, and a person's comment (`tracker_comments`).
 """
 
 from __future__ import annotations
 
-import itertools
 import re
 import threading
 from collections.abc import Callable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from typing import Any
 
 from entrypoints.sandbox.simulators import tracker_json as shape
 from entrypoints.sandbox.simulators.http import Answer, Call, answer, not_found
 from entrypoints.sandbox.simulators.people import PEOPLE, QUEUE, ROBOT_UID
+from entrypoints.sandbox.simulators.tracker_comments import Comments
 
 WORKFLOW = {  # status: (transition id, its name, the status it leads to)
     "open": (("start_progress", "Взять в работу", "inProgress"), ("close", "Закрыть", "closed")),
     "inProgress": (("close", "Закрыть", "closed"), ("stop_progress", "Вернуть", "open")),
     "closed": (("reopen", "Переоткрыть", "open"),),
 }
-INTERNAL_MARKERS = ("#внутр", "#internal")
 
 Trigger = Callable[[dict[str, Any]], None]
 
@@ -41,22 +39,13 @@ class Issue:
     updated_by: str = ROBOT_UID
 
 
-@dataclass(frozen=True)
-class Comment:
-    id: str
-    key: str
-    text: str
-    author: str  # uid
-    summonees: tuple[str, ...] = field(default=())
-
-
 class Tracker:
     def __init__(self, on_trigger: Trigger | None = None) -> None:
         self.on_trigger = on_trigger
         self.issues: dict[str, Issue] = {}
-        self.comments: list[Comment] = []
-        self.ids = itertools.count(800001)
         self.lock = threading.RLock()
+        self.notes = Comments(self.issues, self._fire)
+        self.comments = self.notes.comments
         self.routes: list[tuple[str, Callable[..., Answer]]] = [
             ("GET /tracker/v2/myself", lambda call: answer(shape.robot())),
             ("GET /tracker/v2/queues/{queue}/localFields", lambda call, queue: answer(shape.fields())),
@@ -64,22 +53,17 @@ class Tracker:
             ("POST /tracker/v2/issues/_findByUnique", self._by_unique),
             ("POST /tracker/v2/issues/_search", self._search),
             ("GET /tracker/v2/issues/{key}", self._get),
-            ("POST /tracker/v2/issues/{key}/comments", self._comment),
-            ("GET /tracker/v2/issues/{key}/comments", self._comments),
-            ("GET /tracker/v2/issues/{key}/comments/{id}", self._get_comment),
+            ("PATCH /tracker/v2/issues/{key}", self._edit),
+            *self.notes.routes,
             ("GET /tracker/v2/issues/{key}/transitions", self._transitions),
             ("POST /tracker/v2/issues/{key}/transitions/{id}/_execute", self._execute),
             ("GET /tracker/v2/users/{login}", self._user),
+            ("GET /tracker/v2/statuses", lambda call: answer(shape.statuses())),
         ]
 
     # what people do in Tracker (the sandbox's page, or a test)
     def comment_as(self, uid: str, key: str, text: str) -> str:
-        with self.lock:
-            comment = Comment(str(next(self.ids)), key, text, uid)
-            self.comments.append(comment)
-        if not any(marker in text.casefold() for marker in INTERNAL_MARKERS):
-            self._fire({"type": "issueCommentEvent", "issue": {"key": key}, "comment": {"id": comment.id}})
-        return comment.id
+        return self.notes.comment_as(uid, key, text)
 
     def move(self, key: str, transition_id: str, uid: str) -> bool:
         """Runs a transition the workflow offers now; False when it offers no such move."""
@@ -138,28 +122,16 @@ class Tracker:
             issue = self.issues.get(key)
         return answer(shape.issue(issue)) if issue else not_found()
 
-    def _comment(self, call: Call, key: str) -> Answer:
+    def _edit(self, call: Call, key: str) -> Answer:
+        """A PATCH changes the fields it names (the bridge edits the description)."""
         body = call.json()
         with self.lock:
-            if key not in self.issues:
+            issue = self.issues.get(key)
+            if issue is None:
                 return not_found()
-            comment = Comment(str(next(self.ids)), key, body["text"], ROBOT_UID, tuple(body.get("summonees", ())))
-            self.comments.append(comment)
-        return answer(shape.comment(comment), 201)
-
-    def _comments(self, call: Call, key: str) -> Answer:
-        per_page, after = int(call.args.get("perPage", 50)), int(call.args.get("id", 0))
-        with self.lock:
-            later = [c for c in self.comments if c.key == key and int(c.id) > after]
-        page, headers = later[:per_page], {}
-        if len(later) > per_page:
-            headers["Link"] = f'<{call.base_url}?perPage={per_page}&id={page[-1].id}>; rel="next"'
-        return answer([shape.comment(c) for c in page], headers=headers)
-
-    def _get_comment(self, call: Call, key: str, comment_id: str) -> Answer:
-        with self.lock:
-            found = [c for c in self.comments if c.key == key and c.id == comment_id]
-        return answer(shape.comment(found[0])) if found else not_found()
+            changes = {name: str(body[name]) for name in ("summary", "description") if name in body}
+            self.issues[key] = issue = replace(issue, **changes, updated_at=shape.now())  # type: ignore[arg-type]
+        return answer(shape.issue(issue))
 
     def _transitions(self, call: Call, key: str) -> Answer:
         with self.lock:

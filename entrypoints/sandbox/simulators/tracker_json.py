@@ -8,11 +8,13 @@ from typing import TYPE_CHECKING, Any
 from entrypoints.sandbox.simulators.people import ROBOT_LOGIN, ROBOT_NAME, ROBOT_REF, ROBOT_UID, by_uid
 
 if TYPE_CHECKING:
-    from entrypoints.sandbox.simulators.tracker import Comment, Issue
+    from entrypoints.sandbox.simulators.tracker import Issue
+    from entrypoints.sandbox.simulators.tracker_comments import Comment
 
 FIELD_PREFIX = "6063181a59590578909db920"
 LOCAL_FIELDS = ("pachcaMessageId", "pachcaChatId", "pachcaUserId", "pachcaThreadId")
 STATUSES = {"open": "Открыт", "inProgress": "В работе", "closed": "Закрыт"}
+STATUS_TYPES = {"open": "new", "inProgress": "inProgress", "closed": "done"}
 
 
 def robot() -> dict[str, str]:
@@ -25,6 +27,10 @@ def fields() -> list[dict[str, str]]:
 
 def status(key: str) -> dict[str, str]:
     return {"key": key, "display": STATUSES[key]}
+
+
+def statuses() -> list[dict[str, str]]:
+    return [{**status(key), "type": STATUS_TYPES[key]} for key in STATUSES]
 
 
 def now() -> str:

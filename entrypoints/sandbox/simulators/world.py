@@ -18,7 +18,8 @@ from entrypoints.sandbox.simulators.pachca import Pachca, Post, Thread
 from entrypoints.sandbox.simulators.people import PEOPLE, Y360_ORG, Human, directory_user
 from entrypoints.sandbox.simulators.ratelimit import SlidingWindow
 from entrypoints.sandbox.simulators.router import ApiCall, Router
-from entrypoints.sandbox.simulators.tracker import Comment, Issue, Tracker, Trigger
+from entrypoints.sandbox.simulators.tracker import Issue, Tracker, Trigger
+from entrypoints.sandbox.simulators.tracker_comments import Comment
 
 
 class World:
