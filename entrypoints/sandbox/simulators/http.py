@@ -53,6 +53,19 @@ class Call:
 
 
 @dataclass(frozen=True)
+class Stream:
+    """A body of `size` bytes sent in chunks, never held whole."""
+
+    size: int
+    chunk: int = 64 * 1024
+
+    def chunks(self) -> Iterator[bytes]:
+        block = b"\x5a" * self.chunk
+        for start in range(0, self.size, self.chunk):
+            yield block[: min(self.chunk, self.size - start)]
+
+
+@dataclass(frozen=True)
 class Answer:
     status: int
     payload: Any = None
@@ -76,10 +89,12 @@ def not_found(what: str = "Not found") -> Answer:
 def wsgi_app(handle: Callable[[Call], Answer]) -> WsgiApp:
     def app(environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
         reply = handle(Call.from_environ(environ))
-        body = reply.body()
-        headers = [("Content-Type", reply.content_type), ("Content-Length", str(len(body))), *reply.headers.items()]
+        stream = reply.payload if isinstance(reply.payload, Stream) else None
+        body = b"" if stream else reply.body()
+        length = stream.size if stream else len(body)
+        headers = [("Content-Type", reply.content_type), ("Content-Length", str(length)), *reply.headers.items()]
         start_response(f"{reply.status} {HTTPStatus(reply.status).phrase}", headers)
-        return [body]
+        return stream.chunks() if stream else [body]
 
     return app
 

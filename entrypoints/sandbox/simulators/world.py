@@ -13,6 +13,7 @@ from contextlib import contextmanager
 
 from domain.model import unique_for_message
 from entrypoints.sandbox.simulators.faults import Fault
+from entrypoints.sandbox.simulators.files import Files
 from entrypoints.sandbox.simulators.http import Answer, Call, WsgiApp, answer, serving, wsgi_app
 from entrypoints.sandbox.simulators.pachca import Pachca, Post, Thread
 from entrypoints.sandbox.simulators.people import PEOPLE, Y360_ORG, Human, directory_user
@@ -33,7 +34,8 @@ class World:
         self.pachca = Pachca(limit, chat_of)
         self.tracker = Tracker(on_trigger)
         directory = ("GET /y360/directory/v1/org/{org}/users", self._directory)
-        self.router = Router([*self.pachca.routes, *self.tracker.routes, directory], on_call)
+        self.files = Files()
+        self.router = Router([*self.pachca.routes, *self.tracker.routes, *self.files.routes, directory], on_call)
         self.faults = self.router.faults
         self.arrivals = self.router.arrivals
         self.calls = self.router.calls
