@@ -27,7 +27,7 @@ WEBHOOK_ASPECTS = ("endpoint", "headers", "body")
 
 
 def bridge_triggers(public_url: str, webhook_secret: str, robot_login: str) -> tuple[TriggerSpec, TriggerSpec]:
-    """The comment and status triggers, as tracker-api.md §A9 and CONTRACT §3 define them."""
+    """The comment and status triggers (docs/tracker.md, «Triggers»; docs/interface.md, «HTTP interface»)."""
     comment = TriggerSpec(
         name=COMMENT_TRIGGER,
         conditions=(

@@ -1,4 +1,4 @@
-"""CONTRACT §3: every row of the status table, through the function and through `serve`."""
+"""Every row of the status table in docs/interface.md («HTTP interface»), through the function and through `serve`."""
 
 from __future__ import annotations
 
