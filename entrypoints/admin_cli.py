@@ -1,11 +1,10 @@
-"""`servicedesk-bot setup`, `doctor` and `package`: the operator's commands (registered in `entrypoints.cli`)."""
+"""`servicedesk-bot setup` and `doctor`: the operator's commands (registered in `entrypoints.cli`)."""
 
 from __future__ import annotations
 
 import os
 import sys
 from collections.abc import Callable
-from pathlib import Path
 from urllib.parse import urlsplit
 
 import click
@@ -22,7 +21,6 @@ from application.doctor import CheckResult, Doctor, DoctorSettings, Status, conf
 from application.setup import SetupIncomplete, SetupTracker
 from entrypoints.bootstrap import build_container
 from entrypoints.container import Container
-from entrypoints.packaging import DEFAULT_OUTPUT, build_package
 from entrypoints.settings import DEFAULT_SERVE_STATE_URL, ConfigurationError, Settings
 
 REDACTED = "***"
@@ -72,20 +70,6 @@ def doctor() -> None:
     for result in results:
         click.echo(scrub(render(result)))
     sys.exit(1 if any(result.failed for result in results) else 0)
-
-
-@click.command()
-@click.option(
-    "--output",
-    default=str(DEFAULT_OUTPUT),
-    show_default=True,
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="Where to write the archive.",
-)
-def package(output: Path) -> None:
-    """Build the Yandex Cloud Functions archive (entry point index.handler)."""
-    path = build_package(output)
-    click.echo(f"{path} ({path.stat().st_size} bytes)")
 
 
 def render(result: CheckResult) -> str:

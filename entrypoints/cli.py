@@ -80,8 +80,10 @@ def drain() -> None:
     click.echo(json.dumps({"ok": True, "outcome": "drained", "done": done, "left": left}))
 
 
-from entrypoints.admin_cli import doctor, package, setup  # noqa: E402 - registered after the group exists
+from entrypoints.admin_cli import doctor, setup  # noqa: E402 - registered after the group exists
+from entrypoints.ship_cli import deploy, package  # noqa: E402
 
 main.add_command(setup)
 main.add_command(doctor)
 main.add_command(package)
+main.add_command(deploy)
