@@ -71,7 +71,17 @@ def find_runtime_interpreter(version: tuple[int, int] = RUNTIME_VERSION) -> Inte
 def compile_tree(directory: Path, python: Interpreter) -> list[Path]:
     """Writes `__pycache__/*.pyc` beside every module under `directory`; returns them."""
     subprocess.run(  # noqa: S603 - the interpreter checked by `interpreter()`
-        [python.path, "-m", "compileall", "-q", "--invalidation-mode", "unchecked-hash", str(directory)],
+        [
+            python.path,
+            "-m",
+            "compileall",
+            "-q",
+            "--invalidation-mode",
+            "unchecked-hash",
+            "-s",
+            str(directory),
+            str(directory),
+        ],
         capture_output=True,
         timeout=300,
         check=True,
