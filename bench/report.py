@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import os
 import platform
+import statistics
 from dataclasses import dataclass, field
 
 from bench.burst import Burst
+from bench.bytecode import BytecodeColdStart
 from bench.cold_start import NOT_PACKAGED, USED_IMPORTS, ColdStart
 from bench.fake_apis import WINDOW_SECONDS, WRITES_PER_WINDOW
 from bench.per_event import Calls, Cost
@@ -36,11 +38,13 @@ class Results:
     sqlite: list[Cost]  # every kind on a SQLite file, the function's default store, for information
     burst: Burst  # the bridge as built, against the stricter reading of Pachca's limit
     bursts: list[tuple[str, Burst]] = field(default_factory=list)  # other readings of the limit, for information
+    bytecode: BytecodeColdStart | None = None  # the archive on Python 3.12; None when none is installed
 
 
 def rows(results: Results) -> list[Row]:
     return [
         *_cold_rows(results.cold),
+        _bytecode_row(results.bytecode),
         *(_cost_row(cost) for cost in results.costs),
         _sqlite_row(results.sqlite),
         *(_calls_row(calls) for calls in results.calls),
@@ -87,6 +91,24 @@ def _cold_rows(cold: ColdStart) -> list[Row]:
             _verdict(not cold.psycopg_imported),
         ),
     ]
+
+
+def _bytecode_row(bytecode: BytecodeColdStart | None) -> Row:
+    measure = "Archive on Python 3.12 (python312): cold start with and without its bytecode"
+    goal = "the shipped bytecode makes it faster"
+    if bytecode is None:
+        return Row(measure, "not measured: no Python 3.12 found", goal, MISSED)
+    ms = 1000
+    cpu_with, cpu_without = (statistics.median(c) * ms for c in (bytecode.with_cpu, bytecode.without_cpu))
+    answered = "" if bytecode.all_answered else "; **not every run answered 200 created**"
+    return Row(
+        measure,
+        f"CPU **{cpu_with:.0f} ms** with, {cpu_without:.0f} ms without ({bytecode.cpu_saved * ms:.0f} ms saved); "
+        f"to the first answer {bytecode.with_seconds * ms:.0f} ms with, {bytecode.without_seconds * ms:.0f} ms "
+        f"without (medians of {len(bytecode.with_bytecode)}; `-B`, requirements pip-installed beside it){answered}",
+        goal,
+        _verdict(bytecode.cpu_saved > 0 and bytecode.all_answered),
+    )
 
 
 def _cost_row(cost: Cost) -> Row:

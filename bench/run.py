@@ -12,6 +12,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # `python bench/run.py` from anywhere
 
 from bench.burst import measure_burst
+from bench.bytecode import measure_bytecode
 from bench.cold_start import measure_cold_start
 from bench.fake_apis import FakeApis
 from bench.per_event import measure_calls, measure_event_costs
@@ -43,6 +44,8 @@ def run_all(counts: Counts = Counts(), progress: bool = False) -> Results:
     step(f"cold start: {counts.cold_runs} runs each of the floor, the bridge and the bridge as packaged")
     with FakeApis() as apis:
         cold = measure_cold_start(apis, runs=counts.cold_runs, warmup=counts.cold_warmup)
+        step("cold start of the archive on Python 3.12, with and without its bytecode")
+        bytecode = measure_bytecode(apis, runs=counts.cold_runs, warmup=counts.cold_warmup)
     step(f"CPU per event: {counts.events} events of each kind, without and with logs")
     costs = measure_event_costs(counts.events, counts.warmup)
     step(f"wall per event on SQLite: {counts.sqlite_events} events of each kind")
@@ -54,7 +57,7 @@ def run_all(counts: Counts = Counts(), progress: bool = False) -> Results:
     step("burst: thread writes counted against the thread's own chat")
     own_chat = measure_burst(*size, thread_counts_as="thread")
     others = [("if a thread write counts against the thread's own chat", own_chat)]
-    return Results(cold, costs, calls, sqlite, main_burst, others)
+    return Results(cold, costs, calls, sqlite, main_burst, others, bytecode)
 
 
 def main(argv: list[str] | None = None) -> int:
