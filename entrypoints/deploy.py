@@ -100,7 +100,10 @@ def _service_account(t: Target) -> list[str]:
 
 
 def _lockbox(t: Target, secrets: list[str]) -> list[str]:
-    lines = ["# 2. The secrets, in Lockbox; the function version refers to them, so they are not plain variables."]
+    lines = [
+        "# 2. The secrets, in Lockbox; the function version refers to them, so they are not plain variables.",
+        "#    (An existing secret is kept as it is: change a value with `yc lockbox secret add-version`.)",
+    ]
     if t.secret_id:
         lines.append(f"SECRET_ID={shlex.quote(t.secret_id)}")
     else:
@@ -145,7 +148,8 @@ def _function(t: Target, plain: list[tuple[str, str]], secrets: list[str]) -> li
 def _timer(t: Target) -> list[str]:
     return [
         "# 5. The timer trigger: every minute one drain pass retries what a transient failure left in the outbox.",
-        f'yc serverless trigger create timer --name "$FUNCTION-drain" --folder-id "$FOLDER" --cron-expression '
+        'yc serverless trigger get --name "$FUNCTION-drain" --folder-id "$FOLDER" >/dev/null 2>&1 ||',
+        f'  yc serverless trigger create timer --name "$FUNCTION-drain" --folder-id "$FOLDER" --cron-expression '
         f"{shlex.quote(DRAIN_CRON)} "
         '--invoke-function-id "$FUNCTION_ID" --invoke-function-service-account-id "$SA_ID"',
         "",
