@@ -21,6 +21,7 @@ FORM_TEXT_LIMIT = 3000
 LIST_LIMIT = 50
 SUBMIT_TEXT = "Отправить"
 CLOSE_TEXT = "Отмена"
+WEB_APP = "https://app.pachca.com"  # where a message's link points (docs/pachca.md)
 
 
 def pachca_client(session: requests.Session, base_url: str, token: str, **kw: Any) -> HttpClient:
@@ -74,6 +75,10 @@ class _Message(Reply):
     id: int
     user_id: int
     content: str = ""
+    url: str = ""
+
+    def to_posted(self) -> PostedMessage:
+        return PostedMessage(message_id=self.id, user_id=self.user_id, text=self.content, url=self.url)
 
 
 class HttpChatMessenger:
@@ -103,10 +108,13 @@ class HttpChatMessenger:
             root_chat_id=thread.message_chat_id,
         )
 
-    def post_to_thread(self, thread: ThreadRef, text: str, buttons: ButtonRows = ()) -> int:
+    def message_url(self, chat_id: int, message_id: int) -> str:
+        return f"{WEB_APP}/chats/{chat_id}?message={message_id}"
+
+    def post_to_thread(self, thread: ThreadRef, text: str, buttons: ButtonRows = ()) -> PostedMessage:
         return self._post_message("thread", thread.thread_id, text, buttons, chat_key=_limit_key(thread))
 
-    def post_to_chat(self, chat_id: int, text: str, buttons: ButtonRows = ()) -> int:
+    def post_to_chat(self, chat_id: int, text: str, buttons: ButtonRows = ()) -> PostedMessage:
         return self._post_message("discussion", chat_id, text, buttons, chat_key=chat_id)
 
     def update_message(self, message_id: int, text: str, buttons: ButtonRows, chat_id: int | None = None) -> None:
@@ -120,7 +128,7 @@ class HttpChatMessenger:
     def recent_messages(self, chat_id: int, limit: int = LIST_LIMIT) -> list[PostedMessage]:
         params = {"chat_id": chat_id, "limit": max(1, min(limit, LIST_LIMIT))}
         messages = self._get("/messages", Data[list[_Message]], params=params).data
-        return [PostedMessage(message_id=m.id, user_id=m.user_id, text=m.content) for m in messages]
+        return [m.to_posted() for m in messages]
 
     def open_form(
         self, trigger_id: str, callback_id: str, title: str, fields: Sequence[FormField], metadata: str
@@ -139,7 +147,9 @@ class HttpChatMessenger:
         }
         self.client.request("POST", "/views/open", idempotent=False, json=body)
 
-    def _post_message(self, entity_type: str, entity_id: int, text: str, buttons: ButtonRows, chat_key: int) -> int:
+    def _post_message(
+        self, entity_type: str, entity_id: int, text: str, buttons: ButtonRows, chat_key: int
+    ) -> PostedMessage:
         message: dict[str, Any] = {
             "entity_type": entity_type,
             "entity_id": entity_id,
@@ -155,7 +165,7 @@ class HttpChatMessenger:
             json={"message": message, "link_preview": False},
             before_attempt=self._slot(chat_key),
         )
-        return parse_reply(response, Data[_Message]).data.id
+        return parse_reply(response, Data[_Message]).data.to_posted()
 
     def _slot(self, chat_key: Hashable) -> Callable[[], None] | None:
         """Every attempt of a message write, a retry after a 429 too, takes a slot of its chat's rate limit."""

@@ -14,13 +14,14 @@ from pydantic.alias_generators import to_camel
 
 from adapters.http import HttpClient
 from domain.model import NewIssue, Person, TicketKey, TrackerComment
-from ports.errors import NotFound, PermanentFailure
+from ports.errors import NotFound, PermanentFailure, ResolutionRefused
 from ports.tracker import IssueInfo, Transition
 
 log = logging.getLogger("servicedesk.tracker")
 
 LOCAL_FIELD_SEPARATOR = "--"
 CONFLICT = 409
+RESOLUTION_REFUSALS = (400, 422)  # a transition screen without the resolution field
 
 
 COMMENTS_PER_PAGE = 50
@@ -125,7 +126,17 @@ class HttpIssueTracker:
     ) -> None:
         path = f"/v2/issues/{key}/transitions/{_segment(transition_id)}/_execute"
         body = ({"comment": comment} if comment else {}) | ({"resolution": resolution} if resolution else {})
-        self._client.request("POST", path, idempotent=False, json=body)
+        try:
+            self._client.request("POST", path, idempotent=False, json=body)
+        except PermanentFailure as e:
+            if resolution and e.status in RESOLUTION_REFUSALS:
+                raise ResolutionRefused(str(e), e.status) from e
+            raise
+
+    def status_types(self) -> dict[str, str]:
+        response = self._get("/v2/statuses")
+        with _reading("GET /v2/statuses"):
+            return {status.key: status.type for status in _STATUSES.validate_json(response.content) if status.type}
 
     def open_issues_of(self, queue: str, pachca_user_id: int) -> list[IssueInfo]:
         query = f'Queue: {queue} {queue}.pachcaUserId: "{pachca_user_id}" Resolution: empty() "Sort by": Updated DESC'
@@ -242,6 +253,11 @@ class _Status(_Model):
     display: str = ""
 
 
+class _StatusType(_Model):
+    key: str
+    type: str = ""
+
+
 class _Issue(_Model):
     model_config = ConfigDict(
         extra="allow", defer_build=True
@@ -300,4 +316,5 @@ _ISSUE_KEYS = TypeAdapter(list[_IssueKey], config=ConfigDict(defer_build=True))
 _ISSUES = TypeAdapter(list[_Issue], config=ConfigDict(defer_build=True))
 _COMMENTS = TypeAdapter(list[_Comment], config=ConfigDict(defer_build=True))
 _TRANSITIONS = TypeAdapter(list[_Transition], config=ConfigDict(defer_build=True))
+_STATUSES = TypeAdapter(list[_StatusType], config=ConfigDict(defer_build=True))
 _USER_OR_LIST = TypeAdapter(list[_User] | _User, config=ConfigDict(defer_build=True))

@@ -5,16 +5,11 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from domain.links import LINK_FIELDS
 from ports.admin import JsonObject, LocalFieldSpec, TrackerAdmin, Trigger, TriggerSpec
 from ports.errors import ExternalServiceError
 
-FIELD_DESCRIPTION = "Set by the Pachca bridge"
-BRIDGE_FIELDS = (
-    LocalFieldSpec("pachcaMessageId", "Pachca message id", "ID сообщения в Пачке", FIELD_DESCRIPTION),
-    LocalFieldSpec("pachcaChatId", "Pachca chat id", "ID чата в Пачке", FIELD_DESCRIPTION),
-    LocalFieldSpec("pachcaUserId", "Pachca user id", "ID автора в Пачке", FIELD_DESCRIPTION),
-    LocalFieldSpec("pachcaThreadId", "Pachca thread id", "ID треда в Пачке", FIELD_DESCRIPTION),
-)
+BRIDGE_FIELDS = tuple(LocalFieldSpec(f.key, f.name_en, f.name_ru, f.description) for f in LINK_FIELDS)
 
 COMMENT_TRIGGER = "pachca-bridge: comment created"
 STATUS_TRIGGER = "pachca-bridge: status changed"

@@ -107,7 +107,7 @@ def seed_ticket(bridge: Bridge, message_id: int = 56_431) -> Ticket:
     issue = NewIssue.from_message(tracker.queue, message, messenger.users[REQUESTER], thread)
     key = tracker.create_issue(issue, tracker.local_field_ids(tracker.queue))
     card = Card.for_ticket(key, "https://tracker.yandex.ru")
-    card_id = messenger.post_to_thread(thread, card.text, card.buttons)
+    card_id = messenger.post_to_thread(thread, card.text, card.buttons).message_id
     ticket = Ticket(key, message_id, SUPPORT_CHAT, REQUESTER, thread, card_id)
     bridge.container.state().save_ticket(ticket)
     bridge.reset_calls()

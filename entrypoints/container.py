@@ -11,7 +11,11 @@ from adapters.pachca import HttpChatMessenger, pachca_client
 from adapters.ratelimit import ChatRateLimiter
 from adapters.state_url import open_state
 from adapters.tracker import HttpIssueTracker, tracker_client
+from application.announce import AnnounceStatus
+from application.buttons import PressButton
+from application.cards import Cards
 from application.comments import RelayReply, RelayTrackerComment
+from application.directory_index import DirectoryIndex
 from application.events import (
     ButtonClicked,
     FormSubmitted,
@@ -22,8 +26,12 @@ from application.events import (
 )
 from application.identities import Identities
 from application.inbox import Inbox
-from application.people import Mentions
-from application.status import AnnounceStatus, PressButton, SubmitForm
+from application.intake import IntakeForm
+from application.locator import TicketLocator
+from application.mentions import Mentions
+from application.my_tickets import MyTickets
+from application.schema import TrackerSchema
+from application.submit_form import SubmitForm
 from application.tickets import OpenTicket, TicketSettings
 from application.writes import OnceWriter, Poster
 from entrypoints.settings import Settings
@@ -48,7 +56,6 @@ def _directory(settings: Settings, session: requests.Session) -> UserDirectory |
 def _ticket_settings(settings: Settings) -> TicketSettings:
     return TicketSettings(
         settings.tracker_queue,
-        settings.tracker_web_url,
         frozenset(settings.support_chat_ids),
         tuple(settings.intake_topics),
     )
@@ -95,39 +102,101 @@ class Container(containers.DeclarativeContainer):
     directory = providers.Singleton(_directory, settings, session)
 
     identities = providers.Singleton(
-        Identities, messenger, tracker, state, clock, bot_user_id=settings.provided.bot_user_id
+        Identities,
+        messenger=messenger,
+        tracker=tracker,
+        cache=state,
+        clock=clock,
+        bot_user_id=settings.provided.bot_user_id,
     )
+    directory_index = providers.Singleton(DirectoryIndex, directory=directory, cache=state, clock=clock)
     mentions = providers.Singleton(
-        Mentions, messenger, tracker, directory, state, clock, email_domain=settings.provided.pachca_email_domain
+        Mentions,
+        messenger=messenger,
+        tracker=tracker,
+        directory=directory_index,
+        cache=state,
+        clock=clock,
+        email_domain=settings.provided.pachca_email_domain,
     )
-    writer = providers.Singleton(OnceWriter, state, clock)
-    poster = providers.Singleton(Poster, messenger, identities, writer)
+    schema = providers.Singleton(TrackerSchema, tracker=tracker, cache=state, clock=clock)
+    writer = providers.Singleton(OnceWriter, log=state, clock=clock)
+    poster = providers.Singleton(Poster, messenger=messenger, identities=identities, writer=writer)
     ticket_settings = providers.Singleton(_ticket_settings, settings)
+    locator = providers.Singleton(
+        TicketLocator,
+        links=state,
+        tracker=tracker,
+        messenger=messenger,
+        log=state,
+        clock=clock,
+        queue=settings.provided.tracker_queue,
+    )
+    cards = providers.Singleton(Cards, messenger=messenger, links=state, web_url=settings.provided.tracker_web_url)
+    intake = providers.Singleton(IntakeForm, messenger=messenger, poster=poster, topics=settings.provided.intake_topics)
 
     open_ticket = providers.Singleton(
-        OpenTicket, messenger, tracker, state, identities, writer, poster, ticket_settings
+        OpenTicket,
+        messenger=messenger,
+        tracker=tracker,
+        locator=locator,
+        identities=identities,
+        schema=schema,
+        log=state,
+        poster=poster,
+        cards=cards,
+        intake=intake,
+        settings=ticket_settings,
     )
     relay_reply = providers.Singleton(
-        RelayReply, tracker, state, state, identities, mentions, writer, settings.provided.tracker_queue
+        RelayReply,
+        tracker=tracker,
+        locator=locator,
+        log=state,
+        identities=identities,
+        mentions=mentions,
+        writer=writer,
     )
     relay_comment = providers.Singleton(
-        RelayTrackerComment, messenger, tracker, state, state, identities, mentions, poster
+        RelayTrackerComment,
+        tracker=tracker,
+        locator=locator,
+        log=state,
+        identities=identities,
+        mentions=mentions,
+        poster=poster,
     )
     announce_status = providers.Singleton(
-        AnnounceStatus, messenger, tracker, state, poster, ticket_settings, state, clock
+        AnnounceStatus,
+        tracker=tracker,
+        locator=locator,
+        schema=schema,
+        cards=cards,
+        poster=poster,
+        cache=state,
+        clock=clock,
+    )
+    my_tickets = providers.Singleton(
+        MyTickets,
+        tracker=tracker,
+        schema=schema,
+        poster=poster,
+        queue=settings.provided.tracker_queue,
+        web_url=settings.provided.tracker_web_url,
     )
     press_button = providers.Singleton(
         PressButton,
-        messenger,
-        tracker,
-        state,
-        writer,
-        poster,
-        ticket_settings,
-        settings.provided.agent_pachca_user_ids,
-        settings.provided.intake_topics,
+        tracker=tracker,
+        locator=locator,
+        schema=schema,
+        cards=cards,
+        writer=writer,
+        poster=poster,
+        my_tickets=my_tickets,
+        intake=intake,
+        agents=settings.provided.agent_pachca_user_ids,
     )
-    submit_form = providers.Singleton(SubmitForm, open_ticket, settings.provided.intake_topics)
+    submit_form = providers.Singleton(SubmitForm, open_ticket=open_ticket, topics=settings.provided.intake_topics)
 
     inbox = providers.Singleton(
         Inbox,
