@@ -1,4 +1,4 @@
-"""`servicedesk-bot`: serve, drain, doctor, setup, package."""
+"""`servicedesk-bot`: serve, drain, doctor, setup, package, deploy."""
 
 from __future__ import annotations
 
@@ -29,9 +29,19 @@ def _container(log_stream: TextIO | None = None) -> Container:
         sys.exit(2)
 
 
-@click.group()
+# -h as well as --help on every command; wide enough that no command's description is cut short
+CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 120, "terminal_width": 120}
+
+
+@click.group(context_settings=CONTEXT)
+@click.version_option(
+    package_name="servicedesk-pachca-bot", prog_name="servicedesk-bot", message="%(prog)s %(version)s"
+)
 def main() -> None:
-    """The Pachca ⇄ Yandex Tracker service desk bridge."""
+    """The Pachca ⇄ Yandex Tracker service desk bridge.
+
+    Every command exits 0 when done, 1 when a check or a run failed, 2 when the configuration is incomplete or
+    invalid. The configuration is read from environment variables (README, «Configuration»)."""
 
 
 @main.command()
