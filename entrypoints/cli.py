@@ -59,10 +59,17 @@ def serve(host: str, port: int, threads: int, drain_every: float) -> None:
 
     container = _container()
     app = make_wsgi_app(container.webhooks())
+    try:
+        server = waitress.create_server(app, host=host, port=port, threads=threads, ident="servicedesk-bot")
+    except OSError as e:  # a busy port, a host not on this machine: one line, not a traceback
+        click.echo(
+            f"serve: cannot listen on {host}:{port}: {e.strerror or e}. Stop what uses it or pick --port.", err=True
+        )
+        sys.exit(1)
     if drain_every > 0:
         start_drainer(container.inbox(), drain_every)
     log.info("serving", extra={"host": host, "port": port, "drain_every": drain_every})
-    waitress.serve(app, host=host, port=port, threads=threads, ident="servicedesk-bot")
+    server.run()
 
 
 def start_drainer(inbox: Inbox, every: float) -> threading.Thread:
