@@ -2,15 +2,8 @@
 
 from __future__ import annotations
 
-import requests
-from dependency_injector import containers, providers
+from dependency_injector import providers
 
-from adapters.clock import SystemClock
-from adapters.http import time_left
-from adapters.pachca import HttpChatMessenger, pachca_client
-from adapters.ratelimit import ChatRateLimiter
-from adapters.state_url import open_state
-from adapters.tracker import HttpIssueTracker, tracker_client
 from application.announce import AnnounceStatus
 from application.buttons import PressButton
 from application.cards import Cards
@@ -32,74 +25,25 @@ from application.mentions import Mentions
 from application.my_tickets import MyTickets
 from application.schema import TrackerSchema
 from application.submit_form import SubmitForm
-from application.tickets import OpenTicket, TicketSettings
+from application.tickets import OpenTicket
 from application.writes import OnceWriter, Poster
-from entrypoints.settings import Settings
-from entrypoints.webhooks import WebhookApp, WebhookSecrets
-from ports.directory import UserDirectory
+from entrypoints.admin_container import AdminContainer
+from entrypoints.outside import Outside
+from entrypoints.webhooks import WebhookApp
+from entrypoints.wiring import every_kind_handled, ticket_settings_of, webhook_secrets
 
 
-def _secret(settings: Settings, name: str) -> str:
-    value = getattr(settings, name)
-    return "" if value is None else str(value.get_secret_value())
+class Container(Outside):
+    """The use cases, the inbox and the HTTP app over the adapters of `Outside`; `admin` holds the operator's
+    commands."""
 
-
-def _directory(settings: Settings, session: requests.Session) -> UserDirectory | None:
-    if not settings.directory_configured:
-        return None
-    from adapters.y360 import HttpUserDirectory, y360_client  # only where a directory is configured
-
-    client = y360_client(session, settings.y360_api_url, _secret(settings, "y360_oauth"))
-    return HttpUserDirectory(client, str(settings.y360_org_id))
-
-
-def _ticket_settings(settings: Settings) -> TicketSettings:
-    return TicketSettings(
-        settings.tracker_queue,
-        frozenset(settings.support_chat_ids),
-        tuple(settings.intake_topics),
+    settings, state, clock, budget = Outside.settings, Outside.state, Outside.clock, Outside.budget
+    messenger, tracker, tracker_http, directory = (
+        Outside.messenger,
+        Outside.tracker,
+        Outside.tracker_http,
+        Outside.directory,
     )
-
-
-def _webhook_secrets(settings: Settings) -> WebhookSecrets:
-    return WebhookSecrets(
-        pachca=_secret(settings, "webhook_secret"),
-        tracker=_secret(settings, "tracker_webhook_secret") or None,
-        max_age_seconds=settings.webhook_max_age_seconds,
-    )
-
-
-class Container(containers.DeclarativeContainer):
-    settings = providers.Dependency(instance_of=Settings)
-    state_url = providers.Dependency(instance_of=str)
-    password_provider: providers.Object[object] = providers.Object(None)
-
-    clock = providers.Singleton(SystemClock)
-    session = providers.Singleton(requests.Session)
-    state = providers.Singleton(open_state, state_url, password_provider)
-
-    messenger = providers.Singleton(
-        HttpChatMessenger,
-        client=providers.Singleton(
-            pachca_client,
-            session,
-            settings.provided.pachca_api_url,
-            providers.Callable(_secret, settings, "pachca_api_token"),
-        ),
-        rate_limiter=providers.Singleton(ChatRateLimiter),
-    )
-    tracker = providers.Singleton(
-        HttpIssueTracker,
-        client=providers.Singleton(
-            tracker_client,
-            session,
-            settings.provided.tracker_base_url,
-            providers.Callable(_secret, settings, "tracker_api_token"),
-            org_id=settings.provided.tracker_org_id,
-            cloud_org_id=settings.provided.tracker_cloud_org_id,
-        ),
-    )
-    directory = providers.Singleton(_directory, settings, session)
 
     identities = providers.Singleton(
         Identities,
@@ -122,7 +66,7 @@ class Container(containers.DeclarativeContainer):
     schema = providers.Singleton(TrackerSchema, tracker=tracker, cache=state, clock=clock)
     writer = providers.Singleton(OnceWriter, log=state, clock=clock)
     poster = providers.Singleton(Poster, messenger=messenger, identities=identities, writer=writer)
-    ticket_settings = providers.Singleton(_ticket_settings, settings)
+    ticket_settings = providers.Singleton(ticket_settings_of, settings)
     locator = providers.Singleton(
         TicketLocator,
         links=state,
@@ -202,24 +146,36 @@ class Container(containers.DeclarativeContainer):
         Inbox,
         store=state,
         outbox=state,
-        handlers=providers.Dict(
-            {
-                MessagePosted.kind: open_ticket.provided.execute,
-                ThreadReplyPosted.kind: relay_reply.provided.execute,
-                TrackerCommentAdded.kind: relay_comment.provided.execute,
-                TrackerStatusChanged.kind: announce_status.provided.execute,
-                ButtonClicked.kind: press_button.provided.execute,
-                FormSubmitted.kind: submit_form.provided.execute,
-            }
+        handlers=providers.Callable(
+            every_kind_handled,
+            providers.Dict(
+                {
+                    MessagePosted.kind: open_ticket.provided.execute,
+                    ThreadReplyPosted.kind: relay_reply.provided.execute,
+                    TrackerCommentAdded.kind: relay_comment.provided.execute,
+                    TrackerStatusChanged.kind: announce_status.provided.execute,
+                    ButtonClicked.kind: press_button.provided.execute,
+                    FormSubmitted.kind: submit_form.provided.execute,
+                }
+            ),
         ),
         clock=clock,
     )
     webhooks = providers.Singleton(
         WebhookApp,
-        secrets=providers.Callable(_webhook_secrets, settings),
+        secrets=providers.Callable(webhook_secrets, settings),
         inbox=inbox,
         health=state,
         clock=clock,
         form_handler=submit_form.provided.validate,
-        time_left=providers.Object(time_left),
+        budget=budget,
+    )
+
+    admin = providers.Container(
+        AdminContainer,
+        settings=settings,
+        messenger=messenger,
+        tracker_http=tracker_http,
+        directory=directory,
+        state=state,
     )

@@ -8,7 +8,8 @@ from pytest_httpserver import HTTPServer
 from werkzeug import Request
 
 from adapters.http import HttpClient
-from adapters.tracker import HttpIssueTracker, tracker_client
+from adapters.tracker import HttpIssueTracker
+from adapters.tracker_client import tracker_client
 from domain.model import NewIssue, Person, TicketKey, TrackerComment
 from ports.errors import OutcomeUnknown, PermanentFailure, ResolutionRefused
 from ports.tracker import IssueInfo, IssueTracker, Transition
