@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Sequence
 
 import click
 
@@ -12,8 +11,10 @@ from adapters.http import RetryPolicy
 from application.checks import CheckResult, Status, fail, ok
 from application.setup import SetupIncomplete
 from entrypoints.bootstrap import build_container
-from entrypoints.configuration import ConfigurationError
+from entrypoints.cli_common import configuration_failed
+from entrypoints.configuration import ConfigurationError, problem
 from entrypoints.settings import DEFAULT_SERVE_STATE_URL, Settings
+from entrypoints.variable_rules import rule_for
 
 ONE_TRY = RetryPolicy(attempts=1)  # doctor reports a failing service at once instead of waiting for retries
 
@@ -25,17 +26,15 @@ def setup(dry_run: bool) -> None:
     try:
         container = build_container(os.environ, DEFAULT_SERVE_STATE_URL, log_stream=sys.stderr)
     except ConfigurationError as e:
-        click.echo(f"{e}\nSet these environment variables (see README, «Configuration»).", err=True)
-        sys.exit(2)
+        configuration_failed(e)
     settings: Settings = container.settings()
     needed = (
         ("PUBLIC_URL", settings.public_url),
         ("TRACKER_WEBHOOK_SECRET", settings.secret("tracker_webhook_secret")),
     )
-    missing = [name for name, value in needed if not value]
+    missing = [problem(name, f"is not set; setup needs it: it {rule_for(name).must}") for name, v in needed if not v]
     if missing:
-        click.echo(f"setup needs {', '.join(missing)}: set them and run setup again.", err=True)
-        sys.exit(2)
+        configuration_failed(ConfigurationError(missing))
     scrub = container.redactor()
     try:
         lines = container.admin.setup().execute(dry_run)
@@ -54,8 +53,9 @@ def doctor() -> None:
     try:
         container = build_container(os.environ, DEFAULT_SERVE_STATE_URL, log_stream=sys.stderr)
     except ConfigurationError as e:
-        click.echo(render(configuration_failed(e.names)))
-        sys.exit(1)
+        for found in e.problems:  # the same sentences as every other command, one FAIL line each
+            click.echo(render(fail("configuration", found.text, "")))
+        sys.exit(2)
     container.retry_policy.override(ONE_TRY)
     results = [configuration_ok(), *container.admin.doctor().execute()]
     scrub = container.redactor()
@@ -66,14 +66,6 @@ def doctor() -> None:
 
 def configuration_ok() -> CheckResult:
     return ok("configuration", "every required variable is set")
-
-
-def configuration_failed(names: Sequence[str]) -> CheckResult:
-    return fail(
-        "configuration",
-        "missing or invalid: " + ", ".join(names),
-        "set these environment variables (see README, «Configuration»)",
-    )
 
 
 def render(result: CheckResult) -> str:

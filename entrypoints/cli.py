@@ -14,6 +14,7 @@ import click
 
 from application.inbox import Inbox
 from entrypoints.bootstrap import build_container
+from entrypoints.cli_common import configuration_failed
 from entrypoints.configuration import ConfigurationError
 from entrypoints.container import Container
 from entrypoints.settings import DEFAULT_SERVE_STATE_URL
@@ -26,8 +27,7 @@ def _container(log_stream: TextIO | None = None) -> Container:
     try:
         return build_container(os.environ, DEFAULT_SERVE_STATE_URL, log_stream=log_stream)
     except ConfigurationError as e:
-        click.echo(f"{e}\nSet these environment variables (see README, «Configuration»).", err=True)
-        sys.exit(2)
+        configuration_failed(e)
 
 
 # -h as well as --help on every command; wide enough that no command's description is cut short

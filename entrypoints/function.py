@@ -69,7 +69,8 @@ class FunctionRuntime:
                 self._app, self._budget = container.webhooks(), container.budget()
             except ConfigurationError as e:
                 self._config_error = e
-                print(json.dumps({"level": "ERROR", "logger": "servicedesk.function", "message": str(e)}), flush=True)
+                line = {"level": "ERROR", "logger": "servicedesk.function", "message": e.explain(), "names": e.names}
+                print(json.dumps(line, ensure_ascii=False), flush=True)
         return self._app
 
 

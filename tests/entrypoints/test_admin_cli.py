@@ -341,13 +341,18 @@ def test_doctor_warns_when_pachca_hides_emails(
     ) in result.output.splitlines()
 
 
-def test_doctor_without_configuration_is_one_failed_line(httpserver: HTTPServer, env: dict[str, str | None]) -> None:
+def test_doctor_without_configuration_fails_each_variable_and_exits_2(
+    httpserver: HTTPServer, env: dict[str, str | None]
+) -> None:
+    """Exit 2 like every command on a bad configuration, one FAIL line per variable in the same words."""
     result = run("doctor", env={**env, "WEBHOOK_SECRET": None, "TRACKER_ORG_ID": None})
 
-    assert result.exit_code == 1
+    assert result.exit_code == 2
     assert result.output.splitlines() == [
-        "FAIL configuration: missing or invalid: TRACKER_ORG_ID or TRACKER_CLOUD_ORG_ID, WEBHOOK_SECRET"
-        " — fix: set these environment variables (see README, «Configuration»)"
+        "FAIL configuration: neither TRACKER_ORG_ID nor TRACKER_CLOUD_ORG_ID is set: set exactly one (Tracker: "
+        "Administration → Organizations); for example TRACKER_ORG_ID=7654321",
+        "FAIL configuration: WEBHOOK_SECRET is not set: it must be the bot's signing secret (its «Исходящий webhook» "
+        "tab); for example WEBHOOK_SECRET=<the signing secret>",
     ]
     assert httpserver.log == []
 
