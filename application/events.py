@@ -7,6 +7,7 @@ import json
 from dataclasses import asdict, dataclass, fields
 from typing import Any, ClassVar
 
+from domain.instants import iso_utc
 from domain.tickets import ThreadRef
 
 FORM_WINDOW_SECONDS = 3600
@@ -117,7 +118,7 @@ class TrackerStatusChanged(Event):
 
     @property
     def key(self) -> str:
-        return f"tracker:status:{self.issue_key}:{self.received_at:.6f}"
+        return f"tracker:status:{self.issue_key}:{iso_utc(self.received_at, 'microseconds')}"
 
 
 EVENT_TYPES: dict[str, type[Event]] = {

@@ -9,6 +9,7 @@ from contextvars import ContextVar
 from dataclasses import dataclass
 
 from application.events import Event, load_event
+from domain.instants import iso_utc
 from ports.clock import Clock
 from ports.errors import PermanentFailure, StateUnavailable, TransientFailure
 from ports.state import ClaimStatus, IdempotencyStore, Outbox
@@ -99,7 +100,7 @@ class Inbox:
             if e.retry_after:
                 retry_at = max(retry_at, self.clock.now() + e.retry_after)
             self.store.release(event.key, str(e), retry_at)
-            log.warning("event queued for retry", extra={**fields, "error": str(e), "retry_at": retry_at})
+            log.warning("event queued for retry", extra={**fields, "error": str(e), "retry_at": iso_utc(retry_at)})
             return QUEUED
         except PermanentFailure as e:
             self.outbox.bury(event.key, str(e))

@@ -53,8 +53,7 @@ def doctor() -> None:
     try:
         container = build_container(os.environ, DEFAULT_SERVE_STATE_URL, log_stream=sys.stderr)
     except ConfigurationError as e:
-        for found in e.problems:  # the same sentences as every other command, one FAIL line each
-            click.echo(render(fail("configuration", found.text, "")))
+        _echo_all([render(result) for result in configuration_checks(e)])
         sys.exit(2)
     container.retry_policy.override(ONE_TRY)
     results = [configuration_ok(), *container.admin.doctor().execute()]
@@ -62,6 +61,11 @@ def doctor() -> None:
     for result in results:
         click.echo(scrub(render(result)))
     sys.exit(1 if any(result.failed for result in results) else 0)
+
+
+def configuration_checks(error: ConfigurationError) -> list[CheckResult]:
+    """One failed check per variable at fault, in the same sentences every other command prints."""
+    return [fail("configuration", found.text, "") for found in error.problems]
 
 
 def configuration_ok() -> CheckResult:

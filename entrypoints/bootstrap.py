@@ -28,7 +28,9 @@ def build_container(
         why = "is memory://, which is for tests only: the function's state must outlive each invocation"
         raise ConfigurationError([problem("STATE_URL", why, "postgresql://bridge@<host>:6432/bridge")])
     container = Container(settings=settings, state_url=state_url)
-    configure_logging(settings.log_level, redactor=container.redactor(), stream=log_stream)
+    configure_logging(
+        settings.log_level, container.redactor(), log_stream, settings.log_format, for_function=for_function
+    )
     if for_function and state_url.startswith("sqlite:"):
         log.warning(
             "state lives in this instance's /tmp and dies with it: use STATE_URL=postgresql://... for a shared store",
