@@ -18,6 +18,7 @@ from entrypoints.cli_common import configuration_failed
 from entrypoints.configuration import ConfigurationError
 from entrypoints.container import Container
 from entrypoints.settings import DEFAULT_SERVE_STATE_URL
+from entrypoints.startup_warnings import turned_off
 
 log = logging.getLogger("servicedesk.serve")
 
@@ -69,6 +70,8 @@ def serve(host: str, port: int, threads: int, drain_every: float) -> None:
         sys.exit(1)
     if drain_every > 0:
         start_drainer(container.inbox(), drain_every)
+    for variable, consequence in turned_off(container.settings()):
+        log.warning(consequence, extra={"variable": variable})
     log.info("serving", extra={"host": host, "port": port, "drain_every": drain_every})
     server.run()
 
