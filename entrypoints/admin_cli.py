@@ -6,6 +6,7 @@ import os
 import sys
 
 import click
+from dependency_injector import providers
 
 from adapters.http import RetryPolicy
 from application.checks import CheckResult, Status, fail, ok
@@ -14,6 +15,7 @@ from entrypoints.bootstrap import build_container
 from entrypoints.cli_common import configuration_failed
 from entrypoints.configuration import ConfigurationError, problem
 from entrypoints.settings import DEFAULT_SERVE_STATE_URL, Settings
+from entrypoints.store_presence import absent_store, refuse_absent
 from entrypoints.variable_rules import rule_for
 
 ONE_TRY = RetryPolicy(attempts=1)  # doctor reports a failing service at once instead of waiting for retries
@@ -56,6 +58,9 @@ def doctor() -> None:
         _echo_all([render(result) for result in configuration_checks(e)])
         sys.exit(2)
     container.retry_policy.override(ONE_TRY)
+    absent = absent_store(container.state_url())
+    if absent:  # the state check says so instead of creating it
+        container.state.override(providers.Callable(refuse_absent, absent))
     results = [configuration_ok(), *container.admin.doctor().execute()]
     scrub = container.redactor()
     for result in results:

@@ -19,6 +19,7 @@ from entrypoints.configuration import ConfigurationError
 from entrypoints.container import Container
 from entrypoints.settings import DEFAULT_SERVE_STATE_URL
 from entrypoints.startup_warnings import turned_off
+from entrypoints.store_presence import absent_store
 
 log = logging.getLogger("servicedesk.serve")
 
@@ -97,7 +98,12 @@ def start_drainer(inbox: Inbox, every: float) -> threading.Thread:
 @main.command()
 def drain() -> None:
     """Run one pass of the retry outbox (what the timer trigger does)."""
-    done, left = _container(sys.stderr).inbox().drain()
+    container = _container(sys.stderr)
+    absent = absent_store(container.state_url())
+    if absent:
+        click.echo(f"drain: {absent.said_by('drain')}. Check STATE_URL.", err=True)
+        sys.exit(1)
+    done, left = container.inbox().drain()
     click.echo(json.dumps({"ok": True, "outcome": "drained", "done": done, "left": left}))
 
 
