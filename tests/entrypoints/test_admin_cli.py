@@ -19,6 +19,7 @@ from pytest_httpserver import HTTPServer
 from werkzeug import Request, Response
 
 from adapters.sqlite_state import SqliteState
+from adapters.state_url import open_state
 from entrypoints.cli import main
 from entrypoints.packaging import PACKAGES, build_package, runtime_requirements
 
@@ -127,6 +128,7 @@ def restore_logging() -> Iterator[None]:
 @pytest.fixture
 def env(httpserver: HTTPServer, tmp_path: Path) -> dict[str, str | None]:
     cleared: dict[str, str | None] = dict.fromkeys(SETTINGS_NAMES)
+    open_state(f"sqlite:///{tmp_path}/s.db").ping()  # the bridge has served: its store exists (doctor creates none)
     return cleared | {
         "PACHKA_API_TOKEN": PACHCA_TOKEN,
         "WEBHOOK_SECRET": "pachca-signing-secret",
