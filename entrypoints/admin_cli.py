@@ -17,6 +17,7 @@ from entrypoints.configuration import ConfigurationError, problem
 from entrypoints.settings import DEFAULT_SERVE_STATE_URL, Settings
 from entrypoints.store_presence import absent_store, refuse_absent
 from entrypoints.variable_rules import rule_for
+from ports.errors import NotFound, PermanentFailure, TransientFailure
 
 ONE_TRY = RetryPolicy(attempts=1)  # doctor reports a failing service at once instead of waiting for retries
 
@@ -42,7 +43,8 @@ def setup(dry_run: bool) -> None:
         lines = container.admin.setup().execute(dry_run)
     except SetupIncomplete as e:
         _echo_all(e.done)
-        click.echo(scrub(f"setup stopped: {e}. Fix the cause and run setup again: it resumes from there."), err=True)
+        hint = setup_hint(e.__cause__, settings)
+        click.echo(scrub(f"setup stopped: {e}. {hint} Then run setup again: it resumes from there."), err=True)
         sys.exit(1)
     _echo_all(lines)
     if dry_run:
@@ -66,6 +68,21 @@ def doctor() -> None:
     for result in results:
         click.echo(scrub(render(result)))
     sys.exit(1 if any(result.failed for result in results) else 0)
+
+
+def setup_hint(error: BaseException | None, settings: Settings) -> str:
+    """The variable behind a failed Tracker call, as doctor names it."""
+    org = "TRACKER_ORG_ID" if settings.tracker_org_id else "TRACKER_CLOUD_ORG_ID"
+    queue = f"TRACKER_QUEUE={settings.tracker_queue}"
+    if isinstance(error, NotFound):
+        return f"Check {queue}: the queue does not exist, or the robot cannot see it."
+    if isinstance(error, PermanentFailure) and error.status == 401:
+        return f"Check TRACKER_API_TOKEN (the robot's OAuth token) and {org}: Tracker refused them."
+    if isinstance(error, PermanentFailure) and error.status == 403:
+        return f"Check {org} and that the robot may administer the queue ({queue})."
+    if isinstance(error, TransientFailure):
+        return "Tracker did not answer: check TRACKER_API_URL and the network."
+    return f"Check {queue}, TRACKER_API_TOKEN and {org}."
 
 
 def configuration_checks(error: ConfigurationError) -> list[CheckResult]:

@@ -420,3 +420,29 @@ def test_the_extracted_archive_imports_the_handler_from_itself(tmp_path: Path) -
     assert Path(index_file).resolve() == (extracted / "index.py").resolve()
     assert Path(function_file).resolve().is_relative_to(extracted.resolve())
     assert callable_handler == "True"
+
+
+# --- setup names the variable behind a failure -------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("status", "hint"),
+    [
+        (404, "Check TRACKER_QUEUE=NOPE: the queue does not exist, or the robot cannot see it."),
+        (401, "Check TRACKER_API_TOKEN (the robot's OAuth token) and TRACKER_ORG_ID: Tracker refused them."),
+        (403, "Check TRACKER_ORG_ID and that the robot may administer the queue (TRACKER_QUEUE=NOPE)."),
+    ],
+)
+def test_setup_names_the_variable_behind_a_failure(
+    httpserver: HTTPServer, env: dict[str, str | None], status: int, hint: str
+) -> None:
+    httpserver.expect_request("/tracker/v2/queues/NOPE/localFields").respond_with_json(
+        {"errorMessages": ["nope"], "statusCode": status}, status=status
+    )
+
+    result = run("setup", env={**env, "TRACKER_QUEUE": "NOPE"})
+
+    assert result.exit_code == 1
+    assert f"setup stopped: tracker: {status} on GET /v2/queues/NOPE/localFields" in result.output
+    assert f"{hint} Then run setup again: it resumes from there." in result.output
+    assert_clean(result.output)
