@@ -12,7 +12,8 @@ ROOT = Path(__file__).resolve().parents[2]
 
 def make_n(*args: str) -> str:
     """The commands `make` would run (nothing is run)."""
-    env = {k: v for k, v in os.environ.items() if k not in ("STATE_URL", "MAKEFLAGS", "MAKELEVEL")}
+    inherited = ("STATE_URL", "PYTHON", "VENV", "MAKEFLAGS", "MAKELEVEL", "MAKEOVERRIDES", "MFLAGS")  # CI's make
+    env = {k: v for k, v in os.environ.items() if k not in inherited}
     done = subprocess.run(["make", "-n", *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=60)
     assert done.returncode == 0, done.stderr
     return done.stdout + done.stderr
