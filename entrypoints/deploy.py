@@ -43,7 +43,7 @@ class Target:
     postgres_cluster: str = ""
 
 
-def variable_names() -> tuple[list[str], set[str]]:
+def environment_variables() -> tuple[list[str], set[str]]:
     """Every configuration variable, in the settings' order, and those that hold secrets."""
     names: list[str] = []
     secrets: set[str] = set()
@@ -57,7 +57,7 @@ def variable_names() -> tuple[list[str], set[str]]:
 
 
 def render_script(environ: Mapping[str, str], target: Target) -> str:
-    names, secret_names = variable_names()
+    names, secret_names = environment_variables()
     present = [name for name in names if environ.get(name, "").strip()]
     secrets = [name for name in present if name in secret_names or _has_password(name, environ[name])]
     plain = [(name, environ[name]) for name in present if name not in secrets]

@@ -9,7 +9,7 @@ from pathlib import Path
 from click.testing import CliRunner
 
 from entrypoints.cli import main
-from entrypoints.deploy import variable_names
+from entrypoints.deploy import environment_variables
 from tests.contracts.yc_reference import unknown_flags, yc_commands
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -37,7 +37,7 @@ def commands(readme: str) -> set[str]:
 
 
 def variables(readme: str) -> set[str]:
-    known = {*variable_names()[0], "LOG_FORMAT", "TEST_POSTGRES_URL"}
+    known = {*environment_variables()[0], "LOG_FORMAT", "TEST_POSTGRES_URL"}
     return set(re.findall(r"\b[A-Z][A-Z0-9_]+\b", readme)) & known
 
 
@@ -50,7 +50,7 @@ def test_both_readmes_name_the_same_commands_and_variables() -> None:
 
     assert commands(english) == commands(russian)
     assert variables(english) == variables(russian)
-    assert set(variable_names()[0]) <= variables(english)  # every configuration variable is documented
+    assert set(environment_variables()[0]) <= variables(english)  # every configuration variable is documented
     assert {"servicedesk-bot deploy", "servicedesk-bot --version", "make run", "make test"} <= commands(english)
     assert "(README.ru.md)" in english.split("\n## ", 1)[0]  # linked from the top
 
