@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from application.checks import CheckResult, fail, failed, ok, problem, warn
 from application.doctor_pachca import PachcaChecks
 from application.doctor_tracker import TrackerChecks, TrackerSettings
+from domain.edits import DEFAULT_INTERNAL_MARKERS
 from ports.admin import DirectoryAdmin, MessengerAdmin, StateProbe, TrackerAdmin
 
 DEAD_TO_LIST = 5
@@ -20,6 +21,7 @@ class DoctorSettings:
     public_url: str | None = None
     tracker_webhook_secret: str | None = None
     email_domain: str | None = None
+    internal_markers: tuple[str, ...] = DEFAULT_INTERNAL_MARKERS
 
 
 class Doctor:
@@ -47,7 +49,9 @@ class Doctor:
         self._open_state = open_state
         self._settings = settings
         self._var = variables
-        tracker_settings = TrackerSettings(settings.queue, settings.public_url, settings.tracker_webhook_secret)
+        tracker_settings = TrackerSettings(
+            settings.queue, settings.public_url, settings.tracker_webhook_secret, settings.internal_markers
+        )
         self._tracker = TrackerChecks(tracker, tracker_settings, variables)
 
     def execute(self) -> list[CheckResult]:

@@ -15,6 +15,7 @@ from bench.burst import measure_burst
 from bench.bytecode import measure_bytecode
 from bench.cold_start import measure_cold_start
 from bench.fake_apis import FakeApis
+from bench.files_memory import measure_file_memory
 from bench.per_event import measure_calls, measure_event_costs
 from bench.report import Results, render
 
@@ -31,9 +32,10 @@ class Counts:
     burst_messages: int = 200
     burst_chats: int = 5
     clients: int = 16
+    file_mb: int = 40
 
 
-SMOKE = Counts(1, 0, events=20, warmup=5, sqlite_events=5, burst_messages=8, burst_chats=2, clients=4)
+SMOKE = Counts(1, 0, events=20, warmup=5, sqlite_events=5, burst_messages=8, burst_chats=2, clients=4, file_mb=2)
 
 
 def run_all(counts: Counts = Counts(), progress: bool = False) -> Results:
@@ -57,7 +59,9 @@ def run_all(counts: Counts = Counts(), progress: bool = False) -> Results:
     step("burst: thread writes counted against the thread's own chat")
     own_chat = measure_burst(*size, thread_counts_as="thread")
     others = [("if a thread write counts against the thread's own chat", own_chat)]
-    return Results(cold, costs, calls, sqlite, main_burst, others, bytecode)
+    step(f"memory: carrying a {counts.file_mb} MB file each way")
+    files = measure_file_memory(counts.file_mb * 1024 * 1024)
+    return Results(cold, costs, calls, sqlite, main_burst, others, files, bytecode)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -44,6 +44,8 @@ RULES: dict[str, Rule] = {
     "INTAKE_TOPICS": Rule("must be topics separated by ;", "Доступы;Оборудование;Другое"),
     "LOG_LEVEL": Rule("must be DEBUG, INFO, WARNING, ERROR or CRITICAL", "INFO"),
     "LOG_FORMAT": Rule("must be json or text", "text"),
+    "MAX_FILE_MB": Rule("must be a whole number of MiB from 1 to 1024", "50"),
+    "INTERNAL_NOTE_MARKERS": Rule("must be markers separated by ;", "#внутр;#internal"),
 }
 RULES["PACHCA_API_TOKEN"] = RULES["PACHKA_API_TOKEN"]
 

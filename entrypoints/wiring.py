@@ -8,9 +8,11 @@ import requests
 
 from adapters.budget import InvocationBudget
 from adapters.http import RetryPolicy
+from application.comments import CommentSettings
 from application.events import EVENT_TYPES
 from application.inbox import Handler
 from application.tickets import TicketSettings
+from domain.files import FileLimits
 from entrypoints.authentication import WebhookSecrets
 from entrypoints.settings import Settings
 
@@ -43,6 +45,14 @@ def every_kind_handled(handlers: dict[str, Handler]) -> dict[str, Handler]:
     if missing:
         raise LookupError("no handler for the event kinds " + ", ".join(missing))
     return handlers
+
+
+def comment_settings_of(settings: Settings) -> CommentSettings:
+    return CommentSettings(settings.tracker_web_url, tuple(settings.internal_note_markers))
+
+
+def file_limits_of(settings: Settings) -> FileLimits:
+    return FileLimits.from_megabytes(settings.max_file_mb)
 
 
 def ticket_settings_of(settings: Settings) -> TicketSettings:
