@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from datetime import UTC, datetime
 
 from application.checks import CheckResult, fail, failed, ok, problem, warn
 from application.doctor_pachca import PachcaChecks
@@ -85,7 +86,7 @@ class Doctor:
         except Exception as e:
             fix = f"check {self._var['state_url']} and that its database is reachable"
             return [fail("state store", problem(e), fix)]
-        results = [ok("state store", f"answers; outbox: {stats.pending} pending, {stats.dead} dead")]
+        results = [ok("state store", f"answers; outbox: {stats.pending} pending, {stats.dead} dead"), _size(store)]
         if not stats.dead:
             return [*results, ok("dead events", "none")]
         return [*results, _dead_events(store, stats.dead)]
@@ -104,4 +105,17 @@ def _dead_events(store: StateProbe, count: int) -> CheckResult:
         "dead events",
         f"{count} events were given up after retries: {listed}",
         "fix the cause shown; dead events are kept but never retried",
+    )
+
+
+def _size(store: StateProbe) -> CheckResult:
+    try:
+        kept = store.footprint()
+    except Exception as e:
+        return fail("store size", problem(e), "check that the state store is reachable")
+    oldest = "none" if kept.oldest is None else datetime.fromtimestamp(kept.oldest, UTC).strftime("%Y-%m-%d %H:%M UTC")
+    return ok(
+        "store size",
+        f"{kept.bytes / 1024:.0f} KiB; {kept.events} events ({kept.payload_bytes / 1024:.0f} KiB of payloads), "
+        f"the oldest first seen {oldest}",
     )

@@ -13,6 +13,7 @@ from bench.cold_start import NOT_PACKAGED, USED_IMPORTS, ColdStart
 from bench.fake_apis import WINDOW_SECONDS, WRITES_PER_WINDOW
 from bench.files_memory import FileMemory
 from bench.per_event import Calls, Cost
+from bench.store_report import StoreResults, store_notes, store_rows
 
 COLD_START_GOAL = 1.3
 P50_GOAL_US = 1000.0
@@ -42,6 +43,7 @@ class Results:
     burst: Burst  # the bridge as built, against the stricter reading of Pachca's limit
     bursts: list[tuple[str, Burst]] = field(default_factory=list)  # other readings of the limit, for information
     files: FileMemory | None = None
+    store: StoreResults | None = None
     bytecode: BytecodeColdStart | None = None  # the archive on Python 3.12; None when none is installed
 
 
@@ -55,6 +57,7 @@ def rows(results: Results) -> list[Row]:
         *_burst_rows(results.burst),
         *(_other_burst_row(label, burst) for label, burst in results.bursts),
         *([_files_row(results.files)] if results.files else []),
+        *(Row(*row) for row in (store_rows(results.store) if results.store else [])),
     ]
 
 
@@ -234,4 +237,5 @@ def notes(results: Results) -> list[str]:
         "a temporary file in 64 KiB chunks, uploaded as a streamed multipart body) against loopback servers in the "
         "bench's own process; growth is `ru_maxrss` after the large file minus after a 100 KB warm-up file, once per "
         "direction (`bench/files_memory.py`). Reading the file whole instead shows as growth of the file's size.",
+        *(store_notes() if results.store else []),
     ]

@@ -6,6 +6,7 @@ from __future__ import annotations
 import argparse
 import sys
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -18,6 +19,9 @@ from bench.fake_apis import FakeApis
 from bench.files_memory import measure_file_memory
 from bench.per_event import measure_calls, measure_event_costs
 from bench.report import Results, render
+from bench.shared_burst import measure_shared_burst, measure_slot_cost, postgres_url
+from bench.store_report import StoreResults
+from bench.store_size import measure_store_size
 
 RESULTS = Path(__file__).resolve().parent / "results.md"
 
@@ -32,10 +36,26 @@ class Counts:
     burst_messages: int = 200
     burst_chats: int = 5
     clients: int = 16
+    store_events: int = 10_000
+    slot_reservations: int = 2000
+    shared_messages: int = 200
     file_mb: int = 40
 
 
-SMOKE = Counts(1, 0, events=20, warmup=5, sqlite_events=5, burst_messages=8, burst_chats=2, clients=4, file_mb=2)
+SMOKE = Counts(
+    1,
+    0,
+    events=20,
+    warmup=5,
+    sqlite_events=5,
+    burst_messages=8,
+    burst_chats=2,
+    clients=4,
+    store_events=40,
+    slot_reservations=20,
+    shared_messages=8,
+    file_mb=2,
+)
 
 
 def run_all(counts: Counts = Counts(), progress: bool = False) -> Results:
@@ -61,7 +81,18 @@ def run_all(counts: Counts = Counts(), progress: bool = False) -> Results:
     others = [("if a thread write counts against the thread's own chat", own_chat)]
     step(f"memory: carrying a {counts.file_mb} MB file each way")
     files = measure_file_memory(counts.file_mb * 1024 * 1024)
-    return Results(cold, costs, calls, sqlite, main_burst, others, files, bytecode)
+    return Results(cold, costs, calls, sqlite, main_burst, others, files, _store(counts, step), bytecode)
+
+
+def _store(counts: Counts, step: Callable[[str], None]) -> StoreResults:
+    step(f"store size: {counts.store_events} events without purge, with purge at 30 and at 1 day")
+    sizes = measure_store_size(counts.store_events)
+    step(f"shared write limit: {counts.slot_reservations} reservations per store")
+    url = postgres_url()
+    slots = measure_slot_cost(url, counts.slot_reservations)
+    step(f"three serve processes on one PostgreSQL: {counts.shared_messages} messages into one chat")
+    shared = measure_shared_burst(url, counts.shared_messages) if url else None
+    return StoreResults(sizes, slots, shared)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -15,7 +15,7 @@ from entrypoints.bootstrap import build_container
 from entrypoints.cli_common import configuration_failed
 from entrypoints.configuration import ConfigurationError, problem
 from entrypoints.settings import DEFAULT_SERVE_STATE_URL, Settings
-from entrypoints.store_presence import absent_store, refuse_absent
+from entrypoints.store_presence import AbsentStore, absent_store
 from entrypoints.variable_rules import rule_for
 from ports.errors import NotFound, PermanentFailure, TransientFailure
 
@@ -62,7 +62,7 @@ def doctor() -> None:
     container.retry_policy.override(ONE_TRY)
     absent = absent_store(container.state_url())
     if absent:  # the state check says so instead of creating it
-        container.state.override(providers.Callable(refuse_absent, absent))
+        container.state.override(providers.Object(AbsentStore(absent, "doctor")))
     results = [configuration_ok(), *container.admin.doctor().execute()]
     scrub = container.redactor()
     for result in results:

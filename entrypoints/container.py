@@ -38,6 +38,7 @@ from entrypoints.wiring import (
     comment_settings_of,
     every_kind_handled,
     file_limits_of,
+    retention_of,
     ticket_settings_of,
     webhook_secrets,
 )
@@ -191,6 +192,9 @@ class Container(Outside):
             ),
         ),
         clock=clock,
+        time_left=budget.provided.left,
+        budget=budget.provided.within,
+        retention=providers.Callable(retention_of, state, settings),
     )
     webhooks = providers.Singleton(
         WebhookApp,

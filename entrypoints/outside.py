@@ -55,7 +55,9 @@ class Outside(containers.DeclarativeContainer):
         budget=budget,
     )
     messenger = providers.Singleton(
-        HttpChatMessenger, client=pachca_http, rate_limiter=providers.Singleton(ChatRateLimiter)
+        HttpChatMessenger,
+        client=pachca_http,
+        rate_limiter=providers.Singleton(ChatRateLimiter, shared=state),  # one limit for every instance
     )
     tracker = providers.Singleton(HttpIssueTracker, client=tracker_http)
     messenger_files = providers.Singleton(HttpMessengerFiles, client=pachca_http)

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import NoReturn
 
 from adapters.state_url import check_state_url, sqlite_path
 
@@ -32,5 +34,14 @@ class StoreAbsent(Exception):
     """Raised instead of opening a store that does not exist."""
 
 
-def refuse_absent(absent: Absent) -> None:
-    raise StoreAbsent(absent.said_by("doctor"))
+class AbsentStore:
+    """Stands in for a store that does not exist: whatever is asked of it is refused, and nothing is created."""
+
+    def __init__(self, absent: Absent, command: str) -> None:
+        self._refusal = absent.said_by(command)
+
+    def __getattr__(self, name: str) -> Callable[..., NoReturn]:
+        def refuse(*args: object, **kwargs: object) -> NoReturn:
+            raise StoreAbsent(self._refusal)
+
+        return refuse

@@ -46,6 +46,7 @@ RULES: dict[str, Rule] = {
     "LOG_FORMAT": Rule("must be json or text", "text"),
     "MAX_FILE_MB": Rule("must be a whole number of MiB from 1 to 1024", "50"),
     "INTERNAL_NOTE_MARKERS": Rule("must be markers separated by ;", "#внутр;#internal"),
+    "RETENTION_DAYS": Rule("must be a whole number of days, 0 or more", "30"),
 }
 RULES["PACHCA_API_TOKEN"] = RULES["PACHKA_API_TOKEN"]
 

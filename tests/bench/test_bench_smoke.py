@@ -32,6 +32,10 @@ def test_the_table_has_a_row_for_every_measure(results: Results) -> None:
     assert [m for m in measures if m.startswith("Burst, ")] == [
         "Burst, if a thread write counts against the thread's own chat"
     ]
+    assert sum(m.startswith("Store after") for m in measures) == 3
+    assert sum(m.startswith("A month at") for m in measures) == 1
+    assert sum(m.startswith("Three `serve` processes on one PostgreSQL") for m in measures) == 1
+    assert sum(m.startswith("Shared write limit") for m in measures) == 1
     assert sum(m.startswith("Memory: carrying a 2 MB file") for m in measures) == 1
 
 
