@@ -98,7 +98,14 @@ class Container(containers.DeclarativeContainer):
         Identities, messenger, tracker, state, clock, bot_user_id=settings.provided.bot_user_id
     )
     mentions = providers.Singleton(
-        Mentions, messenger, tracker, directory, state, clock, email_domain=settings.provided.pachca_email_domain
+        Mentions,
+        messenger,
+        tracker,
+        directory,
+        state,
+        clock,
+        email_domain=settings.provided.pachca_email_domain,
+        max_mentions=settings.provided.max_mentions,
     )
     writer = providers.Singleton(OnceWriter, state, clock)
     poster = providers.Singleton(Poster, messenger, identities, writer)

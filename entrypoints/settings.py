@@ -60,6 +60,7 @@ class Settings(BaseSettings):
     agent_pachca_user_ids: Annotated[list[int], NoDecode] = Field([], validation_alias="AGENT_PACHCA_USER_IDS")
     intake_topics: Annotated[list[str], NoDecode] = Field([], validation_alias="INTAKE_TOPICS")
     log_level: str = Field("INFO", validation_alias="LOG_LEVEL")
+    max_mentions: int = Field(20, ge=0, validation_alias="MAX_MENTIONS")
 
     _split_ids = field_validator("support_chat_ids", "agent_pachca_user_ids", mode="before")(_split(","))
     _split_topics = field_validator("intake_topics", mode="before")(_split(";"))
