@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Mapping
 
 from application.events import ThreadReplyPosted, TrackerCommentAdded
@@ -10,10 +11,16 @@ from application.people import Mentions
 from application.tickets import opening_effect
 from application.writes import PACHCA_MESSAGE, TRACKER_COMMENT, OnceWriter, Poster
 from domain.model import Comment, ThreadRef, Ticket, TicketKey
-from ports.errors import NotFound, TransientFailure
+from domain.pachca_text import fit, from_tracker
+from ports.errors import NotFound, PermanentFailure, TransientFailure
 from ports.messenger import ChatMessenger
 from ports.state import LinkStore, WriteLog
 from ports.tracker import IssueTracker
+
+log = logging.getLogger("servicedesk.comments")
+
+REFUSED = "Пачка не приняла текст комментария, он в Трекере: {}"
+REFUSED_TEXT = (400, 413, 422)  # what Pachca answers to a text it will not take
 
 
 class RelayReply:
@@ -90,7 +97,9 @@ class RelayTrackerComment:
     - a Tracker comment is posted once into its issue's thread as «Добавлен комментарий», naming its author;
     - the text, author and issue are read from Tracker, never from the trigger's body;
     - comments written by the bridge (known by id, or by the robot's authorship) are never echoed back;
-    - Tracker mentions of people known in Pachca become their Pachca mentions; the others stay as written.
+    - Tracker mentions of people known in Pachca become their Pachca mentions; the others stay as written;
+    - the text notifies nobody else (`@all`, `@here`, raw `<@id>` are quieted) and cannot forge the bridge's lines;
+    - a text over Pachca's limit is cut with a link to the issue; one Pachca refuses anyway becomes that link.
     """
 
     def __init__(
@@ -102,8 +111,10 @@ class RelayTrackerComment:
         identities: Identities,
         mentions: Mentions,
         poster: Poster,
+        web_url: str,
     ) -> None:
         self.poster = poster
+        self.web_url = web_url.rstrip("/")
         self.messenger = messenger
         self.tracker = tracker
         self.links = links
@@ -121,10 +132,19 @@ class RelayTrackerComment:
         thread = self._thread(key)
         if thread is None:
             return "not_a_ticket"
-        resolution = self.mentions.tracker_to_pachca(comment.text)
-        text = Comment(comment.author, resolution.text).for_pachca()
-
-        self.poster.to_thread(f"relay:{key}/{comment.comment_id}", thread, text)  # the id, however the trigger named it
+        resolution = self.mentions.tracker_to_pachca(from_tracker(comment.text))
+        link = f"{self.web_url}/{key}"
+        text = fit(Comment(comment.author, resolution.text).for_pachca(), link)
+        effect = f"relay:{key}/{comment.comment_id}"  # the id, however the trigger named it
+        try:
+            self.poster.to_thread(effect, thread, text)
+        except PermanentFailure as e:
+            if e.status not in REFUSED_TEXT:
+                raise
+            log.warning("pachca refused a comment; posting a link to it instead", extra={"error": str(e)})
+            self.poster.to_thread(
+                f"{effect}:refused", thread, Comment(comment.author, REFUSED.format(link)).for_pachca()
+            )
         return "posted"
 
     def _thread(self, key: TicketKey) -> ThreadRef | None:

@@ -6,6 +6,8 @@ import re
 from dataclasses import dataclass, field, replace
 from enum import Enum
 
+from domain.pachca_text import one_line
+
 TICKET_TAG = "Создана в Пачке"
 LOCAL_FIELDS = ("pachcaMessageId", "pachcaChatId", "pachcaUserId", "pachcaThreadId")
 SUMMARY_LIMIT = 120
@@ -137,7 +139,7 @@ class Comment:
         return f"**{self.author.display_name}** (Пачка):\n\n{self.text}"
 
     def for_pachca(self) -> str:
-        return f"Добавлен комментарий:\nАвтор: {self.author.display_name}\n{self.text}"
+        return f"Добавлен комментарий:\nАвтор: {one_line(self.author.display_name)}\n{self.text}"
 
 
 @dataclass(frozen=True)

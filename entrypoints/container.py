@@ -118,7 +118,15 @@ class Container(containers.DeclarativeContainer):
         RelayReply, tracker, state, state, identities, mentions, writer, settings.provided.tracker_queue
     )
     relay_comment = providers.Singleton(
-        RelayTrackerComment, messenger, tracker, state, state, identities, mentions, poster
+        RelayTrackerComment,
+        messenger,
+        tracker,
+        state,
+        state,
+        identities,
+        mentions,
+        poster,
+        settings.provided.tracker_web_url,
     )
     announce_status = providers.Singleton(
         AnnounceStatus, messenger, tracker, state, poster, ticket_settings, state, clock
