@@ -58,7 +58,7 @@ class Identities:
         if cached is not None:
             return Person(**json.loads(cached))
         person = self.messenger.get_user(user_id)
-        self.cache.put(key, json.dumps(asdict(person), ensure_ascii=False), self.clock.now() + PERSON_TTL)
+        self.cache.put(key, json.dumps(asdict(person)), self.clock.now() + PERSON_TTL)  # ASCII: any name is stored
         return person
 
     def field_ids(self, queue: str) -> dict[str, str]:

@@ -118,7 +118,7 @@ class Mentions:
             return {login: Person(**fields) for login, fields in json.loads(cached).items()}
         assert self.directory is not None
         index = {p.nickname.lower(): p for p in self.directory.people() if p.nickname}
-        blob = json.dumps({login: asdict(p) for login, p in index.items()}, ensure_ascii=False)
+        blob = json.dumps({login: asdict(p) for login, p in index.items()})  # ASCII: any name can be stored
         self.cache.put(DIRECTORY_KEY, blob, now + DIRECTORY_TTL)
         return index
 

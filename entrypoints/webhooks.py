@@ -146,11 +146,13 @@ class WebhookApp:
             return self._drain()
         if is_tracker(body) or request.header("x-tracker-secret"):
             self._authenticate_tracker(request)
+            _check_unicode(body)
             if not is_tracker(_object(body)):
                 return _ignored(body)  # a trigger of another kind: nothing to do
             event = tracker_event(_object(body), self.clock.now())
         else:
             self._authenticate_pachca(request, body)
+            _check_unicode(body)
             pachca = pachca_event(_object(body))
             if pachca is None:
                 return _ignored(body)
@@ -208,6 +210,14 @@ def _json_or_none(raw: bytes) -> Any:
         return json.loads(raw)
     except (ValueError, UnicodeDecodeError, RecursionError):  # nesting too deep is no JSON the bridge reads
         return None
+
+
+def _check_unicode(body: Any) -> None:
+    """JSON may escape half a surrogate pair (`"\\ud800"`): no store, log or API can take such a string."""
+    try:
+        json.dumps(body, ensure_ascii=False).encode()
+    except UnicodeEncodeError:
+        raise BadPayload("body is not valid Unicode (a lone surrogate)") from None
 
 
 def _object(body: Any) -> dict[str, Any]:
