@@ -43,8 +43,7 @@ def main() -> None:
 )
 def serve(host: str, port: int, threads: int, drain_every: float) -> None:
     """Serve webhooks over HTTP (same handling as the function) with waitress."""
-    import waitress
-
+    from entrypoints.server import create_server
     from entrypoints.wsgi import make_wsgi_app
 
     container = _container()
@@ -52,7 +51,7 @@ def serve(host: str, port: int, threads: int, drain_every: float) -> None:
     if drain_every > 0:
         start_drainer(container.inbox(), drain_every)
     log.info("serving", extra={"host": host, "port": port, "drain_every": drain_every})
-    waitress.serve(app, host=host, port=port, threads=threads, ident="servicedesk-bot")
+    create_server(app, host, port, threads).run()
 
 
 def start_drainer(inbox: Inbox, every: float) -> threading.Thread:

@@ -1,0 +1,57 @@
+"""`serve`'s waitress server with the limits of the status table, and waitress's own refusals in its JSON shape.
+
+Waitress's defaults buffer up to 1 GiB per request before the application sees it and stop accepting at 100
+connections; here a body over the limit is refused from its headers (or from the first bytes past the limit when
+chunked), and many slow or idle connections leave room for real webhooks.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from typing import Any
+
+import waitress.server
+from waitress.channel import HTTPChannel
+from waitress.task import ErrorTask
+
+from entrypoints.webhooks import MAX_BODY_BYTES, TOO_LARGE
+
+LIMITS: dict[str, Any] = {
+    "max_request_body_size": MAX_BODY_BYTES + 1024,  # a bit over: bodies just over 1 MiB get the app's own 413
+    "max_request_header_size": 64 * 1024,  # webhooks carry a few headers; waitress's default is 256 KiB
+    "connection_limit": 500,  # waitress's default (100) is what 110 slow connections exhausted
+    "channel_timeout": 30,  # an idle connection is closed after this many seconds (default 120)
+    "cleanup_interval": 10,  # how often idle connections are looked for (default 30)
+    "asyncore_use_poll": True,  # poll(), not select(): no limit at file descriptor 1024
+}
+REASONS = {413: TOO_LARGE, 431: "request headers too large", 400: "bad request", 501: "not implemented"}
+
+
+class JsonErrorTask(ErrorTask):  # type: ignore[misc]
+    """Waitress's refusals (body or headers too large, malformed HTTP) as `{"ok": false, "error": …}`."""
+
+    def execute(self) -> None:
+        error = self.request.error
+        body = json.dumps({"ok": False, "error": REASONS.get(error.code, "request refused")}).encode()
+        self.status = f"{error.code} {error.reason}"
+        self.response_headers.append(("Content-Type", "application/json; charset=utf-8"))
+        self.set_close_on_finish()
+        self.content_length = len(body)
+        self.write(body)
+
+
+class JsonErrorChannel(HTTPChannel):  # type: ignore[misc]
+    error_task_class = JsonErrorTask
+
+
+def create_server(app: Callable[..., Any], host: str, port: int, threads: int) -> Any:
+    """A waitress server, not yet running (`.run()`), on every address `host` resolves to."""
+    listeners: dict[int, Any] = {}
+    server = waitress.server.create_server(
+        app, map=listeners, host=host, port=port, threads=threads, ident="servicedesk-bot", **LIMITS
+    )
+    for listener in list(listeners.values()):
+        if isinstance(listener, waitress.server.BaseWSGIServer):
+            listener.channel_class = JsonErrorChannel
+    return server
