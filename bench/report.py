@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from bench.burst import Burst
 from bench.cold_start import NOT_PACKAGED, USED_IMPORTS, ColdStart
 from bench.fake_apis import WINDOW_SECONDS, WRITES_PER_WINDOW
+from bench.hostile_report import HOSTILE_NOTE, Hostile, hostile_rows
 from bench.per_event import Calls, Cost
 
 COLD_START_GOAL = 1.3
@@ -36,6 +37,7 @@ class Results:
     sqlite: list[Cost]  # every kind on a SQLite file, the function's default store, for information
     burst: Burst  # the bridge as built, against the stricter reading of Pachca's limit
     bursts: list[tuple[str, Burst]] = field(default_factory=list)  # other readings of the limit, for information
+    hostile: Hostile | None = None  # hostile input (issue 9)
 
 
 def rows(results: Results) -> list[Row]:
@@ -46,6 +48,7 @@ def rows(results: Results) -> list[Row]:
         *(_calls_row(calls) for calls in results.calls),
         *_burst_rows(results.burst),
         *(_other_burst_row(label, burst) for label, burst in results.bursts),
+        *(Row(*line) for line in (hostile_rows(results.hostile) if results.hostile else [])),
     ]
 
 
@@ -191,4 +194,5 @@ def notes(results: Results) -> list[str]:
         "seconds until a slot frees (≥ 1) and is not counted. The main burst counts a write into a thread against "
         "the chat the thread hangs from (undocumented; the stricter reading). Floor = the busiest chat's writes / 4 s.",
         f"- Main burst's bridge warnings: {warnings}.",
+        HOSTILE_NOTE,
     ]

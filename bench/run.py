@@ -14,8 +14,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # `python bench
 from bench.burst import measure_burst
 from bench.cold_start import measure_cold_start
 from bench.fake_apis import FakeApis
+from bench.hostile_report import Hostile
+from bench.hostile_text import measure_long_comments, measure_mention_crowds
 from bench.per_event import measure_calls, measure_event_costs
 from bench.report import Results, render
+from bench.siege import measure_siege
 
 RESULTS = Path(__file__).resolve().parent / "results.md"
 
@@ -30,9 +33,20 @@ class Counts:
     burst_messages: int = 200
     burst_chats: int = 5
     clients: int = 16
+    long_chars: int = 100_000
+    long_runs: int = 5
+    crowd: int = 300
+    slow: int = 200
+    hold: float = 20.0
+    uploads: int = 3
+    upload_mb: int = 300
+    alone: float = 5.0
 
 
-SMOKE = Counts(1, 0, events=20, warmup=5, sqlite_events=5, burst_messages=8, burst_chats=2, clients=4)
+SMOKE = Counts(
+    1, 0, events=20, warmup=5, sqlite_events=5, burst_messages=8, burst_chats=2, clients=4, long_chars=2000,
+    long_runs=1, crowd=30, slow=5, hold=0.5, uploads=1, upload_mb=4, alone=0.5,
+)  # fmt: skip
 
 
 def run_all(counts: Counts = Counts(), progress: bool = False) -> Results:
@@ -54,7 +68,11 @@ def run_all(counts: Counts = Counts(), progress: bool = False) -> Results:
     step("burst: thread writes counted against the thread's own chat")
     own_chat = measure_burst(*size, thread_counts_as="thread")
     others = [("if a thread write counts against the thread's own chat", own_chat)]
-    return Results(cold, costs, calls, sqlite, main_burst, others)
+    step(f"hostile text: a {counts.long_chars:,}-character comment, {counts.crowd} mentions in one text")
+    long, crowds = measure_long_comments(counts.long_chars, counts.long_runs), measure_mention_crowds(counts.crowd)
+    step(f"serve under siege: {counts.slow} slow connections for {counts.hold:.0f} s, {counts.uploads} uploads")
+    siege = measure_siege(counts.slow, counts.hold, counts.uploads, counts.upload_mb, counts.alone)
+    return Results(cold, costs, calls, sqlite, main_burst, others, Hostile(long, crowds, siege))
 
 
 def main(argv: list[str] | None = None) -> int:

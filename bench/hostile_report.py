@@ -1,0 +1,80 @@
+"""The hostile-input rows of the bench table (issue 9): measure, result, goal, verdict."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from bench.hostile_text import LONG_GOAL_MS, LongComment, MentionCrowd
+from bench.siege import RATE_GOAL, Siege
+from domain.pachca_text import PACHCA_TEXT_LIMIT
+
+MAX_MENTIONS = 20  # the default of MAX_MENTIONS
+MET, MISSED, INFO = "met", "**MISSED**", "—"
+
+Line = tuple[str, str, str, str]
+HOSTILE_NOTE = (
+    "- Hostile input (`bench/hostile_text.py`, `bench/siege.py`): comments of several shapes built to make a "
+    "backtracking scan quadratic; the siege sends signed webhooks one after another, each on a new connection, from "
+    "the benchmark's process to `serve`'s waitress (the same limits as `servicedesk-bot serve`), while a separate "
+    "process holds the slow connections or attempts the uploads; the normal rate is the mean of a window before and "
+    "one after the attacks."
+)
+
+
+@dataclass(frozen=True)
+class Hostile:
+    long_comments: list[LongComment]
+    crowds: list[MentionCrowd]
+    siege: Siege
+
+
+def hostile_rows(hostile: Hostile) -> list[Line]:
+    return [
+        *_long_rows(hostile.long_comments),
+        *(_crowd_row(crowd) for crowd in hostile.crowds),
+        *_siege_rows(hostile.siege),
+    ]
+
+
+def _verdict(ok: bool) -> str:
+    return MET if ok else MISSED
+
+
+def _long_rows(long: list[LongComment]) -> list[Line]:
+    if not long:
+        return []
+    worst = max(long, key=lambda c: c.cpu_ms)
+    shapes = "; ".join(f"{c.shape} {c.cpu_ms:.1f} ms" for c in long)
+    posted = max(c.posted_chars for c in long)
+    return [
+        (
+            f"A {worst.chars:,}-character Tracker comment, CPU from webhook to post (median of the runs)",
+            f"slowest shape **{worst.cpu_ms:.1f} ms** ({shapes}); posted at most {posted:,} characters",
+            f"< {LONG_GOAL_MS:.0f} ms; posted ≤ {PACHCA_TEXT_LIMIT:,}",
+            _verdict(worst.cpu_ms < LONG_GOAL_MS and posted <= PACHCA_TEXT_LIMIT),
+        )
+    ]
+
+
+def _crowd_row(crowd: MentionCrowd) -> Line:
+    calls = ", ".join(f"{name}×{n}" for name, n in sorted(crowd.calls.items()))
+    return (
+        f"{crowd.mentions} distinct mentions in one text: {crowd.direction}",
+        f"**{crowd.people_looked_up} people looked up** (calls: {calls})",
+        f"≤ MAX_MENTIONS ({MAX_MENTIONS})",
+        _verdict(crowd.people_looked_up <= MAX_MENTIONS),
+    )
+
+
+def _siege_rows(siege: Siege) -> list[Line]:
+    alone = ", ".join(f"{w.rate:.0f}/s" for w in siege.windows if w not in siege.attacked)
+    return [
+        (
+            f"`serve` answering signed webhooks while {w.name}",
+            f"**{siege.ratio(w):.2f}×** the normal rate ({w.rate:.0f}/s vs {siege.normal_rate:.0f}/s; alone: {alone}); "
+            f"failed {w.failed}, slowest {w.slowest_ms:.0f} ms; {w.note}",
+            f"≥ {RATE_GOAL}× the normal rate, none failed",
+            _verdict(siege.ratio(w) >= RATE_GOAL and w.failed == 0),
+        )
+        for w in siege.attacked
+    ]
