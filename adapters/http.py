@@ -1,6 +1,6 @@
 """The one outbound call policy every HTTP adapter uses.
 
-- Every call has a timeout, shortened to fit what is left of the invocation (`deadline`).
+- Every call has a timeout, shortened to fit what is left of the invocation (`adapters.budget`).
 - Retries happen only for a reason: 429 (honouring `Retry-After`), 5xx and connection errors, with exponential
   backoff and jitter, and only where repeating is safe. A non-idempotent write (`idempotent=False`) is retried only
   when the request surely did not reach the server (a refused connection, a 429); when its answer is lost (a read
@@ -9,24 +9,20 @@
 
 from __future__ import annotations
 
-import contextvars
 import logging
 import random
 import time
-from collections.abc import Callable, Iterator, Mapping
-from contextlib import contextmanager
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
 import requests
-from urllib3.exceptions import MaxRetryError, NameResolutionError, NewConnectionError
 
-from ports.errors import NotFound, OutcomeUnknown, PermanentFailure, TransientFailure
+from adapters.budget import InvocationBudget
+from adapters.http_failures import Call, classify, unanswered
+from ports.errors import OutcomeUnknown, TransientFailure
 
 log = logging.getLogger("servicedesk.http")
-
-# monotonic time by which the current invocation must have answered; set by the function entrypoint
-invocation_deadline: contextvars.ContextVar[float | None] = contextvars.ContextVar("invocation_deadline", default=None)
 
 SAFETY_MARGIN = 0.5
 MIN_TIMEOUT = 0.2
@@ -51,6 +47,7 @@ class HttpClient:
         timeout: float = 10.0,
         connect_timeout: float = 3.05,
         policy: RetryPolicy | None = None,
+        budget: InvocationBudget | None = None,
         sleep: Callable[[float], None] = time.sleep,
     ) -> None:
         self.session = session
@@ -60,6 +57,7 @@ class HttpClient:
         self.timeout = timeout
         self.connect_timeout = connect_timeout
         self.policy = policy or RetryPolicy()
+        self.budget = budget or InvocationBudget()
         self.sleep = sleep
 
     def request(
@@ -73,40 +71,16 @@ class HttpClient:
         before_attempt: Callable[[], None] | None = None,
     ) -> requests.Response:
         """`before_attempt` runs before every attempt, retries included (e.g. to take a rate-limit slot)."""
-        url = self.base_url + path
+        call = Call(self.service, method, path, idempotent, json, params)
         attempt = 0
         while True:
             attempt += 1
             if before_attempt is not None:
                 before_attempt()
-            try:
-                response = self.session.request(
-                    method, url, json=json, params=params, headers=self.headers, timeout=self._timeouts()
-                )
-            except requests.ConnectTimeout as e:
-                failure: TransientFailure = TransientFailure(f"{self.service}: connect timeout")
-                cause: BaseException = e
-            except requests.Timeout as e:
-                failure = self._lost(f"{self.service}: timeout on {method} {path}", idempotent)
-                cause = e
-            except requests.ConnectionError as e:
-                message = f"{self.service}: connection error on {method} {path}"
-                failure = TransientFailure(message) if _never_sent(e) else self._lost(message, idempotent)
-                cause = e
-            else:
-                status = response.status_code
-                if status < 400:
-                    return response
-                if status == 429:
-                    failure = TransientFailure(f"{self.service}: 429 on {method} {path}", _retry_after(response))
-                elif status >= 500:
-                    failure = self._lost(f"{self.service}: {status} on {method} {path}", idempotent)
-                    failure.retry_after = _retry_after(response)
-                elif status == 404:
-                    raise NotFound(f"{self.service}: 404 on {method} {path}")
-                else:
-                    raise PermanentFailure(f"{self.service}: {status} on {method} {path}: {_brief(response)}", status)
-                cause = failure
+            outcome = self._attempt(call)
+            if isinstance(outcome, requests.Response):
+                return outcome
+            failure, cause = outcome
             delay = self._delay(failure, attempt)
             if isinstance(failure, OutcomeUnknown) or delay is None:
                 raise failure from cause
@@ -115,8 +89,21 @@ class HttpClient:
             )
             self.sleep(delay)
 
-    def _lost(self, message: str, idempotent: bool) -> TransientFailure:
-        return TransientFailure(message) if idempotent else OutcomeUnknown(message)
+    def _attempt(self, call: Call) -> requests.Response | tuple[TransientFailure, BaseException]:
+        """One try: the response, or the failure worth retrying and its cause. A final refusal is raised."""
+        try:
+            response = self.session.request(
+                call.method,
+                self.base_url + call.path,
+                json=call.json,
+                params=call.params,
+                headers=self.headers,
+                timeout=self._timeouts(),
+            )
+        except requests.RequestException as e:
+            return unanswered(call, e), e
+        failure = classify(call, response)
+        return response if failure is None else (failure, failure)
 
     def _delay(self, failure: TransientFailure, attempt: int) -> float | None:
         if attempt >= self.policy.attempts:
@@ -128,53 +115,14 @@ class HttpClient:
         else:
             backoff = min(self.policy.max_delay, self.policy.base_delay * 2 ** (attempt - 1))
             delay = random.uniform(backoff / 2, backoff)  # noqa: S311 - jitter, not cryptography
-        left = time_left()
+        left = self.budget.left()
         if left is not None and delay + MIN_TIMEOUT + SAFETY_MARGIN > left:
             return None
         return delay
 
     def _timeouts(self) -> tuple[float, float]:
-        left = time_left()
+        left = self.budget.left()
         if left is None:
             return (self.connect_timeout, self.timeout)
         budget = max(MIN_TIMEOUT, left - SAFETY_MARGIN)
         return (min(self.connect_timeout, budget), min(self.timeout, budget))
-
-
-@contextmanager
-def time_budget(seconds: float) -> Iterator[None]:
-    """Calls inside finish within `seconds` (or the invocation's own deadline, if sooner)."""
-    current = invocation_deadline.get()
-    deadline = time.monotonic() + seconds
-    token = invocation_deadline.set(deadline if current is None else min(current, deadline))
-    try:
-        yield
-    finally:
-        invocation_deadline.reset(token)
-
-
-def time_left() -> float | None:
-    deadline = invocation_deadline.get()
-    return None if deadline is None else deadline - time.monotonic()
-
-
-def _never_sent(error: requests.ConnectionError) -> bool:
-    """A refused or unresolvable connection: the request cannot have reached the server."""
-    reason = error.args[0] if error.args else None
-    if isinstance(reason, MaxRetryError):
-        reason = reason.reason
-    return isinstance(reason, NewConnectionError | NameResolutionError)
-
-
-def _retry_after(response: requests.Response) -> float | None:
-    value = response.headers.get("Retry-After")
-    if value is None:
-        return None
-    try:
-        return max(0.0, float(value))
-    except ValueError:
-        return None
-
-
-def _brief(response: requests.Response) -> str:
-    return response.text[:300].replace("\n", " ")

@@ -19,6 +19,7 @@ from urllib.parse import urlsplit
 import psycopg
 from psycopg.conninfo import conninfo_to_dict
 
+from adapters.redaction import Redactor
 from adapters.sql_state import DEAD, DONE, SqlState
 from ports.errors import StateUnavailable
 from ports.state import Claim, ClaimStatus, StoredEvent
@@ -237,6 +238,4 @@ def _password_of(url: str) -> str | None:
 
 
 def redact(text: str, secrets: tuple[str, ...]) -> str:
-    for secret in secrets:
-        text = text.replace(secret, "***")
-    return text
+    return Redactor(secrets, shortest=1)(text)

@@ -11,6 +11,8 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from adapters.http import HttpClient
 from domain.model import Person
+from ports.admin import DirectoryAdmin
+from ports.directory import UserDirectory
 from ports.errors import PermanentFailure
 
 
@@ -18,8 +20,8 @@ def y360_client(session: requests.Session, base_url: str, token: str, **kw: Any)
     return HttpClient(session, base_url, {"Authorization": f"OAuth {token}"}, service="y360", **kw)
 
 
-class HttpUserDirectory:
-    """Implements UserDirectory over the paged user list: pages are fetched only as far as the caller reads."""
+class HttpUserDirectory(UserDirectory, DirectoryAdmin):
+    """The paged user list: pages are fetched only as far as the caller reads."""
 
     def __init__(self, client: HttpClient, org_id: str, page_size: int = 1000) -> None:
         self._client = client
@@ -35,8 +37,14 @@ class HttpUserDirectory:
                 return
             number += 1
 
-    def _page(self, number: int) -> _UsersPage:
-        params = {"page": number, "perPage": self._page_size}
+    def count_users(self) -> int:
+        page = self._page(1, per_page=1)
+        if page.total is not None:
+            return page.total
+        return page.pages if page.users else 0  # one user per page
+
+    def _page(self, number: int, per_page: int | None = None) -> _UsersPage:
+        params = {"page": number, "perPage": per_page or self._page_size}
         response = self._client.request("GET", self._path, idempotent=True, params=params)
         try:
             return _UsersPage.model_validate_json(response.content)
@@ -70,3 +78,4 @@ class _UsersPage(_Model):
     users: list[_User] = Field(default_factory=list)
     page: int = 1
     pages: int = 1
+    total: int | None = None

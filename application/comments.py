@@ -3,18 +3,17 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping
 
 from application.events import ThreadReplyPosted, TrackerCommentAdded
 from application.identities import Identities
-from application.people import Mentions
-from application.tickets import opening_effect
+from application.locator import TicketLocator
+from application.mentions import Mentions
 from application.writes import PACHCA_MESSAGE, TRACKER_COMMENT, OnceWriter, Poster
-from domain.model import Comment, ThreadRef, Ticket, TicketKey
+from domain.comments import Comment
 from domain.pachca_text import fit, from_tracker
-from ports.errors import NotFound, PermanentFailure, TransientFailure
-from ports.messenger import ChatMessenger
-from ports.state import LinkStore, WriteLog
+from domain.tickets import TicketKey
+from ports.errors import PermanentFailure
+from ports.state import WriteLog
 from ports.tracker import IssueTracker
 
 log = logging.getLogger("servicedesk.comments")
@@ -35,25 +34,23 @@ class RelayReply:
     def __init__(
         self,
         tracker: IssueTracker,
-        links: LinkStore,
+        locator: TicketLocator,
         log: WriteLog,
         identities: Identities,
         mentions: Mentions,
         writer: OnceWriter,
-        queue: str,
     ) -> None:
         self.tracker = tracker
-        self.links = links
+        self.locator = locator
         self.log = log
         self.identities = identities
         self.mentions = mentions
         self.writer = writer
-        self.queue = queue
 
     def execute(self, event: ThreadReplyPosted) -> str:
         if event.user_id == self.identities.bot_user_id() or self.log.is_own(PACHCA_MESSAGE, str(event.message_id)):
             return "own_message"
-        ticket = self._ticket(event)
+        ticket = self.locator.by_thread(event.thread)
         if ticket is None:
             return "not_a_ticket"
         author = self.identities.pachca_person(event.user_id)
@@ -76,21 +73,6 @@ class RelayReply:
         self.writer.write(f"comment:{event.message_id}", TRACKER_COMMENT, send, find)
         return "commented"
 
-    def _ticket(self, event: ThreadReplyPosted) -> Ticket | None:
-        ticket = self.links.ticket_by_message(event.root_message_id) or self.links.ticket_by_thread(event.thread_id)
-        if ticket is not None or not event.root_message_id:
-            return ticket
-        opening = self.log.lookup(opening_effect(event.root_message_id))
-        if opening is not None and opening.external_id is None:
-            raise TransientFailure("the ticket of this thread is still being opened")
-        key = self.tracker.find_issue_by_message(self.queue, event.root_message_id)
-        if key is None:
-            return None
-        thread = ThreadRef(event.thread_id, event.thread_chat_id, event.root_message_id, event.root_chat_id)
-        ticket = Ticket(key, event.root_message_id, event.root_chat_id, 0, thread)
-        self.links.save_ticket(ticket)
-        return ticket
-
 
 class RelayTrackerComment:
     """Rules:
@@ -104,9 +86,8 @@ class RelayTrackerComment:
 
     def __init__(
         self,
-        messenger: ChatMessenger,
         tracker: IssueTracker,
-        links: LinkStore,
+        locator: TicketLocator,
         log: WriteLog,
         identities: Identities,
         mentions: Mentions,
@@ -115,9 +96,8 @@ class RelayTrackerComment:
     ) -> None:
         self.poster = poster
         self.web_url = web_url.rstrip("/")
-        self.messenger = messenger
         self.tracker = tracker
-        self.links = links
+        self.locator = locator
         self.log = log
         self.identities = identities
         self.mentions = mentions
@@ -129,65 +109,19 @@ class RelayTrackerComment:
         comment = self.tracker.get_comment(key, event.comment_id)
         if comment.author.id == self.identities.robot_id():
             return "own_comment"
-        thread = self._thread(key)
-        if thread is None:
+        ticket = self.locator.by_key(key)
+        if ticket is None or ticket.thread is None:
             return "not_a_ticket"
         resolution = self.mentions.tracker_to_pachca(from_tracker(comment.text))
         link = f"{self.web_url}/{key}"
         text = fit(Comment(comment.author, resolution.text).for_pachca(), link)
-        effect = f"relay:{key}/{comment.comment_id}"  # the id, however the trigger named it
+        effect = f"relay:{key}/{comment.comment_id}"  # names the comment's own id, however the trigger named it
         try:
-            self.poster.to_thread(effect, thread, text)
+            self.poster.to_thread(effect, ticket.thread, text)
         except PermanentFailure as e:
             if e.status not in REFUSED_TEXT:
                 raise
             log.warning("pachca refused a comment; posting a link to it instead", extra={"error": str(e)})
-            self.poster.to_thread(
-                f"{effect}:refused", thread, Comment(comment.author, REFUSED.format(link)).for_pachca()
-            )
+            refused = Comment(comment.author, REFUSED.format(link)).for_pachca()
+            self.poster.to_thread(f"{effect}:refused", ticket.thread, refused)
         return "posted"
-
-    def _thread(self, key: TicketKey) -> ThreadRef | None:
-        ticket = self.links.ticket_by_key(key)
-        if ticket is not None and ticket.thread is not None:
-            return ticket.thread
-        return thread_from_issue(self.tracker, self.messenger, self.links, key)
-
-
-def thread_from_issue(
-    tracker: IssueTracker, messenger: ChatMessenger, links: LinkStore, key: TicketKey
-) -> ThreadRef | None:
-    ticket = ticket_from_issue(tracker, messenger, links, key)
-    return ticket.thread if ticket is not None else None
-
-
-def ticket_from_issue(
-    tracker: IssueTracker, messenger: ChatMessenger, links: LinkStore, key: TicketKey
-) -> Ticket | None:
-    """Rebuilds a lost or partial link from the issue's local fields; opening a thread again returns the same one.
-    What the link already knew (the card, the status) is kept."""
-    try:
-        fields = tracker.get_issue(key).local_fields
-    except NotFound:
-        return None
-    message_id = _number(fields, "pachcaMessageId")
-    if message_id is None:
-        return None
-    known = links.ticket_by_key(key)
-    thread = known.thread if known is not None and known.thread is not None else messenger.open_thread(message_id)
-    ticket = Ticket(
-        key,
-        message_id,
-        _number(fields, "pachcaChatId") or thread.root_chat_id,
-        _number(fields, "pachcaUserId") or 0,
-        thread,
-        known.card_message_id if known is not None else None,
-        known.status if known is not None else None,
-    )
-    links.save_ticket(ticket)
-    return ticket
-
-
-def _number(fields: Mapping[str, str], name: str) -> int | None:
-    value = fields.get(name, "").strip()
-    return int(value) if value.isdigit() else None

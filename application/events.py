@@ -7,6 +7,8 @@ import json
 from dataclasses import asdict, dataclass, fields
 from typing import Any, ClassVar
 
+from domain.tickets import ThreadRef
+
 FORM_WINDOW_SECONDS = 3600
 
 
@@ -55,6 +57,10 @@ class ThreadReplyPosted(Event):
     @property
     def key(self) -> str:
         return f"pachca:reply:{self.message_id}"
+
+    @property
+    def thread(self) -> ThreadRef:
+        return ThreadRef(self.thread_id, self.thread_chat_id, self.root_message_id, self.root_chat_id)
 
 
 @dataclass(frozen=True)

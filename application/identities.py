@@ -1,11 +1,11 @@
-"""Who is who: the bot's and the robot's own ids and people's names, cached in the state store."""
+"""Who is who: the bot's and the robot's own ids and Pachca people by id, cached in the state store."""
 
 from __future__ import annotations
 
 import json
 from dataclasses import asdict
 
-from domain.model import LOCAL_FIELDS, Person
+from domain.people import Person
 from ports.clock import Clock
 from ports.messenger import ChatMessenger
 from ports.state import Cache
@@ -14,8 +14,6 @@ from ports.tracker import IssueTracker
 DAY = 86400.0
 OWN_ID_TTL = 7 * DAY
 PERSON_TTL = DAY
-FIELDS_TTL = DAY
-MISSING_FIELDS_TTL = 300.0
 
 
 class Identities:
@@ -60,15 +58,3 @@ class Identities:
         person = self.messenger.get_user(user_id)
         self.cache.put(key, json.dumps(asdict(person)), self.clock.now() + PERSON_TTL)  # ASCII: any name is stored
         return person
-
-    def field_ids(self, queue: str) -> dict[str, str]:
-        key = f"tracker:fields:{queue}"
-        cached = self.cache.get(key, self.clock.now())
-        if cached is not None:
-            ids: dict[str, str] = json.loads(cached)
-            return ids
-        ids = self.tracker.local_field_ids(queue)
-        complete = all(name in ids for name in LOCAL_FIELDS)
-        ttl = FIELDS_TTL if complete else MISSING_FIELDS_TTL  # `setup` may create the missing ones any minute
-        self.cache.put(key, json.dumps(ids), self.clock.now() + ttl)
-        return ids

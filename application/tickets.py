@@ -2,35 +2,26 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection
 from dataclasses import dataclass
 
+from application.cards import Cards
 from application.events import MessagePosted
 from application.identities import Identities
-from application.writes import PACHCA_MESSAGE, OnceWriter, Poster
-from domain.model import Action, Button, ButtonPress, Card, NewIssue, PachcaMessage, Person, Ticket
+from application.intake import IntakeForm, is_intake_command, without_command
+from application.locator import TicketLocator
+from application.schema import TrackerSchema
+from application.writes import PACHCA_MESSAGE, Poster
+from domain.issues import NewIssue, PachcaMessage
+from domain.people import Person
+from domain.tickets import Ticket
 from ports.messenger import ChatMessenger
-from ports.state import LinkStore
+from ports.state import WriteLog
 from ports.tracker import IssueTracker
-
-INTAKE_COMMAND = "/new"
-TICKET = "ticket"
-
-
-def is_intake_command(text: str) -> bool:
-    words = text.split(maxsplit=1)
-    return bool(words) and words[0] == INTAKE_COMMAND
-
-
-def opening_effect(message_id: int) -> str:
-    """Recorded while a ticket is being opened for a message, so a reply in its thread knows to wait."""
-    return f"ticket:{message_id}"
 
 
 @dataclass(frozen=True)
 class TicketSettings:
     queue: str
-    web_url: str
     support_chat_ids: frozenset[int] = frozenset()
     intake_topics: tuple[str, ...] = ()
 
@@ -50,27 +41,30 @@ class OpenTicket:
         self,
         messenger: ChatMessenger,
         tracker: IssueTracker,
-        links: LinkStore,
+        locator: TicketLocator,
         identities: Identities,
-        writer: OnceWriter,
+        schema: TrackerSchema,
+        log: WriteLog,
         poster: Poster,
+        cards: Cards,
+        intake: IntakeForm,
         settings: TicketSettings,
     ) -> None:
         self.messenger = messenger
         self.tracker = tracker
-        self.links = links
+        self.locator = locator
         self.identities = identities
-        self.log = writer.log
-        self.clock = writer.clock
+        self.schema = schema
+        self.log = log
         self.poster = poster
+        self.cards = cards
+        self.intake = intake
         self.settings = settings
 
     def execute(self, event: MessagePosted) -> str:
         if not self._is_support_chat(event):
             return "ignored"
-        if event.user_id == self.identities.bot_user_id():
-            return "own_message"
-        if self.log.is_own(PACHCA_MESSAGE, str(event.message_id)):
+        if event.user_id == self.identities.bot_user_id() or self.log.is_own(PACHCA_MESSAGE, str(event.message_id)):
             return "own_message"
         author = self.identities.pachca_person(event.user_id)
         if author.is_bot:
@@ -78,8 +72,8 @@ class OpenTicket:
         text = event.text
         if is_intake_command(text):
             if self.settings.intake_topics:
-                return self._offer_form(event)
-            text = text.strip()[len(INTAKE_COMMAND) :].strip()  # no topics to choose from: the form is skipped
+                return self.intake.offer(event.message_id, event.chat_id)
+            text = without_command(text)  # no topics to choose from: the form is skipped
         message = PachcaMessage(event.message_id, event.chat_id, event.user_id, text, event.url)
         return self._open(message, author, topic=None)
 
@@ -87,37 +81,27 @@ class OpenTicket:
         """The bot posts the request in the chat on the person's behalf, and the ticket hangs from that message."""
         author = self.identities.pachca_person(user_id)
         text = f"Заявка от {author.display_name}" + (f" ({topic})" if topic else "") + f":\n{description}"
-        message_id = self.poster.to_chat(f"intake:{event_key}", chat_id, text)
-        url = f"https://app.pachca.com/chats/{chat_id}?message={message_id}"
+        message_id, url = self.poster.to_chat_linked(f"intake:{event_key}", chat_id, text)
         return self._open(PachcaMessage(message_id, chat_id, user_id, description, url), author, topic)
 
     def _open(self, message: PachcaMessage, author: Person, topic: str | None) -> str:
-        ticket = self.links.ticket_by_message(message.message_id)
+        ticket = self.locator.by_message(message.message_id)
         if ticket is None or ticket.thread is None:
-            opening = opening_effect(message.message_id)
-            self.log.begin(opening, TICKET, self.clock.now())  # replies in the new thread wait for it
-            thread = self.messenger.open_thread(message.message_id)
-            issue = NewIssue.from_message(self.settings.queue, message, author, thread, topic)
-            key = self.tracker.create_issue(issue, self.identities.field_ids(self.settings.queue))
-            ticket = Ticket(key, message.message_id, message.chat_id, message.user_id, thread)
-            self.links.save_ticket(ticket)
-            self.log.finish(opening, TICKET, str(key))
+            ticket = self._create(message, author, topic)
         if ticket.card_message_id is None:
-            card_id = self._post_card(ticket)
-            self.links.save_ticket(ticket.with_card(card_id))
+            assert ticket.thread is not None
+            card = self.cards.first(ticket.key)
+            card_id = self.poster.to_thread(f"card:{ticket.key}", ticket.thread, card.text, card.buttons)
+            self.locator.remember(ticket.with_card(card_id))
         return "created"
 
-    def _offer_form(self, event: MessagePosted) -> str:
-        buttons = ((Button("Новая заявка", data=ButtonPress(Action.NEW).encode()),),)
-        text = "Нажмите кнопку, чтобы заполнить заявку."
-        self.poster.to_chat(f"offer:{event.message_id}", event.chat_id, text, buttons)
-        return "form_offered"
+    def _create(self, message: PachcaMessage, author: Person, topic: str | None) -> Ticket:
+        self.locator.opening(message.message_id)  # replies in the new thread wait for it
+        thread = self.messenger.open_thread(message.message_id)
+        issue = NewIssue.from_message(self.settings.queue, message, author, thread, topic)
+        key = self.tracker.create_issue(issue, self.schema.field_ids(self.settings.queue))
+        return self.locator.opened(Ticket(key, message.message_id, message.chat_id, message.user_id, thread))
 
     def _is_support_chat(self, event: MessagePosted) -> bool:
-        chats: Collection[int] = self.settings.support_chat_ids
+        chats = self.settings.support_chat_ids
         return event.direct or not chats or event.chat_id in chats
-
-    def _post_card(self, ticket: Ticket) -> int:
-        assert ticket.thread is not None
-        card = Card.for_ticket(ticket.key, self.settings.web_url)
-        return self.poster.to_thread(f"card:{ticket.key}", ticket.thread, card.text, card.buttons)

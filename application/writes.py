@@ -5,10 +5,10 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from application.identities import Identities
-from domain.model import ThreadRef
+from domain.tickets import ThreadRef
 from ports.clock import Clock
 from ports.errors import OutcomeUnknown
-from ports.messenger import ButtonRows, ChatMessenger
+from ports.messenger import ButtonRows, ChatMessenger, PostedMessage
 from ports.state import WriteLog
 
 PACHCA_MESSAGE = "pachca_message"
@@ -25,6 +25,10 @@ class OnceWriter:
     def __init__(self, log: WriteLog, clock: Clock) -> None:
         self.log = log
         self.clock = clock
+
+    def begun(self, effect: str) -> bool:
+        """Whether an attempt at this write was made before, whatever came of it."""
+        return self.log.lookup(effect) is not None
 
     def write(self, effect: str, kind: str, send: Callable[[], str], find: Callable[[], str | None]) -> str:
         record = self.log.lookup(effect)
@@ -57,21 +61,38 @@ class Poster:
         self.writer = writer
 
     def to_thread(self, effect: str, thread: ThreadRef, text: str, buttons: ButtonRows = ()) -> int:
-        def send() -> int:
+        def send() -> PostedMessage:
             return self.messenger.post_to_thread(thread, text, buttons)
 
-        return self._once(effect, thread.chat_id, text, send)
+        return self._once(effect, thread.chat_id, text, send)[0]
 
     def to_chat(self, effect: str, chat_id: int, text: str, buttons: ButtonRows = ()) -> int:
-        def send() -> int:
+        return self.to_chat_linked(effect, chat_id, text, buttons)[0]
+
+    def to_chat_linked(self, effect: str, chat_id: int, text: str, buttons: ButtonRows = ()) -> tuple[int, str]:
+        """The post's id and link: as Pachca answered, or as the messenger links a post an earlier attempt made."""
+
+        def send() -> PostedMessage:
             return self.messenger.post_to_chat(chat_id, text, buttons)
 
-        return self._once(effect, chat_id, text, send)
+        message_id, posted = self._once(effect, chat_id, text, send)
+        return message_id, (posted.url if posted else "") or self.messenger.message_url(chat_id, message_id)
 
-    def _once(self, effect: str, chat_id: int, text: str, send: Callable[[], int]) -> int:
+    def _once(
+        self, effect: str, chat_id: int, text: str, send: Callable[[], PostedMessage]
+    ) -> tuple[int, PostedMessage | None]:
+        """The post's id, and the post when this attempt sent or found it (not when an earlier one recorded it)."""
+        seen: list[PostedMessage] = []
+
+        def sent() -> str:
+            seen.append(send())
+            return str(seen[-1].message_id)
+
         def find() -> str | None:
             bot = self.identities.bot_user_id()
             posted = self.messenger.recent_messages(chat_id)
-            return next((str(m.message_id) for m in posted if m.user_id == bot and m.text == text), None)
+            seen.extend(m for m in posted if m.user_id == bot and m.text == text)
+            return str(seen[0].message_id) if seen else None
 
-        return int(self.writer.write(effect, PACHCA_MESSAGE, lambda: str(send()), find))
+        message_id = int(self.writer.write(effect, PACHCA_MESSAGE, sent, find))
+        return message_id, next((m for m in seen if m.message_id == message_id), None)

@@ -14,11 +14,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
+from adapters.redaction import Redactor
 from adapters.sqlite_state import SqliteState
 from bench.webhooks import button_body, from_tracker, message_body, reply_body, signed, tracker_comment_body
 from domain.model import Action, ButtonPress, Card, NewIssue, PachcaMessage, Person, Ticket
+from entrypoints.exchange import HttpRequest, HttpResponse
 from entrypoints.logs import configure_logging
-from entrypoints.webhooks import HttpRequest, HttpResponse, WebhookApp
+from entrypoints.webhooks import WebhookApp
 from tests.builders import SUPPORT_CHAT
 from tests.conftest import AGENT, REQUESTER, TEST_ENV, Bridge, make_bridge
 
@@ -107,7 +109,7 @@ def seed_ticket(bridge: Bridge, message_id: int = 56_431) -> Ticket:
     issue = NewIssue.from_message(tracker.queue, message, messenger.users[REQUESTER], thread)
     key = tracker.create_issue(issue, tracker.local_field_ids(tracker.queue))
     card = Card.for_ticket(key, "https://tracker.yandex.ru")
-    card_id = messenger.post_to_thread(thread, card.text, card.buttons)
+    card_id = messenger.post_to_thread(thread, card.text, card.buttons).message_id
     ticket = Ticket(key, message_id, SUPPORT_CHAT, REQUESTER, thread, card_id)
     bridge.container.state().save_ticket(ticket)
     bridge.reset_calls()
@@ -184,7 +186,7 @@ def _production_logs() -> Iterator[None]:
     root = logging.getLogger()
     handlers, level = root.handlers[:], root.level
     with open(os.devnull, "w") as sink:
-        configure_logging("INFO", secrets=[v for k, v in TEST_ENV.items() if "SECRET" in k or "TOKEN" in k])
+        configure_logging("INFO", redactor=Redactor(v for k, v in TEST_ENV.items() if "SECRET" in k or "TOKEN" in k))
         for handler in root.handlers:
             if isinstance(handler, logging.StreamHandler):
                 handler.setStream(sink)

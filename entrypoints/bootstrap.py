@@ -6,9 +6,9 @@ import logging
 from collections.abc import Callable, Mapping
 from typing import TextIO
 
+from entrypoints.configuration import ConfigurationError, load_settings
 from entrypoints.container import Container
 from entrypoints.logs import configure_logging
-from entrypoints.settings import ConfigurationError, Settings, load_settings
 
 log = logging.getLogger("servicedesk.bootstrap")
 
@@ -26,24 +26,13 @@ def build_container(
     state_url = settings.state_url or default_state_url
     if for_function and state_url.startswith("memory:"):
         raise ConfigurationError(["STATE_URL"])
-    configure_logging(settings.log_level, secrets=_secrets(settings), stream=log_stream)
+    container = Container(settings=settings, state_url=state_url)
+    configure_logging(settings.log_level, redactor=container.redactor(), stream=log_stream)
     if for_function and state_url.startswith("sqlite:"):
         log.warning(
             "state lives in this instance's /tmp and dies with it: use STATE_URL=postgresql://... for a shared store",
             extra={"state": "sqlite"},
         )
-    container = Container(settings=settings, state_url=state_url)
     if password_provider is not None:
         container.password_provider.override(password_provider)
     return container
-
-
-def _secrets(settings: Settings) -> list[str]:
-    values = [
-        settings.pachca_api_token,
-        settings.webhook_secret,
-        settings.tracker_api_token,
-        settings.tracker_webhook_secret,
-        settings.y360_oauth,
-    ]
-    return [v.get_secret_value() for v in values if v is not None]

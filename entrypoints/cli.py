@@ -14,8 +14,9 @@ import click
 
 from application.inbox import Inbox
 from entrypoints.bootstrap import build_container
+from entrypoints.configuration import ConfigurationError
 from entrypoints.container import Container
-from entrypoints.settings import DEFAULT_SERVE_STATE_URL, ConfigurationError
+from entrypoints.settings import DEFAULT_SERVE_STATE_URL
 
 log = logging.getLogger("servicedesk.serve")
 

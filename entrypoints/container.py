@@ -2,16 +2,13 @@
 
 from __future__ import annotations
 
-import requests
-from dependency_injector import containers, providers
+from dependency_injector import providers
 
-from adapters.clock import SystemClock
-from adapters.http import time_left
-from adapters.pachca import HttpChatMessenger, pachca_client
-from adapters.ratelimit import ChatRateLimiter
-from adapters.state_url import open_state
-from adapters.tracker import HttpIssueTracker, tracker_client
+from application.announce import AnnounceStatus
+from application.buttons import PressButton
+from application.cards import Cards
 from application.comments import RelayReply, RelayTrackerComment
+from application.directory_index import DirectoryIndex
 from application.events import (
     ButtonClicked,
     FormSubmitted,
@@ -22,150 +19,165 @@ from application.events import (
 )
 from application.identities import Identities
 from application.inbox import Inbox
-from application.people import Mentions
-from application.status import AnnounceStatus, PressButton, SubmitForm
-from application.tickets import OpenTicket, TicketSettings
+from application.intake import IntakeForm
+from application.locator import TicketLocator
+from application.mentions import Mentions
+from application.my_tickets import MyTickets
+from application.schema import TrackerSchema
+from application.submit_form import SubmitForm
+from application.tickets import OpenTicket
 from application.writes import OnceWriter, Poster
-from entrypoints.settings import Settings
-from entrypoints.webhooks import WebhookApp, WebhookSecrets
-from ports.directory import UserDirectory
+from entrypoints.admin_container import AdminContainer
+from entrypoints.outside import Outside
+from entrypoints.webhooks import WebhookApp
+from entrypoints.wiring import every_kind_handled, ticket_settings_of, webhook_secrets
 
 
-def _secret(settings: Settings, name: str) -> str:
-    value = getattr(settings, name)
-    return "" if value is None else str(value.get_secret_value())
+class Container(Outside):
+    """The use cases, the inbox and the HTTP app over the adapters of `Outside`; `admin` holds the operator's
+    commands."""
 
-
-def _directory(settings: Settings, session: requests.Session) -> UserDirectory | None:
-    if not settings.directory_configured:
-        return None
-    from adapters.y360 import HttpUserDirectory, y360_client  # only where a directory is configured
-
-    client = y360_client(session, settings.y360_api_url, _secret(settings, "y360_oauth"))
-    return HttpUserDirectory(client, str(settings.y360_org_id))
-
-
-def _ticket_settings(settings: Settings) -> TicketSettings:
-    return TicketSettings(
-        settings.tracker_queue,
-        settings.tracker_web_url,
-        frozenset(settings.support_chat_ids),
-        tuple(settings.intake_topics),
+    settings, state, clock, budget = Outside.settings, Outside.state, Outside.clock, Outside.budget
+    messenger, tracker, tracker_http, directory = (
+        Outside.messenger,
+        Outside.tracker,
+        Outside.tracker_http,
+        Outside.directory,
     )
-
-
-def _webhook_secrets(settings: Settings) -> WebhookSecrets:
-    return WebhookSecrets(
-        pachca=_secret(settings, "webhook_secret"),
-        tracker=_secret(settings, "tracker_webhook_secret") or None,
-        max_age_seconds=settings.webhook_max_age_seconds,
-    )
-
-
-class Container(containers.DeclarativeContainer):
-    settings = providers.Dependency(instance_of=Settings)
-    state_url = providers.Dependency(instance_of=str)
-    password_provider: providers.Object[object] = providers.Object(None)
-
-    clock = providers.Singleton(SystemClock)
-    session = providers.Singleton(requests.Session)
-    state = providers.Singleton(open_state, state_url, password_provider)
-
-    messenger = providers.Singleton(
-        HttpChatMessenger,
-        client=providers.Singleton(
-            pachca_client,
-            session,
-            settings.provided.pachca_api_url,
-            providers.Callable(_secret, settings, "pachca_api_token"),
-        ),
-        rate_limiter=providers.Singleton(ChatRateLimiter),
-    )
-    tracker = providers.Singleton(
-        HttpIssueTracker,
-        client=providers.Singleton(
-            tracker_client,
-            session,
-            settings.provided.tracker_base_url,
-            providers.Callable(_secret, settings, "tracker_api_token"),
-            org_id=settings.provided.tracker_org_id,
-            cloud_org_id=settings.provided.tracker_cloud_org_id,
-        ),
-    )
-    directory = providers.Singleton(_directory, settings, session)
 
     identities = providers.Singleton(
-        Identities, messenger, tracker, state, clock, bot_user_id=settings.provided.bot_user_id
+        Identities,
+        messenger=messenger,
+        tracker=tracker,
+        cache=state,
+        clock=clock,
+        bot_user_id=settings.provided.bot_user_id,
     )
+    directory_index = providers.Singleton(DirectoryIndex, directory=directory, cache=state, clock=clock)
     mentions = providers.Singleton(
         Mentions,
-        messenger,
-        tracker,
-        directory,
-        state,
-        clock,
+        messenger=messenger,
+        tracker=tracker,
+        directory=directory_index,
+        cache=state,
+        clock=clock,
         email_domain=settings.provided.pachca_email_domain,
         max_mentions=settings.provided.max_mentions,
     )
-    writer = providers.Singleton(OnceWriter, state, clock)
-    poster = providers.Singleton(Poster, messenger, identities, writer)
-    ticket_settings = providers.Singleton(_ticket_settings, settings)
+    schema = providers.Singleton(TrackerSchema, tracker=tracker, cache=state, clock=clock)
+    writer = providers.Singleton(OnceWriter, log=state, clock=clock)
+    poster = providers.Singleton(Poster, messenger=messenger, identities=identities, writer=writer)
+    ticket_settings = providers.Singleton(ticket_settings_of, settings)
+    locator = providers.Singleton(
+        TicketLocator,
+        links=state,
+        tracker=tracker,
+        messenger=messenger,
+        log=state,
+        clock=clock,
+        queue=settings.provided.tracker_queue,
+    )
+    cards = providers.Singleton(Cards, messenger=messenger, links=state, web_url=settings.provided.tracker_web_url)
+    intake = providers.Singleton(IntakeForm, messenger=messenger, poster=poster, topics=settings.provided.intake_topics)
 
     open_ticket = providers.Singleton(
-        OpenTicket, messenger, tracker, state, identities, writer, poster, ticket_settings
+        OpenTicket,
+        messenger=messenger,
+        tracker=tracker,
+        locator=locator,
+        identities=identities,
+        schema=schema,
+        log=state,
+        poster=poster,
+        cards=cards,
+        intake=intake,
+        settings=ticket_settings,
     )
     relay_reply = providers.Singleton(
-        RelayReply, tracker, state, state, identities, mentions, writer, settings.provided.tracker_queue
+        RelayReply,
+        tracker=tracker,
+        locator=locator,
+        log=state,
+        identities=identities,
+        mentions=mentions,
+        writer=writer,
     )
     relay_comment = providers.Singleton(
         RelayTrackerComment,
-        messenger,
-        tracker,
-        state,
-        state,
-        identities,
-        mentions,
-        poster,
-        settings.provided.tracker_web_url,
+        tracker=tracker,
+        locator=locator,
+        log=state,
+        identities=identities,
+        mentions=mentions,
+        poster=poster,
+        web_url=settings.provided.tracker_web_url,
     )
     announce_status = providers.Singleton(
-        AnnounceStatus, messenger, tracker, state, poster, ticket_settings, state, clock
+        AnnounceStatus,
+        tracker=tracker,
+        locator=locator,
+        schema=schema,
+        cards=cards,
+        poster=poster,
+        cache=state,
+        clock=clock,
+    )
+    my_tickets = providers.Singleton(
+        MyTickets,
+        tracker=tracker,
+        schema=schema,
+        poster=poster,
+        queue=settings.provided.tracker_queue,
+        web_url=settings.provided.tracker_web_url,
     )
     press_button = providers.Singleton(
         PressButton,
-        messenger,
-        tracker,
-        state,
-        writer,
-        poster,
-        ticket_settings,
-        settings.provided.agent_pachca_user_ids,
-        settings.provided.intake_topics,
+        tracker=tracker,
+        locator=locator,
+        schema=schema,
+        cards=cards,
+        writer=writer,
+        poster=poster,
+        my_tickets=my_tickets,
+        intake=intake,
+        agents=settings.provided.agent_pachca_user_ids,
     )
-    submit_form = providers.Singleton(SubmitForm, open_ticket, settings.provided.intake_topics)
+    submit_form = providers.Singleton(SubmitForm, open_ticket=open_ticket, topics=settings.provided.intake_topics)
 
     inbox = providers.Singleton(
         Inbox,
         store=state,
         outbox=state,
-        handlers=providers.Dict(
-            {
-                MessagePosted.kind: open_ticket.provided.execute,
-                ThreadReplyPosted.kind: relay_reply.provided.execute,
-                TrackerCommentAdded.kind: relay_comment.provided.execute,
-                TrackerStatusChanged.kind: announce_status.provided.execute,
-                ButtonClicked.kind: press_button.provided.execute,
-                FormSubmitted.kind: submit_form.provided.execute,
-            }
+        handlers=providers.Callable(
+            every_kind_handled,
+            providers.Dict(
+                {
+                    MessagePosted.kind: open_ticket.provided.execute,
+                    ThreadReplyPosted.kind: relay_reply.provided.execute,
+                    TrackerCommentAdded.kind: relay_comment.provided.execute,
+                    TrackerStatusChanged.kind: announce_status.provided.execute,
+                    ButtonClicked.kind: press_button.provided.execute,
+                    FormSubmitted.kind: submit_form.provided.execute,
+                }
+            ),
         ),
         clock=clock,
     )
     webhooks = providers.Singleton(
         WebhookApp,
-        secrets=providers.Callable(_webhook_secrets, settings),
+        secrets=providers.Callable(webhook_secrets, settings),
         inbox=inbox,
         health=state,
         clock=clock,
         form_handler=submit_form.provided.validate,
-        time_left=providers.Object(time_left),
+        budget=budget,
+    )
+
+    admin = providers.Container(
+        AdminContainer,
+        settings=settings,
+        messenger=messenger,
+        tracker_http=tracker_http,
+        directory=directory,
+        state=state,
     )

@@ -4,15 +4,13 @@ from __future__ import annotations
 
 import logging
 import sys
-from collections.abc import Iterable
 from contextvars import ContextVar
 from typing import TextIO
 
 from pythonjsonlogger.json import JsonFormatter
 
+from adapters.redaction import Redactor, SecretScrubber
 from application.inbox import current_event
-
-REDACTED = "***"
 
 # the request being answered; with the inbox's current event, stamped on every log line written meanwhile
 current_request: ContextVar[str | None] = ContextVar("current_request", default=None)
@@ -29,30 +27,7 @@ class EventContext(logging.Filter):
         return True
 
 
-class SecretScrubber(logging.Filter):
-    """Replaces any configured secret value that reaches a log record, however it got there."""
-
-    def __init__(self, secrets: Iterable[str]) -> None:
-        super().__init__()
-        self.secrets = [s for s in secrets if s and len(s) >= 4]
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        if not self.secrets:
-            return True
-        record.msg = self._scrub(record.getMessage())
-        record.args = None
-        for name, value in list(record.__dict__.items()):
-            if isinstance(value, str) and name not in ("msg", "levelname", "name"):
-                setattr(record, name, self._scrub(value))
-        return True
-
-    def _scrub(self, text: str) -> str:
-        for secret in self.secrets:
-            text = text.replace(secret, REDACTED)
-        return text
-
-
-def configure_logging(level: str = "INFO", secrets: Iterable[str] = (), stream: TextIO | None = None) -> None:
+def configure_logging(level: str = "INFO", redactor: Redactor | None = None, stream: TextIO | None = None) -> None:
     handler = logging.StreamHandler(stream or sys.stdout)
     handler.setFormatter(
         JsonFormatter(
@@ -63,7 +38,7 @@ def configure_logging(level: str = "INFO", secrets: Iterable[str] = (), stream: 
         )
     )
     handler.addFilter(EventContext())
-    handler.addFilter(SecretScrubber(secrets))
+    handler.addFilter(SecretScrubber(redactor or Redactor(())))
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level)

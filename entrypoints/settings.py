@@ -1,13 +1,12 @@
-"""The one place the environment is read: a typed Settings object, or one error naming every problem."""
+"""The bridge's configuration as a typed Settings object (read by `entrypoints.configuration`)."""
 
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
 from typing import Annotated, Any
 from urllib.parse import urlsplit
 
-from pydantic import AliasChoices, Field, SecretStr, ValidationError, field_validator, model_validator
+from pydantic import AliasChoices, Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, PydanticBaseSettingsSource, SettingsConfigDict
 
 from adapters.state_url import check_state_url
@@ -15,14 +14,6 @@ from adapters.state_url import check_state_url
 QUEUE_KEY = re.compile(r"^[A-Z][A-Z0-9_]*$")
 DEFAULT_SERVE_STATE_URL = "sqlite:///servicedesk-state.db"
 DEFAULT_FUNCTION_STATE_URL = "sqlite:////tmp/servicedesk-state.db"
-
-
-class ConfigurationError(Exception):
-    """Start-up cannot go on; `names` are the variables at fault (never their values)."""
-
-    def __init__(self, names: list[str]) -> None:
-        self.names = sorted(set(names))
-        super().__init__("configuration: " + ", ".join(self.names))
 
 
 def _split(separator: str) -> Any:
@@ -148,37 +139,16 @@ class Settings(BaseSettings):
     def directory_configured(self) -> bool:
         return bool(self.y360_oauth and self.y360_org_id)
 
+    def secret(self, name: str) -> str:
+        """The value of the secret setting `name`, or "" when it is not set."""
+        value: SecretStr | None = getattr(self, name)
+        return "" if value is None else value.get_secret_value()
 
-_ENV_NAMES = {
-    "pachca_api_token": "PACHKA_API_TOKEN",
-    "tracker_org_id": "TRACKER_ORG_ID",
-    "tracker_cloud_org_id": "TRACKER_CLOUD_ORG_ID",
-}
-
-
-def load_settings(environ: Mapping[str, str]) -> Settings:
-    """Reads `environ` (never os.environ implicitly), or raises ConfigurationError naming every bad variable."""
-    known = {k: v for k, v in environ.items() if k.isupper()}
-    problems = [] if _exactly_one_org(known) else [ORG_PROBLEM]
-    try:
-        settings = Settings(**known)  # type: ignore[arg-type]
-    except ValidationError as e:
-        problems += [_name_of(error) for error in e.errors()]
-    if problems:
-        raise ConfigurationError(problems)
-    return settings
-
-
-ORG_PROBLEM = "TRACKER_ORG_ID or TRACKER_CLOUD_ORG_ID"
-
-
-def _exactly_one_org(environ: Mapping[str, str]) -> bool:
-    return sum(1 for name in ("TRACKER_ORG_ID", "TRACKER_CLOUD_ORG_ID") if environ.get(name, "").strip()) == 1
-
-
-def _name_of(error: Any) -> str:
-    loc = error.get("loc") or ()
-    if loc:
-        field = str(loc[0])
-        return _ENV_NAMES.get(field, field.upper())
-    return ORG_PROBLEM  # the only model-level rule
+    def secret_values(self) -> list[str]:
+        """Every configured secret: the one list log scrubbing and operator output redact."""
+        names = ("pachca_api_token", "webhook_secret", "tracker_api_token", "tracker_webhook_secret", "y360_oauth")
+        try:
+            password = urlsplit(self.state_url or "").password or ""
+        except ValueError:
+            password = ""
+        return [*(self.secret(name) for name in names), password]

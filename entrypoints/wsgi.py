@@ -8,7 +8,8 @@ from collections.abc import Callable, Iterable
 from http import HTTPStatus
 from typing import Any
 
-from entrypoints.webhooks import MAX_BODY_BYTES, HttpRequest, WebhookApp
+from entrypoints.exchange import HttpRequest
+from entrypoints.webhooks import MAX_BODY_BYTES, WebhookApp
 
 StartResponse = Callable[[str, list[tuple[str, str]]], Any]
 

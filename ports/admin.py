@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, Protocol, runtime_checkable
+from typing import Protocol, runtime_checkable
 
 from domain.model import Person
 from ports.state import HealthCheck, OutboxStats, StoredEvent
-
-JsonObject = Mapping[str, Any]
+from ports.triggers import BridgeTrigger, Trigger
 
 
 @dataclass(frozen=True)
@@ -24,28 +22,6 @@ class LocalFieldSpec:
 class LocalField:
     id: str  # the full `<prefix>--<key>` id
     key: str
-
-
-@dataclass(frozen=True)
-class TriggerSpec:
-    """A trigger as the bridge wants it: Tracker's own condition objects and one webhook action object."""
-
-    name: str
-    conditions: Sequence[JsonObject]
-    webhook: JsonObject
-    active: bool = True
-
-
-@dataclass(frozen=True)
-class Trigger:
-    """A trigger as Tracker stores it."""
-
-    id: str
-    version: int
-    name: str
-    active: bool
-    conditions: Sequence[JsonObject] = ()
-    actions: Sequence[JsonObject] = ()
 
 
 @dataclass(frozen=True)
@@ -76,10 +52,15 @@ class TrackerAdmin(Protocol):
 
     def triggers(self, queue: str) -> list[Trigger]: ...
 
-    def create_trigger(self, queue: str, spec: TriggerSpec) -> Trigger: ...
+    def create_trigger(self, queue: str, wanted: BridgeTrigger) -> Trigger: ...
 
-    def update_trigger(self, queue: str, current: Trigger, spec: TriggerSpec) -> Trigger:
-        """Replaces `current` (at its version) with `spec`."""
+    def update_trigger(self, queue: str, current: Trigger, wanted: BridgeTrigger) -> Trigger:
+        """Replaces `current` (at its version) with `wanted`."""
+        ...
+
+    def trigger_differences(self, wanted: BridgeTrigger, actual: Trigger) -> list[str]:
+        """What differs, by aspect: `active`, `conditions`, `endpoint`, `headers`, `body`, `webhook` (anything else
+        of the call). What Tracker adds of its own (ids, links, defaults) is not a difference."""
         ...
 
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Protocol, runtime_checkable
 
-from domain.model import Person
+from domain.people import Person
 
 
 @runtime_checkable

@@ -32,5 +32,9 @@ class NotFound(PermanentFailure):
         super().__init__(message, status=404)
 
 
+class ResolutionRefused(PermanentFailure):
+    """A transition refused the resolution it was given: its workflow closes without one (400 or 422)."""
+
+
 class StateUnavailable(ExternalServiceError):
     """The state store cannot be reached; nothing could be recorded."""

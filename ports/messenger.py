@@ -4,7 +4,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Protocol, runtime_checkable
 
-from domain.model import Button, Person, ThreadRef
+from domain.card import Button
+from domain.people import Person
+from domain.tickets import ThreadRef
 
 ButtonRows = Sequence[Sequence[Button]]
 
@@ -14,6 +16,7 @@ class PostedMessage:
     message_id: int
     user_id: int
     text: str
+    url: str = ""  # the message's own link in Pachca's web app
 
 
 @dataclass(frozen=True)
@@ -35,9 +38,13 @@ class ChatMessenger(Protocol):
 
     def open_thread(self, message_id: int) -> ThreadRef: ...
 
-    def post_to_thread(self, thread: ThreadRef, text: str, buttons: ButtonRows = ()) -> int: ...
+    def message_url(self, chat_id: int, message_id: int) -> str:
+        """A message's link in the web app, known without a call (posts carry it as Pachca answered it)."""
+        ...
 
-    def post_to_chat(self, chat_id: int, text: str, buttons: ButtonRows = ()) -> int: ...
+    def post_to_thread(self, thread: ThreadRef, text: str, buttons: ButtonRows = ()) -> PostedMessage: ...
+
+    def post_to_chat(self, chat_id: int, text: str, buttons: ButtonRows = ()) -> PostedMessage: ...
 
     def update_message(self, message_id: int, text: str, buttons: ButtonRows, chat_id: int | None = None) -> None: ...
 

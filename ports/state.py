@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from enum import Enum
 from typing import Protocol, runtime_checkable
 
-from domain.model import Ticket, TicketKey
+from domain.tickets import Ticket, TicketKey
 
 
 class ClaimStatus(Enum):

@@ -4,7 +4,11 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Protocol, runtime_checkable
 
-from domain.model import NewIssue, Person, TicketKey, TrackerComment
+from domain.comments import TrackerComment
+from domain.issues import NewIssue
+from domain.people import Person
+from domain.tickets import TicketKey
+from domain.workflow import Transition as Transition  # the port speaks of it too
 
 
 @dataclass(frozen=True)
@@ -16,14 +20,6 @@ class IssueInfo:
     updated_at: str = ""
     updated_by_id: str | None = None
     local_fields: Mapping[str, str] = field(default_factory=dict)  # short key -> value
-
-
-@dataclass(frozen=True)
-class Transition:
-    id: str
-    display: str
-    to_key: str
-    to_display: str
 
 
 @runtime_checkable
@@ -52,9 +48,15 @@ class IssueTracker(Protocol):
 
     def transitions(self, key: TicketKey) -> list[Transition]: ...
 
+    def status_types(self) -> dict[str, str]:
+        """Every status's key -> its type (`new`, `inProgress`, `paused`, `done`, `cancelled`)."""
+        ...
+
     def execute_transition(
         self, key: TicketKey, transition_id: str, comment: str = "", resolution: str | None = None
-    ) -> None: ...
+    ) -> None:
+        """Raises ResolutionRefused when the transition's screen takes no `resolution`."""
+        ...
 
     def open_issues_of(self, queue: str, pachca_user_id: int) -> list[IssueInfo]: ...
 

@@ -11,8 +11,8 @@ import pytest
 
 from adapters.memory_state import MemoryState
 from application.events import Event
+from entrypoints.configuration import load_settings
 from entrypoints.container import Container
-from entrypoints.settings import load_settings
 from tests.fakes import FakeChatMessenger, FakeClock, FakeDirectory, FakeIssueTracker
 
 PACHCA_SECRET = "pachca-signing-secret"

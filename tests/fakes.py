@@ -7,8 +7,9 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from domain.links import LINK_FIELD_KEYS
 from domain.model import Button, NewIssue, Person, ThreadRef, TicketKey, TrackerComment
-from ports.errors import NotFound, OutcomeUnknown, PermanentFailure
+from ports.errors import NotFound, OutcomeUnknown, PermanentFailure, ResolutionRefused
 from ports.messenger import ButtonRows, FormField, PostedMessage
 from ports.tracker import IssueInfo, Transition
 
@@ -71,6 +72,10 @@ class Post:
     user_id: int
     chat_id: int  # where it can be read back: a thread's own chat for a thread post
 
+    def posted(self) -> PostedMessage:
+        url = f"https://app.pachca.com/chats/{self.chat_id}?message={self.message_id}"  # as Pachca answers
+        return PostedMessage(self.message_id, self.user_id, self.text, url)
+
 
 class FakeChatMessenger:
     def __init__(self, bot_id: int = 999) -> None:
@@ -131,18 +136,21 @@ class FakeChatMessenger:
             self.threads[message_id] = ThreadRef(self._id(), self._id(), message_id, 100)
         return self.threads[message_id]
 
-    def post_to_thread(self, thread: ThreadRef, text: str, buttons: ButtonRows = ()) -> int:
+    def message_url(self, chat_id: int, message_id: int) -> str:
+        return f"https://app.pachca.com/chats/{chat_id}?message={message_id}"
+
+    def post_to_thread(self, thread: ThreadRef, text: str, buttons: ButtonRows = ()) -> PostedMessage:
         return self._post("post_to_thread", f"thread:{thread.thread_id}", thread.chat_id, text, buttons)
 
-    def post_to_chat(self, chat_id: int, text: str, buttons: ButtonRows = ()) -> int:
+    def post_to_chat(self, chat_id: int, text: str, buttons: ButtonRows = ()) -> PostedMessage:
         return self._post("post_to_chat", f"chat:{chat_id}", chat_id, text, buttons)
 
-    def _post(self, method: str, entity: str, chat_id: int, text: str, buttons: ButtonRows) -> int:
+    def _post(self, method: str, entity: str, chat_id: int, text: str, buttons: ButtonRows) -> PostedMessage:
         self._call(method)
         post = Post(self._id(), entity, text, tuple(tuple(row) for row in buttons), self.bot_id, chat_id)
         self.posts.append(post)
         self.faults.after(method)
-        return post.message_id
+        return post.posted()
 
     def update_message(self, message_id: int, text: str, buttons: ButtonRows, chat_id: int | None = None) -> None:
         self._call("update_message")
@@ -151,7 +159,7 @@ class FakeChatMessenger:
     def recent_messages(self, chat_id: int, limit: int = 50) -> list[PostedMessage]:
         self._call("recent_messages")
         posts = [p for p in self.posts if p.chat_id == chat_id][-limit:]
-        return [PostedMessage(p.message_id, p.user_id, p.text) for p in reversed(posts)]
+        return [p.posted() for p in reversed(posts)]
 
     def open_form(
         self, trigger_id: str, callback_id: str, title: str, fields: Sequence[FormField], metadata: str
@@ -180,6 +188,7 @@ WORKFLOW: dict[str, list[Transition]] = {
     "closed": [Transition("reopen", "Переоткрыть", "open", "Открыт")],
 }
 DISPLAY = {"open": "Открыт", "inProgress": "В работе", "closed": "Закрыт"}
+STATUS_TYPES = {"open": "new", "inProgress": "inProgress", "closed": "done"}
 
 
 class FakeIssueTracker:
@@ -187,10 +196,13 @@ class FakeIssueTracker:
         self.queue = queue
         self.robot = Person("1120000000049224", "Robot", "servicedesk-robot", "robot@example.com")
         self.prefix = "6063181a59590578909db920"
-        self.field_keys = ["pachcaMessageId", "pachcaChatId", "pachcaUserId", "pachcaThreadId"]
+        self.field_keys = list(LINK_FIELD_KEYS)  # the queue has every field the bridge needs
         self.issues: dict[str, FakeIssue] = {}
         self.users: dict[str, Person] = {}
         self.conflicts = 0  # how many creates answered "409, already exists"
+        self.workflow = {status: list(moves) for status, moves in WORKFLOW.items()}  # a test may rename statuses
+        self.display = dict(DISPLAY)
+        self.statuses: dict[str, str] | Exception = dict(STATUS_TYPES)  # or the failure `GET /v2/statuses` meets
         self.resolution_on_close: str = "accepted"  # or "required", or "refused", as workflows differ
         self.long_ids: dict[str, str] = {}  # a comment's longId -> its numeric id: both name it in Tracker's API
         self.calls: Counter[str] = Counter()
@@ -249,7 +261,7 @@ class FakeIssueTracker:
         self._call("get_issue")
         issue = self._issue(key)
         return IssueInfo(
-            issue.key, issue.new.summary, issue.status, DISPLAY[issue.status], issue.updated_at, None, issue.fields
+            issue.key, issue.new.summary, issue.status, self.display[issue.status], issue.updated_at, None, issue.fields
         )
 
     def add_comment(self, key: TicketKey, text: str, summonees: Sequence[str] = ()) -> str:
@@ -275,28 +287,34 @@ class FakeIssueTracker:
 
     def transitions(self, key: TicketKey) -> list[Transition]:
         self._call("transitions")
-        return list(WORKFLOW[self._issue(key).status])
+        return list(self.workflow[self._issue(key).status])
 
     def execute_transition(
         self, key: TicketKey, transition_id: str, comment: str = "", resolution: str | None = None
     ) -> None:
         self._call("execute_transition")
         issue = self._issue(key)
-        closing = transition_id == "close"
+        transition = next(t for t in self.workflow[issue.status] if t.id == transition_id)
+        closing = transition.to_key in ("closed", "shipped")  # the statuses the fake's workflows close with
         if closing and resolution is None and self.resolution_on_close == "required":
             raise PermanentFailure("tracker: 422: resolution is required", 422)
         if resolution is not None and self.resolution_on_close == "refused":
-            raise PermanentFailure("tracker: 400: resolution is not on the transition screen", 400)
+            raise ResolutionRefused("tracker: 400: resolution is not on the transition screen", 400)
         issue.resolution = resolution if closing else None
-        transition = next(t for t in WORKFLOW[issue.status] if t.id == transition_id)
         issue.status = transition.to_key
         issue.updated_at = f"2026-11-27T10:{len(issue.comments):02d}:{self.calls['execute_transition']:02d}.000+0000"
         self.faults.after("execute_transition")
 
+    def status_types(self) -> dict[str, str]:
+        self._call("status_types")
+        if isinstance(self.statuses, Exception):
+            raise self.statuses
+        return dict(self.statuses)
+
     def open_issues_of(self, queue: str, pachca_user_id: int) -> list[IssueInfo]:
         self._call("open_issues_of")
         return [
-            IssueInfo(i.key, i.new.summary, i.status, DISPLAY[i.status], i.updated_at, None, i.fields)
+            IssueInfo(i.key, i.new.summary, i.status, self.display[i.status], i.updated_at, None, i.fields)
             for i in self.issues.values()
             if i.fields.get("pachcaUserId") == str(pachca_user_id) and i.status != "closed"
         ]

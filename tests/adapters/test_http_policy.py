@@ -6,6 +6,7 @@ import socket
 import threading
 import time
 from collections.abc import Iterator
+from contextlib import ExitStack
 from typing import Any
 
 import pytest
@@ -13,11 +14,13 @@ import requests
 from pytest_httpserver import HTTPServer
 from werkzeug import Request, Response
 
-from adapters.http import MIN_TIMEOUT, SAFETY_MARGIN, HttpClient, RetryPolicy, invocation_deadline
+from adapters.budget import InvocationBudget
+from adapters.http import MIN_TIMEOUT, SAFETY_MARGIN, HttpClient, RetryPolicy
 from ports.errors import NotFound, OutcomeUnknown, PermanentFailure, TransientFailure
 
 TOKEN = "policy-secret-token"
 POLICY = RetryPolicy(attempts=3, base_delay=0.25, max_delay=4.0, max_retry_after=10.0)
+BUDGET = InvocationBudget()
 
 
 class RecordingSession(requests.Session):
@@ -44,6 +47,7 @@ def session() -> RecordingSession:
 
 def make_client(base_url: str, session: requests.Session, sleeps: list[float], **kw: Any) -> HttpClient:
     kw.setdefault("policy", POLICY)
+    kw.setdefault("budget", BUDGET)
     return HttpClient(session, base_url, {"Authorization": f"OAuth {TOKEN}"}, service="svc", sleep=sleeps.append, **kw)
 
 
@@ -54,14 +58,12 @@ def client(httpserver: HTTPServer, session: RecordingSession, sleeps: list[float
 
 @pytest.fixture
 def deadline_in() -> Iterator[Any]:
-    tokens = []
+    with ExitStack() as stack:
 
-    def set_deadline(seconds: float) -> None:
-        tokens.append(invocation_deadline.set(time.monotonic() + seconds))
+        def set_deadline(seconds: float) -> None:
+            stack.enter_context(BUDGET.until(time.monotonic() + seconds))
 
-    yield set_deadline
-    for token in reversed(tokens):
-        invocation_deadline.reset(token)
+        yield set_deadline
 
 
 def calls(httpserver: HTTPServer) -> int:

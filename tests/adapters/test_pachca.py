@@ -15,7 +15,7 @@ from werkzeug import Request, Response
 
 from adapters.pachca import HttpChatMessenger, pachca_client
 from adapters.ratelimit import ChatRateLimiter
-from domain.model import Button, Card, Person, ThreadRef, TicketKey
+from domain.model import Button, Card, Person, StatusType, ThreadRef, TicketKey, TicketStatus
 from ports.errors import NotFound, OutcomeUnknown, PermanentFailure, TransientFailure
 from ports.messenger import ChatMessenger, FormField, PostedMessage
 from tests.adapters.openapi_spec import assert_request_valid, assert_response_valid
@@ -208,8 +208,8 @@ def test_recent_messages_of_a_thread_are_read_from_its_chat_newest_first(
     serve(httpserver, "GET", "/messages", "/messages", 200, body, query_string={"chat_id": "26372661", "limit": "20"})
 
     assert messenger.recent_messages(thread.chat_id, limit=20) == [
-        PostedMessage(message_id=3, user_id=77, text="новое"),
-        PostedMessage(message_id=2, user_id=12, text="старое"),
+        PostedMessage(message_id=3, user_id=77, text="новое", url="https://app.pachca.com/chats/334?message=194275"),
+        PostedMessage(message_id=2, user_id=12, text="старое", url="https://app.pachca.com/chats/334?message=194275"),
     ]
 
 
@@ -244,7 +244,9 @@ def test_post_to_thread_sends_the_text_and_button_rows(httpserver: HTTPServer, m
     answer = message_json(id=194300, entity_type="thread", entity_id=265142, chat_id=26372661, buttons=[])
     serve(httpserver, "POST", "/messages", "/messages", 201, {"data": answer})
 
-    assert messenger.post_to_thread(THREAD, CARD.text, CARD.buttons) == 194300
+    posted = messenger.post_to_thread(THREAD, CARD.text, CARD.buttons)
+    assert posted.message_id == 194300
+    assert posted.url == "https://app.pachca.com/chats/334?message=194275"  # Pachca's own link, as answered
 
     assert sent_body(httpserver, "POST", "/messages") == {
         "message": {
@@ -265,10 +267,15 @@ def test_post_to_thread_sends_the_text_and_button_rows(httpserver: HTTPServer, m
     }
 
 
+def test_a_message_link_is_known_without_a_call(httpserver: HTTPServer, messenger: HttpChatMessenger) -> None:
+    assert messenger.message_url(334, 194275) == message_json()["url"]
+    assert received(httpserver) == []
+
+
 def test_post_to_chat_without_buttons_sends_none(httpserver: HTTPServer, messenger: HttpChatMessenger) -> None:
     serve(httpserver, "POST", "/messages", "/messages", 201, {"data": message_json(id=194276)})
 
-    assert messenger.post_to_chat(334, "Нажмите, чтобы создать заявку") == 194276
+    assert messenger.post_to_chat(334, "Нажмите, чтобы создать заявку").message_id == 194276
 
     assert sent_body(httpserver, "POST", "/messages") == {
         "message": {
@@ -282,7 +289,8 @@ def test_post_to_chat_without_buttons_sends_none(httpserver: HTTPServer, messeng
 
 
 def test_update_message_replaces_text_and_buttons(httpserver: HTTPServer, messenger: HttpChatMessenger) -> None:
-    closed = Card.for_ticket(TicketKey("SERVICEDESK-42"), "https://tracker.yandex.ru", status="Закрыт", closed=True)
+    status = TicketStatus("closed", "Закрыт", StatusType.DONE)
+    closed = Card.for_ticket(TicketKey("SERVICEDESK-42"), "https://tracker.yandex.ru", status)
     serve(httpserver, "PUT", "/messages/{id}", "/messages/194300", 200, {"data": message_json(id=194300)})
 
     messenger.update_message(194300, closed.text, closed.buttons)
@@ -426,7 +434,7 @@ def test_a_429_is_waited_out_as_told_and_the_message_is_posted_once(
     )
     serve(httpserver, "POST", "/messages", "/messages", 201, {"data": message_json(id=194277)})
 
-    assert messenger.post_to_chat(334, "Привет") == 194277
+    assert messenger.post_to_chat(334, "Привет").message_id == 194277
 
     assert sleeps == [1.0]
     assert [response.status_code for _, response in httpserver.log] == [429, 201]

@@ -1,4 +1,5 @@
-"""HttpMessengerAdmin over real HTTP, with answers checked against Pachca's OpenAPI spec."""
+"""The messenger's admin probes (HttpChatMessenger as MessengerAdmin) over real HTTP, answers checked against
+Pachca's OpenAPI spec."""
 
 from __future__ import annotations
 
@@ -6,8 +7,7 @@ import pytest
 import requests
 from pytest_httpserver import HTTPServer
 
-from adapters.pachca import pachca_client
-from adapters.pachca_admin import HttpMessengerAdmin
+from adapters.pachca import HttpChatMessenger, pachca_client
 from domain.model import Person
 from ports.admin import MessengerAdmin, TokenInfo
 from ports.errors import PermanentFailure
@@ -15,15 +15,15 @@ from tests.adapters.test_pachca import BASE, TOKEN, received, serve, token_info_
 
 
 @pytest.fixture
-def admin(httpserver: HTTPServer) -> HttpMessengerAdmin:
-    return HttpMessengerAdmin(pachca_client(requests.Session(), httpserver.url_for(BASE), TOKEN))
+def admin(httpserver: HTTPServer) -> HttpChatMessenger:
+    return HttpChatMessenger(pachca_client(requests.Session(), httpserver.url_for(BASE), TOKEN))
 
 
-def test_implements_the_port(admin: HttpMessengerAdmin) -> None:
+def test_implements_the_port(admin: HttpChatMessenger) -> None:
     assert isinstance(admin, MessengerAdmin)
 
 
-def test_token_info_gives_the_bot_id_and_scopes(httpserver: HTTPServer, admin: HttpMessengerAdmin) -> None:
+def test_token_info_gives_the_bot_id_and_scopes(httpserver: HTTPServer, admin: HttpChatMessenger) -> None:
     serve(httpserver, "GET", "/oauth/token/info", "/oauth/token/info", 200, {"data": token_info_json()})
 
     assert admin.token_info() == TokenInfo(user_id=12, scopes=("messages:read", "chats:read"))
@@ -31,7 +31,7 @@ def test_token_info_gives_the_bot_id_and_scopes(httpserver: HTTPServer, admin: H
     assert request.headers["Authorization"] == f"Bearer {TOKEN}"
 
 
-def test_a_revoked_token_is_a_401(httpserver: HTTPServer, admin: HttpMessengerAdmin) -> None:
+def test_a_revoked_token_is_a_401(httpserver: HTTPServer, admin: HttpChatMessenger) -> None:
     body = {"error": "invalid_token", "error_description": "Access token is revoked"}
     serve(httpserver, "GET", "/oauth/token/info", "/oauth/token/info", 401, body)
 
@@ -42,7 +42,7 @@ def test_a_revoked_token_is_a_401(httpserver: HTTPServer, admin: HttpMessengerAd
     assert TOKEN not in str(raised.value)
 
 
-def test_some_users_asks_for_one_small_page(httpserver: HTTPServer, admin: HttpMessengerAdmin) -> None:
+def test_some_users_asks_for_one_small_page(httpserver: HTTPServer, admin: HttpChatMessenger) -> None:
     body = {
         "data": [user_json(email=None, phone_number=None), user_json(id=77, nickname="helpdesk_bot", bot=True)],
         "meta": {"paginate": {"next_page": "eyJpZCI6MTAsImRpciI6ImFzYyJ9"}},
@@ -55,7 +55,7 @@ def test_some_users_asks_for_one_small_page(httpserver: HTTPServer, admin: HttpM
     assert people[1].is_bot
 
 
-def test_an_unreadable_answer_is_a_permanent_failure(httpserver: HTTPServer, admin: HttpMessengerAdmin) -> None:
+def test_an_unreadable_answer_is_a_permanent_failure(httpserver: HTTPServer, admin: HttpChatMessenger) -> None:
     httpserver.expect_request(f"{BASE}/oauth/token/info").respond_with_json({"data": {"id": 1}})
 
     with pytest.raises(PermanentFailure, match=r"unexpected answer to GET .*/oauth/token/info"):

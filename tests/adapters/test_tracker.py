@@ -8,9 +8,10 @@ from pytest_httpserver import HTTPServer
 from werkzeug import Request
 
 from adapters.http import HttpClient
-from adapters.tracker import HttpIssueTracker, tracker_client
+from adapters.tracker import HttpIssueTracker
+from adapters.tracker_client import tracker_client
 from domain.model import NewIssue, Person, TicketKey, TrackerComment
-from ports.errors import OutcomeUnknown, PermanentFailure
+from ports.errors import OutcomeUnknown, PermanentFailure, ResolutionRefused
 from ports.tracker import IssueInfo, IssueTracker, Transition
 
 TOKEN = "tracker-secret-token"
@@ -374,6 +375,41 @@ def test_execute_transition_with_a_resolution(httpserver: HTTPServer, tracker: H
     tracker.execute_transition(KEY, "close", resolution="fixed")
 
     assert body_of(only_request(httpserver)) == {"resolution": "fixed"}
+
+
+@pytest.mark.parametrize("status", [400, 422])
+def test_a_refused_resolution_is_its_own_port_error(
+    httpserver: HTTPServer, tracker: HttpIssueTracker, status: int
+) -> None:
+    path = "/v2/issues/SERVICEDESK-42/transitions/close/_execute"
+    refusal = {"errors": {"resolution": "Поле не может быть изменено"}, "statusCode": status}
+    httpserver.expect_request(path, method="POST").respond_with_json(refusal, status=status)
+
+    with pytest.raises(ResolutionRefused):
+        tracker.execute_transition(KEY, "close", resolution="fixed")
+
+
+def test_a_400_without_a_resolution_is_a_plain_permanent_failure(
+    httpserver: HTTPServer, tracker: HttpIssueTracker
+) -> None:
+    path = "/v2/issues/SERVICEDESK-42/transitions/close/_execute"
+    httpserver.expect_request(path, method="POST").respond_with_json({"statusCode": 422}, status=422)
+
+    with pytest.raises(PermanentFailure) as raised:
+        tracker.execute_transition(KEY, "close")
+    assert not isinstance(raised.value, ResolutionRefused)
+
+
+def test_status_types_map_each_status_key_to_its_type(httpserver: HTTPServer, tracker: HttpIssueTracker) -> None:
+    statuses = [
+        {"self": "…/v2/statuses/1", "id": 1, "version": 1, "key": "open", "name": "Open", "order": 200, "type": "new"},
+        {"self": "…/v2/statuses/9", "id": 9, "key": "triage", "name": "Разбор", "type": "paused"},
+        {"self": "…/v2/statuses/12", "id": 12, "key": "shipped", "name": "Отгружено", "type": "done"},
+        {"self": "…/v2/statuses/13", "id": 13, "key": "legacy", "name": "Без типа"},  # no type: left out
+    ]
+    httpserver.expect_request("/v2/statuses", method="GET").respond_with_json(statuses)
+
+    assert tracker.status_types() == {"open": "new", "triage": "paused", "shipped": "done"}
 
 
 def test_execute_transition_without_comment(httpserver: HTTPServer, tracker: HttpIssueTracker) -> None:

@@ -3,10 +3,12 @@ from __future__ import annotations
 import pytest
 import requests
 from pytest_httpserver import HTTPServer
+from werkzeug import Request
 
 from adapters.http import HttpClient
 from adapters.y360 import HttpUserDirectory, y360_client
 from domain.model import Person
+from ports.admin import DirectoryAdmin
 from ports.directory import UserDirectory
 from ports.errors import PermanentFailure, TransientFailure
 
@@ -157,3 +159,56 @@ def test_people_fetches_a_page_only_when_it_is_read(httpserver: HTTPServer, dire
     next(walk)
 
     assert pages_requested(httpserver) == ["1"]
+
+
+# --- the admin probe: counting users ----------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def directory_admin(httpserver: HTTPServer) -> HttpUserDirectory:
+    return HttpUserDirectory(y360_client(requests.Session(), httpserver.url_for("/"), "y360-token"), "9876")
+
+
+def test_directory_implements_the_port(directory_admin: HttpUserDirectory) -> None:
+    assert isinstance(directory_admin, DirectoryAdmin)
+
+
+def test_count_users_reads_one_user(httpserver: HTTPServer, directory_admin: HttpUserDirectory) -> None:
+    httpserver.expect_request(
+        "/directory/v1/org/9876/users", method="GET", query_string="page=1&perPage=1"
+    ).respond_with_json(
+        {
+            "users": [{"id": "1130000007986051", "nickname": "ivanov"}],
+            "page": 1,
+            "pages": 2345,
+            "perPage": 1,
+            "total": 2345,
+        }
+    )
+
+    assert directory_admin.count_users() == 2345
+    assert _only_request(httpserver).headers["Authorization"] == "OAuth y360-token"
+
+
+def test_count_users_without_a_total_counts_pages(httpserver: HTTPServer, directory_admin: HttpUserDirectory) -> None:
+    httpserver.expect_request("/directory/v1/org/9876/users").respond_with_json(
+        {"users": [{"id": "1", "nickname": "a"}], "page": 1, "pages": 17, "perPage": 1}
+    )
+
+    assert directory_admin.count_users() == 17
+
+
+def test_a_refused_directory_token_is_permanent(httpserver: HTTPServer, directory_admin: HttpUserDirectory) -> None:
+    httpserver.expect_request("/directory/v1/org/9876/users").respond_with_json(
+        {"code": 16, "message": "Unauthenticated"}, status=401
+    )
+
+    with pytest.raises(PermanentFailure) as raised:
+        directory_admin.count_users()
+
+    assert raised.value.status == 401
+
+
+def _only_request(httpserver: HTTPServer) -> Request:
+    (request,) = [request for request, _ in httpserver.log]
+    return request

@@ -5,16 +5,13 @@ from dataclasses import replace
 import pytest
 
 from adapters.memory_state import MemoryState
-from application.doctor import (
-    NEEDED_SCOPES,
-    CheckResult,
-    Doctor,
-    DoctorSettings,
-    Status,
-    configuration_failed,
-)
+from application.checks import CheckResult, Status
+from application.doctor import Doctor, DoctorSettings
+from application.doctor_pachca import NEEDED_SCOPES
 from application.setup import COMMENT_TRIGGER, STATUS_TRIGGER, SetupTracker
 from domain.model import Person
+from entrypoints.admin_cli import configuration_failed
+from entrypoints.configuration import variable_names
 from ports.admin import DirectoryAdmin, LocalField, MessengerAdmin, StateProbe, TokenInfo
 from ports.errors import PermanentFailure, StateUnavailable, TransientFailure
 from tests.application.test_setup import PUBLIC_URL, QUEUE, SECRET, FakeTrackerAdmin
@@ -66,7 +63,9 @@ class Parts:
         return self.state
 
     def run(self) -> list[CheckResult]:
-        return Doctor(self.messenger, self.tracker, self.directory, self.open_state, self.settings).execute()
+        return Doctor(
+            self.messenger, self.tracker, self.directory, self.open_state, self.settings, variables=variable_names()
+        ).execute()
 
     def by_check(self) -> dict[str, CheckResult]:
         return {result.check: result for result in self.run()}
@@ -312,7 +311,9 @@ def test_a_state_store_that_cannot_be_opened_or_reached_fails(parts: Parts) -> N
     def broken() -> StateProbe:
         raise ValueError("STATE_URL scheme 'redis' is not supported")
 
-    results = Doctor(parts.messenger, parts.tracker, parts.directory, broken, parts.settings).execute()
+    results = Doctor(
+        parts.messenger, parts.tracker, parts.directory, broken, parts.settings, variables=variable_names()
+    ).execute()
 
     assert statuses(results)[-1] == ("FAIL", "state store")
     assert "redis" in results[-1].detail

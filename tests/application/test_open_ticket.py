@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import threading
 
-from application.events import MessagePosted
+from application.events import FormSubmitted, MessagePosted
 from ports.errors import OutcomeUnknown, TransientFailure
 from tests.builders import SUPPORT_CHAT, message
 from tests.conftest import REQUESTER, Bridge, make_bridge
@@ -148,3 +148,15 @@ def test_warm_calls_for_a_ticket_are_thread_issue_and_card(bridge: Bridge) -> No
 
     assert dict(bridge.messenger.calls) == {"open_thread": 1, "post_to_thread": 1}
     assert dict(bridge.tracker.calls) == {"create_issue": 1}
+
+
+def test_a_form_ticket_links_the_bots_post_of_the_request_even_when_opened_on_a_retry(bridge: Bridge) -> None:
+    values = (("description", "Нет доступа к 1С"),)
+    bridge.messenger.faults.add("open_thread", TransientFailure("pachca: 503"))
+
+    assert bridge.deliver(FormSubmitted(REQUESTER, SUPPORT_CHAT, "intake_form", "{}", values)) == "queued"
+    assert bridge.drain() == (1, 0)  # the request was posted on the first attempt: the retry only links it
+
+    request = only(bridge.messenger.chat_posts(SUPPORT_CHAT))
+    link = f"https://app.pachca.com/chats/{SUPPORT_CHAT}?message={request.message_id}"
+    assert link in the_issue(bridge).new.description

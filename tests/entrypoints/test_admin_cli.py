@@ -376,7 +376,7 @@ def test_the_archive_has_the_code_at_its_root_and_the_requirements(tmp_path: Pat
     for package in PACKAGES:
         assert f"{package}/__init__.py" in names
     assert "entrypoints/function.py" in names
-    assert "adapters/tracker_admin.py" in names
+    assert "adapters/tracker_queue.py" in names
     assert all(name.endswith(".py") for name in names if name != "requirements.txt")
     assert not [name for name in names if "__pycache__" in name or name.startswith(("tests/", ".venv/"))]
     packages = {re.split(r"[\[<>=!; ]", line)[0] for line in requirements}

@@ -7,7 +7,9 @@ from typing import Any
 import pytest
 
 from application.events import ButtonClicked, FormSubmitted, MessagePosted, ThreadReplyPosted, TrackerCommentAdded
-from entrypoints.payloads import BadPayload, is_timer, is_tracker, pachca_event, tracker_event
+from entrypoints.pachca_payloads import pachca_event
+from entrypoints.payloads import BadPayload, is_timer, is_tracker
+from entrypoints.tracker_payloads import tracker_event
 
 CHANNEL_MESSAGE = {
     "event": "new", "type": "message", "webhook_timestamp": 1744618734, "chat_id": 918264,

@@ -1,4 +1,4 @@
-"""CONTRACT §3: every row of the status table, through the function and through `serve`."""
+"""docs/interface.md, «HTTP interface»: every row of the status table, through the function and through `serve`."""
 
 from __future__ import annotations
 

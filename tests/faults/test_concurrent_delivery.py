@@ -1,4 +1,4 @@
-"""Many deliveries and many drains at once, against real SQLite and real PostgreSQL (CONTRACT §4.6).
+"""Many deliveries and many drains at once, against real SQLite and real PostgreSQL (see docs/interface.md).
 
 Threads share one function instance; processes are separate instances, each built from the environment, sharing the
 store and the world served by this process.

@@ -1,5 +1,5 @@
-"""Faults over real HTTP (CONTRACT §4.6): whatever Pachca, Tracker or Yandex 360 do, after the client's retries and at
-most one drain every effect exists exactly once.
+"""Faults over real HTTP (see docs/interface.md): whatever Pachca, Tracker or Yandex 360 do, after the client's
+retries and at most one drain every effect exists exactly once.
 
 Every delivery goes through `index.handler` with 3 s left in the invocation, so the client's timeouts shrink to fit it
 and a stalled answer times out fast. The faults end before the one drain (the outbox's first retry is due at once).

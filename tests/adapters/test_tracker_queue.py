@@ -1,4 +1,4 @@
-"""HttpTrackerAdmin and HttpDirectoryAdmin over real HTTP: what they return, and what the services receive."""
+"""HttpTrackerAdmin (a queue's settings) over real HTTP: what they return, and what the services receive."""
 
 from __future__ import annotations
 
@@ -10,13 +10,13 @@ import requests
 from pytest_httpserver import HTTPServer
 from werkzeug import Request
 
-from adapters.tracker import tracker_client
-from adapters.tracker_admin import HttpDirectoryAdmin, HttpTrackerAdmin
-from adapters.y360 import y360_client
+from adapters.tracker_client import tracker_client
+from adapters.tracker_queue import HttpTrackerAdmin
 from application.setup import BRIDGE_FIELDS, COMMENT_TRIGGER, bridge_triggers
 from domain.model import Person
-from ports.admin import DirectoryAdmin, LocalField, Queue, TrackerAdmin, Trigger
+from ports.admin import LocalField, Queue, TrackerAdmin
 from ports.errors import NotFound, OutcomeUnknown, PermanentFailure
+from ports.triggers import Trigger
 
 TOKEN = "tracker-secret-token"
 ORG = "7654321"
@@ -74,7 +74,9 @@ def test_myself_sends_the_token_and_the_org(httpserver: HTTPServer, admin: HttpT
         {"self": "…", "uid": 1120000000016876, "login": "robot-sd", "display": "Робот", "email": "robot@bnovo.ru"}
     )
 
-    assert admin.myself() == Person(id="1120000000016876", display_name="Робот", nickname="robot-sd")
+    assert admin.myself() == Person(
+        id="1120000000016876", display_name="Робот", nickname="robot-sd", email="robot@bnovo.ru"
+    )
     request = only_request(httpserver)
     assert request.headers["Authorization"] == f"OAuth {TOKEN}"
     assert request.headers["X-Org-ID"] == ORG
@@ -226,51 +228,3 @@ def test_an_unreadable_answer_is_a_permanent_failure(httpserver: HTTPServer, adm
 
     with pytest.raises(PermanentFailure, match="unexpected answer to GET /v2/queues/SERVICEDESK/triggers"):
         admin.triggers("SERVICEDESK")
-
-
-# --- Yandex 360 ----------------------------------------------------------------------------------------------------
-
-
-@pytest.fixture
-def directory(httpserver: HTTPServer) -> HttpDirectoryAdmin:
-    return HttpDirectoryAdmin(y360_client(requests.Session(), httpserver.url_for("/"), "y360-token"), "9876")
-
-
-def test_directory_implements_the_port(directory: HttpDirectoryAdmin) -> None:
-    assert isinstance(directory, DirectoryAdmin)
-
-
-def test_count_users_reads_one_user(httpserver: HTTPServer, directory: HttpDirectoryAdmin) -> None:
-    httpserver.expect_request(
-        "/directory/v1/org/9876/users", method="GET", query_string="page=1&perPage=1"
-    ).respond_with_json(
-        {
-            "users": [{"id": "1130000007986051", "nickname": "ivanov"}],
-            "page": 1,
-            "pages": 2345,
-            "perPage": 1,
-            "total": 2345,
-        }
-    )
-
-    assert directory.count_users() == 2345
-    assert only_request(httpserver).headers["Authorization"] == "OAuth y360-token"
-
-
-def test_count_users_without_a_total_counts_pages(httpserver: HTTPServer, directory: HttpDirectoryAdmin) -> None:
-    httpserver.expect_request("/directory/v1/org/9876/users").respond_with_json(
-        {"users": [{"id": "1", "nickname": "a"}], "page": 1, "pages": 17, "perPage": 1}
-    )
-
-    assert directory.count_users() == 17
-
-
-def test_a_refused_directory_token_is_permanent(httpserver: HTTPServer, directory: HttpDirectoryAdmin) -> None:
-    httpserver.expect_request("/directory/v1/org/9876/users").respond_with_json(
-        {"code": 16, "message": "Unauthenticated"}, status=401
-    )
-
-    with pytest.raises(PermanentFailure) as raised:
-        directory.count_users()
-
-    assert raised.value.status == 401

@@ -2,17 +2,15 @@
 
 from __future__ import annotations
 
-import json
 import logging
 from collections.abc import Callable
-from dataclasses import asdict
 from functools import partial
 
+from application.directory_index import DirectoryIndex
 from domain.mentions import MentionResolver, Resolution, Side, email_local_part_guess
-from domain.model import Person
+from domain.people import Person
 from ports.clock import Clock
-from ports.directory import UserDirectory
-from ports.errors import NotFound, PermanentFailure, TransientFailure
+from ports.errors import NotFound
 from ports.messenger import ChatMessenger
 from ports.state import Cache
 from ports.tracker import IssueTracker
@@ -20,8 +18,6 @@ from ports.tracker import IssueTracker
 log = logging.getLogger("servicedesk.people")
 
 FOUND_TTL = 86400.0
-DIRECTORY_TTL = 6 * 3600.0
-DIRECTORY_KEY = "people:directory"
 MISSING_TTL = 3600.0
 NOBODY = ""
 MAX_MENTIONS = 20  # distinct people resolved per text; further mentions stay as written
@@ -42,7 +38,7 @@ class Mentions:
         self,
         messenger: ChatMessenger,
         tracker: IssueTracker,
-        directory: UserDirectory | None,
+        directory: DirectoryIndex,
         cache: Cache,
         clock: Clock,
         email_domain: str | None = None,
@@ -91,7 +87,7 @@ class Mentions:
         return None
 
     def _email_of_login(self, login: str) -> str | None:
-        person = self._directory_person(login)
+        person = self.directory.person(login)
         if person is None or not person.email:
             try:
                 person = self.tracker.get_user(login)
@@ -100,27 +96,6 @@ class Mentions:
         if person is not None and person.email:
             return person.email
         return email_local_part_guess(login, self.email_domain) if self.email_domain else None
-
-    def _directory_person(self, login: str) -> Person | None:
-        if self.directory is None:
-            return None
-        try:
-            return self._directory_index().get(login.lower())
-        except (TransientFailure, PermanentFailure) as e:  # down, or its token expired: not worth losing a comment
-            log.warning("directory unavailable, using Tracker's user record", extra={"error": str(e)})
-            return None
-
-    def _directory_index(self) -> dict[str, Person]:
-        """Everyone by login, read in one walk of the directory and kept in the store, never paged per event."""
-        now = self.clock.now()
-        cached = self.cache.get(DIRECTORY_KEY, now)
-        if cached is not None:
-            return {login: Person(**fields) for login, fields in json.loads(cached).items()}
-        assert self.directory is not None
-        index = {p.nickname.lower(): p for p in self.directory.people() if p.nickname}
-        blob = json.dumps({login: asdict(p) for login, p in index.items()})  # ASCII: any name can be stored
-        self.cache.put(DIRECTORY_KEY, blob, now + DIRECTORY_TTL)
-        return index
 
     def _tracker_login(self, nickname: str) -> str | None:
         user = next(

@@ -1,0 +1,60 @@
+"""The bridge's triggers in Tracker's own JSON (see docs/tracker.md, «Triggers»)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from ports.triggers import BridgeTrigger, Trigger, TriggerKind
+
+JsonObject = Mapping[str, Any]
+
+COMMENT_EVENT_BODY = (
+    '{"type":"issueCommentEvent","issue":{"key":"{{issue.key}}"},"comment":{"id":"{{userComment.id}}"}}'
+)
+STATUS_EVENT_BODY = '{"type":"issueStatusEvent","issue":{"key":"{{issue.key}}"}}'
+SECRET_HEADER = "X-Tracker-Secret"  # noqa: S105 - a header name, not a secret
+
+
+@dataclass(frozen=True)
+class StoredTrigger(Trigger):
+    """A trigger as Tracker stores it, with its conditions and actions as Tracker's JSON objects."""
+
+    conditions: Sequence[JsonObject] = ()
+    actions: Sequence[JsonObject] = ()
+
+    @property
+    def endpoint(self) -> str:
+        return next((str(action["endpoint"]) for action in self.actions if action.get("endpoint")), "")
+
+
+def conditions(wanted: BridgeTrigger) -> tuple[JsonObject, ...]:
+    if wanted.kind is TriggerKind.COMMENT:
+        return (
+            {"type": "Event.comment-create"},
+            {"type": "CommentAuthorNot", "user": wanted.robot_login},
+            {"type": "CommentMessageInternal"},
+        )
+    return ({"type": "Event.update"}, {"type": "FieldChangedCondition", "field": "status"})
+
+
+def webhook(wanted: BridgeTrigger) -> dict[str, Any]:
+    return {
+        "type": "Webhook",
+        "endpoint": wanted.endpoint,
+        "method": "POST",
+        "contentType": "application/json; charset=UTF-8",
+        "authContext": {"type": "noauth"},
+        "headers": {SECRET_HEADER: wanted.secret},
+        "body": COMMENT_EVENT_BODY if wanted.kind is TriggerKind.COMMENT else STATUS_EVENT_BODY,
+    }
+
+
+def trigger_body(wanted: BridgeTrigger) -> dict[str, Any]:
+    return {
+        "name": wanted.name,
+        "active": wanted.active,
+        "conditions": [dict(condition) for condition in conditions(wanted)],
+        "actions": [webhook(wanted)],
+    }

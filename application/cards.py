@@ -1,0 +1,30 @@
+"""Keeping a ticket's card (the bot's message with its buttons) in step with the issue's status."""
+
+from __future__ import annotations
+
+from domain.card import Card
+from domain.tickets import Ticket, TicketKey
+from domain.workflow import TicketStatus
+from ports.messenger import ChatMessenger
+from ports.state import LinkStore
+
+
+class Cards:
+    def __init__(self, messenger: ChatMessenger, links: LinkStore, web_url: str) -> None:
+        self.messenger = messenger
+        self.links = links
+        self.web_url = web_url
+
+    def first(self, key: TicketKey) -> Card:
+        return Card.for_ticket(key, self.web_url)
+
+    def refresh(self, ticket: Ticket, status: TicketStatus) -> None:
+        """Shows a new status on the ticket's card; a status the card shows already costs no call."""
+        if ticket.status == status.key or ticket.card_message_id is None:
+            return
+        self.show(ticket.card_message_id, ticket.chat_id, ticket.key, status)
+        self.links.save_ticket(ticket.with_status(status.key))
+
+    def show(self, message_id: int, chat_id: int, key: TicketKey, status: TicketStatus) -> None:
+        card = Card.for_ticket(key, self.web_url, status)
+        self.messenger.update_message(message_id, card.text, card.buttons, chat_id)

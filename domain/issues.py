@@ -1,0 +1,60 @@
+"""What the tracker is asked to create for a Pachca message."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from domain.links import IssueLink
+from domain.people import Person
+from domain.tickets import ThreadRef, unique_for_message
+
+TICKET_TAG = "Создана в Пачке"
+SUMMARY_LIMIT = 120
+
+
+@dataclass(frozen=True)
+class PachcaMessage:
+    message_id: int
+    chat_id: int
+    user_id: int
+    text: str
+    url: str
+
+
+@dataclass(frozen=True)
+class NewIssue:
+    """What the tracker is asked to create for a message."""
+
+    queue: str
+    summary: str
+    description: str
+    unique: str
+    tags: tuple[str, ...]
+    local_fields: dict[str, str] = field(default_factory=dict)
+
+    @classmethod
+    def from_message(
+        cls, queue: str, message: PachcaMessage, author: Person, thread: ThreadRef, topic: str | None = None
+    ) -> NewIssue:
+        summary = summarize(message.text)
+        if topic:
+            summary = truncate(f"{topic}: {summary}", SUMMARY_LIMIT)
+        author_line = author.display_name + (f" (@{author.nickname})" if author.nickname else "")
+        link = IssueLink(message.message_id, message.chat_id, message.user_id, thread.thread_id)
+        return cls(
+            queue=queue,
+            summary=summary,
+            description=f"{message.text}\n\nАвтор: {author_line}\n{message.url}",
+            unique=unique_for_message(message.message_id),
+            tags=(TICKET_TAG,),
+            local_fields=link.to_fields(),
+        )
+
+
+def summarize(text: str) -> str:
+    first_line = next((line.strip() for line in text.splitlines() if line.strip()), "")
+    return truncate(first_line, SUMMARY_LIMIT) or "Заявка из Пачки"
+
+
+def truncate(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"

@@ -1,0 +1,59 @@
+"""The composition root's outer ring (see `entrypoints.container`): every adapter, built from Settings, nothing
+connected or called until first used."""
+
+from __future__ import annotations
+
+import requests
+from dependency_injector import containers, providers
+
+from adapters.budget import InvocationBudget
+from adapters.clock import SystemClock
+from adapters.http import RetryPolicy
+from adapters.pachca import HttpChatMessenger, pachca_client
+from adapters.ratelimit import ChatRateLimiter
+from adapters.redaction import Redactor
+from adapters.state_url import open_state
+from adapters.tracker import HttpIssueTracker
+from adapters.tracker_client import tracker_client
+from entrypoints.settings import Settings
+from entrypoints.wiring import directory_of
+
+
+class Outside(containers.DeclarativeContainer):
+    """The adapters: the clients of Pachca, Tracker and Yandex 360, the state store, the clock, and the policies
+    they share (retries, the invocation budget, redaction)."""
+
+    settings = providers.Dependency(instance_of=Settings)
+    state_url = providers.Dependency(instance_of=str)
+    password_provider: providers.Object[object] = providers.Object(None)
+
+    clock = providers.Singleton(SystemClock)
+    redactor = providers.Singleton(Redactor, settings.provided.secret_values.call())
+    budget = providers.Singleton(InvocationBudget)
+    retry_policy = providers.Object(RetryPolicy())  # `doctor` overrides it: one try each
+    session = providers.Singleton(requests.Session)
+    state = providers.Singleton(open_state, state_url, password_provider)
+
+    pachca_http = providers.Singleton(
+        pachca_client,
+        session,
+        settings.provided.pachca_api_url,
+        settings.provided.secret.call("pachca_api_token"),
+        policy=retry_policy,
+        budget=budget,
+    )
+    tracker_http = providers.Singleton(
+        tracker_client,
+        session,
+        settings.provided.tracker_base_url,
+        settings.provided.secret.call("tracker_api_token"),
+        org_id=settings.provided.tracker_org_id,
+        cloud_org_id=settings.provided.tracker_cloud_org_id,
+        policy=retry_policy,
+        budget=budget,
+    )
+    messenger = providers.Singleton(
+        HttpChatMessenger, client=pachca_http, rate_limiter=providers.Singleton(ChatRateLimiter)
+    )
+    tracker = providers.Singleton(HttpIssueTracker, client=tracker_http)
+    directory = providers.Singleton(directory_of, settings, session, retry_policy, budget)

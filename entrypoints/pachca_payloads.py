@@ -1,0 +1,121 @@
+"""Pachca's webhook bodies (see docs/pachca.md, «Webhooks») as the bridge's events."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from pydantic import Field, ValidationError
+
+from application.events import ButtonClicked, Event, FormSubmitted, MessagePosted, ThreadReplyPosted
+from entrypoints.payloads import BadPayload, Id, Tolerant, first_problem
+
+
+class _ThreadOrigin(Tolerant):
+    message_id: Id
+    message_chat_id: Id
+
+
+class PachcaMessage(Tolerant):
+    id: Id
+    event: str
+    entity_type: str
+    entity_id: Id
+    chat_id: Id
+    user_id: Id
+    content: str = ""
+    url: str = ""
+    thread: _ThreadOrigin | None = None
+
+
+class PachcaButton(Tolerant):
+    message_id: Id
+    user_id: Id
+    chat_id: Id = 0
+    data: str = ""
+    trigger_id: str = ""
+
+
+class PachcaViewSubmit(Tolerant):
+    user_id: Id
+    chat_id: Id | None = None
+    callback_id: str | None = None
+    private_metadata: str | None = None
+    data: dict[str, Any] = Field(default_factory=dict)
+    webhook_timestamp: float = 0.0
+
+
+def pachca_event(body: dict[str, Any]) -> Event | None:
+    """The bridge's event for a Pachca webhook, or None for the kinds it ignores."""
+    read = READERS.get((body.get("type"), body.get("event")))
+    if read is None:
+        return None  # link_shared, reactions, members, calls, exports, and kinds not yet invented: nothing to do
+    try:
+        return read(body)
+    except ValidationError as e:
+        raise BadPayload(first_problem(e)) from None
+
+
+def _new_message(body: dict[str, Any]) -> Event:
+    return _message(PachcaMessage.model_validate(body))
+
+
+def _changed_message(body: dict[str, Any]) -> None:
+    PachcaMessage.model_validate(body)  # read, so a malformed one is refused like any other
+    # an edit or a deletion changes nothing in the ticket
+
+
+def _button(body: dict[str, Any]) -> Event:
+    click = PachcaButton.model_validate(body)
+    return ButtonClicked(click.message_id, click.chat_id, click.user_id, click.data, click.trigger_id)
+
+
+def _form(body: dict[str, Any]) -> Event:
+    view = PachcaViewSubmit.model_validate(body)
+    values = tuple(sorted((str(k), _text(v)) for k, v in view.data.items()))
+    return FormSubmitted(
+        view.user_id,
+        view.chat_id or 0,
+        view.callback_id or "",
+        view.private_metadata or "",
+        values,
+        view.webhook_timestamp,
+    )
+
+
+def _message(message: PachcaMessage) -> Event:
+    if message.entity_type == "thread" or message.thread is not None:
+        origin = message.thread or _ThreadOrigin(message_id=0, message_chat_id=0)
+        return ThreadReplyPosted(
+            message_id=message.id,
+            thread_id=message.entity_id,
+            thread_chat_id=message.chat_id,
+            root_message_id=origin.message_id,
+            root_chat_id=origin.message_chat_id,
+            user_id=message.user_id,
+            text=message.content,
+        )
+    return MessagePosted(
+        message_id=message.id,
+        chat_id=message.chat_id,
+        user_id=message.user_id,
+        text=message.content,
+        url=message.url,
+        direct=message.entity_type == "user",
+    )
+
+
+def _text(value: Any) -> str:
+    if isinstance(value, list):
+        return ", ".join(_text(v) for v in value)
+    return "" if value is None else str(value)
+
+
+# (type, event) of a Pachca webhook -> its reader; a new kind the bridge acts on is one line here
+READERS: dict[tuple[object, object], Callable[[dict[str, Any]], Event | None]] = {
+    ("message", "new"): _new_message,
+    ("message", "update"): _changed_message,
+    ("message", "delete"): _changed_message,
+    ("button", "click"): _button,
+    ("view", "submit"): _form,
+}
