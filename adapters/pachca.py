@@ -76,6 +76,9 @@ class HttpChatMessenger(ChatMessenger, MessengerAdmin):
     def post_to_chat(self, chat_id: int, text: str, buttons: ButtonRows = ()) -> PostedMessage:
         return self._post_message("discussion", chat_id, text, buttons, chat_key=chat_id)
 
+    def post_to_user(self, user_id: int, text: str) -> PostedMessage:
+        return self._post_message("user", user_id, text, (), chat_key=("user", user_id))
+
     def update_message(self, message_id: int, text: str, buttons: ButtonRows, chat_id: int | None = None) -> None:
         """`chat_id`, when known, lets the edit share its chat's rate limit; otherwise the message is its own key."""
         key = chat_id if chat_id is not None else ("message", message_id)
@@ -107,7 +110,7 @@ class HttpChatMessenger(ChatMessenger, MessengerAdmin):
         self.client.request("POST", "/views/open", idempotent=False, json=body)
 
     def _post_message(
-        self, entity_type: str, entity_id: int, text: str, buttons: ButtonRows, chat_key: int
+        self, entity_type: str, entity_id: int, text: str, buttons: ButtonRows, chat_key: Hashable
     ) -> PostedMessage:
         message: dict[str, Any] = {
             "entity_type": entity_type,

@@ -56,6 +56,7 @@ class Message(Reply):
     user_id: int
     content: str = ""
     url: str = ""
+    chat_id: int = 0
 
     def to_posted(self) -> PostedMessage:
-        return PostedMessage(message_id=self.id, user_id=self.user_id, text=self.content, url=self.url)
+        return PostedMessage(self.id, self.user_id, self.content, self.url, self.chat_id)

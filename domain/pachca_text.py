@@ -27,10 +27,10 @@ def quiet(text: str) -> str:
     return _LOUD.sub(lambda match: match.group() + QUIET, text)
 
 
-def one_line(name: str) -> str:
-    """A display name on one line, short, notifying nobody."""
+def one_line(name: str, limit: int = NAME_LIMIT) -> str:
+    """A display name (or a summary) on one line, not longer than `limit`, notifying nobody."""
     flat = " ".join(name.split())
-    return quiet(flat if len(flat) <= NAME_LIMIT else flat[: NAME_LIMIT - 1] + "…")
+    return quiet(flat if len(flat) <= limit else flat[: limit - 1] + "…")
 
 
 def mark_forged_lines(text: str) -> str:

@@ -127,6 +127,8 @@ class Container(Outside):
         tracker=tracker,
         schema=schema,
         poster=poster,
+        cache=state,
+        clock=clock,
         queue=settings.provided.tracker_queue,
         web_url=settings.provided.tracker_web_url,
     )

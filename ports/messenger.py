@@ -17,6 +17,7 @@ class PostedMessage:
     user_id: int
     text: str
     url: str = ""  # the message's own link in Pachca's web app
+    chat_id: int = 0  # the chat it is in, when Pachca said (a direct message's chat is only known this way)
 
 
 @dataclass(frozen=True)
@@ -45,6 +46,10 @@ class ChatMessenger(Protocol):
     def post_to_thread(self, thread: ThreadRef, text: str, buttons: ButtonRows = ()) -> PostedMessage: ...
 
     def post_to_chat(self, chat_id: int, text: str, buttons: ButtonRows = ()) -> PostedMessage: ...
+
+    def post_to_user(self, user_id: int, text: str) -> PostedMessage:
+        """A direct message from the bot to one person (the chat is created when there is none yet)."""
+        ...
 
     def update_message(self, message_id: int, text: str, buttons: ButtonRows, chat_id: int | None = None) -> None: ...
 

@@ -63,10 +63,13 @@ class Faults:
             raise pending.pop(0)
 
 
+DIRECT_CHATS = 7_000_000_000  # the fake's direct chat with a person: this plus their id
+
+
 @dataclass
 class Post:
     message_id: int
-    entity: str  # "thread:<id>" or "chat:<id>"
+    entity: str  # "thread:<id>", "chat:<id>" or "user:<id>" (a direct message)
     text: str
     buttons: tuple[tuple[Button, ...], ...]
     user_id: int
@@ -74,7 +77,7 @@ class Post:
 
     def posted(self) -> PostedMessage:
         url = f"https://app.pachca.com/chats/{self.chat_id}?message={self.message_id}"  # as Pachca answers
-        return PostedMessage(self.message_id, self.user_id, self.text, url)
+        return PostedMessage(self.message_id, self.user_id, self.text, url, self.chat_id)
 
 
 class FakeChatMessenger:
@@ -98,6 +101,10 @@ class FakeChatMessenger:
 
     def chat_posts(self, chat_id: int) -> list[Post]:
         return [p for p in self.posts if p.entity == f"chat:{chat_id}"]
+
+    def user_posts(self, user_id: int) -> list[Post]:
+        """Direct messages from the bot to the person."""
+        return [p for p in self.posts if p.entity == f"user:{user_id}"]
 
     def total_calls(self) -> int:
         return sum(self.calls.values())
@@ -144,6 +151,9 @@ class FakeChatMessenger:
 
     def post_to_chat(self, chat_id: int, text: str, buttons: ButtonRows = ()) -> PostedMessage:
         return self._post("post_to_chat", f"chat:{chat_id}", chat_id, text, buttons)
+
+    def post_to_user(self, user_id: int, text: str) -> PostedMessage:
+        return self._post("post_to_user", f"user:{user_id}", DIRECT_CHATS + user_id, text, ())
 
     def _post(self, method: str, entity: str, chat_id: int, text: str, buttons: ButtonRows) -> PostedMessage:
         self._call(method)
