@@ -11,13 +11,13 @@ import requests
 from pydantic import ValidationError
 
 from adapters.http import HttpClient
-from adapters.pachca_models import Data, Message, PachcaUser, Thread, TokenInfoReply
+from adapters.pachca_models import Data, FullMessage, Message, PachcaUser, Thread, TokenInfoReply
 from adapters.pachca_views import button_rows, form_block
 from adapters.ratelimit import ChatRateLimiter
 from domain.model import Person, ThreadRef, truncate
 from ports.admin import MessengerAdmin, TokenInfo
 from ports.errors import PermanentFailure
-from ports.messenger import ButtonRows, ChatMessenger, FormField, PostedMessage
+from ports.messenger import ButtonRows, ChatMessenger, FormField, MessageInfo, PostedMessage
 
 T = TypeVar("T")
 FORM_TITLE_LIMIT = 24
@@ -88,7 +88,18 @@ class HttpChatMessenger(ChatMessenger, MessengerAdmin):
         )
 
     def recent_messages(self, chat_id: int, limit: int = LIST_LIMIT) -> list[PostedMessage]:
-        params = {"chat_id": chat_id, "limit": max(1, min(limit, LIST_LIMIT))}
+        return self._list_messages(chat_id, limit, "desc")
+
+    def first_messages(self, chat_id: int, limit: int = 10) -> list[PostedMessage]:
+        return self._list_messages(chat_id, limit, "asc")
+
+    def get_message(self, message_id: int) -> MessageInfo:
+        return self._get(f"/messages/{message_id}", Data[FullMessage]).data.to_info()
+
+    def _list_messages(self, chat_id: int, limit: int, order: str) -> list[PostedMessage]:
+        params: dict[str, Any] = {"chat_id": chat_id, "limit": max(1, min(limit, LIST_LIMIT))}
+        if order != "desc":
+            params |= {"sort": "id", "order": order}  # newest first is Pachca's default
         messages = self._get("/messages", Data[list[Message]], params=params).data
         return [m.to_posted() for m in messages]
 

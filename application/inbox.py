@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from application.events import Event, load_event
 from ports.clock import Clock
-from ports.errors import PermanentFailure, StateUnavailable, TransientFailure
+from ports.errors import PermanentFailure, Refused, StateUnavailable, TransientFailure
 from ports.state import ClaimStatus, IdempotencyStore, Outbox
 
 log = logging.getLogger("servicedesk.inbox")
@@ -23,6 +23,7 @@ Handler = Callable[[Event], str]
 QUEUED = "queued"
 DUPLICATE = "duplicate"
 FAILED = "failed"
+REFUSED = "refused"  # kept with the reason, never retried; `doctor` counts them
 DRAIN_RESERVE_SECONDS = 2.0  # stop taking entries when the invocation has less time than this
 
 
@@ -105,6 +106,10 @@ class Inbox:
             self.outbox.bury(event.key, str(e))
             log.error("event dead: permanent failure", extra={**fields, "error": str(e)})
             return FAILED
+        except Refused as e:
+            self.outbox.bury(event.key, f"{REFUSED}: {e}")
+            log.warning("event refused", extra={**fields, "reason": str(e)})
+            return REFUSED
         except StateUnavailable:
             raise
         except Exception as e:

@@ -34,6 +34,11 @@ class Card:
         return cls(text=text, buttons=(link, _actions(key, status), mine))
 
 
+def is_card_of(text: str, key: TicketKey) -> bool:
+    """Whether a message's text is the bot's card for `key` (a relayed comment naming the key is not)."""
+    return text.startswith(f"Заявка **{key}**")
+
+
 def _actions(key: TicketKey, status: TicketStatus | None) -> tuple[Button, ...]:
     def button(text: str, action: Action) -> Button:
         return Button(text, data=ButtonPress(action, key).encode())

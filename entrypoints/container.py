@@ -23,6 +23,7 @@ from application.intake import IntakeForm
 from application.locator import TicketLocator
 from application.mentions import Mentions
 from application.my_tickets import MyTickets
+from application.provenance import Provenance
 from application.schema import TrackerSchema
 from application.submit_form import SubmitForm
 from application.tickets import OpenTicket
@@ -68,11 +69,14 @@ class Container(Outside):
     writer = providers.Singleton(OnceWriter, log=state, clock=clock)
     poster = providers.Singleton(Poster, messenger=messenger, identities=identities, writer=writer)
     ticket_settings = providers.Singleton(ticket_settings_of, settings)
+    provenance = providers.Singleton(
+        Provenance, messenger=messenger, identities=identities, support_chats=settings.provided.support_chat_ids
+    )
     locator = providers.Singleton(
         TicketLocator,
         links=state,
         tracker=tracker,
-        messenger=messenger,
+        provenance=provenance,
         log=state,
         clock=clock,
         queue=settings.provided.tracker_queue,

@@ -21,6 +21,17 @@ class PostedMessage:
 
 
 @dataclass(frozen=True)
+class MessageInfo:
+    """A message as Pachca shows it: where it is, who wrote it, and its thread if someone opened one."""
+
+    message_id: int
+    chat_id: int
+    user_id: int
+    thread: ThreadRef | None = None
+    direct: bool = False  # in a direct conversation with the bot
+
+
+@dataclass(frozen=True)
 class FormField:
     name: str
     label: str
@@ -55,6 +66,14 @@ class ChatMessenger(Protocol):
 
     def recent_messages(self, chat_id: int, limit: int = 50) -> list[PostedMessage]:
         """Newest first; a thread's messages are in its own chat (`ThreadRef.chat_id`)."""
+        ...
+
+    def first_messages(self, chat_id: int, limit: int = 10) -> list[PostedMessage]:
+        """Oldest first: where the bot's card is in a ticket's thread."""
+        ...
+
+    def get_message(self, message_id: int) -> MessageInfo:
+        """Reads a message; never opens its thread. NotFound when it does not exist."""
         ...
 
     def open_form(

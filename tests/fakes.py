@@ -10,7 +10,7 @@ from typing import Any
 from domain.links import LINK_FIELD_KEYS
 from domain.model import Button, NewIssue, Person, ThreadRef, TicketKey, TrackerComment
 from ports.errors import NotFound, OutcomeUnknown, PermanentFailure, ResolutionRefused
-from ports.messenger import ButtonRows, FormField, PostedMessage
+from ports.messenger import ButtonRows, FormField, MessageInfo, PostedMessage
 from ports.tracker import IssueInfo, Transition
 
 
@@ -63,6 +63,7 @@ class Faults:
             raise pending.pop(0)
 
 
+SUPPORT_CHAT = 918264  # tests.builders.SUPPORT_CHAT: where the tests' messages are written
 DIRECT_CHATS = 7_000_000_000  # the fake's direct chat with a person: this plus their id
 
 
@@ -85,6 +86,7 @@ class FakeChatMessenger:
         self.bot_id = bot_id
         self.users: dict[int, Person] = {bot_id: Person(str(bot_id), "Бот", "servicedesk_bot", None, True)}
         self.threads: dict[int, ThreadRef] = {}
+        self.messages: dict[int, MessageInfo] = {}  # what people wrote, as `get_message` shows it (add_message)
         self.posts: list[Post] = []
         self.edits: dict[int, tuple[str, tuple[tuple[Button, ...], ...]]] = {}
         self.forms: list[tuple[str, str, list[FormField]]] = []
@@ -95,6 +97,17 @@ class FakeChatMessenger:
     # test helpers
     def add_user(self, user_id: int, name: str, nickname: str, email: str | None = None, bot: bool = False) -> None:
         self.users[user_id] = Person(str(user_id), name, nickname, email, bot)
+
+    def add_message(
+        self, message_id: int, chat_id: int, user_id: int, thread: bool = False, direct: bool = False
+    ) -> MessageInfo:
+        """A message someone wrote; `thread`: people already talk in its thread (a reply by the author is in it)."""
+        self.messages[message_id] = MessageInfo(message_id, chat_id, user_id, direct=direct)
+        if thread:
+            opened = self.open_thread(message_id)
+            self.calls["open_thread"] -= 1  # the people's doing, not the bridge's
+            self.posts.append(Post(self._id(), f"thread:{opened.thread_id}", "ответ", (), user_id, opened.chat_id))
+        return self.messages[message_id]
 
     def thread_posts(self, thread_id: int) -> list[Post]:
         return [p for p in self.posts if p.entity == f"thread:{thread_id}"]
@@ -140,8 +153,22 @@ class FakeChatMessenger:
     def open_thread(self, message_id: int) -> ThreadRef:
         self._call("open_thread")
         if message_id not in self.threads:
-            self.threads[message_id] = ThreadRef(self._id(), self._id(), message_id, 100)
+            known = self.messages.get(message_id)
+            chat = known.chat_id if known else SUPPORT_CHAT  # where the tests' messages are written, unless told
+            self.threads[message_id] = ThreadRef(self._id(), self._id(), message_id, chat)
         return self.threads[message_id]
+
+    def get_message(self, message_id: int) -> MessageInfo:
+        """A message the test added, or one the bridge opened a thread on (its author unknown here: 0)."""
+        self._call("get_message")
+        thread = self.threads.get(message_id)
+        known = self.messages.get(message_id)
+        if known is None and thread is None:
+            raise NotFound(f"pachca message {message_id}")
+        if known is None:
+            assert thread is not None
+            return MessageInfo(message_id, thread.root_chat_id, 0, thread)
+        return MessageInfo(known.message_id, known.chat_id, known.user_id, thread, known.direct)
 
     def message_url(self, chat_id: int, message_id: int) -> str:
         return f"https://app.pachca.com/chats/{chat_id}?message={message_id}"
@@ -170,6 +197,10 @@ class FakeChatMessenger:
         self._call("recent_messages")
         posts = [p for p in self.posts if p.chat_id == chat_id][-limit:]
         return [p.posted() for p in reversed(posts)]
+
+    def first_messages(self, chat_id: int, limit: int = 10) -> list[PostedMessage]:
+        self._call("first_messages")
+        return [p.posted() for p in self.posts if p.chat_id == chat_id][:limit]
 
     def open_form(
         self, trigger_id: str, callback_id: str, title: str, fields: Sequence[FormField], metadata: str

@@ -550,3 +550,35 @@ def test_post_to_user_sends_a_direct_message_and_tells_its_chat(
         },
         "link_preview": False,
     }
+
+
+def test_get_message_shows_its_chat_author_and_thread_without_opening_one(
+    httpserver: HTTPServer, messenger: HttpChatMessenger
+) -> None:
+    answer = message_json(id=154332686, chat_id=334, user_id=134412, thread={"id": 265142, "chat_id": 26372661})
+    serve(httpserver, "GET", "/messages/{id}", "/messages/154332686", 200, {"data": answer})
+
+    info = messenger.get_message(154332686)
+
+    assert (info.message_id, info.chat_id, info.user_id, info.direct) == (154332686, 334, 134412, False)
+    assert info.thread == ThreadRef(265142, 26372661, 154332686, 334)
+    assert [r.method for r in received(httpserver)] == ["GET"]  # no POST /messages/{id}/thread
+
+
+def test_get_message_of_a_message_nobody_answered_has_no_thread(
+    httpserver: HTTPServer, messenger: HttpChatMessenger
+) -> None:
+    answer = message_json(id=5, entity_type="user", entity_id=12, thread=None)
+    serve(httpserver, "GET", "/messages/{id}", "/messages/5", 200, {"data": answer})
+
+    info = messenger.get_message(5)
+
+    assert info.thread is None and info.direct
+
+
+def test_first_messages_are_read_oldest_first(httpserver: HTTPServer, messenger: HttpChatMessenger) -> None:
+    body = {"data": [message_json(id=2)], "meta": {"paginate": {"next_page": "eyJpZCI6Mn0=", "has_next": False}}}
+    query = {"chat_id": "26372661", "limit": "10", "sort": "id", "order": "asc"}
+    serve(httpserver, "GET", "/messages", "/messages", 200, body, query_string=query)
+
+    assert [m.message_id for m in messenger.first_messages(26372661)] == [2]
