@@ -7,11 +7,13 @@ import random
 from collections.abc import Callable, Mapping
 from contextvars import ContextVar
 from dataclasses import dataclass
+from typing import Any
 
 from application.events import Event, load_event
+from application.troubled_runs import MAX_TROUBLED_RUNS, TroubledRuns
 from ports.clock import Clock
 from ports.errors import PermanentFailure, Refused, StateUnavailable, TransientFailure
-from ports.state import ClaimStatus, IdempotencyStore, Outbox
+from ports.state import Cache, ClaimStatus, IdempotencyStore, Outbox
 
 log = logging.getLogger("servicedesk.inbox")
 
@@ -44,7 +46,9 @@ class Inbox:
     """Rules:
     - an event is handled at most once to completion, whoever delivers it and however often;
     - a duplicate, or an event another worker holds, is answered `duplicate` with no effect;
-    - a transient failure keeps the event for a retry that is due at once; a permanent one buries it, loudly.
+    - a transient failure keeps the event for a retry that is due at once; a permanent one buries it, loudly;
+    - a handler that raises, or a run that never finishes (out of time), is tried `MAX_TROUBLED_RUNS` times
+      (the latter once more), then the event is buried: it never loops for ever.
     """
 
     def __init__(
@@ -53,6 +57,7 @@ class Inbox:
         outbox: Outbox,
         handlers: Mapping[str, Handler],
         clock: Clock,
+        cache: Cache,
         schedule: RetrySchedule | None = None,
     ) -> None:
         self.store = store
@@ -60,6 +65,7 @@ class Inbox:
         self.handlers = handlers
         self.clock = clock
         self.schedule = schedule or RetrySchedule()
+        self.troubles = TroubledRuns(cache, clock, self.schedule.give_up_after)
 
     def accept(self, event: Event) -> str:
         claim = self.store.claim(event.key, event.kind, event.dump(), self.clock.now(), self.schedule.lease_seconds)
@@ -90,9 +96,18 @@ class Inbox:
 
     def _handle(self, event: Event, retry_at: float, attempts: int, first_seen: float) -> str:
         fields = {"event_key": event.key, "event_kind": event.kind, "attempt": attempts}
+        troubled = self.troubles.count(event.key) if attempts > 1 else 0
+        if troubled >= MAX_TROUBLED_RUNS:
+            self.outbox.bury(event.key, f"gave up: {troubled} runs raised or never finished (ran out of time)")
+            log.error("event dead: its runs keep raising or running out of time", extra=fields)
+            return FAILED
+        if attempts > 1:
+            self.troubles.set(event.key, troubled + 1)  # until this run ends: one cut off still counts
         try:
             outcome = self.handlers[event.kind](event)
         except TransientFailure as e:
+            if attempts > 1:
+                self.troubles.set(event.key, troubled)
             if self.clock.now() - first_seen > self.schedule.give_up_after:
                 self.outbox.bury(event.key, str(e))
                 log.error("event dead: gave up retrying", extra={**fields, "error": str(e)})
@@ -113,9 +128,19 @@ class Inbox:
         except StateUnavailable:
             raise
         except Exception as e:
-            self.outbox.bury(event.key, f"{type(e).__name__}: {e}")
-            log.exception("event dead: unexpected error", extra=fields)
-            return FAILED
+            return self._raised(event, e, troubled + 1, retry_at, fields)
         self.store.complete(event.key, outcome)
         log.info("event handled", extra={**fields, "outcome": outcome})
         return outcome
+
+    def _raised(self, event: Event, error: Exception, troubled: int, retry_at: float, fields: dict[str, Any]) -> str:
+        """An unexpected error may be a fluke: it is retried like a transient failure, a bounded number of times."""
+        reason = f"{type(error).__name__}: {error}"
+        if troubled >= MAX_TROUBLED_RUNS:
+            self.outbox.bury(event.key, f"gave up after {troubled} runs that raised: {reason}")
+            log.exception("event dead: unexpected error", extra=fields)
+            return FAILED
+        self.troubles.set(event.key, troubled)
+        self.store.release(event.key, reason, retry_at)
+        log.exception("event queued for retry after an unexpected error", extra=fields)
+        return QUEUED

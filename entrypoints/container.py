@@ -154,6 +154,7 @@ class Container(Outside):
         Inbox,
         store=state,
         outbox=state,
+        cache=state,
         handlers=providers.Callable(
             every_kind_handled,
             providers.Dict(
