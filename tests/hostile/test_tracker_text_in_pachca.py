@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from application.events import TrackerCommentAdded
+from application.events import TrackerCommentAdded, TrackerStatusChanged
 from domain.model import Person
 from domain.pachca_text import PACHCA_TEXT_LIMIT, QUIET
 from ports.errors import PermanentFailure
@@ -109,3 +109,15 @@ def test_a_comment_pachca_refuses_is_posted_as_a_note_with_the_link_not_lost(ope
     assert posted.startswith("Добавлен комментарий:\nАвтор: Мария Соколова\n")
     assert LINK in posted
     assert opened.state.stats().dead == 0
+
+
+def test_a_status_name_typed_in_tracker_is_one_line_that_notifies_nobody(opened: Bridge) -> None:
+    opened.tracker.display = {**opened.tracker.display, "inProgress": "В работе\n@all"}
+    opened.tracker.issues["SERVICEDESK-1"].status = "inProgress"
+
+    opened.deliver(TrackerStatusChanged("SERVICEDESK-1", opened.clock.now()))
+
+    announced = opened.messenger.thread_posts(opened.messenger.threads[56431].thread_id)[-1].text
+    assert announced == f"Статус заявки изменён: В работе @{QUIET}all"
+    card_text, _ = opened.messenger.edits[opened.messenger.posts[0].message_id]
+    assert card_text.endswith(f"Статус: В работе @{QUIET}all")
