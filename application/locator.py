@@ -101,6 +101,8 @@ class TicketLocator:
             return None
         if link is None:
             return None
+        if known is not None and link.message_id != known.message_id:
+            raise Refused(f"{key}: its Pachca fields name message {link.message_id}, not {known.message_id}")
         proven = self.provenance.ticket(key, link)
         if known is None:
             return self.remember(proven)

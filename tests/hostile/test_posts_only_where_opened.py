@@ -5,9 +5,12 @@ refused for `doctor`."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from application.events import TrackerCommentAdded, TrackerStatusChanged
 from domain.issues import NewIssue
 from domain.people import Person
+from domain.tickets import TicketKey
 from tests.builders import SUPPORT_CHAT, message, reply
 from tests.conftest import REQUESTER, Bridge, make_bridge
 
@@ -111,3 +114,15 @@ def test_a_reply_in_a_foreign_thread_claimed_by_a_typed_issue_is_not_copied_to_t
     assert bridge.deliver(reply(thread, text="пароль от сервера: hunter2", user_id=INSIDER)) == "refused"
 
     assert bridge.tracker.comments(key) == []
+
+
+def test_fields_edited_away_from_the_message_the_bridge_remembers_are_refused(bridge: Bridge) -> None:
+    bridge.deliver(message(56431))
+    remembered = bridge.state.ticket_by_key(TicketKey("SERVICEDESK-1"))
+    assert remembered is not None
+    bridge.state.save_ticket(replace(remembered, thread=None))  # a partial link: the thread is to be found again
+    bridge.messenger.add_message(SECRET_MESSAGE, PRIVATE_CHAT, INSIDER, thread=True)
+    bridge.tracker.issues["SERVICEDESK-1"].fields["pachcaMessageId"] = str(SECRET_MESSAGE)
+
+    assert comment(bridge, "SERVICEDESK-1") == "refused"
+    assert nothing_posted_about(bridge)
