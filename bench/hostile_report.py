@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from bench.hostile_text import LONG_GOAL_MS, LongComment, MentionCrowd
-from bench.siege import RATE_GOAL, Siege
+from bench.siege import NORMAL_RATE, RATE_GOAL, Siege
 from domain.pachca_text import PACHCA_TEXT_LIMIT
 
 MAX_MENTIONS = 20  # the default of MAX_MENTIONS
@@ -14,10 +14,10 @@ MET, MISSED, INFO = "met", "**MISSED**", "—"
 Line = tuple[str, str, str, str]
 HOSTILE_NOTE = (
     "- Hostile input (`bench/hostile_text.py`, `bench/siege.py`): comments of several shapes built to make a "
-    "backtracking scan quadratic; the siege sends signed webhooks one after another, each on a new connection, from "
+    "backtracking scan quadratic; the siege sends signed webhooks at a steady rate, each on a new connection, from "
     "the benchmark's process to `serve`'s waitress (the same limits as `servicedesk-bot serve`), while a separate "
-    "process holds the slow connections or attempts the uploads; the normal rate is the mean of a window before and "
-    "one after the attacks."
+    "process holds the slow connections (opening a new one for each the server closes) or attempts the uploads; "
+    "the rate without an attack is the mean of a window before and one after the attacks."
 )
 
 
@@ -70,10 +70,10 @@ def _siege_rows(siege: Siege) -> list[Line]:
     alone = ", ".join(f"{w.rate:.0f}/s" for w in siege.windows if w not in siege.attacked)
     return [
         (
-            f"`serve` answering signed webhooks while {w.name}",
-            f"**{siege.ratio(w):.2f}×** the normal rate ({w.rate:.0f}/s vs {siege.normal_rate:.0f}/s; alone: {alone}); "
-            f"failed {w.failed}, slowest {w.slowest_ms:.0f} ms; {w.note}",
-            f"≥ {RATE_GOAL}× the normal rate, none failed",
+            f"`serve` answering signed webhooks sent at {NORMAL_RATE:.0f}/s while {w.name}",
+            f"**{siege.ratio(w):.2f}×** the rate answered without an attack ({w.rate:.0f}/s vs {alone}); "
+            f"failed {w.failed}, p99 {w.p99_ms:.0f} ms, slowest {w.slowest_ms:.0f} ms; {w.note}",
+            f"≥ {RATE_GOAL}× that rate, none failed",
             _verdict(siege.ratio(w) >= RATE_GOAL and w.failed == 0),
         )
         for w in siege.attacked

@@ -2,12 +2,13 @@
 
 Waitress's defaults buffer up to 1 GiB per request before the application sees it and stop accepting at 100
 connections; here a body over the limit is refused from its headers (or from the first bytes past the limit when
-chunked), and many slow or idle connections leave room for real webhooks.
+chunked), many slow or idle connections leave room for real webhooks, and headers that never finish are cut off.
 """
 
 from __future__ import annotations
 
 import json
+import time
 from collections.abc import Callable
 from typing import Any
 
@@ -25,6 +26,7 @@ LIMITS: dict[str, Any] = {
     "cleanup_interval": 10,  # how often idle connections are looked for (default 30)
     "asyncore_use_poll": True,  # poll(), not select(): no limit at file descriptor 1024
 }
+HEADER_SECONDS = 10.0  # a webhook's headers come in one packet; a slow sender's never finish
 REASONS = {413: TOO_LARGE, 431: "request headers too large", 400: "bad request", 501: "not implemented"}
 
 
@@ -42,7 +44,19 @@ class JsonErrorTask(ErrorTask):  # type: ignore[misc]
 
 
 class JsonErrorChannel(HTTPChannel):  # type: ignore[misc]
+    """A connection whose request headers are still arriving `HEADER_SECONDS` after they began is closed: nobody
+    holds a connection by trickling headers (idle connections are closed by `channel_timeout`)."""
+
     error_task_class = JsonErrorTask
+    request_began = 0.0
+
+    def received(self, data: bytes) -> bool:
+        if self.request is None:
+            self.request_began = time.monotonic()
+        elif not self.request.headers_finished and time.monotonic() - self.request_began > HEADER_SECONDS:
+            self.handle_close()
+            return False
+        return bool(super().received(data))
 
 
 def create_server(app: Callable[..., Any], host: str, port: int, threads: int) -> Any:

@@ -60,6 +60,6 @@ def test_the_hostile_input_rows_are_measured(results: Results) -> None:
     assert results.hostile is not None
     assert sum("-character Tracker comment" in m for m in measures) == 1
     assert sum("distinct mentions in one text" in m for m in measures) == 2
-    assert sum(m.startswith("`serve` answering signed webhooks while") for m in measures) == 2
+    assert sum(m.startswith("`serve` answering signed webhooks sent at") for m in measures) == 2
     assert all(crowd.people_looked_up <= 20 for crowd in results.hostile.crowds)
     assert all(w.answered > 0 and w.failed == 0 for w in results.hostile.siege.windows)

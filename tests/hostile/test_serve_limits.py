@@ -131,3 +131,24 @@ def test_an_x_request_id_is_kept_only_when_short_and_printable(given: str, kept:
 
     assert (request_id == given) is kept
     assert 0 < len(request_id) <= 128 and request_id.isascii() and request_id.isprintable()
+
+
+def test_headers_trickled_past_the_deadline_lose_their_connection(served: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("entrypoints.server.HEADER_SECONDS", 0.5)
+    started = time.monotonic()
+    with connection(served) as sock:
+        sock.sendall(b"POST / HTTP/1.1\r\nHost: x\r\n")
+        closed = False
+        while not closed and time.monotonic() - started < 5:  # one header line every 0.2 s, for at most 5 s
+            time.sleep(0.2)
+            try:
+                sock.sendall(b"X-Slow: 1\r\n")
+                sock.settimeout(0.05)
+                closed = sock.recv(1) == b""
+            except TimeoutError:
+                pass
+            except OSError:
+                closed = True
+
+    assert closed
+    assert time.monotonic() - started < 3
