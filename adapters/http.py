@@ -15,6 +15,7 @@ import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import urlsplit
 
 import requests
 
@@ -34,6 +35,14 @@ class RetryPolicy:
     base_delay: float = 0.25
     max_delay: float = 4.0
     max_retry_after: float = 10.0  # a longer Retry-After defers to the outbox instead of sleeping
+
+
+@dataclass(frozen=True)
+class _Send:
+    url: str
+    data: Callable[[], Any] | None
+    headers: Mapping[str, str]
+    stream: bool
 
 
 class HttpClient:
@@ -69,15 +78,26 @@ class HttpClient:
         json: Any = None,
         params: Mapping[str, Any] | None = None,
         before_attempt: Callable[[], None] | None = None,
+        data: Callable[[], Any] | None = None,
+        headers: Mapping[str, str] | None = None,
+        stream: bool = False,
     ) -> requests.Response:
-        """`before_attempt` runs before every attempt, retries included (e.g. to take a rate-limit slot)."""
-        call = Call(self.service, method, path, idempotent, json, params)
+        """`before_attempt` runs before every attempt, retries included (e.g. to take a rate-limit slot).
+
+        `data` builds a fresh body for every attempt (a streamed upload is read again); `headers` replace the
+        client's own (a presigned URL gets no credentials); `path` may be a whole URL, whose query (a presigned
+        signature) never reaches an error or a log line."""
+        absolute = path.startswith(("http://", "https://"))
+        call = Call(self.service, method, urlsplit(path).path if absolute else path, idempotent, json, params)
+        send = _Send(
+            path if absolute else self.base_url + path, data, self.headers if headers is None else headers, stream
+        )
         attempt = 0
         while True:
             attempt += 1
             if before_attempt is not None:
                 before_attempt()
-            outcome = self._attempt(call)
+            outcome = self._attempt(call, send)
             if isinstance(outcome, requests.Response):
                 return outcome
             failure, cause = outcome
@@ -89,16 +109,18 @@ class HttpClient:
             )
             self.sleep(delay)
 
-    def _attempt(self, call: Call) -> requests.Response | tuple[TransientFailure, BaseException]:
+    def _attempt(self, call: Call, send: _Send) -> requests.Response | tuple[TransientFailure, BaseException]:
         """One try: the response, or the failure worth retrying and its cause. A final refusal is raised."""
         try:
             response = self.session.request(
                 call.method,
-                self.base_url + call.path,
+                send.url,
                 json=call.json,
                 params=call.params,
-                headers=self.headers,
+                data=send.data() if send.data is not None else None,
+                headers=send.headers,
                 timeout=self._timeouts(),
+                stream=send.stream,
             )
         except requests.RequestException as e:
             return unanswered(call, e), e

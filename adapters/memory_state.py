@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import threading
+import time
+from collections.abc import Callable
 from dataclasses import dataclass, replace
+from itertools import islice
 
+from adapters.ratelimit import next_slot
 from domain.model import Ticket, TicketKey
-from ports.state import Claim, ClaimStatus, OutboxStats, StoredEvent, WriteRecord
+from ports.state import Claim, ClaimStatus, Footprint, OutboxStats, StoredEvent, WriteRecord
 
 PENDING, RUNNING, DONE, DEAD = "pending", "running", "done", "dead"
 
@@ -26,9 +30,10 @@ class _Entry:
 
 
 class MemoryState:
-    """Implements IdempotencyStore, Outbox, LinkStore, WriteLog, Cache and HealthCheck."""
+    """Implements IdempotencyStore, Outbox, LinkStore, WriteLog, Cache, HealthCheck, Retention and WriteSlots."""
 
-    def __init__(self) -> None:
+    def __init__(self, clock: Callable[[], float] = time.monotonic) -> None:
+        self._clock = clock  # for the write slots, which live in this process only
         self._lock = threading.RLock()
         self._events: dict[str, _Entry] = {}
         self._tickets: dict[int, Ticket] = {}
@@ -37,6 +42,8 @@ class MemoryState:
         self._writes: dict[str, WriteRecord] = {}
         self._own: set[tuple[str, str]] = set()
         self._cache: dict[str, tuple[str, float]] = {}
+        self._written_at: dict[str, float] = {}
+        self._slots: dict[str, list[float]] = {}
 
     # IdempotencyStore
     def claim(self, key: str, kind: str, payload: str, now: float, lease_seconds: float) -> Claim:
@@ -56,7 +63,7 @@ class MemoryState:
     def complete(self, key: str, outcome: str) -> None:
         with self._lock:
             entry = self._events[key]
-            entry.state, entry.outcome, entry.lease_until = DONE, outcome, 0.0
+            entry.state, entry.outcome, entry.lease_until, entry.payload = DONE, outcome, 0.0, ""
 
     def release(self, key: str, error: str, retry_at: float) -> None:
         with self._lock:
@@ -120,10 +127,12 @@ class MemoryState:
     def begin(self, effect: str, kind: str, now: float) -> None:
         with self._lock:
             self._writes.setdefault(effect, WriteRecord(effect, kind, None))
+            self._written_at.setdefault(effect, now)
 
     def finish(self, effect: str, kind: str, external_id: str) -> None:
         with self._lock:
             self._writes[effect] = WriteRecord(effect, kind, external_id)
+            self._written_at.setdefault(effect, 0.0)
             self._own.add((kind, external_id))
 
     def is_own(self, kind: str, external_id: str) -> bool:
@@ -143,6 +152,43 @@ class MemoryState:
     # HealthCheck
     def ping(self) -> None:
         return None
+
+    # Retention
+    def purge(self, keys_before: float, now: float, limit: int) -> int:
+        with self._lock:
+            open_since = min(
+                (e.first_seen for e in self._events.values() if e.state in (PENDING, RUNNING)), default=now
+            )
+            old = [k for k, e in self._events.items() if e.state in (DONE, DEAD) and e.first_seen < keys_before]
+            writes = [k for k, at in self._written_at.items() if at < min(keys_before, open_since)]
+            expired = [k for k, (_, expires_at) in self._cache.items() if expires_at <= now]
+            for key in islice(old, limit):
+                del self._events[key]
+            for effect in islice(writes, limit):
+                self._forget_write(effect)
+            for key in islice(expired, limit):
+                del self._cache[key]
+            return sum(min(limit, len(rows)) for rows in (old, writes, expired))
+
+    def footprint(self) -> Footprint:
+        with self._lock:
+            events = self._events.values()
+            payload = sum(len(e.payload.encode()) for e in events)
+            size = payload + sum(len(e.key) + len(e.error or "") for e in events)
+            size += sum(len(k) + len(v) for k, (v, _) in self._cache.items())
+            return Footprint(size, len(events), payload, min((e.first_seen for e in events), default=None))
+
+    def _forget_write(self, effect: str) -> None:
+        record = self._writes.pop(effect)
+        del self._written_at[effect]
+        self._own.discard((record.kind, record.external_id or ""))
+
+    # WriteSlots
+    def reserve(self, key: str, limit: int, span: float) -> float:
+        with self._lock:
+            now = self._clock()
+            self._slots[key], at = next_slot(self._slots.get(key, ()), now, limit, span)
+            return at - now
 
 
 def _takeable(entry: _Entry, now: float) -> bool:

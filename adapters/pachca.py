@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Hashable, Sequence
+from dataclasses import asdict
 from functools import partial
 from typing import Any, TypeVar
 from urllib.parse import urlsplit
@@ -17,6 +18,7 @@ from adapters.ratelimit import ChatRateLimiter
 from domain.model import Person, ThreadRef, truncate
 from ports.admin import MessengerAdmin, TokenInfo
 from ports.errors import PermanentFailure
+from ports.files import PachcaUpload
 from ports.messenger import ButtonRows, ChatMessenger, FormField, MessageInfo, PostedMessage
 
 T = TypeVar("T")
@@ -70,8 +72,10 @@ class HttpChatMessenger(ChatMessenger, MessengerAdmin):
     def message_url(self, chat_id: int, message_id: int) -> str:
         return f"{WEB_APP}/chats/{chat_id}?message={message_id}"
 
-    def post_to_thread(self, thread: ThreadRef, text: str, buttons: ButtonRows = ()) -> PostedMessage:
-        return self._post_message("thread", thread.thread_id, text, buttons, chat_key=_limit_key(thread))
+    def post_to_thread(
+        self, thread: ThreadRef, text: str, buttons: ButtonRows = (), files: Sequence[PachcaUpload] = ()
+    ) -> PostedMessage:
+        return self._post_message("thread", thread.thread_id, text, buttons, _limit_key(thread), files)
 
     def post_to_chat(self, chat_id: int, text: str, buttons: ButtonRows = ()) -> PostedMessage:
         return self._post_message("discussion", chat_id, text, buttons, chat_key=chat_id)
@@ -121,7 +125,13 @@ class HttpChatMessenger(ChatMessenger, MessengerAdmin):
         self.client.request("POST", "/views/open", idempotent=False, json=body)
 
     def _post_message(
-        self, entity_type: str, entity_id: int, text: str, buttons: ButtonRows, chat_key: Hashable
+        self,
+        entity_type: str,
+        entity_id: int,
+        text: str,
+        buttons: ButtonRows,
+        chat_key: Hashable,
+        files: Sequence[PachcaUpload] = (),
     ) -> PostedMessage:
         message: dict[str, Any] = {
             "entity_type": entity_type,
@@ -131,6 +141,8 @@ class HttpChatMessenger(ChatMessenger, MessengerAdmin):
         }
         if buttons:
             message["buttons"] = button_rows(buttons)
+        if files:
+            message["files"] = [asdict(file) for file in files]  # {key, name, file_type, size}, as uploaded
         response = self.client.request(
             "POST",
             "/messages",

@@ -2,7 +2,8 @@
 written once against a connection each store opens in its own way.
 
 Queries here use `%s` placeholders; a store whose driver wants another style names it in `_placeholder`.
-The claims and the schema stay in each store: there the two databases really differ.
+The claims, the schema, the write slots and the size stay in each store: there the two databases really differ.
+A statement that finds the tables gone (a database dropped and created again) migrates the schema and runs again.
 """
 
 from __future__ import annotations
@@ -11,49 +12,32 @@ import threading
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Sequence
 from contextlib import AbstractContextManager
-from typing import Any, ClassVar, Generic, Protocol, TypeVar
+from typing import Any, ClassVar, Generic, TypeVar
 
-from domain.model import ThreadRef, Ticket, TicketKey
-from ports.state import OutboxStats, StoredEvent, WriteRecord
+from adapters import sql_state_queries as q
+from adapters.sql_state_queries import DbConnection
+from domain.model import Ticket, TicketKey
+from ports.errors import StateUnavailable
+from ports.state import Footprint, OutboxStats, StoredEvent, WriteRecord
 
 PENDING, RUNNING, DONE, DEAD = "pending", "running", "done", "dead"
 
-_SELECT_TICKET = """SELECT message_id, key, chat_id, requester_id, thread_id, thread_chat_id, root_message_id,
-    root_chat_id, card_message_id, status FROM tickets"""
-_SAVE_TICKET = """INSERT INTO tickets (message_id, key, chat_id, requester_id, thread_id, thread_chat_id,
-        root_message_id, root_chat_id, card_message_id, status)
-    VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s)
-    ON CONFLICT (message_id) DO UPDATE SET key = excluded.key, chat_id = excluded.chat_id,
-        requester_id = excluded.requester_id, thread_id = excluded.thread_id, thread_chat_id = excluded.thread_chat_id,
-        root_message_id = excluded.root_message_id, root_chat_id = excluded.root_chat_id,
-        card_message_id = excluded.card_message_id, status = excluded.status"""
-_SELECT_DEAD = "SELECT key, kind, payload, attempts, first_seen, error FROM events WHERE state = 'dead'"
 
-
-class DbCursor(Protocol):
-    @property
-    def rowcount(self) -> int: ...
-
-    def fetchone(self) -> Any: ...
-
-    def fetchall(self) -> list[Any]: ...
-
-
-class DbConnection(Protocol):
-    def execute(self, query: str, params: Sequence[Any] = ..., /) -> DbCursor: ...
-
-    def close(self) -> None: ...
+class SchemaMissing(StateUnavailable):
+    """A statement found the bridge's tables gone."""
 
 
 C = TypeVar("C", bound=DbConnection)
+T = TypeVar("T")
 
 
 class SqlState(ABC, Generic[C]):
-    """Implements Outbox (but `claim_due`), LinkStore, WriteLog, Cache and HealthCheck, and the parts of
+    """Implements Outbox (but `claim_due`), LinkStore, WriteLog, Cache and most of Retention, and the parts of
     IdempotencyStore after the claim. A store provides its connections through `_reading` and `_writing`."""
 
     _placeholder: ClassVar[str] = "%s"
     _arrival: ClassVar[str]  # the column that orders rows as they were inserted
+    _payload_bytes: ClassVar[str] = "octet_length(payload)"  # the payload's size in bytes, in this dialect
     _unique_violation: ClassVar[type[Exception]]  # what the driver raises when a ticket's key is taken
 
     def __init__(self) -> None:
@@ -71,7 +55,7 @@ class SqlState(ABC, Generic[C]):
 
     # IdempotencyStore
     def complete(self, key: str, outcome: str) -> None:
-        query = "UPDATE events SET state = 'done', outcome = %s, lease_until = 0 WHERE key = %s"
+        query = "UPDATE events SET state = 'done', outcome = %s, lease_until = 0, payload = '' WHERE key = %s"
         self._update_event(query, outcome, key)
 
     def release(self, key: str, error: str, retry_at: float) -> None:
@@ -89,26 +73,28 @@ class SqlState(ABC, Generic[C]):
         return OutboxStats(pending=counts.get(PENDING, 0) + counts.get(RUNNING, 0), dead=counts.get(DEAD, 0))
 
     def dead(self, limit: int = 20) -> list[StoredEvent]:
-        rows = self._read_all(f"{_SELECT_DEAD} ORDER BY {self._arrival} LIMIT %s", (limit,))
+        rows = self._read_all(f"{q.SELECT_DEAD} ORDER BY {self._arrival} LIMIT %s", (limit,))
         return [StoredEvent(*row) for row in rows]
 
     # LinkStore
     def save_ticket(self, ticket: Ticket) -> None:
         """Inserts or replaces the ticket of `ticket.message_id`; a key already linked to another message is refused."""
-        with self._writing() as db:
-            try:
-                db.execute(self._dialect(_SAVE_TICKET), ticket_to_row(ticket))
-            except self._unique_violation as e:
-                raise ValueError(f"ticket {ticket.key} is already linked to another message") from e
+        self._write(lambda db: self._save_ticket(db, ticket))
+
+    def _save_ticket(self, db: C, ticket: Ticket) -> None:
+        try:
+            db.execute(self._dialect(q.SAVE_TICKET), q.ticket_to_row(ticket))
+        except self._unique_violation as e:
+            raise ValueError(f"ticket {ticket.key} is already linked to another message") from e
 
     def ticket_by_message(self, message_id: int) -> Ticket | None:
-        return self._ticket(f"{_SELECT_TICKET} WHERE message_id = %s", message_id)
+        return self._ticket(f"{q.SELECT_TICKET} WHERE message_id = %s", message_id)
 
     def ticket_by_thread(self, thread_id: int) -> Ticket | None:
-        return self._ticket(f"{_SELECT_TICKET} WHERE thread_id = %s ORDER BY {self._arrival} LIMIT 1", thread_id)
+        return self._ticket(f"{q.SELECT_TICKET} WHERE thread_id = %s ORDER BY {self._arrival} LIMIT 1", thread_id)
 
     def ticket_by_key(self, key: TicketKey) -> Ticket | None:
-        return self._ticket(f"{_SELECT_TICKET} WHERE key = %s", key.value)
+        return self._ticket(f"{q.SELECT_TICKET} WHERE key = %s", key.value)
 
     # WriteLog
     def lookup(self, effect: str) -> WriteRecord | None:
@@ -116,7 +102,8 @@ class SqlState(ABC, Generic[C]):
         return WriteRecord(*row) if row else None
 
     def begin(self, effect: str, kind: str, now: float) -> None:
-        self._execute("INSERT INTO writes (effect, kind) VALUES (%s, %s) ON CONFLICT DO NOTHING", (effect, kind))
+        query = "INSERT INTO writes (effect, kind, created_at) VALUES (%s, %s, %s) ON CONFLICT DO NOTHING"
+        self._execute(query, (effect, kind, now))
 
     def finish(self, effect: str, kind: str, external_id: str) -> None:
         self._execute(
@@ -141,9 +128,18 @@ class SqlState(ABC, Generic[C]):
             (key, value, expires_at),
         )
 
-    # HealthCheck
-    def ping(self) -> None:
-        self._read_one("SELECT 1 FROM events LIMIT 1")
+    # Retention
+    def purge(self, keys_before: float, now: float, limit: int) -> int:
+        changed = self._execute(q.DROP_PAYLOADS, (limit,))
+        changed += self._execute(q.DELETE_EVENTS, (keys_before, limit))
+        open_since = self._read_one(q.OPEN_SINCE)[0]  # a write an unfinished event may repeat stays recorded
+        writes_before = keys_before if open_since is None else min(keys_before, open_since)
+        changed += self._execute(q.DELETE_WRITES, (writes_before, limit))
+        return changed + self._execute(q.DELETE_CACHE, (now, limit))
+
+    def _footprint(self, size: int) -> Footprint:
+        events, payload, oldest = self._read_one(q.CONTENTS.replace("PAYLOAD_BYTES", self._payload_bytes))
+        return Footprint(size, int(events), int(payload), None if oldest is None else float(oldest))
 
     # plumbing
     @abstractmethod
@@ -152,7 +148,29 @@ class SqlState(ABC, Generic[C]):
 
     @abstractmethod
     def _writing(self) -> AbstractContextManager[C]:
-        """The thread's connection for one write that commits on leaving; driver errors become StateUnavailable."""
+        """The thread's connection for one write that commits on leaving; driver errors become StateUnavailable,
+        a missing table SchemaMissing."""
+
+    @abstractmethod
+    def _migrate(self, db: C) -> None:
+        """Creates or migrates the schema unless this store already did (`_migrated`)."""
+
+    def _read(self, work: Callable[[C], T]) -> T:
+        return self._again_if_repaired(self._reading, work)
+
+    def _write(self, work: Callable[[C], T]) -> T:
+        return self._again_if_repaired(self._writing, work)
+
+    def _again_if_repaired(self, open_: Callable[[], AbstractContextManager[C]], work: Callable[[C], T]) -> T:
+        try:
+            with open_() as db:
+                return work(db)
+        except SchemaMissing:
+            self._migrated = False  # the tables were dropped: create them again, then run the work once more
+            with self._reading() as db:
+                self._migrate(db)
+        with open_() as db:
+            return work(db)
 
     def _adopt(self, db: C, prepare: Callable[[C], None]) -> C:
         """Prepares a new connection, closing it when that fails, and remembers it for `close`."""
@@ -167,7 +185,7 @@ class SqlState(ABC, Generic[C]):
 
     def _ticket(self, query: str, value: object) -> Ticket | None:
         row = self._read_one(query, (value,))
-        return ticket_from_row(row) if row else None
+        return q.ticket_from_row(row) if row else None
 
     def _update_event(self, query: str, *params: object) -> None:
         """Runs an UPDATE of one event whose last parameter is its key; a key never claimed is a KeyError."""
@@ -175,40 +193,14 @@ class SqlState(ABC, Generic[C]):
             raise KeyError(params[-1])
 
     def _read_one(self, query: str, params: Sequence[Any] = ()) -> Any:
-        with self._reading() as db:
-            return db.execute(self._dialect(query), params).fetchone()
+        return self._read(lambda db: db.execute(self._dialect(query), params).fetchone())
 
     def _read_all(self, query: str, params: Sequence[Any] = ()) -> list[Any]:
-        with self._reading() as db:
-            return db.execute(self._dialect(query), params).fetchall()
+        return self._read(lambda db: db.execute(self._dialect(query), params).fetchall())
 
     def _execute(self, query: str, params: Sequence[Any] = ()) -> int:
         """Runs one statement in a transaction of its own; the number of rows it changed."""
-        with self._writing() as db:
-            return db.execute(self._dialect(query), params).rowcount
+        return self._write(lambda db: db.execute(self._dialect(query), params).rowcount)
 
     def _dialect(self, query: str) -> str:
         return query.replace("%s", self._placeholder)
-
-
-def ticket_to_row(ticket: Ticket) -> tuple[object, ...]:
-    """The columns of `tickets` from message_id to status."""
-    thread = ticket.thread
-    thread_columns = (thread.thread_id, thread.chat_id, thread.root_message_id, thread.root_chat_id) if thread else ()
-    return (
-        ticket.message_id,
-        ticket.key.value,
-        ticket.chat_id,
-        ticket.requester_id,
-        *(thread_columns or (None,) * 4),
-        ticket.card_message_id,
-        ticket.status,
-    )
-
-
-def ticket_from_row(row: tuple[Any, ...]) -> Ticket:
-    message_id, key, chat_id, requester_id, thread_id, thread_chat_id, root_message_id, root_chat_id, card, status = row
-    thread = None
-    if thread_id is not None:
-        thread = ThreadRef(thread_id, thread_chat_id, root_message_id, root_chat_id)
-    return Ticket(TicketKey(key), message_id, chat_id, requester_id, thread, card, status)

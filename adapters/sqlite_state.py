@@ -7,6 +7,7 @@ read-modify-write, so a claim is atomic across processes. The schema is created 
 
 from __future__ import annotations
 
+import json
 import os
 import random
 import sqlite3
@@ -15,58 +16,33 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from adapters.sql_state import DEAD, DONE, SqlState
+from adapters.ratelimit import next_slot
+from adapters.sql_state import DEAD, DONE, SchemaMissing, SqlState
+from adapters.sql_state_queries import HEALTH_PROBE
+from adapters.sqlite_state_schema import migrate
 from ports.errors import StateUnavailable
-from ports.state import Claim, ClaimStatus, StoredEvent
-
-# One tuple of statements per schema version; never edit a released version, append a new one.
-_MIGRATIONS: tuple[tuple[str, ...], ...] = (
-    (
-        """CREATE TABLE events (
-            key TEXT PRIMARY KEY,
-            kind TEXT NOT NULL,
-            payload TEXT NOT NULL,
-            state TEXT NOT NULL CHECK (state IN ('pending', 'running', 'done', 'dead')),
-            attempts INTEGER NOT NULL,
-            first_seen REAL NOT NULL,
-            lease_until REAL NOT NULL DEFAULT 0,
-            due_at REAL NOT NULL DEFAULT 0,
-            outcome TEXT,
-            error TEXT
-        )""",
-        "CREATE INDEX events_takeable ON events (due_at) WHERE state IN ('pending', 'running')",
-        """CREATE TABLE tickets (
-            message_id INTEGER PRIMARY KEY,
-            key TEXT NOT NULL UNIQUE,
-            chat_id INTEGER NOT NULL,
-            requester_id INTEGER NOT NULL,
-            thread_id INTEGER,
-            thread_chat_id INTEGER,
-            root_message_id INTEGER,
-            root_chat_id INTEGER,
-            card_message_id INTEGER,
-            status TEXT
-        )""",
-        "CREATE INDEX tickets_thread ON tickets (thread_id)",
-        "CREATE TABLE writes (effect TEXT PRIMARY KEY, kind TEXT NOT NULL, external_id TEXT)",
-        "CREATE INDEX writes_external ON writes (kind, external_id)",
-        "CREATE TABLE cache (key TEXT PRIMARY KEY, value TEXT NOT NULL, expires_at REAL NOT NULL)",
-    ),
-)
-SCHEMA_VERSION = len(_MIGRATIONS)
+from ports.state import Claim, ClaimStatus, Footprint, StoredEvent
 
 _TAKE_OVER = """UPDATE events SET state = 'running', lease_until = :lease_until, attempts = attempts + 1
     WHERE key = :key AND ((state = 'running' AND lease_until <= :now) OR (state = 'pending' AND due_at <= :now))"""
 _SELECT_DUE = """SELECT key, kind, payload, attempts + 1, first_seen FROM events
     WHERE (state = 'running' AND lease_until <= :now) OR (state = 'pending' AND due_at <= :now)
     ORDER BY due_at, rowid LIMIT :limit"""
+_SAVE_SLOTS = """INSERT INTO write_slots (key, slots) VALUES (?, ?)
+    ON CONFLICT (key) DO UPDATE SET slots = excluded.slots"""
+_VACUUM_PAGES = 256  # pages handed back to the file system per purge, at most
+
+
+class _Probed(Exception):
+    """Undoes the health check's write."""
 
 
 class SqliteState(SqlState[sqlite3.Connection]):
-    """Implements IdempotencyStore, Outbox, LinkStore, WriteLog, Cache and HealthCheck."""
+    """Implements IdempotencyStore, Outbox, LinkStore, WriteLog, Cache, HealthCheck, Retention and WriteSlots."""
 
     _placeholder = "?"
     _arrival = "rowid"
+    _payload_bytes = "length(CAST(payload AS BLOB))"
     _unique_violation = sqlite3.IntegrityError
 
     def __init__(self, path: str, busy_timeout: float = 10.0) -> None:
@@ -76,32 +52,68 @@ class SqliteState(SqlState[sqlite3.Connection]):
 
     # IdempotencyStore
     def claim(self, key: str, kind: str, payload: str, now: float, lease_seconds: float) -> Claim:
-        with self._writing() as db:
-            row = db.execute("SELECT state, attempts, outcome FROM events WHERE key = ?", (key,)).fetchone()
-            if row is None:
-                db.execute(
-                    "INSERT INTO events (key, kind, payload, state, attempts, first_seen, lease_until)"
-                    " VALUES (?, ?, ?, 'running', 1, ?, ?)",
-                    (key, kind, payload, now, now + lease_seconds),
-                )
-                return Claim(ClaimStatus.ACQUIRED, attempts=1)
-            state, attempts, outcome = row
-            if state in (DONE, DEAD):
-                return Claim(ClaimStatus.DONE, outcome=outcome or state, attempts=attempts)
-            taken = db.execute(_TAKE_OVER, {"key": key, "now": now, "lease_until": now + lease_seconds})
-            if taken.rowcount:
-                return Claim(ClaimStatus.ACQUIRED, attempts=attempts + 1)
-            return Claim(ClaimStatus.BUSY, attempts=attempts)
+        return self._write(lambda db: self._claim(db, key, kind, payload, now, lease_seconds))
+
+    def _claim(self, db: sqlite3.Connection, key: str, kind: str, payload: str, now: float, lease: float) -> Claim:
+        row = db.execute("SELECT state, attempts, outcome FROM events WHERE key = ?", (key,)).fetchone()
+        if row is None:
+            db.execute(
+                "INSERT INTO events (key, kind, payload, state, attempts, first_seen, lease_until)"
+                " VALUES (?, ?, ?, 'running', 1, ?, ?)",
+                (key, kind, payload, now, now + lease),
+            )
+            return Claim(ClaimStatus.ACQUIRED, attempts=1)
+        state, attempts, outcome = row
+        if state in (DONE, DEAD):
+            return Claim(ClaimStatus.DONE, outcome=outcome or state, attempts=attempts)
+        taken = db.execute(_TAKE_OVER, {"key": key, "now": now, "lease_until": now + lease})
+        if taken.rowcount:
+            return Claim(ClaimStatus.ACQUIRED, attempts=attempts + 1)
+        return Claim(ClaimStatus.BUSY, attempts=attempts)
 
     # Outbox
     def claim_due(self, now: float, lease_seconds: float, limit: int) -> list[StoredEvent]:
-        with self._writing() as db:
+        def take(db: sqlite3.Connection) -> list[StoredEvent]:
             rows = db.execute(_SELECT_DUE, {"now": now, "limit": limit}).fetchall()
             db.executemany(
                 "UPDATE events SET state = 'running', lease_until = ?, attempts = attempts + 1 WHERE key = ?",
                 [(now + lease_seconds, row[0]) for row in rows],
             )
             return [StoredEvent(*row) for row in rows]
+
+        return self._write(take)
+
+    # HealthCheck
+    def ping(self) -> None:
+        """Writes in a transaction that is rolled back: a read-only file or a locked database fails here."""
+        try:
+            self._write(_probe)
+        except _Probed:
+            return
+
+    # Retention
+    def purge(self, keys_before: float, now: float, limit: int) -> int:
+        changed = super().purge(keys_before, now, limit)
+        self._read(lambda db: db.execute(f"PRAGMA incremental_vacuum({_VACUUM_PAGES})").fetchall())
+        return changed
+
+    def footprint(self) -> Footprint:
+        query = "SELECT (c.page_count - f.freelist_count) * s.page_size FROM pragma_page_count() c, "
+        size = self._read_one(query + "pragma_freelist_count() f, pragma_page_size() s")[0]
+        return self._footprint(int(size))
+
+    # WriteSlots
+    def reserve(self, key: str, limit: int, span: float) -> float:
+        """Wall-clock time: every process on this machine reads the same clock."""
+
+        def take(db: sqlite3.Connection) -> float:
+            row = db.execute("SELECT slots FROM write_slots WHERE key = ?", (key,)).fetchone()
+            now = time.time()
+            slots, at = next_slot(json.loads(row[0]) if row else [], now, limit, span)
+            db.execute(_SAVE_SLOTS, (key, json.dumps(slots)))
+            return at - now
+
+        return self._write(take)
 
     # plumbing
     @contextmanager
@@ -142,6 +154,11 @@ class SqliteState(SqlState[sqlite3.Connection]):
         db.execute("PRAGMA synchronous = NORMAL")
         self._migrate(db)
 
+    def _migrate(self, db: sqlite3.Connection) -> None:
+        if not self._migrated:
+            migrate(db)
+            self._migrated = True
+
     def _use_wal(self, db: sqlite3.Connection) -> None:
         """Switches the file to WAL; the switch ignores the busy timeout, so it is retried here."""
         deadline = time.monotonic() + self._busy_timeout
@@ -156,29 +173,20 @@ class SqliteState(SqlState[sqlite3.Connection]):
                 raise sqlite3.OperationalError("could not switch the database to WAL mode")
             time.sleep(random.uniform(0.005, 0.05))  # noqa: S311 - jitter, not a secret
 
-    def _migrate(self, db: sqlite3.Connection) -> None:
-        if self._migrated:
-            return
-        db.execute("BEGIN IMMEDIATE")
-        try:
-            version = db.execute("PRAGMA user_version").fetchone()[0]
-            for statements in _MIGRATIONS[version:]:
-                for statement in statements:
-                    db.execute(statement)
-            if version < SCHEMA_VERSION:
-                db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
-            db.execute("COMMIT")
-        except BaseException:
-            if db.in_transaction:
-                db.rollback()
-            raise
-        self._migrated = True
+
+def _probe(db: sqlite3.Connection) -> None:
+    db.execute(HEALTH_PROBE)
+    raise _Probed
 
 
 @contextmanager
 def _translated() -> Iterator[None]:
     try:
         yield
+    except sqlite3.OperationalError as e:
+        if str(e).startswith("no such table"):
+            raise SchemaMissing(f"SQLite state store failed: {e}") from e
+        raise StateUnavailable(f"SQLite state store failed: {type(e).__name__}: {e}") from e
     except sqlite3.Error as e:
         raise StateUnavailable(f"SQLite state store failed: {type(e).__name__}: {e}") from e
     except OSError as e:  # the parent directory could not be created

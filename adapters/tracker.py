@@ -128,6 +128,7 @@ def _issue_body(issue: NewIssue, field_ids: Mapping[str, str]) -> dict[str, Any]
         "markupType": "md",
         "tags": list(issue.tags),
         "unique": issue.unique,
+        **({"attachmentIds": list(issue.attachment_ids)} if issue.attachment_ids else {}),
         **local,
     }
 

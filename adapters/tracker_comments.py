@@ -16,20 +16,26 @@ MAX_COMMENT_PAGES = 100
 class TrackerComments(TrackerResource):
     """The comment half of `ports.tracker.IssueTracker`."""
 
-    def add_comment(self, key: TicketKey, text: str, summonees: Sequence[str] = ()) -> str:
+    def add_comment(
+        self, key: TicketKey, text: str, summonees: Sequence[str] = (), attachment_ids: Sequence[str] = ()
+    ) -> str:
         path = f"/v2/issues/{key}/comments"
         body: dict[str, Any] = {"text": text, "markupType": "md"}
         if summonees:
             body["summonees"] = list(summonees)
+        if attachment_ids:
+            body["attachmentIds"] = list(attachment_ids)  # temporary attachments become the comment's files
         response = self._client.request("POST", path, idempotent=False, json=body, params={"isAddToFollowers": "false"})
         with reading(f"POST {path}"):
             return CommentId.model_validate_json(response.content).id
 
     def get_comment(self, key: TicketKey, comment_id: str) -> TrackerComment:
+        """The comment with its attachments, located on the issue (`expand=attachments` names them, no more)."""
         path = f"/v2/issues/{key}/comments/{segment(comment_id)}"
-        response = self._get(path)
+        response = self._get(path, params={"expand": "attachments"})
         with reading(f"GET {path}"):
-            return Comment.model_validate_json(response.content).to_comment(key)
+            comment = Comment.model_validate_json(response.content)
+        return comment.to_comment(key, f"{self._client.base_url}/v2/issues/{key}")
 
     def recent_comments(self, key: TicketKey) -> list[TrackerComment]:
         """The newest comments: Tracker pages oldest first, so the pages are walked to the end (`id` cursor)."""

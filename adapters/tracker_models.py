@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from urllib.parse import quote
 
 from pydantic import BaseModel, ConfigDict, TypeAdapter
 from pydantic.alias_generators import to_camel
 
+from domain.files import FileRef
 from domain.model import Person, TicketKey, TrackerComment
 from ports.tracker import IssueInfo, Transition
 
@@ -90,13 +92,27 @@ class CommentId(Model):
     id: str
 
 
+class AttachmentRef(Model):
+    """A comment's attachment as `expand=attachments` lists it: an id and a name; no size, no type."""
+
+    id: str
+    display: str = ""
+
+    def to_file(self, issue_url: str) -> FileRef:
+        name = self.display or self.id
+        return FileRef(name, f"{issue_url}/attachments/{quote(self.id, safe='')}/{quote(name, safe='')}")
+
+
 class Comment(Model):
     id: str
     text: str = ""
     created_by: UserRef
+    attachments: list[AttachmentRef] | None = None
 
-    def to_comment(self, key: TicketKey) -> TrackerComment:
-        return TrackerComment(issue_key=key, comment_id=self.id, author=self.created_by.to_person(), text=self.text)
+    def to_comment(self, key: TicketKey, issue_url: str = "") -> TrackerComment:
+        files = tuple(ref.to_file(issue_url) for ref in self.attachments or ()) if issue_url else ()
+        author = self.created_by.to_person()
+        return TrackerComment(issue_key=key, comment_id=self.id, author=author, text=self.text, files=files)
 
 
 class TransitionModel(Model):

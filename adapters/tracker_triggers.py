@@ -31,10 +31,12 @@ class StoredTrigger(Trigger):
 
 def conditions(wanted: BridgeTrigger) -> tuple[JsonObject, ...]:
     if wanted.kind is TriggerKind.COMMENT:
+        notes = ({"type": "CommentNoneMatchCondition", "words": list(wanted.internal_markers), "ignoreCase": True},)
         return (
             {"type": "Event.comment-create"},
             {"type": "CommentAuthorNot", "user": wanted.robot_login},
             {"type": "CommentMessageInternal"},
+            *(notes if wanted.internal_markers else ()),
         )
     return ({"type": "Event.update"}, {"type": "FieldChangedCondition", "field": "status"})
 

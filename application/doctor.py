@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from datetime import UTC, datetime
 
 from application.checks import CheckResult, fail, failed, ok, problem, warn
 from application.doctor_pachca import PachcaChecks
 from application.doctor_tracker import TrackerChecks, TrackerSettings
 from application.inbox import REFUSED
+from domain.edits import DEFAULT_INTERNAL_MARKERS
 from ports.admin import DirectoryAdmin, MessengerAdmin, StateProbe, TrackerAdmin
 from ports.state import StoredEvent
 
@@ -23,6 +25,7 @@ class DoctorSettings:
     public_url: str | None = None
     tracker_webhook_secret: str | None = None
     email_domain: str | None = None
+    internal_markers: tuple[str, ...] = DEFAULT_INTERNAL_MARKERS
 
 
 class Doctor:
@@ -50,7 +53,9 @@ class Doctor:
         self._open_state = open_state
         self._settings = settings
         self._var = variables
-        tracker_settings = TrackerSettings(settings.queue, settings.public_url, settings.tracker_webhook_secret)
+        tracker_settings = TrackerSettings(
+            settings.queue, settings.public_url, settings.tracker_webhook_secret, settings.internal_markers
+        )
         self._tracker = TrackerChecks(tracker, tracker_settings, variables)
 
     def execute(self) -> list[CheckResult]:
@@ -84,7 +89,7 @@ class Doctor:
         except Exception as e:
             fix = f"check {self._var['state_url']} and that its database is reachable"
             return [fail("state store", problem(e), fix)]
-        results = [ok("state store", f"answers; outbox: {stats.pending} pending, {stats.dead} dead")]
+        results = [ok("state store", f"answers; outbox: {stats.pending} pending, {stats.dead} dead"), _size(store)]
         if not stats.dead:
             return [*results, ok("dead events", "none")]
         return [*results, *_dead_events(store, stats.dead)]
@@ -123,4 +128,17 @@ def _listed(events: list[StoredEvent]) -> str:
     return "; ".join(
         f"{event.key} ({event.kind}, {event.attempts} attempts: {event.last_error or 'no error recorded'})"
         for event in events[:DEAD_TO_LIST]
+    )
+
+
+def _size(store: StateProbe) -> CheckResult:
+    try:
+        kept = store.footprint()
+    except Exception as e:
+        return fail("store size", problem(e), "check that the state store is reachable")
+    oldest = "none" if kept.oldest is None else datetime.fromtimestamp(kept.oldest, UTC).strftime("%Y-%m-%d %H:%M UTC")
+    return ok(
+        "store size",
+        f"{kept.bytes / 1024:.0f} KiB; {kept.events} events ({kept.payload_bytes / 1024:.0f} KiB of payloads), "
+        f"the oldest first seen {oldest}",
     )

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from application.checks import CheckResult, fail, failed, ok, warn
 from application.setup import BRIDGE_FIELDS, COMMENT_TRIGGER, STATUS_TRIGGER, bridge_triggers, first_of_each_name
+from domain.edits import DEFAULT_INTERNAL_MARKERS
 from ports.admin import TrackerAdmin
 from ports.errors import NotFound
 from ports.triggers import BridgeTrigger, Trigger
@@ -20,6 +21,7 @@ class TrackerSettings:
     queue: str
     public_url: str | None
     webhook_secret: str | None
+    internal_markers: tuple[str, ...] = DEFAULT_INTERNAL_MARKERS
 
 
 class TrackerChecks:
@@ -84,7 +86,8 @@ class TrackerChecks:
         public_url, secret = self._settings.public_url, self._settings.webhook_secret
         if not (public_url and secret):
             return {}
-        return {wanted.name: wanted for wanted in bridge_triggers(public_url, secret, robot_login)}
+        markers = self._settings.internal_markers
+        return {wanted.name: wanted for wanted in bridge_triggers(public_url, secret, robot_login, markers)}
 
     def _trigger(self, name: str, trigger: Trigger | None, desired: BridgeTrigger | None) -> CheckResult:
         check = f'tracker trigger "{name}"'

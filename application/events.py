@@ -53,6 +53,7 @@ class ThreadReplyPosted(Event):
     root_chat_id: int
     user_id: int
     text: str
+    url: str = ""
 
     @property
     def key(self) -> str:
@@ -121,6 +122,37 @@ class TrackerStatusChanged(Event):
         return f"tracker:status:{self.issue_key}:{self.received_at:.6f}"
 
 
+@dataclass(frozen=True)
+class MessageEdited(Event):
+    """An `update` of a Pachca message: a new text, as of `changed_at` (ISO-8601)."""
+
+    kind: ClassVar[str] = "pachca.edit"
+    message_id: int
+    root_message_id: int  # the thread's root for a reply, 0 for a top-level message
+    user_id: int
+    text: str
+    changed_at: str
+    created_at: float  # epoch seconds: a fresh message's `new` may still be on its way
+
+    @property
+    def key(self) -> str:
+        """Every version of a message is its own event: two edits in a row are two events."""
+        return f"pachca:edit:{self.message_id}:{self.changed_at}"
+
+
+@dataclass(frozen=True)
+class MessageDeleted(Event):
+    kind: ClassVar[str] = "pachca.delete"
+    message_id: int
+    root_message_id: int
+    user_id: int
+    created_at: float
+
+    @property
+    def key(self) -> str:
+        return f"pachca:delete:{self.message_id}"
+
+
 EVENT_TYPES: dict[str, type[Event]] = {
     cls.kind: cls
     for cls in (
@@ -130,6 +162,8 @@ EVENT_TYPES: dict[str, type[Event]] = {
         FormSubmitted,
         TrackerCommentAdded,
         TrackerStatusChanged,
+        MessageEdited,
+        MessageDeleted,
     )
 }
 

@@ -3,17 +3,19 @@
 from __future__ import annotations
 
 import logging
-import random
+import time
 from collections.abc import Callable, Mapping
+from contextlib import AbstractContextManager, nullcontext
 from contextvars import ContextVar
-from dataclasses import dataclass
 from typing import Any
 
 from application.events import Event, load_event
+from application.retry import RetentionPolicy as RetentionPolicy  # imported from here too
+from application.retry import RetrySchedule as RetrySchedule
 from application.troubled_runs import MAX_TROUBLED_RUNS, TroubledRuns
 from ports.clock import Clock
 from ports.errors import PermanentFailure, Refused, StateUnavailable, TransientFailure
-from ports.state import Cache, ClaimStatus, IdempotencyStore, Outbox
+from ports.state import Cache, Claim, ClaimStatus, IdempotencyStore, Outbox, Retention
 
 log = logging.getLogger("servicedesk.inbox")
 
@@ -21,6 +23,8 @@ log = logging.getLogger("servicedesk.inbox")
 current_event: ContextVar[str | None] = ContextVar("current_event", default=None)
 
 Handler = Callable[[Event], str]
+TimeLeft = Callable[[], "float | None"]  # what is left of the invocation, None without a deadline
+Budget = Callable[[float], AbstractContextManager[object]]  # bounds every outbound call inside to these seconds
 
 QUEUED = "queued"
 DUPLICATE = "duplicate"
@@ -29,26 +33,16 @@ REFUSED = "refused"  # kept with the reason, never retried; `doctor` counts them
 DRAIN_RESERVE_SECONDS = 2.0  # stop taking entries when the invocation has less time than this
 
 
-@dataclass(frozen=True)
-class RetrySchedule:
-    lease_seconds: float = 300.0  # a claim held longer than this is taken to have crashed (beyond any call budget)
-    first_delay: float = 30.0
-    max_delay: float = 3600.0
-    give_up_after: float = 2 * 86400.0
-
-    def next_attempt(self, now: float, attempts: int, retry_after: float | None) -> float:
-        delay = min(self.max_delay, self.first_delay * 2 ** max(0, attempts - 1))
-        delay = random.uniform(delay / 2, delay)  # noqa: S311 - jitter
-        return now + max(delay, retry_after or 0.0)
-
-
 class Inbox:
     """Rules:
     - an event is handled at most once to completion, whoever delivers it and however often;
-    - a duplicate, or an event another worker holds, is answered `duplicate` with no effect;
+    - a duplicate of a finished event is answered `duplicate` with no effect; one that another worker holds waits
+      briefly for its result, else is answered `queued`: it is never called done before it is;
+    - a claim lasts as long as its holder can still work (its deadline) plus a margin: then anyone may take it over;
     - a transient failure keeps the event for a retry that is due at once; a permanent one buries it, loudly;
     - a handler that raises, or a run that never finishes (out of time), is tried `MAX_TROUBLED_RUNS` times
-      (the latter once more), then the event is buried: it never loops for ever.
+      (the latter once more), then the event is buried: it never loops for ever;
+    - every drain pass also purges, in bounded batches, what the retention policy no longer keeps.
     """
 
     def __init__(
@@ -59,6 +53,9 @@ class Inbox:
         clock: Clock,
         cache: Cache,
         schedule: RetrySchedule | None = None,
+        time_left: TimeLeft = lambda: None,
+        budget: Budget = lambda _: nullcontext(),
+        retention: tuple[Retention, RetentionPolicy] | None = None,
     ) -> None:
         self.store = store
         self.outbox = outbox
@@ -66,18 +63,47 @@ class Inbox:
         self.clock = clock
         self.schedule = schedule or RetrySchedule()
         self.troubles = TroubledRuns(cache, clock, self.schedule.give_up_after)
+        self.time_left = time_left
+        self.budget = budget
+        self.retention = retention
 
     def accept(self, event: Event) -> str:
-        claim = self.store.claim(event.key, event.kind, event.dump(), self.clock.now(), self.schedule.lease_seconds)
-        if claim.status is not ClaimStatus.ACQUIRED:
-            return DUPLICATE
-        return self._run(event, retry_at=self.clock.now(), attempts=claim.attempts, first_seen=self.clock.now())
+        with self.budget(self.schedule.budget_seconds):
+            claim = self._claim_or_wait(event)
+            if claim.status is ClaimStatus.DONE:
+                return DUPLICATE
+            if claim.status is ClaimStatus.BUSY:
+                return QUEUED  # in progress elsewhere: a drain finishes it if that worker dies
+            return self._run(event, retry_at=self.clock.now(), attempts=claim.attempts, first_seen=self.clock.now())
 
-    def drain(self, limit: int = 50, time_left: Callable[[], float | None] | None = None) -> tuple[int, int]:
-        """One pass over the due outbox entries: returns (done, left)."""
+    def _claim_or_wait(self, event: Event) -> Claim:
+        give_up = time.monotonic() + self._busy_wait()
+        while True:
+            claim = self.store.claim(event.key, event.kind, event.dump(), self.clock.now(), self._lease())
+            if claim.status is not ClaimStatus.BUSY or time.monotonic() + self.schedule.busy_poll > give_up:
+                return claim
+            time.sleep(self.schedule.busy_poll)
+
+    def _busy_wait(self) -> float:
+        left = self.time_left()
+        wait = self.schedule.busy_wait
+        return wait if left is None else min(wait, left - DRAIN_RESERVE_SECONDS)
+
+    def _lease(self) -> float:
+        left = self.time_left()
+        return (self.schedule.budget_seconds if left is None else max(0.0, left)) + self.schedule.lease_margin
+
+    def drain(self, limit: int = 50, time_left: TimeLeft | None = None) -> tuple[int, int]:
+        """One pass over the due outbox entries, then a bounded purge: returns (done, left)."""
+        with self.budget(self.schedule.budget_seconds):
+            done = self._drain(limit, time_left or self.time_left)
+            self._purge(time_left or self.time_left)
+        return done, self.outbox.stats().pending
+
+    def _drain(self, limit: int, time_left: TimeLeft) -> int:
         done = 0
-        for stored in self.outbox.claim_due(self.clock.now(), self.schedule.lease_seconds, limit):
-            left = time_left() if time_left is not None else None
+        for stored in self.outbox.claim_due(self.clock.now(), self._lease(), limit):
+            left = time_left()
             if left is not None and left < DRAIN_RESERVE_SECONDS:
                 self.store.release(stored.key, "drain ran out of time", self.clock.now())
                 continue
@@ -85,7 +111,17 @@ class Inbox:
             retry_at = self.schedule.next_attempt(self.clock.now(), stored.attempts, None)
             if self._run(event, retry_at, stored.attempts, stored.first_seen) != QUEUED:
                 done += 1
-        return done, self.outbox.stats().pending
+        return done
+
+    def _purge(self, time_left: TimeLeft) -> None:
+        left = time_left()
+        if self.retention is None or (left is not None and left < DRAIN_RESERVE_SECONDS):
+            return
+        store, policy = self.retention
+        now = self.clock.now()
+        purged = store.purge(now - policy.keep_seconds, now, policy.batch)
+        if purged:
+            log.info("store purged", extra={"rows": purged})
 
     def _run(self, event: Event, retry_at: float, attempts: int, first_seen: float) -> str:
         token = current_event.set(event.key)
@@ -96,18 +132,15 @@ class Inbox:
 
     def _handle(self, event: Event, retry_at: float, attempts: int, first_seen: float) -> str:
         fields = {"event_key": event.key, "event_kind": event.kind, "attempt": attempts}
-        troubled = self.troubles.count(event.key) if attempts > 1 else 0
+        troubled = self.troubles.begin(event.key, attempts)
         if troubled >= MAX_TROUBLED_RUNS:
             self.outbox.bury(event.key, f"gave up: {troubled} runs raised or never finished (ran out of time)")
             log.error("event dead: its runs keep raising or running out of time", extra=fields)
             return FAILED
-        if attempts > 1:
-            self.troubles.set(event.key, troubled + 1)  # until this run ends: one cut off still counts
         try:
             outcome = self.handlers[event.kind](event)
         except TransientFailure as e:
-            if attempts > 1:
-                self.troubles.set(event.key, troubled)
+            self.troubles.ended(event.key, attempts, troubled)
             if self.clock.now() - first_seen > self.schedule.give_up_after:
                 self.outbox.bury(event.key, str(e))
                 log.error("event dead: gave up retrying", extra={**fields, "error": str(e)})
@@ -134,7 +167,7 @@ class Inbox:
         return outcome
 
     def _raised(self, event: Event, error: Exception, troubled: int, retry_at: float, fields: dict[str, Any]) -> str:
-        """An unexpected error may be a fluke: it is retried like a transient failure, a bounded number of times."""
+        """An unexpected error may be a fluke: retried like a transient failure, a bounded number of times."""
         reason = f"{type(error).__name__}: {error}"
         if troubled >= MAX_TROUBLED_RUNS:
             self.outbox.bury(event.key, f"gave up after {troubled} runs that raised: {reason}")

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
+from domain.edits import DEFAULT_INTERNAL_MARKERS
 from domain.links import LINK_FIELDS
 from ports.admin import LocalFieldSpec, TrackerAdmin
 from ports.errors import ExternalServiceError
@@ -13,10 +16,17 @@ COMMENT_TRIGGER = TriggerKind.COMMENT.value
 STATUS_TRIGGER = TriggerKind.STATUS.value
 
 
-def bridge_triggers(public_url: str, webhook_secret: str, robot_login: str) -> tuple[BridgeTrigger, BridgeTrigger]:
-    """The comment and status triggers (see docs/interface.md, «Tracker triggers»)."""
+def bridge_triggers(
+    public_url: str,
+    webhook_secret: str,
+    robot_login: str,
+    internal_markers: Sequence[str] = DEFAULT_INTERNAL_MARKERS,
+) -> tuple[BridgeTrigger, BridgeTrigger]:
+    """The comment and status triggers (see docs/interface.md, «Tracker triggers»); the comment trigger skips
+    internal notes, so Tracker does not even call for them."""
+    markers = tuple(internal_markers)
     return (
-        BridgeTrigger(TriggerKind.COMMENT, public_url, webhook_secret, robot_login),
+        BridgeTrigger(TriggerKind.COMMENT, public_url, webhook_secret, robot_login, internal_markers=markers),
         BridgeTrigger(TriggerKind.STATUS, public_url, webhook_secret, robot_login),
     )
 
@@ -44,15 +54,24 @@ class SetupTracker:
     - Local fields are matched by key; only missing ones are created, existing ones are never changed.
     - Triggers are matched by name; one that differs in any aspect the bridge relies on is updated in place, at the
       version read, so a concurrent edit in Tracker is refused rather than overwritten.
-    - The comment trigger ignores comments by the token's own account (the robot), so the bridge never echoes itself.
+    - The comment trigger ignores comments by the token's own account (the robot), so the bridge never echoes itself,
+      and internal notes (a comment with a marker), so they never leave Tracker.
     - A dry run reads everything and writes nothing.
     """
 
-    def __init__(self, admin: TrackerAdmin, queue: str, public_url: str, webhook_secret: str) -> None:
+    def __init__(
+        self,
+        admin: TrackerAdmin,
+        queue: str,
+        public_url: str,
+        webhook_secret: str,
+        internal_markers: Sequence[str] = DEFAULT_INTERNAL_MARKERS,
+    ) -> None:
         self._admin = admin
         self._queue = queue
         self._public_url = public_url
         self._webhook_secret = webhook_secret
+        self._internal_markers = internal_markers
 
     def execute(self, dry_run: bool = False) -> list[str]:
         done: list[str] = []
@@ -76,7 +95,8 @@ class SetupTracker:
 
     def _triggers(self, dry_run: bool, done: list[str]) -> None:
         robot = self._admin.myself()
-        desired = bridge_triggers(self._public_url, self._webhook_secret, robot.nickname or robot.id)
+        login = robot.nickname or robot.id
+        desired = bridge_triggers(self._public_url, self._webhook_secret, login, self._internal_markers)
         existing = first_of_each_name(self._admin.triggers(self._queue))
         for wanted in desired:
             done.append(self._trigger(wanted, existing.get(wanted.name), dry_run))

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from application.cards import Cards
 from application.events import MessagePosted
+from application.files import FileCarrier
 from application.identities import Identities
 from application.intake import IntakeForm, is_intake_command, without_command
 from application.locator import TicketLocator
@@ -34,7 +35,8 @@ class OpenTicket:
     - messages of the bot itself, of any other bot, and the bot's own writes open nothing;
     - the thread is opened first, so the issue is created once with every local field, `pachcaThreadId` included;
     - the issue carries a `unique` derived from the message id: a repeated attempt finds the same issue;
-    - the bot's card with the key and the buttons is posted in the thread once.
+    - the bot's card with the key and the buttons is posted in the thread once;
+    - the message's files become the issue's attachments; a file left out is named in the description.
     """
 
     def __init__(
@@ -49,7 +51,9 @@ class OpenTicket:
         cards: Cards,
         intake: IntakeForm,
         settings: TicketSettings,
+        files: FileCarrier,
     ) -> None:
+        self.files = files
         self.messenger = messenger
         self.tracker = tracker
         self.locator = locator
@@ -82,12 +86,13 @@ class OpenTicket:
         author = self.identities.pachca_person(user_id)
         text = f"Заявка от {author.display_name}" + (f" ({topic})" if topic else "") + f":\n{description}"
         message_id, url = self.poster.to_chat_linked(f"intake:{event_key}", chat_id, text)
-        return self._open(PachcaMessage(message_id, chat_id, user_id, description, url), author, topic)
+        message = PachcaMessage(message_id, chat_id, user_id, description, url)
+        return self._open(message, author, topic, with_files=False)  # the bot's own post carries no files
 
-    def _open(self, message: PachcaMessage, author: Person, topic: str | None) -> str:
+    def _open(self, message: PachcaMessage, author: Person, topic: str | None, with_files: bool = True) -> str:
         ticket = self.locator.by_message(message.message_id)
         if ticket is None or ticket.thread is None:
-            ticket = self._create(message, author, topic)
+            ticket = self._create(message, author, topic, with_files)
         if ticket.card_message_id is None:
             assert ticket.thread is not None
             card = self.cards.first(ticket.key)
@@ -95,12 +100,20 @@ class OpenTicket:
             self.locator.remember(ticket.with_card(card_id))
         return "created"
 
-    def _create(self, message: PachcaMessage, author: Person, topic: str | None) -> Ticket:
+    def _create(self, message: PachcaMessage, author: Person, topic: str | None, with_files: bool) -> Ticket:
         self.locator.opening(message.message_id)  # replies in the new thread wait for it
         thread = self.messenger.open_thread(message.message_id)
         issue = NewIssue.from_message(self.settings.queue, message, author, thread, topic)
+        if with_files:
+            issue = self._with_files(issue, message)
         key = self.tracker.create_issue(issue, self.schema.field_ids(self.settings.queue))
         return self.locator.opened(Ticket(key, message.message_id, message.chat_id, message.user_id, thread))
+
+    def _with_files(self, issue: NewIssue, message: PachcaMessage) -> NewIssue:
+        """The message's files become the issue's; those left out are named at the end of the description."""
+        carried = self.files.to_tracker(f"ticket:{message.message_id}", message.message_id, message.url)
+        description = carried.text_with_lines(issue.description)
+        return replace(issue, description=description, attachment_ids=tuple(carried.uploaded))
 
     def _is_support_chat(self, event: MessagePosted) -> bool:
         chats = self.settings.support_chat_ids

@@ -18,6 +18,20 @@ class TroubledRuns:
         self.clock = clock
         self.keep_seconds = keep_seconds
 
+    def begin(self, event_key: str, attempts: int) -> int:
+        """The troubled runs so far; this run counts as one of them until `ended` (not marked on a first run)."""
+        if attempts <= 1:
+            return 0
+        troubled = self.count(event_key)
+        if troubled < MAX_TROUBLED_RUNS:
+            self.set(event_key, troubled + 1)
+        return troubled
+
+    def ended(self, event_key: str, attempts: int, troubled: int) -> None:
+        """This run ended without trouble (a transient failure is not one)."""
+        if attempts > 1:
+            self.set(event_key, troubled)
+
     def count(self, event_key: str) -> int:
         value = self.cache.get(_key(event_key), self.clock.now())
         return int(value) if value and value.isdigit() else 0

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 from application.identities import Identities
 from domain.tickets import ThreadRef
 from ports.clock import Clock
 from ports.errors import OutcomeUnknown
+from ports.files import PachcaUpload
 from ports.messenger import ButtonRows, ChatMessenger, PostedMessage
 from ports.state import WriteLog
 
@@ -60,9 +61,11 @@ class Poster:
         self.identities = identities
         self.writer = writer
 
-    def to_thread(self, effect: str, thread: ThreadRef, text: str, buttons: ButtonRows = ()) -> int:
+    def to_thread(
+        self, effect: str, thread: ThreadRef, text: str, buttons: ButtonRows = (), files: Sequence[PachcaUpload] = ()
+    ) -> int:
         def send() -> PostedMessage:
-            return self.messenger.post_to_thread(thread, text, buttons)
+            return self.messenger.post_to_thread(thread, text, buttons, files)
 
         return self._once(effect, thread.chat_id, text, send)[0]
 

@@ -106,6 +106,7 @@ class FakeApis:
             ("POST", re.compile(r"/pachca/messages"), self._post),
             ("PUT", re.compile(r"/pachca/messages/(\d+)"), self._edit),
             ("GET", re.compile(r"/pachca/messages"), self._recent),
+            ("GET", re.compile(r"/pachca/messages/(\d+)"), lambda r, m: _json({"data": {"files": []}})),
             ("GET", re.compile(r"/tracker/v2/myself"), self._myself),
             ("GET", re.compile(r"/tracker/v2/queues/([^/]+)/localFields"), self._local_fields),
             ("POST", re.compile(r"/tracker/v2/issues/?"), self._create),

@@ -6,6 +6,7 @@ from __future__ import annotations
 import argparse
 import sys
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -14,11 +15,15 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # `python bench
 from bench.burst import measure_burst
 from bench.cold_start import measure_cold_start
 from bench.fake_apis import FakeApis
+from bench.files_memory import measure_file_memory
 from bench.hostile_report import Hostile
 from bench.hostile_text import measure_long_comments, measure_mention_crowds
 from bench.per_event import measure_calls, measure_event_costs
 from bench.report import Results, render
+from bench.shared_burst import measure_shared_burst, measure_slot_cost, postgres_url
 from bench.siege import measure_siege
+from bench.store_report import StoreResults
+from bench.store_size import measure_store_size
 
 RESULTS = Path(__file__).resolve().parent / "results.md"
 
@@ -33,6 +38,10 @@ class Counts:
     burst_messages: int = 200
     burst_chats: int = 5
     clients: int = 16
+    store_events: int = 10_000
+    slot_reservations: int = 2000
+    shared_messages: int = 200
+    file_mb: int = 40
     long_chars: int = 100_000
     long_runs: int = 5
     crowd: int = 300
@@ -44,9 +53,27 @@ class Counts:
 
 
 SMOKE = Counts(
-    1, 0, events=20, warmup=5, sqlite_events=5, burst_messages=8, burst_chats=2, clients=4, long_chars=2000,
-    long_runs=1, crowd=30, slow=5, hold=0.5, uploads=1, upload_mb=4, alone=0.5,
-)  # fmt: skip
+    1,
+    0,
+    events=20,
+    warmup=5,
+    sqlite_events=5,
+    burst_messages=8,
+    burst_chats=2,
+    clients=4,
+    store_events=40,
+    slot_reservations=20,
+    shared_messages=8,
+    file_mb=2,
+    long_chars=2000,
+    long_runs=1,
+    crowd=30,
+    slow=5,
+    hold=0.5,
+    uploads=1,
+    upload_mb=4,
+    alone=0.5,
+)
 
 
 def run_all(counts: Counts = Counts(), progress: bool = False) -> Results:
@@ -68,11 +95,30 @@ def run_all(counts: Counts = Counts(), progress: bool = False) -> Results:
     step("burst: thread writes counted against the thread's own chat")
     own_chat = measure_burst(*size, thread_counts_as="thread")
     others = [("if a thread write counts against the thread's own chat", own_chat)]
+    step(f"memory: carrying a {counts.file_mb} MB file each way")
+    files = measure_file_memory(counts.file_mb * 1024 * 1024)
+    store = _store(counts, step)
+    return Results(cold, costs, calls, sqlite, main_burst, others, files, store, _hostile(counts, step))
+
+
+def _hostile(counts: Counts, step: Callable[[str], None]) -> Hostile:
     step(f"hostile text: a {counts.long_chars:,}-character comment, {counts.crowd} mentions in one text")
     long, crowds = measure_long_comments(counts.long_chars, counts.long_runs), measure_mention_crowds(counts.crowd)
     step(f"serve under siege: {counts.slow} slow connections for {counts.hold:.0f} s, {counts.uploads} uploads")
-    siege = measure_siege(counts.slow, counts.hold, counts.uploads, counts.upload_mb, counts.alone)
-    return Results(cold, costs, calls, sqlite, main_burst, others, Hostile(long, crowds, siege))
+    return Hostile(
+        long, crowds, measure_siege(counts.slow, counts.hold, counts.uploads, counts.upload_mb, counts.alone)
+    )
+
+
+def _store(counts: Counts, step: Callable[[str], None]) -> StoreResults:
+    step(f"store size: {counts.store_events} events without purge, with purge at 30 and at 1 day")
+    sizes = measure_store_size(counts.store_events)
+    step(f"shared write limit: {counts.slot_reservations} reservations per store")
+    url = postgres_url()
+    slots = measure_slot_cost(url, counts.slot_reservations)
+    step(f"three serve processes on one PostgreSQL: {counts.shared_messages} messages into one chat")
+    shared = measure_shared_burst(url, counts.shared_messages) if url else None
+    return StoreResults(sizes, slots, shared)
 
 
 def main(argv: list[str] | None = None) -> int:

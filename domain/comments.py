@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from domain.files import FileRef
 from domain.pachca_text import one_line
 from domain.people import Person
 from domain.tickets import TicketKey
@@ -29,3 +30,4 @@ class TrackerComment:
     comment_id: str
     author: Person
     text: str
+    files: tuple[FileRef, ...] = ()  # its attachments

@@ -31,6 +31,7 @@ class NewIssue:
     unique: str
     tags: tuple[str, ...]
     local_fields: dict[str, str] = field(default_factory=dict)
+    attachment_ids: tuple[str, ...] = ()  # temporary attachments that become the issue's files
 
     @classmethod
     def from_message(

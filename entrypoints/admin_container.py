@@ -21,6 +21,7 @@ def _doctor_settings(settings: Settings) -> DoctorSettings:
         public_url=settings.public_url,
         tracker_webhook_secret=settings.secret("tracker_webhook_secret") or None,
         email_domain=settings.pachca_email_domain,
+        internal_markers=tuple(settings.internal_note_markers),
     )
 
 
@@ -38,6 +39,7 @@ class AdminContainer(containers.DeclarativeContainer):
         queue=settings.provided.tracker_queue,
         public_url=settings.provided.public_url,
         webhook_secret=settings.provided.secret.call("tracker_webhook_secret"),
+        internal_markers=settings.provided.internal_note_markers,
     )
     doctor = providers.Factory(
         Doctor,

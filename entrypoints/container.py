@@ -9,14 +9,18 @@ from application.buttons import PressButton
 from application.cards import Cards
 from application.comments import RelayReply, RelayTrackerComment
 from application.directory_index import DirectoryIndex
+from application.edits import CarriedMessages, DeleteMessage, EditMessage
 from application.events import (
     ButtonClicked,
     FormSubmitted,
+    MessageDeleted,
+    MessageEdited,
     MessagePosted,
     ThreadReplyPosted,
     TrackerCommentAdded,
     TrackerStatusChanged,
 )
+from application.files import FileCarrier
 from application.identities import Identities
 from application.inbox import Inbox
 from application.intake import IntakeForm
@@ -31,7 +35,14 @@ from application.writes import OnceWriter, Poster
 from entrypoints.admin_container import AdminContainer
 from entrypoints.outside import Outside
 from entrypoints.webhooks import WebhookApp
-from entrypoints.wiring import every_kind_handled, ticket_settings_of, webhook_secrets
+from entrypoints.wiring import (
+    comment_settings_of,
+    every_kind_handled,
+    file_limits_of,
+    retention_of,
+    ticket_settings_of,
+    webhook_secrets,
+)
 
 
 class Container(Outside):
@@ -45,6 +56,7 @@ class Container(Outside):
         Outside.tracker_http,
         Outside.directory,
     )
+    messenger_files, tracker_files = Outside.messenger_files, Outside.tracker_files
 
     identities = providers.Singleton(
         Identities,
@@ -83,6 +95,14 @@ class Container(Outside):
     )
     cards = providers.Singleton(Cards, messenger=messenger, links=state, web_url=settings.provided.tracker_web_url)
     intake = providers.Singleton(IntakeForm, messenger=messenger, poster=poster, topics=settings.provided.intake_topics)
+    files = providers.Singleton(
+        FileCarrier,
+        writer=writer,
+        limits=providers.Callable(file_limits_of, settings),
+        messenger=messenger_files,
+        tracker=tracker_files,
+    )
+    carried = providers.Singleton(CarriedMessages, links=state, writer=writer)
 
     open_ticket = providers.Singleton(
         OpenTicket,
@@ -96,6 +116,7 @@ class Container(Outside):
         cards=cards,
         intake=intake,
         settings=ticket_settings,
+        files=files,
     )
     relay_reply = providers.Singleton(
         RelayReply,
@@ -105,6 +126,7 @@ class Container(Outside):
         identities=identities,
         mentions=mentions,
         writer=writer,
+        files=files,
     )
     relay_comment = providers.Singleton(
         RelayTrackerComment,
@@ -114,7 +136,14 @@ class Container(Outside):
         identities=identities,
         mentions=mentions,
         poster=poster,
-        web_url=settings.provided.tracker_web_url,
+        files=files,
+        settings=providers.Callable(comment_settings_of, settings),
+    )
+    edit_message = providers.Singleton(
+        EditMessage, files=tracker_files, carried=carried, identities=identities, mentions=mentions, writer=writer
+    )
+    delete_message = providers.Singleton(
+        DeleteMessage, tracker=tracker, files=tracker_files, carried=carried, identities=identities, writer=writer
     )
     announce_status = providers.Singleton(
         AnnounceStatus,
@@ -165,10 +194,15 @@ class Container(Outside):
                     TrackerStatusChanged.kind: announce_status.provided.execute,
                     ButtonClicked.kind: press_button.provided.execute,
                     FormSubmitted.kind: submit_form.provided.execute,
+                    MessageEdited.kind: edit_message.provided.execute,
+                    MessageDeleted.kind: delete_message.provided.execute,
                 }
             ),
         ),
         clock=clock,
+        time_left=budget.provided.left,
+        budget=budget.provided.within,
+        retention=providers.Callable(retention_of, state, settings),
     )
     webhooks = providers.Singleton(
         WebhookApp,

@@ -10,11 +10,13 @@ from adapters.budget import InvocationBudget
 from adapters.clock import SystemClock
 from adapters.http import RetryPolicy
 from adapters.pachca import HttpChatMessenger, pachca_client
+from adapters.pachca_files import HttpMessengerFiles
 from adapters.ratelimit import ChatRateLimiter
 from adapters.redaction import Redactor
 from adapters.state_url import open_state
 from adapters.tracker import HttpIssueTracker
 from adapters.tracker_client import tracker_client
+from adapters.tracker_files import HttpTrackerFiles
 from entrypoints.settings import Settings
 from entrypoints.wiring import directory_of
 
@@ -53,7 +55,11 @@ class Outside(containers.DeclarativeContainer):
         budget=budget,
     )
     messenger = providers.Singleton(
-        HttpChatMessenger, client=pachca_http, rate_limiter=providers.Singleton(ChatRateLimiter)
+        HttpChatMessenger,
+        client=pachca_http,
+        rate_limiter=providers.Singleton(ChatRateLimiter, shared=state),  # one limit for every instance
     )
     tracker = providers.Singleton(HttpIssueTracker, client=tracker_http)
+    messenger_files = providers.Singleton(HttpMessengerFiles, client=pachca_http)
+    tracker_files = providers.Singleton(HttpTrackerFiles, client=tracker_http)
     directory = providers.Singleton(directory_of, settings, session, retry_policy, budget)

@@ -3,11 +3,20 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import datetime
 from typing import Any
 
 from pydantic import Field, ValidationError
 
-from application.events import ButtonClicked, Event, FormSubmitted, MessagePosted, ThreadReplyPosted
+from application.events import (
+    ButtonClicked,
+    Event,
+    FormSubmitted,
+    MessageDeleted,
+    MessageEdited,
+    MessagePosted,
+    ThreadReplyPosted,
+)
 from entrypoints.payloads import BadPayload, Id, Tolerant, first_problem
 
 
@@ -26,6 +35,8 @@ class PachcaMessage(Tolerant):
     content: str = ""
     url: str = ""
     thread: _ThreadOrigin | None = None
+    created_at: datetime | None = None
+    changed_at: datetime | None = None
 
 
 class PachcaButton(Tolerant):
@@ -60,9 +71,28 @@ def _new_message(body: dict[str, Any]) -> Event:
     return _message(PachcaMessage.model_validate(body))
 
 
-def _changed_message(body: dict[str, Any]) -> None:
-    PachcaMessage.model_validate(body)  # read, so a malformed one is refused like any other
-    # an edit or a deletion changes nothing in the ticket
+def _edited_message(body: dict[str, Any]) -> Event:
+    """`changed_at` orders the edits of a message (it equals `created_at` for a message never edited)."""
+    message = PachcaMessage.model_validate(body)
+    created = _created(message)
+    changed = (message.changed_at or created).isoformat()
+    return MessageEdited(message.id, _root(message), message.user_id, message.content, changed, created.timestamp())
+
+
+def _deleted_message(body: dict[str, Any]) -> Event:
+    message = PachcaMessage.model_validate(body)
+    return MessageDeleted(message.id, _root(message), message.user_id, _created(message).timestamp())
+
+
+def _created(message: PachcaMessage) -> datetime:
+    if message.created_at is None:
+        raise BadPayload("created_at: missing")
+    return message.created_at
+
+
+def _root(message: PachcaMessage) -> int:
+    """The thread's root message for a reply; 0 for a top-level message."""
+    return message.thread.message_id if message.thread is not None else 0
 
 
 def _button(body: dict[str, Any]) -> Event:
@@ -94,6 +124,7 @@ def _message(message: PachcaMessage) -> Event:
             root_chat_id=origin.message_chat_id,
             user_id=message.user_id,
             text=message.content,
+            url=message.url,
         )
     return MessagePosted(
         message_id=message.id,
@@ -114,8 +145,8 @@ def _text(value: Any) -> str:
 # (type, event) of a Pachca webhook -> its reader; a new kind the bridge acts on is one line here
 READERS: dict[tuple[object, object], Callable[[dict[str, Any]], Event | None]] = {
     ("message", "new"): _new_message,
-    ("message", "update"): _changed_message,
-    ("message", "delete"): _changed_message,
+    ("message", "update"): _edited_message,
+    ("message", "delete"): _deleted_message,
     ("button", "click"): _button,
     ("view", "submit"): _form,
 }

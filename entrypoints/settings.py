@@ -52,9 +52,14 @@ class Settings(BaseSettings):
     intake_topics: Annotated[list[str], NoDecode] = Field([], validation_alias="INTAKE_TOPICS")
     log_level: str = Field("INFO", validation_alias="LOG_LEVEL")
     max_mentions: int = Field(20, ge=0, validation_alias="MAX_MENTIONS")
+    retention_days: int = Field(30, ge=0, validation_alias="RETENTION_DAYS")
+    max_file_mb: int = Field(50, ge=1, le=1024, validation_alias="MAX_FILE_MB")
+    internal_note_markers: Annotated[list[str], NoDecode] = Field(
+        ["#внутр", "#internal"], min_length=1, validation_alias="INTERNAL_NOTE_MARKERS"
+    )
 
     _split_ids = field_validator("support_chat_ids", "agent_pachca_user_ids", mode="before")(_split(","))
-    _split_topics = field_validator("intake_topics", mode="before")(_split(";"))
+    _split_topics = field_validator("intake_topics", "internal_note_markers", mode="before")(_split(";"))
 
     @field_validator(
         "tracker_org_id",

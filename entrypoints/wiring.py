@@ -8,11 +8,14 @@ import requests
 
 from adapters.budget import InvocationBudget
 from adapters.http import RetryPolicy
+from application.comments import CommentSettings
 from application.events import EVENT_TYPES
-from application.inbox import Handler
+from application.inbox import Handler, RetentionPolicy
 from application.tickets import TicketSettings
-from entrypoints.authentication import WebhookSecrets
+from domain.files import FileLimits
+from entrypoints.authentication import FUTURE_SKEW_SECONDS, WebhookSecrets
 from entrypoints.settings import Settings
+from ports.state import Retention
 
 if TYPE_CHECKING:
     from adapters.y360 import HttpUserDirectory
@@ -43,6 +46,20 @@ def every_kind_handled(handlers: dict[str, Handler]) -> dict[str, Handler]:
     if missing:
         raise LookupError("no handler for the event kinds " + ", ".join(missing))
     return handlers
+
+
+def retention_of(store: Retention, settings: Settings) -> tuple[Retention, RetentionPolicy]:
+    """A replay is accepted up to its age limit after its timestamp, which may be ahead of our clock by the skew."""
+    replay_window = settings.webhook_max_age_seconds + FUTURE_SKEW_SECONDS
+    return store, RetentionPolicy.of(settings.retention_days, replay_window)
+
+
+def comment_settings_of(settings: Settings) -> CommentSettings:
+    return CommentSettings(settings.tracker_web_url, tuple(settings.internal_note_markers))
+
+
+def file_limits_of(settings: Settings) -> FileLimits:
+    return FileLimits.from_megabytes(settings.max_file_mb)
 
 
 def ticket_settings_of(settings: Settings) -> TicketSettings:

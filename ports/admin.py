@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from typing import Protocol, runtime_checkable
 
 from domain.model import Person
-from ports.state import HealthCheck, OutboxStats, StoredEvent
+from ports.state import Footprint, HealthCheck, OutboxStats, StoredEvent
 from ports.triggers import BridgeTrigger, Trigger
 
 
@@ -85,5 +85,7 @@ class DirectoryAdmin(Protocol):
 @runtime_checkable
 class StateProbe(HealthCheck, Protocol):
     def stats(self) -> OutboxStats: ...
+
+    def footprint(self) -> Footprint: ...
 
     def dead(self, limit: int = 20) -> list[StoredEvent]: ...

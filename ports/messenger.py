@@ -7,6 +7,7 @@ from typing import Protocol, runtime_checkable
 from domain.card import Button
 from domain.people import Person
 from domain.tickets import ThreadRef
+from ports.files import PachcaUpload
 
 ButtonRows = Sequence[Sequence[Button]]
 
@@ -54,7 +55,11 @@ class ChatMessenger(Protocol):
         """A message's link in the web app, known without a call (posts carry it as Pachca answered it)."""
         ...
 
-    def post_to_thread(self, thread: ThreadRef, text: str, buttons: ButtonRows = ()) -> PostedMessage: ...
+    def post_to_thread(
+        self, thread: ThreadRef, text: str, buttons: ButtonRows = (), files: Sequence[PachcaUpload] = ()
+    ) -> PostedMessage:
+        """`files`: uploads to name on the message (the last of Pachca's three upload steps)."""
+        ...
 
     def post_to_chat(self, chat_id: int, text: str, buttons: ButtonRows = ()) -> PostedMessage: ...
 

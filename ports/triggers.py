@@ -23,6 +23,7 @@ class BridgeTrigger:
     secret: str
     robot_login: str
     active: bool = True
+    internal_markers: tuple[str, ...] = ()  # a comment containing one is an internal note: no call for it
 
     @property
     def name(self) -> str:

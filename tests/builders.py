@@ -25,8 +25,9 @@ def message(
 def reply(
     thread: ThreadRef, message_id: int = 194300, text: str = "Посмотрел, воспроизводится", user_id: int = REQUESTER
 ) -> ThreadReplyPosted:
+    url = f"https://app.pachca.com/chats/{thread.chat_id}?message={message_id}"
     return ThreadReplyPosted(
-        message_id, thread.thread_id, thread.chat_id, thread.root_message_id, thread.root_chat_id, user_id, text
+        message_id, thread.thread_id, thread.chat_id, thread.root_message_id, thread.root_chat_id, user_id, text, url
     )
 
 

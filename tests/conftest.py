@@ -65,6 +65,8 @@ def make_bridge(env: dict[str, str] | None = None, state: MemoryState | None = N
     bridge.messenger.add_user(AGENT, "Иван Иванов", "ivan_ivanov", "ivanov@example.com")
     container.messenger.override(bridge.messenger)
     container.tracker.override(bridge.tracker)
+    container.messenger_files.override(bridge.messenger)
+    container.tracker_files.override(bridge.tracker)
     container.directory.override(bridge.directory)
     container.state.override(bridge.state)
     container.clock.override(bridge.clock)

@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+import os
+import tempfile
 from collections import Counter
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
+from contextlib import contextmanager
+from dataclasses import dataclass, field, replace
 from typing import Any
 
+from domain.files import FileRef, LocalFile
 from domain.links import LINK_FIELD_KEYS
 from domain.model import Button, NewIssue, Person, ThreadRef, TicketKey, TrackerComment
 from ports.errors import NotFound, OutcomeUnknown, PermanentFailure, ResolutionRefused
+from ports.files import FileTooLarge, PachcaUpload
 from ports.messenger import ButtonRows, FormField, MessageInfo, PostedMessage
 from ports.tracker import IssueInfo, Transition
 
@@ -67,6 +72,40 @@ SUPPORT_CHAT = 918264  # tests.builders.SUPPORT_CHAT: where the tests' messages 
 DIRECT_CHATS = 7_000_000_000  # the fake's direct chat with a person: this plus their id
 
 
+class FakeFiles:
+    """Files that can be downloaded by URL (a missing URL is a 404), and what was uploaded, read back from disk."""
+
+    def __init__(self) -> None:
+        self.blobs: dict[str, bytes] = {}
+        self.uploaded: dict[str, tuple[str, bytes]] = {}  # id -> (name, content)
+        self.spooled: list[str] = []  # temporary paths handed out, to check they are gone
+
+    def add(self, name: str, content: bytes, url: str | None = None, **ref: Any) -> FileRef:
+        url = url or f"https://files.example/{len(self.blobs)}/{name}"
+        self.blobs[url] = content
+        return FileRef(name, url, **ref)
+
+    @contextmanager
+    def download(self, file: FileRef, max_bytes: int) -> Iterator[LocalFile]:
+        if file.url not in self.blobs:
+            raise NotFound(f"file {file.url}")
+        content = self.blobs[file.url]
+        if len(content) > max_bytes:
+            raise FileTooLarge(f"{len(content)} bytes", file.size)  # stopped part way: the size is not learnt
+        fd, path = tempfile.mkstemp(prefix="fake-file-")
+        self.spooled.append(path)
+        with os.fdopen(fd, "wb") as out:
+            out.write(content)
+        try:
+            yield LocalFile(file, path, len(content))
+        finally:
+            os.unlink(path)
+
+    def keep(self, upload_id: str, file: LocalFile) -> None:
+        with open(file.path, "rb") as f:
+            self.uploaded[upload_id] = (file.ref.name, f.read())
+
+
 @dataclass
 class Post:
     message_id: int
@@ -75,6 +114,7 @@ class Post:
     buttons: tuple[tuple[Button, ...], ...]
     user_id: int
     chat_id: int  # where it can be read back: a thread's own chat for a thread post
+    files: tuple[PachcaUpload, ...] = ()
 
     def posted(self) -> PostedMessage:
         url = f"https://app.pachca.com/chats/{self.chat_id}?message={self.message_id}"  # as Pachca answers
@@ -92,6 +132,8 @@ class FakeChatMessenger:
         self.forms: list[tuple[str, str, list[FormField]]] = []
         self.calls: Counter[str] = Counter()
         self.faults = Faults()
+        self.files = FakeFiles()
+        self.message_attachments: dict[int, list[FileRef]] = {}
         self._next_id = 50_000
 
     # test helpers
@@ -173,8 +215,10 @@ class FakeChatMessenger:
     def message_url(self, chat_id: int, message_id: int) -> str:
         return f"https://app.pachca.com/chats/{chat_id}?message={message_id}"
 
-    def post_to_thread(self, thread: ThreadRef, text: str, buttons: ButtonRows = ()) -> PostedMessage:
-        return self._post("post_to_thread", f"thread:{thread.thread_id}", thread.chat_id, text, buttons)
+    def post_to_thread(
+        self, thread: ThreadRef, text: str, buttons: ButtonRows = (), files: Sequence[PachcaUpload] = ()
+    ) -> PostedMessage:
+        return self._post("post_to_thread", f"thread:{thread.thread_id}", thread.chat_id, text, buttons, files)
 
     def post_to_chat(self, chat_id: int, text: str, buttons: ButtonRows = ()) -> PostedMessage:
         return self._post("post_to_chat", f"chat:{chat_id}", chat_id, text, buttons)
@@ -182,9 +226,14 @@ class FakeChatMessenger:
     def post_to_user(self, user_id: int, text: str) -> PostedMessage:
         return self._post("post_to_user", f"user:{user_id}", DIRECT_CHATS + user_id, text, ())
 
-    def _post(self, method: str, entity: str, chat_id: int, text: str, buttons: ButtonRows) -> PostedMessage:
+    def _post(
+        self, method: str, entity: str, chat_id: int, text: str, buttons: ButtonRows, files: Sequence[PachcaUpload] = ()
+    ) -> PostedMessage:
         self._call(method)
-        post = Post(self._id(), entity, text, tuple(tuple(row) for row in buttons), self.bot_id, chat_id)
+        for file in files:
+            assert file.key in self.files.uploaded, f"{file.key} was never uploaded"
+        rows = tuple(tuple(row) for row in buttons)
+        post = Post(self._id(), entity, text, rows, self.bot_id, chat_id, tuple(files))
         self.posts.append(post)
         self.faults.after(method)
         return post.posted()
@@ -208,6 +257,22 @@ class FakeChatMessenger:
         self._call("open_form")
         self.forms.append((trigger_id, metadata, list(fields)))
 
+    # MessengerFiles
+    def message_files(self, message_id: int) -> list[FileRef]:
+        self._call("message_files")
+        return list(self.message_attachments.get(message_id, []))
+
+    def download(self, file: FileRef, max_bytes: int) -> Any:
+        self._call("download")
+        return self.files.download(file, max_bytes)
+
+    def upload(self, file: LocalFile) -> PachcaUpload:
+        self._call("upload")
+        key = f"attaches/files/{self._id()}/{file.ref.name}"
+        self.files.keep(key, file)
+        self.faults.after("upload")
+        return PachcaUpload(key, file.ref.name, "image" if file.ref.is_image else "file", file.size)
+
 
 @dataclass
 class FakeIssue:
@@ -218,6 +283,9 @@ class FakeIssue:
     resolution: str | None = None
     updated_at: str = "2026-11-27T10:00:00.000+0000"
     comments: list[TrackerComment] = field(default_factory=list)
+    description: str = ""
+    attachment_ids: list[str] = field(default_factory=list)
+    comment_attachments: dict[str, list[str]] = field(default_factory=dict)  # comment id -> attachment ids
 
 
 WORKFLOW: dict[str, list[Transition]] = {
@@ -248,6 +316,7 @@ class FakeIssueTracker:
         self.long_ids: dict[str, str] = {}  # a comment's longId -> its numeric id: both name it in Tracker's API
         self.calls: Counter[str] = Counter()
         self.faults = Faults()
+        self.files = FakeFiles()
         self._comment_id = 600
         self._by_unique: dict[str, TicketKey] = {}
 
@@ -257,9 +326,10 @@ class FakeIssueTracker:
     def total_calls(self) -> int:
         return sum(self.calls.values())
 
-    def human_comment(self, key: str, author: Person, text: str) -> str:
+    def human_comment(self, key: str, author: Person, text: str, files: Sequence[FileRef] = ()) -> str:
         self._comment_id += 1
-        self.issues[key].comments.append(TrackerComment(TicketKey(key), str(self._comment_id), author, text))
+        comment = TrackerComment(TicketKey(key), str(self._comment_id), author, text, tuple(files))
+        self.issues[key].comments.append(comment)
         return str(self._comment_id)
 
     def _call(self, name: str) -> None:
@@ -288,7 +358,10 @@ class FakeIssueTracker:
             return existing
         key = TicketKey(f"{issue.queue}-{len(self.issues) + 1}")
         fields = {field_ids[k].split("--")[-1]: v for k, v in issue.local_fields.items() if k in field_ids}
-        self.issues[str(key)] = FakeIssue(key, issue, fields)
+        self._known_attachments(issue.attachment_ids)
+        self.issues[str(key)] = FakeIssue(
+            key, issue, fields, description=issue.description, attachment_ids=list(issue.attachment_ids)
+        )
         self._by_unique[issue.unique] = key
         self.faults.after("create_issue")
         return key
@@ -305,11 +378,15 @@ class FakeIssueTracker:
             issue.key, issue.new.summary, issue.status, self.display[issue.status], issue.updated_at, None, issue.fields
         )
 
-    def add_comment(self, key: TicketKey, text: str, summonees: Sequence[str] = ()) -> str:
+    def add_comment(
+        self, key: TicketKey, text: str, summonees: Sequence[str] = (), attachment_ids: Sequence[str] = ()
+    ) -> str:
         self._call("add_comment")
         issue = self._issue(key)
+        self._known_attachments(attachment_ids)
         self._comment_id += 1
         issue.comments.append(TrackerComment(key, str(self._comment_id), self.robot, text))
+        issue.comment_attachments[str(self._comment_id)] = list(attachment_ids)
         self.last_summonees = list(summonees)
         self.faults.after("add_comment")
         return str(self._comment_id)
@@ -363,6 +440,39 @@ class FakeIssueTracker:
     def get_user(self, login: str) -> Person | None:
         self._call("get_user")
         return self.users.get(login.lower())
+
+    def _known_attachments(self, attachment_ids: Sequence[str]) -> None:
+        unknown = [a for a in attachment_ids if a not in self.files.uploaded]
+        if unknown:
+            raise PermanentFailure(f"tracker: 400: unknown attachments {unknown}", 400)
+
+    # TrackerFiles
+    def download(self, file: FileRef, max_bytes: int) -> Any:
+        self._call("download")
+        return self.files.download(file, max_bytes)
+
+    def upload(self, file: LocalFile) -> str:
+        self._call("upload")
+        attachment_id = f"tmp-{len(self.files.uploaded) + 1}"
+        self.files.keep(attachment_id, file)
+        self.faults.after("upload")
+        return attachment_id
+
+    def description(self, key: TicketKey) -> str:
+        self._call("description")
+        return self._issue(key).description
+
+    def update_description(self, key: TicketKey, description: str) -> None:
+        self._call("update_description")
+        self._issue(key).description = description
+
+    def edit_comment(self, key: TicketKey, comment_id: str, text: str) -> None:
+        self._call("edit_comment")
+        issue = self._issue(key)
+        found = [i for i, c in enumerate(issue.comments) if c.comment_id == comment_id]
+        if not found:
+            raise NotFound(f"comment {comment_id}")
+        issue.comments[found[0]] = replace(issue.comments[found[0]], text=text)
 
 
 class FakeDirectory:

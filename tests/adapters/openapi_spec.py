@@ -115,3 +115,10 @@ def _closed(schema: dict[str, Any]) -> dict[str, Any]:
     if isinstance(schema.get("properties"), dict) and "additionalProperties" not in schema:
         return schema | {"additionalProperties": False}
     return schema
+
+
+def assert_form_valid(method: str, path_template: str, fields: dict[str, Any]) -> None:
+    """A multipart/form-data body (its fields by name, a file part as its text) against the operation's schema."""
+    _operation(method, path_template)
+    pointer = f"{_operation_pointer(method, path_template)}/requestBody/content/multipart~1form-data/schema"
+    _assert_valid(f"{STRICT_SPEC_URI}#{pointer}", fields, f"form body of {method} {path_template}")

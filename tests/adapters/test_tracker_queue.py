@@ -178,6 +178,7 @@ def test_create_trigger_sends_the_spec(httpserver: HTTPServer, admin: HttpTracke
             {"type": "Event.comment-create"},
             {"type": "CommentAuthorNot", "user": "robot-sd"},
             {"type": "CommentMessageInternal"},
+            {"type": "CommentNoneMatchCondition", "words": ["#внутр", "#internal"], "ignoreCase": True},
         ],
         "actions": [
             {

@@ -31,8 +31,9 @@ def test_a_reply_with_a_known_link_costs_one_tracker_call(bridge: Bridge) -> Non
 
     bridge.deliver(reply(thread, message_id=2))
 
-    assert bridge.calls() == 1
+    assert bridge.calls() == 2  # and one Pachca read: a webhook does not say whether the message has files
     assert dict(bridge.tracker.calls) == {"add_comment": 1}
+    assert dict(bridge.messenger.calls) == {"message_files": 1}
 
 
 def test_a_reply_delivered_twice_is_commented_once(bridge: Bridge) -> None:

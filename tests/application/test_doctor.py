@@ -100,6 +100,7 @@ def test_a_healthy_setup_passes_every_check(parts: Parts) -> None:
         ("ok", f'tracker trigger "{STATUS_TRIGGER}"'),
         ("ok", "y360 directory"),
         ("ok", "state store"),
+        ("ok", "store size"),
         ("ok", "dead events"),
     ]
     checks = {result.check: result.detail for result in results}
@@ -330,6 +331,16 @@ def test_a_state_store_that_does_not_answer_fails(parts: Parts, monkeypatch: pyt
 
     assert result.failed
     assert "disk I/O error" in result.detail
+
+
+def test_the_store_size_and_its_oldest_event_are_shown(parts: Parts) -> None:
+    parts.state.claim("pachca:message:1", "pachca.message", "x" * 4096, 1_800_000_000.0, 30.0)
+    parts.state.claim("pachca:message:2", "pachca.message", "x" * 4096, 1_800_000_060.0, 30.0)
+
+    size = parts.by_check()["store size"]
+
+    assert size.status is Status.OK
+    assert size.detail.endswith("; 2 events (8 KiB of payloads), the oldest first seen 2027-01-15 08:00 UTC")
 
 
 def test_dead_events_are_listed_up_to_five(parts: Parts) -> None:

@@ -146,7 +146,8 @@ def test_warm_calls_for_a_ticket_are_thread_issue_and_card(bridge: Bridge) -> No
 
     bridge.deliver(message(2))
 
-    assert dict(bridge.messenger.calls) == {"open_thread": 1, "post_to_thread": 1}
+    # and the message's files, which a webhook does not list
+    assert dict(bridge.messenger.calls) == {"open_thread": 1, "message_files": 1, "post_to_thread": 1}
     assert dict(bridge.tracker.calls) == {"create_issue": 1}
 
 

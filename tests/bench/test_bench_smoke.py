@@ -31,6 +31,11 @@ def test_the_table_has_a_row_for_every_measure(results: Results) -> None:
     assert [m for m in measures if m.startswith("Burst, ")] == [
         "Burst, if a thread write counts against the thread's own chat"
     ]
+    assert sum(m.startswith("Store after") for m in measures) == 3
+    assert sum(m.startswith("A month at") for m in measures) == 1
+    assert sum(m.startswith("Three `serve` processes on one PostgreSQL") for m in measures) == 1
+    assert sum(m.startswith("Shared write limit") for m in measures) == 1
+    assert sum(m.startswith("Memory: carrying a 2 MB file") for m in measures) == 1
 
 
 def test_the_table_renders_as_markdown_with_a_verdict_per_row(results: Results) -> None:
@@ -50,6 +55,9 @@ def test_each_part_measured_what_it_claims(results: Results) -> None:
     assert [c.kind for c in results.sqlite] == [k.name for k in KINDS]
     warm = {calls.kind: sum(calls.warm.values()) for calls in results.calls}
     assert warm["duplicate"] == 0 and warm["ticket from message"] > 0
+    assert results.files is not None and set(results.files.growth) == {"pachca_to_tracker", "tracker_to_pachca"}
+    assert results.files.received >= 4 * results.files.size and results.files.baseline > 0  # twice each way
+    assert 0 < max(results.files.heap.values()) < results.files.size  # streamed, never held whole
     for burst in (results.burst, *(b for _, b in results.bursts)):
         assert burst.answers[200] == SMOKE.burst_messages
         assert (burst.lost, burst.duplicated) == (0, 0)

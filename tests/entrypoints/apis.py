@@ -45,6 +45,7 @@ class Apis:
         s.expect_request(re.compile(r"^/pachca/messages/\d+/thread$"), method="POST").respond_with_handler(self._thread)
         s.expect_request("/pachca/messages", method="POST").respond_with_handler(self._post)
         s.expect_request("/pachca/messages", method="GET").respond_with_json({"data": []})
+        s.expect_request(re.compile(r"^/pachca/messages/\d+$"), method="GET").respond_with_json({"data": {"files": []}})
         s.expect_request("/tracker/v2/myself").respond_with_json(
             {"uid": 1120000000049224, "login": "robot", "display": "Robot"}
         )
@@ -54,6 +55,9 @@ class Apis:
         ]
         s.expect_request("/tracker/v2/queues/SERVICEDESK/localFields").respond_with_json(fields)
         s.expect_request("/tracker/v2/issues/", method="POST").respond_with_handler(self._create)
+        issue = re.compile(r"^/tracker/v2/issues/SERVICEDESK-\d+$")
+        s.expect_request(issue, method="GET").respond_with_handler(self._issue)
+        s.expect_request(issue, method="PATCH").respond_with_handler(self._issue)
 
     def _user(self, request: Request) -> Response:
         user_id = int(request.path.rsplit("/", 1)[1])
@@ -124,6 +128,17 @@ class Apis:
             },
             201,
         )
+
+    def _issue(self, request: Request) -> Response:
+        """An issue as created, its description changed by a PATCH."""
+        key = request.path.rsplit("/", 1)[1]
+        if key not in self.issues:
+            return _json({"errorMessages": ["not found"], "statusCode": 404}, 404)
+        if request.method == "PATCH":
+            self.issues[key]["description"] = request.get_json()["description"]
+        stored = self.issues[key]
+        status = {"key": "open", "display": "Открыт"}
+        return _json({"key": key, "summary": stored["summary"], "description": stored["description"], "status": status})
 
 
 def _json(payload: Any, status: int = 200) -> Response:

@@ -291,8 +291,12 @@ def test_doctor_passes_on_a_set_up_bridge(
         f'ok   tracker trigger "pachca-bridge: status changed": active, calls {PUBLIC_URL}',
         "ok   y360 directory: 40 people in the organisation",
         "ok   state store: answers; outbox: 0 pending, 0 dead",
+        lines[11],
         "ok   dead events: none",
     ]
+    assert re.fullmatch(
+        r"ok   store size: \d+ KiB; 0 events \(0 KiB of payloads\), the oldest first seen none", lines[11]
+    )
     assert writes(httpserver) == []
     assert_clean(result.output)
 
@@ -320,8 +324,9 @@ def test_doctor_reports_each_failure_on_one_line_and_exits_1(
     assert lines[2].startswith("FAIL tracker token: tracker: connection error on GET /v2/myself — fix: make sure")
     assert lines[3].startswith("warn y360 directory: not configured")
     assert lines[4] == "ok   state store: answers; outbox: 0 pending, 1 dead"
-    assert lines[5].startswith("warn dead events: 1 events were given up after retries: pachca:message:56431")
-    assert len(lines) == 6
+    assert lines[5].startswith("ok   store size: ")
+    assert lines[6].startswith("warn dead events: 1 events were given up after retries: pachca:message:56431")
+    assert len(lines) == 7
     assert_clean(result.output)
 
 

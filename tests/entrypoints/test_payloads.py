@@ -6,7 +6,15 @@ from typing import Any
 
 import pytest
 
-from application.events import ButtonClicked, FormSubmitted, MessagePosted, ThreadReplyPosted, TrackerCommentAdded
+from application.events import (
+    ButtonClicked,
+    FormSubmitted,
+    MessageDeleted,
+    MessageEdited,
+    MessagePosted,
+    ThreadReplyPosted,
+    TrackerCommentAdded,
+)
 from entrypoints.pachca_payloads import pachca_event
 from entrypoints.payloads import BadPayload, is_timer, is_tracker
 from entrypoints.tracker_payloads import tracker_event
@@ -31,8 +39,6 @@ DIRECT_MESSAGE = {
     "parent_message_id": None, "thread": None, "webhook_timestamp": 1744621200,
 }  # fmt: skip
 IGNORED = [
-    {**CHANNEL_MESSAGE, "event": "update", "content": "исправлено"},
-    {**CHANNEL_MESSAGE, "event": "delete"},
     {"type": "message", "event": "link_shared", "chat_id": 23438, "message_id": 268092,
      "links": [{"url": "https://example.com/page1", "domain": "example.com", "skip": False}], "user_id": 2345,
      "created_at": "2024-09-18T19:53:14.000Z", "webhook_timestamp": 1726685594},
@@ -59,8 +65,24 @@ def test_a_thread_message_is_a_reply_found_by_its_root_not_its_quote() -> None:
     event = pachca_event({**THREAD_MESSAGE, "parent_message_id": 999})
 
     assert event == ThreadReplyPosted(
-        194300, 265142, 2637266155, 154332686, 2637266154, 12, "Посмотрел, воспроизводится"
+        194300, 265142, 2637266155, 154332686, 2637266154, 12, "Посмотрел, воспроизводится", THREAD_MESSAGE["url"]
     )
+
+
+def test_an_edit_is_an_event_of_its_version_and_a_deletion_one_of_the_message() -> None:
+    edited = {**THREAD_MESSAGE, "event": "update", "content": "исправлено", "changed_at": "2025-05-15T14:35:00.000Z"}
+    again = {**edited, "changed_at": "2025-05-15T14:36:10.000Z"}
+    top_level_edit = {**CHANNEL_MESSAGE, "event": "update", "changed_at": None}  # never edited: its created_at
+
+    first, second = pachca_event(edited), pachca_event(again)
+    top = pachca_event(top_level_edit)
+    deleted = pachca_event({**THREAD_MESSAGE, "event": "delete", "content": ""})
+
+    created = 1747319400.0  # 2025-05-15T14:30:00Z
+    assert first == MessageEdited(194300, 154332686, 12, "исправлено", "2025-05-15T14:35:00+00:00", created)
+    assert isinstance(second, MessageEdited) and second.key != first.key  # two edits, two events
+    assert top == MessageEdited(56431, 0, 134412, CHANNEL_MESSAGE["content"], "2025-04-14T08:18:54+00:00", 1744618734.0)
+    assert deleted == MessageDeleted(194300, 154332686, 12, created)
 
 
 def test_a_direct_message_is_a_request_marked_direct() -> None:
@@ -97,6 +119,8 @@ def test_a_button_click_and_a_form_submission() -> None:
         {k: v for k, v in CHANNEL_MESSAGE.items() if k != "id"},
         {**CHANNEL_MESSAGE, "user_id": "not a number"},
         {**CHANNEL_MESSAGE, "event": "update", "chat_id": None},
+        {**CHANNEL_MESSAGE, "event": "update", "changed_at": "yesterday"},
+        {k: v for k, v in CHANNEL_MESSAGE.items() if k != "created_at"} | {"event": "delete"},
         {"type": "button", "event": "click", "data": "x"},
     ],
 )

@@ -89,3 +89,10 @@ def test_state_urls_of_every_kind_are_accepted_without_connecting(url: str) -> N
 @pytest.mark.parametrize("url", ["sqlite://relative.db", "sqlite:///", "redis://localhost", "postgresql"])
 def test_malformed_state_urls_stop_start_up(url: str) -> None:
     assert problems({**REQUIRED, "STATE_URL": url}) == ["STATE_URL"]
+
+
+def test_retention_is_30_days_by_default_0_is_allowed_and_negative_is_refused() -> None:
+    assert load_settings(REQUIRED).retention_days == 30
+    assert load_settings({**REQUIRED, "RETENTION_DAYS": "0"}).retention_days == 0
+    assert problems({**REQUIRED, "RETENTION_DAYS": "-1"}) == ["RETENTION_DAYS"]
+    assert problems({**REQUIRED, "RETENTION_DAYS": "a month"}) == ["RETENTION_DAYS"]

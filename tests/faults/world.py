@@ -144,6 +144,7 @@ class World:
             (THREAD_OPEN, self._open_thread),
             (MESSAGE_POST, self._post_message),
             (MESSAGE_LIST, self._list_messages),
+            ("GET /pachca/messages/{id}", self._get_message),
             ("GET /tracker/v2/myself", self._myself),
             ("GET /tracker/v2/queues/{queue}/localFields", self._fields),
             (ISSUE_CREATE, self._create_issue),
@@ -326,6 +327,9 @@ class World:
         with self._lock:
             newest_first = [_message(post) for post in reversed(self.posts) if post.chat_id == chat_id]
         return _json({"data": newest_first[:limit]})
+
+    def _get_message(self, request: Request, message_id: str) -> Response:
+        return _json({"data": {"id": int(message_id), "files": []}})  # people's messages here carry no files
 
     # Tracker
     def _myself(self, request: Request) -> Response:

@@ -1,0 +1,247 @@
+"""HttpMessengerFiles over real HTTP: a message's files read, downloaded in chunks, and uploaded in Pachca's steps,
+with every request and answer checked against Pachca's spec (the form post too)."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+import requests
+from pytest_httpserver import HTTPServer
+from werkzeug import Request, Response
+
+from adapters.pachca import HttpChatMessenger, pachca_client
+from adapters.pachca_files import HttpMessengerFiles
+from domain.files import FileRef, LocalFile
+from ports.errors import NotFound, PermanentFailure, TransientFailure
+from ports.files import FileTooLarge, MessengerFiles, PachcaUpload
+from tests.adapters.openapi_spec import assert_form_valid, assert_response_valid
+from tests.adapters.test_pachca import BASE, THREAD, TOKEN, message_json, sent_body, serve
+
+PNG = b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 40
+KEY = "attaches/files/93746/e354fd79-4f3e-4b5a-9c8d-1a2b3c4d5e6f/${filename}"
+
+
+@pytest.fixture
+def files(httpserver: HTTPServer) -> Iterator[HttpMessengerFiles]:
+    with requests.Session() as session:
+        yield HttpMessengerFiles(pachca_client(session, httpserver.url_for(BASE), TOKEN, sleep=lambda _: None))
+
+
+def file_json(name: str, url: str, file_type: str = "file") -> dict[str, Any]:
+    return {"id": 3560, "key": f"attaches/files/12/abc/{name}", "name": name, "file_type": file_type, "url": url}
+
+
+def upload_params(direct_url: str) -> dict[str, Any]:
+    return {
+        "Content-Disposition": "attachment",
+        "acl": "private",
+        "policy": "eyJloNBpcmF0aW9uIjoiMjAyPi0xMi0wOFQwNjo1NzozNFHusCJjb",
+        "x-amz-credential": "286471_server/20211122/kz-6x/s3/aws4_request",
+        "x-amz-algorithm": "AWS4-HMAC-SHA256",
+        "x-amz-date": "20211122T065734Z",
+        "x-amz-signature": "87e8f3ba4083c937c0e891d7a11tre932d8c33cg4bacf5380bf27624c1ok1475",
+        "key": KEY,
+        "direct_url": direct_url,
+    }
+
+
+def local_file(tmp_path: Path, name: str, data: bytes, image: bool = False) -> LocalFile:
+    path = tmp_path / "spooled"
+    path.write_bytes(data)
+    return LocalFile(FileRef(name, "unused", len(data), image=image), str(path), len(data))
+
+
+def test_it_is_the_port(files: HttpMessengerFiles) -> None:
+    assert isinstance(files, MessengerFiles)
+
+
+def test_a_messages_files_are_read_from_the_message(httpserver: HTTPServer, files: HttpMessengerFiles) -> None:
+    body = {
+        "data": message_json(
+            files=[
+                file_json("screen.png", "https://s3.example/screen.png?X-Amz-Signature=1", "image"),
+                file_json("log.txt", "https://s3.example/log.txt?X-Amz-Signature=2"),
+            ]
+        )
+    }
+    assert_response_valid("GET", "/messages/{id}", 200, body)
+    httpserver.expect_request(f"{BASE}/messages/194275", method="GET").respond_with_json(body)
+
+    found = files.message_files(194275)
+
+    assert [(f.name, f.is_image, f.mime) for f in found] == [
+        ("screen.png", True, "image/png"),
+        ("log.txt", False, "text/plain"),
+    ]
+    assert found[0].url == "https://s3.example/screen.png?X-Amz-Signature=1"
+
+
+def test_a_message_without_files_has_none(httpserver: HTTPServer, files: HttpMessengerFiles) -> None:
+    httpserver.expect_request(f"{BASE}/messages/5", method="GET").respond_with_json({"data": message_json(id=5)})
+
+    assert files.message_files(5) == []
+
+
+def test_a_download_streams_to_a_temporary_file_without_credentials_and_removes_it(
+    httpserver: HTTPServer, files: HttpMessengerFiles
+) -> None:
+    httpserver.expect_request("/s3/screen.png", query_string="X-Amz-Signature=abc").respond_with_data(PNG)
+    ref = FileRef("screen.png", httpserver.url_for("/s3/screen.png") + "?X-Amz-Signature=abc", image=True)
+
+    with files.download(ref, max_bytes=len(PNG)) as local:
+        assert Path(local.path).read_bytes() == PNG
+        assert local.size == len(PNG)
+        path = local.path
+
+    assert not os.path.exists(path)
+    [(request, _)] = httpserver.log
+    assert "Authorization" not in request.headers  # a presigned URL carries its own signature
+
+
+def test_a_download_over_the_limit_stops_and_leaves_nothing(httpserver: HTTPServer, files: HttpMessengerFiles) -> None:
+    chunks = (b"x" * 65536 for _ in range(64))  # 4 MiB, sent without a Content-Length
+    httpserver.expect_request("/s3/big.bin").respond_with_response(Response(chunks))
+    before = set(os.listdir(_tmp()))
+
+    with (
+        pytest.raises(FileTooLarge) as raised,
+        files.download(FileRef("big.bin", httpserver.url_for("/s3/big.bin")), 1_000_000),
+    ):
+        pass
+
+    assert raised.value.size is None  # stopped part way: the real size is not known
+    assert set(os.listdir(_tmp())) == before
+
+
+def test_a_size_known_to_be_over_the_limit_is_not_even_fetched(
+    httpserver: HTTPServer, files: HttpMessengerFiles
+) -> None:
+    with pytest.raises(FileTooLarge), files.download(FileRef("big.bin", httpserver.url_for("/x"), size=10), 9):
+        pass
+    assert httpserver.log == []
+
+
+def test_a_download_that_is_gone_is_not_found(httpserver: HTTPServer, files: HttpMessengerFiles) -> None:
+    httpserver.expect_request("/s3/gone.pdf").respond_with_data("<Error>NoSuchKey</Error>", status=404)
+
+    with pytest.raises(NotFound), files.download(FileRef("gone.pdf", httpserver.url_for("/s3/gone.pdf")), 100):
+        pass
+
+
+def test_an_upload_posts_every_field_then_the_file_last_and_names_the_key(
+    httpserver: HTTPServer, files: HttpMessengerFiles, tmp_path: Path
+) -> None:
+    params = upload_params(httpserver.url_for("/direct_upload"))
+    assert_response_valid("POST", "/uploads", 201, params)
+    httpserver.expect_request(f"{BASE}/uploads", method="POST").respond_with_json(params, status=201)
+    forms: list[tuple[Request, list[str]]] = []
+    httpserver.expect_request("/direct_upload", method="POST").respond_with_handler(_record_form(forms))
+
+    uploaded = files.upload(local_file(tmp_path, "экран 1.png", PNG, image=True))
+
+    assert uploaded == PachcaUpload(KEY.replace("${filename}", "экран 1.png"), "экран 1.png", "image", len(PNG))
+    [(request, order)] = forms
+    assert order == [*(k for k in params if k != "direct_url"), "file"]
+    fields = {name: request.form[name] for name in request.form}
+    assert request.files["file"].read() == PNG
+    assert request.files["file"].filename == "экран 1.png"
+    assert_form_valid("POST", "/direct_url", fields | {"file": "<binary>"})
+    assert "Authorization" not in request.headers
+    uploads_call = httpserver.log[0][0]
+    assert uploads_call.get_data() == b"" and uploads_call.headers["Authorization"] == f"Bearer {TOKEN}"
+
+
+def test_a_failed_form_post_is_retried_with_the_whole_file(
+    httpserver: HTTPServer, files: HttpMessengerFiles, tmp_path: Path
+) -> None:
+    params = upload_params(httpserver.url_for("/up"))
+    httpserver.expect_ordered_request(f"{BASE}/uploads").respond_with_json(params, 201)
+    httpserver.expect_ordered_request("/up").respond_with_data("busy", status=503)
+    forms: list[tuple[Request, list[str]]] = []
+    httpserver.expect_ordered_request("/up").respond_with_handler(_record_form(forms))
+
+    uploaded = files.upload(local_file(tmp_path, "report.pdf", b"%PDF-1.7 " * 1000))
+
+    assert uploaded.file_type == "file" and uploaded.key.endswith("/report.pdf")
+    [(request, _)] = forms
+    assert request.files["file"].read() == b"%PDF-1.7 " * 1000
+
+
+def test_an_expired_form_post_is_permanent(httpserver: HTTPServer, files: HttpMessengerFiles, tmp_path: Path) -> None:
+    httpserver.expect_request(f"{BASE}/uploads").respond_with_json(upload_params(httpserver.url_for("/up")), 201)
+    httpserver.expect_request("/up").respond_with_data("<Error>AccessDenied</Error>", status=403)
+
+    with pytest.raises(PermanentFailure):
+        files.upload(local_file(tmp_path, "a.txt", b"a"))
+
+
+def test_a_name_that_would_break_the_form_is_made_safe(
+    httpserver: HTTPServer, files: HttpMessengerFiles, tmp_path: Path
+) -> None:
+    httpserver.expect_request(f"{BASE}/uploads").respond_with_json(upload_params(httpserver.url_for("/up")), 201)
+    forms: list[tuple[Request, list[str]]] = []
+    httpserver.expect_request("/up").respond_with_handler(_record_form(forms))
+
+    uploaded = files.upload(local_file(tmp_path, '../"a"\r\n.txt', b"a"))
+
+    assert uploaded.name == "..__a___.txt" and uploaded.key.endswith("/..__a___.txt")
+    assert forms[0][0].files["file"].filename == "..__a___.txt"
+
+
+def _record_form(forms: list[tuple[Request, list[str]]]) -> Any:
+    def handler(request: Request) -> Response:
+        raw = request.get_data(cache=True)
+        order = [part.split(b'"')[1].decode() for part in raw.split(b"Content-Disposition: form-data; name=")[1:]]
+        forms.append((request, order))
+        return Response(status=204)
+
+    return handler
+
+
+def _tmp() -> str:
+    import tempfile
+
+    return tempfile.gettempdir()
+
+
+def test_the_third_step_names_the_uploaded_files_on_the_message(httpserver: HTTPServer) -> None:
+    answer = message_json(id=194300, entity_type="thread", entity_id=265142, chat_id=26372661)
+    serve(httpserver, "POST", "/messages", "/messages", 201, {"data": answer})
+    uploads = [
+        PachcaUpload("attaches/files/93746/e354/screen.png", "screen.png", "image", 2048),
+        PachcaUpload("attaches/files/93746/f001/log.pdf", "log.pdf", "file", 51200),
+    ]
+    with requests.Session() as session:
+        messenger = HttpChatMessenger(pachca_client(session, httpserver.url_for(BASE), TOKEN))
+
+        assert messenger.post_to_thread(THREAD, "Добавлен комментарий", files=uploads).message_id == 194300
+
+    body = sent_body(httpserver, "POST", "/messages")
+    assert body["message"]["files"] == [
+        {"key": "attaches/files/93746/e354/screen.png", "name": "screen.png", "file_type": "image", "size": 2048},
+        {"key": "attaches/files/93746/f001/log.pdf", "name": "log.pdf", "file_type": "file", "size": 51200},
+    ]
+
+
+def test_a_download_broken_off_is_transient_and_leaves_nothing(
+    httpserver: HTTPServer, files: HttpMessengerFiles
+) -> None:
+    def broken() -> Iterator[bytes]:
+        yield b"x" * 65536
+        raise ConnectionResetError("the storage went away")
+
+    answer = Response(broken(), headers={"Content-Length": str(2 * 65536)})  # as storage sends it: sized
+    httpserver.expect_request("/s3/half.bin").respond_with_response(answer)
+    before = set(os.listdir(_tmp()))
+
+    with (
+        pytest.raises(TransientFailure),
+        files.download(FileRef("half.bin", httpserver.url_for("/s3/half.bin")), 10**6),
+    ):
+        pass
+
+    assert set(os.listdir(_tmp())) == before

@@ -1,0 +1,156 @@
+"""A store whose tables were dropped creates them again without a restart; its health check proves it can write."""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import subprocess
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from adapters.state_url import open_state
+from ports.errors import StateUnavailable
+from ports.state import ClaimStatus
+from tests.state.conftest import POSTGRES_ENV
+
+T = 1_700_000_000.0
+LEASE = 60.0
+
+
+@contextmanager
+def read_only(path: Path) -> Iterator[None]:
+    """Makes `path` read-only for this process, root included (which ignores file modes: then it is immutable)."""
+    path.chmod(0o444)
+    immutable = os.access(path, os.W_OK)
+    if immutable:
+        subprocess.run(["chattr", "+i", str(path)], check=True)
+    try:
+        yield
+    finally:
+        if immutable:
+            subprocess.run(["chattr", "-i", str(path)], check=True)
+        path.chmod(0o644)
+
+
+def _search_path_schema(url: str) -> str:
+    return url.rsplit("search_path%3D", 1)[1]
+
+
+@pytest.mark.postgres
+def test_a_dropped_and_recreated_postgres_schema_is_served_again_without_a_restart(postgres_url: str) -> None:
+    import psycopg
+
+    store = open_state(postgres_url)
+    try:
+        store.claim("before", "message", "{}", T, LEASE)
+        schema = _search_path_schema(postgres_url)
+        with psycopg.connect(os.environ[POSTGRES_ENV], autocommit=True) as admin:
+            admin.execute(f'DROP SCHEMA "{schema}" CASCADE')
+            admin.execute(f'CREATE SCHEMA "{schema}"')
+
+        store.ping()
+        assert store.claim("after", "message", "{}", T, LEASE).status is ClaimStatus.ACQUIRED
+        assert store.claim("before", "message", "{}", T, LEASE).status is ClaimStatus.ACQUIRED  # the old rows are gone
+        assert store.stats().pending == 2
+    finally:
+        store.close()  # type: ignore[union-attr]
+
+
+def test_dropped_tables_are_created_again_on_the_next_statement(durable_url: str) -> None:
+    store = open_state(durable_url)
+    try:
+        store.put("bot-id", "1", T + 60)
+        _drop_tables(durable_url)
+
+        assert store.get("bot-id", T) is None
+        assert store.claim("k", "message", "{}", T, LEASE).status is ClaimStatus.ACQUIRED
+    finally:
+        store.close()  # type: ignore[union-attr]
+
+
+def _drop_tables(url: str) -> None:
+    tables = ("events", "tickets", "writes", "cache", "write_slots")
+    if url.startswith("sqlite"):
+        with sqlite3.connect(url.partition(":///")[2]) as db:
+            for table in tables:
+                db.execute(f"DROP TABLE {table}")
+        return
+    import psycopg
+
+    with psycopg.connect(url, autocommit=True) as db:
+        for table in tables:
+            db.execute(f"DROP TABLE {table}")
+
+
+def test_a_read_only_sqlite_file_fails_the_health_check(tmp_path: Path) -> None:
+    path = tmp_path / "state.db"
+    ready = open_state(f"sqlite:///{path}")
+    ready.ping()
+    ready.close()  # type: ignore[union-attr]
+
+    with read_only(path):
+        store = open_state(f"sqlite:///{path}")
+        try:
+            store.stats()  # it still reads
+            with pytest.raises(StateUnavailable, match="readonly"):
+                store.ping()
+        finally:
+            store.close()  # type: ignore[union-attr]
+
+
+def test_the_health_check_leaves_nothing_behind(state: Any) -> None:
+    state.ping()
+
+    assert state.get("health-probe", 0.0) is None
+    assert state.footprint().events == 0
+
+
+def test_a_store_of_the_first_schema_version_is_migrated_and_its_write_records_kept(tmp_path: Path) -> None:
+    import time
+
+    from adapters.sqlite_state_schema import _MIGRATIONS
+
+    path = tmp_path / "state.db"
+    with sqlite3.connect(path) as db:  # what the first released version created and wrote
+        for statement in _MIGRATIONS[0]:
+            db.execute(statement)
+        db.execute("PRAGMA user_version = 1")
+        db.execute("INSERT INTO writes (effect, kind, external_id) VALUES ('e', 'tracker_comment', 'c-1')")
+    store = open_state(f"sqlite:///{path}")
+    try:
+        store.purge(keys_before=time.time() - 86400, now=time.time(), limit=100)  # type: ignore[union-attr]
+
+        assert store.is_own("tracker_comment", "c-1")  # counted from the upgrade, not from 1970
+        assert store.reserve("chat", 4, 1.1) <= 0.01  # type: ignore[union-attr]
+    finally:
+        store.close()  # type: ignore[union-attr]
+
+
+@pytest.mark.postgres
+def test_a_postgres_store_of_the_first_schema_version_is_migrated_and_its_write_records_kept(
+    postgres_url: str,
+) -> None:
+    import time
+
+    import psycopg
+
+    from adapters.postgres_state_schema import _MIGRATIONS
+
+    with psycopg.connect(postgres_url, autocommit=True) as db:
+        for statement in _MIGRATIONS[0]:
+            db.execute(statement)
+        db.execute("CREATE TABLE schema_version (version INTEGER NOT NULL)")
+        db.execute("INSERT INTO schema_version (version) VALUES (1)")
+        db.execute("INSERT INTO writes (effect, kind, external_id) VALUES ('e', 'tracker_comment', 'c-1')")
+    store = open_state(postgres_url)
+    try:
+        store.purge(keys_before=time.time() - 86400, now=time.time(), limit=100)  # type: ignore[union-attr]
+
+        assert store.is_own("tracker_comment", "c-1")
+        assert store.reserve("chat", 4, 1.1) <= 0.01  # type: ignore[union-attr]
+    finally:
+        store.close()  # type: ignore[union-attr]
