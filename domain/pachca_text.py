@@ -6,7 +6,9 @@ from __future__ import annotations
 import re
 import unicodedata
 
-PACHCA_TEXT_LIMIT = 4000  # Pachca documents no maximum; see docs/pachca.md («Message length»)
+# Pachca's API reference gives no maximum for a message's `content` (dev.pachca.com/api/messages/create) and refuses
+# a long one with 422; 4,000 characters is a screenful, and the rest is one click away in Tracker.
+PACHCA_TEXT_LIMIT = 4000
 NAME_LIMIT = 100
 QUIET = "\u200b"  # a zero-width space after the `@`: the text reads the same, Pachca finds no mention in it
 FORGED_MARK = "> "  # Pachca shows `>` literally: the line visibly belongs to the comment
