@@ -51,12 +51,15 @@ class JsonErrorChannel(HTTPChannel):  # type: ignore[misc]
     request_began = 0.0
 
     def received(self, data: bytes) -> bool:
-        if self.request is None:
-            self.request_began = time.monotonic()
-        elif not self.request.headers_finished and time.monotonic() - self.request_began > HEADER_SECONDS:
+        request = self.request
+        overdue = time.monotonic() - self.request_began > HEADER_SECONDS
+        if request is not None and not request.headers_finished and overdue:
             self.handle_close()
             return False
-        return bool(super().received(data))
+        handled = bool(super().received(data))
+        if self.request is not None and self.request is not request:
+            self.request_began = time.monotonic()  # a request began in this data (after another one, maybe)
+        return handled
 
 
 def create_server(app: Callable[..., Any], host: str, port: int, threads: int) -> Any:
