@@ -17,7 +17,12 @@ HOSTILE_NOTE = (
     "backtracking scan quadratic; the siege sends signed webhooks at a steady rate, each on a new connection, from "
     "the benchmark's process to `serve`'s waitress (the same limits as `servicedesk-bot serve`), while a separate "
     "process holds the slow connections (opening a new one for each the server closes) or attempts the uploads; "
-    "the rate without an attack is the mean of a window before and one after the attacks."
+    "the rate without an attack is the mean of a window before and one after the attacks.\n"
+    "- Before issue 9 (main at 06bd74f, the same measures): a 100,000-character comment took 20 ms as prose, "
+    "33.8 s as one word, 19.2 s as dotted words, 25.3 s as open brackets, 1.03 s as mentions among links and code, "
+    "and was posted whole (100,043 characters); 300 mentions looked up 300 people each way (600 calls); with 200 "
+    "slow connections held `serve` answered none of the webhooks (each timed out after 10 s), and each 300 MB upload "
+    "was taken whole (300 MiB buffered) before its 413."
 )
 
 
