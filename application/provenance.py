@@ -53,12 +53,13 @@ class Provenance:
             raise _refused(key, f"message {message_id} does not exist or the bot cannot read it") from None
 
     def _card(self, key: TicketKey, thread: ThreadRef) -> int:
+        """The card opens the thread; a short thread's newest messages hold it too, should the oldest not be read."""
         bot = self.identities.bot_user_id()
-        first = self.messenger.first_messages(thread.chat_id, CARD_SEARCH)
-        card = next((m for m in first if m.user_id == bot and is_card_of(m.text, key)), None)
-        if card is None:
-            raise _refused(key, f"the thread of message {thread.root_message_id} holds no card of the bridge's for it")
-        return card.message_id
+        for read, limit in ((self.messenger.first_messages, CARD_SEARCH), (self.messenger.recent_messages, 50)):
+            card = next((m for m in read(thread.chat_id, limit) if m.user_id == bot and is_card_of(m.text, key)), None)
+            if card is not None:
+                return card.message_id
+        raise _refused(key, f"the thread of message {thread.root_message_id} holds no card of the bridge's for it")
 
 
 def _refused(key: TicketKey, reason: str) -> Refused:
