@@ -23,7 +23,8 @@ class Event:
         raise NotImplementedError
 
     def dump(self) -> str:
-        return json.dumps(asdict(self), ensure_ascii=False)
+        """ASCII, escapes and all: whatever text an event carries, every store can keep it."""
+        return json.dumps(asdict(self))
 
 
 @dataclass(frozen=True)

@@ -12,6 +12,7 @@ from bench.bytecode import BytecodeColdStart
 from bench.cold_start import NOT_PACKAGED, USED_IMPORTS, ColdStart
 from bench.fake_apis import WINDOW_SECONDS, WRITES_PER_WINDOW
 from bench.files_memory import FileMemory
+from bench.hostile_report import HOSTILE_NOTE, Hostile, hostile_rows
 from bench.per_event import Calls, Cost
 from bench.store_report import StoreResults, store_notes, store_rows
 
@@ -45,6 +46,7 @@ class Results:
     files: FileMemory | None = None
     store: StoreResults | None = None
     bytecode: BytecodeColdStart | None = None  # the archive on Python 3.12; None when none is installed
+    hostile: Hostile | None = None  # hostile input (issue 9)
 
 
 def rows(results: Results) -> list[Row]:
@@ -58,6 +60,7 @@ def rows(results: Results) -> list[Row]:
         *(_other_burst_row(label, burst) for label, burst in results.bursts),
         *([_files_row(results.files)] if results.files else []),
         *(Row(*row) for row in (store_rows(results.store) if results.store else [])),
+        *(Row(*line) for line in (hostile_rows(results.hostile) if results.hostile else [])),
     ]
 
 
@@ -238,4 +241,5 @@ def notes(results: Results) -> list[str]:
         "bench's own process; growth is `ru_maxrss` after the large file minus after a 100 KB warm-up file, once per "
         "direction (`bench/files_memory.py`). Reading the file whole instead shows as growth of the file's size.",
         *(store_notes() if results.store else []),
+        *([HOSTILE_NOTE] if results.hostile else []),
     ]

@@ -56,14 +56,13 @@ def main() -> None:
 )
 def serve(host: str, port: int, threads: int, drain_every: float) -> None:
     """Serve webhooks over HTTP (same handling as the function) with waitress."""
-    import waitress
-
+    from entrypoints.server import create_server
     from entrypoints.wsgi import make_wsgi_app
 
     container = _container()
     app = make_wsgi_app(container.webhooks())
     try:
-        server = waitress.create_server(app, host=host, port=port, threads=threads, ident="servicedesk-bot")
+        server = create_server(app, host, port, threads)
     except OSError as e:  # a busy port, a host not on this machine: one line, not a traceback
         click.echo(
             f"serve: cannot listen on {host}:{port}: {e.strerror or e}. Stop what uses it or pick --port.", err=True

@@ -54,6 +54,7 @@ class Settings(BaseSettings):
     intake_topics: Annotated[list[str], NoDecode] = Field([], validation_alias="INTAKE_TOPICS")
     log_level: str = Field("INFO", validation_alias="LOG_LEVEL")
     log_format: Literal["json", "text"] | None = Field(None, validation_alias="LOG_FORMAT")
+    max_mentions: int = Field(20, ge=0, validation_alias="MAX_MENTIONS")
     retention_days: int = Field(30, ge=0, validation_alias="RETENTION_DAYS")
     max_file_mb: int = Field(50, ge=1, le=1024, validation_alias="MAX_FILE_MB")
     internal_note_markers: Annotated[list[str], NoDecode] = Field(

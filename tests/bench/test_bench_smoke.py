@@ -63,3 +63,13 @@ def test_each_part_measured_what_it_claims(results: Results) -> None:
     for burst in (results.burst, *(b for _, b in results.bursts)):
         assert burst.answers[200] == SMOKE.burst_messages
         assert (burst.lost, burst.duplicated) == (0, 0)
+
+
+def test_the_hostile_input_rows_are_measured(results: Results) -> None:
+    measures = [row.measure for row in rows(results)]
+    assert results.hostile is not None
+    assert sum("-character Tracker comment" in m for m in measures) == 1
+    assert sum("distinct mentions in one text" in m for m in measures) == 2
+    assert sum(m.startswith("`serve` answering signed webhooks sent at") for m in measures) == 2
+    assert all(crowd.people_looked_up <= 20 for crowd in results.hostile.crowds)
+    assert all(w.answered > 0 and w.failed == 0 for w in results.hostile.siege.windows)
