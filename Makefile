@@ -1,15 +1,14 @@
+# PYTHON makes the venv (Python >= 3.11); VENV is where it goes: `make test PYTHON=python3.12 VENV=.venv-3.12`.
+PYTHON ?= python3
 VENV ?= .venv
 PY := $(VENV)/bin/python
 PIP := $(VENV)/bin/pip
-STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | sha1sum | cut -c1-12)
-
-.PHONY: run test lint bench package clean
-
-$(STAMP): pyproject.toml
-	test -x $(PY) || python3 -m venv $(VENV)
-	$(PIP) install --quiet --upgrade pip
-	$(PIP) install --quiet -e '.[test]'
-	rm -f $(VENV)/.installed-* && touch $(STAMP)
+HASH := $(shell cat pyproject.toml | sha1sum | cut -c1-12)
+# `make run` installs what running needs, plus the PostgreSQL driver when STATE_URL names PostgreSQL
+RUN_EXTRAS := $(if $(filter postgres%,$(STATE_URL)),[postgres],)
+RUN_STAMP := $(VENV)/.installed-run$(RUN_EXTRAS)-$(HASH)
+TEST_STAMP := $(VENV)/.installed-test-$(HASH)
+SUPPORTED := import sys; sys.exit(sys.version_info < (3, 11))
 
 # `make run` with neither a Pachca nor a Tracker token starts the sandbox; it says so before anything else
 NO_TOKENS := $(if $(PACHKA_API_TOKEN)$(PACHCA_API_TOKEN)$(TRACKER_API_TOKEN),,yes)
@@ -19,10 +18,31 @@ $(info No PACHKA_API_TOKEN (PACHCA_API_TOKEN) or TRACKER_API_TOKEN set: starting
 endif
 endif
 
-run: $(STAMP)
+# A venv made by an unsupported Python is thrown away, so the next step makes a new one.
+ifeq ($(shell test -x $(PY) && { $(PY) -c '$(SUPPORTED)' 2>/dev/null || echo old; }),old)
+$(info $(VENV) was made by $(shell $(PY) -V 2>&1); the bridge needs Python >= 3.11: making it again with $(PYTHON))
+$(shell rm -rf $(VENV))
+endif
+
+.PHONY: run test lint bench package clean venv
+
+venv:
+	@$(PYTHON) -c '$(SUPPORTED)' || { echo "$(PYTHON) is $$($(PYTHON) -V 2>&1); the bridge needs Python >= 3.11 (3.12 is the function's runtime): make $(MAKECMDGOALS) PYTHON=python3.12" >&2; exit 2; }
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	@test -f $(VENV)/.pip-upgraded || { $(PIP) install --quiet --upgrade pip && touch $(VENV)/.pip-upgraded; }
+
+$(RUN_STAMP): pyproject.toml | venv
+	$(PIP) install --quiet -e '.$(RUN_EXTRAS)'
+	rm -f $(VENV)/.installed-run* && touch $@
+
+$(TEST_STAMP): pyproject.toml | venv
+	$(PIP) install --quiet -e '.[test]'
+	rm -f $(VENV)/.installed-test* && touch $@
+
+run: $(RUN_STAMP)
 	$(VENV)/bin/servicedesk-bot $(if $(NO_TOKENS),sandbox,serve) $(ARGS)
 
-lint: $(STAMP)
+lint: $(TEST_STAMP)
 	$(VENV)/bin/ruff check --no-cache .
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/mypy
@@ -31,11 +51,11 @@ lint: $(STAMP)
 test: lint
 	$(VENV)/bin/pytest $(PYTEST_ARGS)
 
-bench: $(STAMP)
+bench: $(TEST_STAMP)
 	$(PY) bench/run.py
 
-package: $(STAMP)
-	$(VENV)/bin/servicedesk-bot package
+package: $(RUN_STAMP)
+	$(VENV)/bin/servicedesk-bot package $(ARGS)
 
 clean:
 	rm -rf $(VENV) dist build *.egg-info .mypy_cache .pytest_cache .ruff_cache

@@ -12,14 +12,14 @@ import requests
 from pydantic import ValidationError
 
 from adapters.http import HttpClient
-from adapters.pachca_models import Data, Message, PachcaUser, Thread, TokenInfoReply
+from adapters.pachca_models import Data, FullMessage, Message, PachcaUser, Thread, TokenInfoReply
 from adapters.pachca_views import button_rows, form_block
 from adapters.ratelimit import ChatRateLimiter
 from domain.model import Person, ThreadRef, truncate
 from ports.admin import MessengerAdmin, TokenInfo
 from ports.errors import PermanentFailure
 from ports.files import PachcaUpload
-from ports.messenger import ButtonRows, ChatMessenger, FormField, PostedMessage
+from ports.messenger import ButtonRows, ChatMessenger, FormField, MessageInfo, PostedMessage
 
 T = TypeVar("T")
 FORM_TITLE_LIMIT = 24
@@ -80,6 +80,9 @@ class HttpChatMessenger(ChatMessenger, MessengerAdmin):
     def post_to_chat(self, chat_id: int, text: str, buttons: ButtonRows = ()) -> PostedMessage:
         return self._post_message("discussion", chat_id, text, buttons, chat_key=chat_id)
 
+    def post_to_user(self, user_id: int, text: str) -> PostedMessage:
+        return self._post_message("user", user_id, text, (), chat_key=("user", user_id))
+
     def update_message(self, message_id: int, text: str, buttons: ButtonRows, chat_id: int | None = None) -> None:
         """`chat_id`, when known, lets the edit share its chat's rate limit; otherwise the message is its own key."""
         key = chat_id if chat_id is not None else ("message", message_id)
@@ -89,7 +92,18 @@ class HttpChatMessenger(ChatMessenger, MessengerAdmin):
         )
 
     def recent_messages(self, chat_id: int, limit: int = LIST_LIMIT) -> list[PostedMessage]:
-        params = {"chat_id": chat_id, "limit": max(1, min(limit, LIST_LIMIT))}
+        return self._list_messages(chat_id, limit, "desc")
+
+    def first_messages(self, chat_id: int, limit: int = 10) -> list[PostedMessage]:
+        return self._list_messages(chat_id, limit, "asc")
+
+    def get_message(self, message_id: int) -> MessageInfo:
+        return self._get(f"/messages/{message_id}", Data[FullMessage]).data.to_info()
+
+    def _list_messages(self, chat_id: int, limit: int, order: str) -> list[PostedMessage]:
+        params: dict[str, Any] = {"chat_id": chat_id, "limit": max(1, min(limit, LIST_LIMIT))}
+        if order != "desc":
+            params |= {"sort": "id", "order": order}  # newest first is Pachca's default
         messages = self._get("/messages", Data[list[Message]], params=params).data
         return [m.to_posted() for m in messages]
 
@@ -116,7 +130,7 @@ class HttpChatMessenger(ChatMessenger, MessengerAdmin):
         entity_id: int,
         text: str,
         buttons: ButtonRows,
-        chat_key: int,
+        chat_key: Hashable,
         files: Sequence[PachcaUpload] = (),
     ) -> PostedMessage:
         message: dict[str, Any] = {

@@ -6,8 +6,8 @@ from typing import Generic, TypeVar
 
 from pydantic import BaseModel, ConfigDict
 
-from domain.model import Person
-from ports.messenger import PostedMessage
+from domain.model import Person, ThreadRef
+from ports.messenger import MessageInfo, PostedMessage
 
 T = TypeVar("T")
 
@@ -56,6 +56,23 @@ class Message(Reply):
     user_id: int
     content: str = ""
     url: str = ""
+    chat_id: int = 0
 
     def to_posted(self) -> PostedMessage:
-        return PostedMessage(message_id=self.id, user_id=self.user_id, text=self.content, url=self.url)
+        return PostedMessage(self.id, self.user_id, self.content, self.url, self.chat_id)
+
+
+class MessageThread(Reply):
+    id: int
+    chat_id: int
+
+
+class FullMessage(Message):
+    """`GET /messages/{id}`: the message with where it is and its thread, `null` until someone opens it."""
+
+    entity_type: str = "discussion"
+    thread: MessageThread | None = None
+
+    def to_info(self) -> MessageInfo:
+        thread = ThreadRef(self.thread.id, self.thread.chat_id, self.id, self.chat_id) if self.thread else None
+        return MessageInfo(self.id, self.chat_id, self.user_id, thread, direct=self.entity_type == "user")

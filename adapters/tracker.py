@@ -94,7 +94,8 @@ class HttpIssueTracker(TrackerComments, IssueTracker):
             return [issue.to_info() for issue in ISSUES.validate_json(response.content)]
 
     def get_user(self, login: str) -> Person | None:
-        path = f"/v2/users/{segment(login)}"
+        # a login of digits alone would be read as a uid: Tracker takes `login:<login>` for it (docs/tracker.md)
+        path = f"/v2/users/login:{login}" if login.isdigit() else f"/v2/users/{segment(login)}"
         try:
             response = self._get(path)
         except NotFound:

@@ -7,6 +7,7 @@ from application.events import TrackerStatusChanged
 from application.locator import TicketLocator
 from application.schema import TrackerSchema
 from application.writes import Poster
+from domain.pachca_text import one_line
 from domain.tickets import TicketKey
 from ports.clock import Clock
 from ports.state import Cache
@@ -49,7 +50,7 @@ class AnnounceStatus:
         announced = f"status:announced:{key}"
         outcome = "duplicate"
         if self.cache.get(announced, self.clock.now()) != issue.status_key:
-            text = f"Статус заявки изменён: {issue.status_display}"
+            text = f"Статус заявки изменён: {one_line(issue.status_display)}"  # a name typed in Tracker
             self.poster.to_thread(f"status:{key}:{issue.status_key}:{issue.updated_at}", ticket.thread, text)
             self.cache.put(announced, issue.status_key, self.clock.now() + ANNOUNCED_TTL)
             outcome = "announced"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 
 from application.events import ThreadReplyPosted, TrackerCommentAdded
@@ -12,10 +13,17 @@ from application.mentions import Mentions
 from application.writes import PACHCA_MESSAGE, TRACKER_COMMENT, OnceWriter, Poster
 from domain.comments import Comment, TrackerComment
 from domain.edits import DEFAULT_INTERNAL_MARKERS, is_internal_note
+from domain.pachca_text import PACHCA_TEXT_LIMIT, fit, from_tracker
 from domain.tickets import TicketKey
+from ports.errors import PermanentFailure
 from ports.files import PachcaUpload
 from ports.state import WriteLog
 from ports.tracker import IssueTracker
+
+log = logging.getLogger("servicedesk.comments")
+
+REFUSED = "Пачка не приняла текст комментария, он в Трекере: {}"
+REFUSED_TEXT = (400, 413, 422)  # what Pachca answers to a text it will not take
 
 
 def reply_effect(message_id: int) -> str:
@@ -93,7 +101,9 @@ class RelayTrackerComment:
     - comments written by the bridge (known by id, or by the robot's authorship) are never echoed back;
     - Tracker mentions of people known in Pachca become their Pachca mentions; the others stay as written;
     - an internal note (a comment with one of the markers, in any case) stays in Tracker, whatever the trigger did;
-    - the comment's attachments go with its message, pictures as pictures; a file left out is named in the text.
+    - the comment's attachments go with its message, pictures as pictures; a file left out is named in the text;
+    - the text notifies nobody else (`@all`, `@here`, raw `<@id>` are quieted) and cannot forge the bridge's lines;
+    - a text over Pachca's limit is cut with a link to the issue; one Pachca refuses anyway becomes that link.
     """
 
     def __init__(
@@ -130,12 +140,24 @@ class RelayTrackerComment:
             return "not_a_ticket"
         effect = f"relay:{key}/{comment.comment_id}"  # the comment's own id, however the trigger named it
         text, uploads = self._message(effect, comment)
-        self.poster.to_thread(effect, ticket.thread, text, files=uploads)
+        try:
+            self.poster.to_thread(effect, ticket.thread, text, files=uploads)
+        except PermanentFailure as e:
+            if e.status not in REFUSED_TEXT:
+                raise
+            log.warning("pachca refused a comment; posting a link to it instead", extra={"error": str(e)})
+            refused = Comment(comment.author, REFUSED.format(self._link(comment))).for_pachca()
+            self.poster.to_thread(f"{effect}:refused", ticket.thread, refused)
         return "posted"
 
     def _message(self, effect: str, comment: TrackerComment) -> tuple[str, list[PachcaUpload]]:
         """The text as Pachca shows it, with a line for each attachment left out, and the attachments uploaded."""
-        resolution = self.mentions.tracker_to_pachca(comment.text)
-        link = f"{self.settings.web_url.rstrip('/')}/{comment.issue_key}"
+        resolution = self.mentions.tracker_to_pachca(from_tracker(comment.text))
+        link = self._link(comment)
         uploads, lines = self.files.to_pachca(effect, comment.files, link)
-        return "\n\n".join([Comment(comment.author, resolution.text).for_pachca(), *lines]), uploads
+        room = PACHCA_TEXT_LIMIT - sum(len(line) + 2 for line in lines)  # the lines naming files left out stay whole
+        text = fit(Comment(comment.author, resolution.text).for_pachca(), link, room)
+        return "\n\n".join([text, *lines]), uploads
+
+    def _link(self, comment: TrackerComment) -> str:
+        return f"{self.settings.web_url.rstrip('/')}/{comment.issue_key}"

@@ -44,6 +44,6 @@ class DirectoryIndex:
         if cached is not None:
             return {login: Person(**fields) for login, fields in json.loads(cached).items()}
         index = {p.nickname.lower(): p for p in directory.people() if p.nickname}
-        blob = json.dumps({login: asdict(p) for login, p in index.items()}, ensure_ascii=False)
+        blob = json.dumps({login: asdict(p) for login, p in index.items()})  # ASCII: any name can be stored
         self.cache.put(DIRECTORY_KEY, blob, now + DIRECTORY_TTL)
         return index

@@ -9,10 +9,13 @@ from datetime import UTC, datetime
 from application.checks import CheckResult, fail, failed, ok, problem, warn
 from application.doctor_pachca import PachcaChecks
 from application.doctor_tracker import TrackerChecks, TrackerSettings
+from application.inbox import REFUSED
 from domain.edits import DEFAULT_INTERNAL_MARKERS
 from ports.admin import DirectoryAdmin, MessengerAdmin, StateProbe, TrackerAdmin
+from ports.state import StoredEvent
 
 DEAD_TO_LIST = 5
+DEAD_TO_SCAN = 200  # dead events read to tell the refused ones apart
 
 
 @dataclass(frozen=True)
@@ -89,22 +92,42 @@ class Doctor:
         results = [ok("state store", f"answers; outbox: {stats.pending} pending, {stats.dead} dead"), _size(store)]
         if not stats.dead:
             return [*results, ok("dead events", "none")]
-        return [*results, _dead_events(store, stats.dead)]
+        return [*results, *_dead_events(store, stats.dead)]
 
 
-def _dead_events(store: StateProbe, count: int) -> CheckResult:
+def _dead_events(store: StateProbe, count: int) -> list[CheckResult]:
+    """Events given up after retries, and apart from them events refused (kept dead, with the reason)."""
     try:
-        dead = store.dead(DEAD_TO_LIST)
+        dead = store.dead(DEAD_TO_SCAN)
     except Exception as e:
-        return fail("dead events", problem(e), "check that the state store is reachable")
-    listed = "; ".join(
+        return [fail("dead events", problem(e), "check that the state store is reachable")]
+    refused = [event for event in dead if (event.last_error or "").startswith(f"{REFUSED}: ")]
+    given_up = [event for event in dead if event not in refused]
+    results = []
+    if given_up or count > len(dead):
+        results.append(
+            warn(
+                "dead events",
+                f"{count - len(refused)} events were given up after retries: {_listed(given_up)}",
+                "fix the cause shown; dead events are kept but never retried",
+            )
+        )
+    if refused:
+        reasons = "; ".join((e.last_error or "").removeprefix(f"{REFUSED}: ") for e in refused[:DEAD_TO_LIST])
+        results.append(
+            warn(
+                "refused events",
+                f"{len(refused)} events refused: the bridge posts only where it opened the conversation: {reasons}",
+                "an issue's Pachca link fields were typed or edited by hand; open such tickets from Pachca",
+            )
+        )
+    return results
+
+
+def _listed(events: list[StoredEvent]) -> str:
+    return "; ".join(
         f"{event.key} ({event.kind}, {event.attempts} attempts: {event.last_error or 'no error recorded'})"
-        for event in dead
-    )
-    return warn(
-        "dead events",
-        f"{count} events were given up after retries: {listed}",
-        "fix the cause shown; dead events are kept but never retried",
+        for event in events[:DEAD_TO_LIST]
     )
 
 

@@ -7,6 +7,7 @@ import json
 from dataclasses import asdict, dataclass, fields
 from typing import Any, ClassVar
 
+from domain.instants import iso_utc
 from domain.tickets import ThreadRef
 
 FORM_WINDOW_SECONDS = 3600
@@ -22,7 +23,8 @@ class Event:
         raise NotImplementedError
 
     def dump(self) -> str:
-        return json.dumps(asdict(self), ensure_ascii=False)
+        """ASCII, escapes and all: whatever text an event carries, every store can keep it."""
+        return json.dumps(asdict(self))
 
 
 @dataclass(frozen=True)
@@ -118,7 +120,7 @@ class TrackerStatusChanged(Event):
 
     @property
     def key(self) -> str:
-        return f"tracker:status:{self.issue_key}:{self.received_at:.6f}"
+        return f"tracker:status:{self.issue_key}:{iso_utc(self.received_at, 'microseconds')}"
 
 
 @dataclass(frozen=True)

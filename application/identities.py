@@ -56,5 +56,5 @@ class Identities:
         if cached is not None:
             return Person(**json.loads(cached))
         person = self.messenger.get_user(user_id)
-        self.cache.put(key, json.dumps(asdict(person), ensure_ascii=False), self.clock.now() + PERSON_TTL)
+        self.cache.put(key, json.dumps(asdict(person)), self.clock.now() + PERSON_TTL)  # ASCII: any name is stored
         return person

@@ -3,17 +3,20 @@
 from __future__ import annotations
 
 import logging
-import random
 import time
 from collections.abc import Callable, Mapping
 from contextlib import AbstractContextManager, nullcontext
 from contextvars import ContextVar
-from dataclasses import dataclass
+from typing import Any
 
 from application.events import Event, load_event
+from application.retry import RetentionPolicy as RetentionPolicy  # imported from here too
+from application.retry import RetrySchedule as RetrySchedule
+from application.troubled_runs import MAX_TROUBLED_RUNS, TroubledRuns
+from domain.instants import iso_utc
 from ports.clock import Clock
-from ports.errors import PermanentFailure, StateUnavailable, TransientFailure
-from ports.state import Claim, ClaimStatus, IdempotencyStore, Outbox, Retention
+from ports.errors import PermanentFailure, Refused, StateUnavailable, TransientFailure
+from ports.state import Cache, Claim, ClaimStatus, IdempotencyStore, Outbox, Retention
 
 log = logging.getLogger("servicedesk.inbox")
 
@@ -27,37 +30,8 @@ Budget = Callable[[float], AbstractContextManager[object]]  # bounds every outbo
 QUEUED = "queued"
 DUPLICATE = "duplicate"
 FAILED = "failed"
+REFUSED = "refused"  # kept with the reason, never retried; `doctor` counts them
 DRAIN_RESERVE_SECONDS = 2.0  # stop taking entries when the invocation has less time than this
-DAY_SECONDS = 86400.0
-
-
-@dataclass(frozen=True)
-class RetrySchedule:
-    budget_seconds: float = 60.0  # the time one delivery or drain pass may take where no invocation deadline bounds it
-    lease_margin: float = 5.0  # a claim outlives its holder's deadline by this much, then anyone may take it over
-    busy_wait: float = 1.0  # a redelivery of an event in progress waits this long for its result, then answers queued
-    busy_poll: float = 0.05
-    first_delay: float = 30.0
-    max_delay: float = 3600.0
-    give_up_after: float = 2 * 86400.0
-
-    def next_attempt(self, now: float, attempts: int, retry_after: float | None) -> float:
-        delay = min(self.max_delay, self.first_delay * 2 ** max(0, attempts - 1))
-        delay = random.uniform(delay / 2, delay)  # noqa: S311 - jitter
-        return now + max(delay, retry_after or 0.0)
-
-
-@dataclass(frozen=True)
-class RetentionPolicy:
-    """How long the store keeps what recognises a duplicate, write records and dead entries."""
-
-    keep_seconds: float
-    batch: int = 500  # rows of each kind one drain pass purges at most
-
-    @classmethod
-    def of(cls, days: float, replay_window: float) -> RetentionPolicy:
-        """Never shorter than `replay_window`: as long as a replayed webhook can still be accepted."""
-        return cls(max(days * DAY_SECONDS, replay_window))
 
 
 class Inbox:
@@ -67,6 +41,8 @@ class Inbox:
       briefly for its result, else is answered `queued`: it is never called done before it is;
     - a claim lasts as long as its holder can still work (its deadline) plus a margin: then anyone may take it over;
     - a transient failure keeps the event for a retry that is due at once; a permanent one buries it, loudly;
+    - a handler that raises, or a run that never finishes (out of time), is tried `MAX_TROUBLED_RUNS` times
+      (the latter once more), then the event is buried: it never loops for ever;
     - every drain pass also purges, in bounded batches, what the retention policy no longer keeps.
     """
 
@@ -76,6 +52,7 @@ class Inbox:
         outbox: Outbox,
         handlers: Mapping[str, Handler],
         clock: Clock,
+        cache: Cache,
         schedule: RetrySchedule | None = None,
         time_left: TimeLeft = lambda: None,
         budget: Budget = lambda _: nullcontext(),
@@ -86,6 +63,7 @@ class Inbox:
         self.handlers = handlers
         self.clock = clock
         self.schedule = schedule or RetrySchedule()
+        self.troubles = TroubledRuns(cache, clock, self.schedule.give_up_after)
         self.time_left = time_left
         self.budget = budget
         self.retention = retention
@@ -155,9 +133,15 @@ class Inbox:
 
     def _handle(self, event: Event, retry_at: float, attempts: int, first_seen: float) -> str:
         fields = {"event_key": event.key, "event_kind": event.kind, "attempt": attempts}
+        troubled = self.troubles.begin(event.key, attempts)
+        if troubled >= MAX_TROUBLED_RUNS:
+            self.outbox.bury(event.key, f"gave up: {troubled} runs raised or never finished (ran out of time)")
+            log.error("event dead: its runs keep raising or running out of time", extra=fields)
+            return FAILED
         try:
             outcome = self.handlers[event.kind](event)
         except TransientFailure as e:
+            self.troubles.ended(event.key, attempts, troubled)
             if self.clock.now() - first_seen > self.schedule.give_up_after:
                 self.outbox.bury(event.key, str(e))
                 log.error("event dead: gave up retrying", extra={**fields, "error": str(e)})
@@ -165,18 +149,32 @@ class Inbox:
             if e.retry_after:
                 retry_at = max(retry_at, self.clock.now() + e.retry_after)
             self.store.release(event.key, str(e), retry_at)
-            log.warning("event queued for retry", extra={**fields, "error": str(e), "retry_at": retry_at})
+            log.warning("event queued for retry", extra={**fields, "error": str(e), "retry_at": iso_utc(retry_at)})
             return QUEUED
         except PermanentFailure as e:
             self.outbox.bury(event.key, str(e))
             log.error("event dead: permanent failure", extra={**fields, "error": str(e)})
             return FAILED
+        except Refused as e:
+            self.outbox.bury(event.key, f"{REFUSED}: {e}")
+            log.warning("event refused", extra={**fields, "reason": str(e)})
+            return REFUSED
         except StateUnavailable:
             raise
         except Exception as e:
-            self.outbox.bury(event.key, f"{type(e).__name__}: {e}")
-            log.exception("event dead: unexpected error", extra=fields)
-            return FAILED
+            return self._raised(event, e, troubled + 1, retry_at, fields)
         self.store.complete(event.key, outcome)
         log.info("event handled", extra={**fields, "outcome": outcome})
         return outcome
+
+    def _raised(self, event: Event, error: Exception, troubled: int, retry_at: float, fields: dict[str, Any]) -> str:
+        """An unexpected error may be a fluke: retried like a transient failure, a bounded number of times."""
+        reason = f"{type(error).__name__}: {error}"
+        if troubled >= MAX_TROUBLED_RUNS:
+            self.outbox.bury(event.key, f"gave up after {troubled} runs that raised: {reason}")
+            log.exception("event dead: unexpected error", extra=fields)
+            return FAILED
+        self.troubles.set(event.key, troubled)
+        self.store.release(event.key, reason, retry_at)
+        log.exception("event queued for retry after an unexpected error", extra=fields)
+        return QUEUED

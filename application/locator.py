@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
+from application.provenance import Provenance
 from domain.links import IssueLink
 from domain.tickets import ThreadRef, Ticket, TicketKey
 from ports.clock import Clock
-from ports.errors import NotFound, TransientFailure
-from ports.messenger import ChatMessenger
+from ports.errors import NotFound, Refused, TransientFailure
 from ports.state import LinkStore, WriteLog
 from ports.tracker import IssueInfo, IssueTracker
 
@@ -23,16 +25,17 @@ class TicketLocator:
 
     Rules:
     - the bridge's own links are asked first, the issue's link fields in Tracker second; what Tracker says is
-      remembered as a link, keeping what the old link knew (thread, card, status);
+      trusted only with proof that the bridge opened that conversation (`Provenance`), then remembered as a link,
+      keeping what the old link knew (card, status);
     - a reply in the thread of a ticket still being opened waits for it (TransientFailure), instead of being lost.
     """
 
     def __init__(
-        self, links: LinkStore, tracker: IssueTracker, messenger: ChatMessenger, log: WriteLog, clock: Clock, queue: str
+        self, links: LinkStore, tracker: IssueTracker, provenance: Provenance, log: WriteLog, clock: Clock, queue: str
     ) -> None:
         self.links = links
         self.tracker = tracker
-        self.messenger = messenger
+        self.provenance = provenance
         self.log = log
         self.clock = clock
         self.queue = queue
@@ -67,7 +70,10 @@ class TicketLocator:
         key = self.tracker.find_issue_by_message(self.queue, thread.root_message_id)
         if key is None:
             return None
-        return self.remember(Ticket(key, thread.root_message_id, thread.root_chat_id, 0, thread))
+        ticket = self.provenance.ticket(key, IssueLink(thread.root_message_id))
+        if ticket.thread is None or ticket.thread.thread_id != thread.thread_id:
+            raise Refused(f"{key}: the reply is not in the thread of the bridge's card")
+        return self.remember(ticket)
 
     def opening(self, message_id: int) -> None:
         """Marks a ticket as being opened for the message: replies in its thread wait until `opened`."""
@@ -88,15 +94,17 @@ class TicketLocator:
             raise TransientFailure("the ticket of this thread is still being opened")
 
     def _from_issue(self, key: TicketKey, known: Ticket | None, issue: IssueInfo | None = None) -> Ticket | None:
-        """Rebuilds a lost or partial link from the issue's link fields; opening a thread again returns the same one."""
+        """Rebuilds a lost or partial link from the issue's link fields, proven; what the old link knew is kept."""
         try:
             link = IssueLink.from_fields((issue or self.tracker.get_issue(key)).local_fields)
         except NotFound:
             return None
         if link is None:
             return None
-        thread = known.thread if known is not None and known.thread is not None else None
-        thread = thread or self.messenger.open_thread(link.message_id)
-        card, status = (known.card_message_id, known.status) if known is not None else (None, None)
-        chat_id = link.chat_id or thread.root_chat_id
-        return self.remember(Ticket(key, link.message_id, chat_id, link.user_id or 0, thread, card, status))
+        if known is not None and link.message_id != known.message_id:
+            raise Refused(f"{key}: its Pachca fields name message {link.message_id}, not {known.message_id}")
+        proven = self.provenance.ticket(key, link)
+        if known is None:
+            return self.remember(proven)
+        card = known.card_message_id or proven.card_message_id
+        return self.remember(replace(proven, card_message_id=card, status=known.status))

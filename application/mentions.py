@@ -20,6 +20,7 @@ log = logging.getLogger("servicedesk.people")
 FOUND_TTL = 86400.0
 MISSING_TTL = 3600.0
 NOBODY = ""
+MAX_MENTIONS = 20  # distinct people resolved per text; further mentions stay as written
 
 
 class Mentions:
@@ -29,7 +30,8 @@ class Mentions:
     - a Pachca nickname maps to the Pachca user whose nickname matches exactly, then by e-mail to a Tracker login;
     - an answer, found or not, is cached (not found for a shorter time), so a known person costs no call;
     - the directory being down or refusing only skips it: Tracker's user record gives the e-mail too;
-    - when Pachca hides e-mails from the bot, a Tracker login is matched to an equal Pachca nickname.
+    - when Pachca hides e-mails from the bot, a Tracker login is matched to an equal Pachca nickname;
+    - at most `max_mentions` distinct people are looked up per text; further mentions stay as written.
     """
 
     def __init__(
@@ -40,6 +42,7 @@ class Mentions:
         cache: Cache,
         clock: Clock,
         email_domain: str | None = None,
+        max_mentions: int = MAX_MENTIONS,
     ) -> None:
         self.messenger = messenger
         self.tracker = tracker
@@ -47,15 +50,16 @@ class Mentions:
         self.cache = cache
         self.clock = clock
         self.email_domain = email_domain
+        self.max_mentions = max_mentions
         self._warned_hidden_emails = False
 
     def tracker_to_pachca(self, text: str) -> Resolution:
-        handles = MentionResolver.handles(text, Side.TRACKER)
+        handles = MentionResolver.handles(text, Side.TRACKER, self.max_mentions)
         found = {h: self._cached(f"people:t2p:{h.lower()}", partial(self._pachca_nickname, h)) for h in handles}
         return MentionResolver.resolve(text, Side.TRACKER, found)
 
     def pachca_to_tracker(self, text: str) -> Resolution:
-        handles = MentionResolver.handles(text, Side.PACHCA)
+        handles = MentionResolver.handles(text, Side.PACHCA, self.max_mentions)
         found = {h: self._cached(f"people:p2t:{h.lower()}", partial(self._tracker_login, h)) for h in handles}
         return MentionResolver.resolve(text, Side.PACHCA, found)
 

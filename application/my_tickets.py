@@ -1,23 +1,56 @@
-"""«Мои заявки»: the clicking person's open tickets, listed in the chat."""
+"""«Мои заявки»: the clicking person's open tickets, sent to them privately."""
 
 from __future__ import annotations
 
 from application.events import ButtonClicked
 from application.schema import TrackerSchema
 from application.writes import Poster
+from domain.pachca_text import one_line
+from ports.clock import Clock
+from ports.state import Cache
 from ports.tracker import IssueInfo, IssueTracker
+
+DIRECT_CHAT_TTL = 365 * 86400.0
+SUMMARY_LIMIT = 255  # Tracker's own summaries are one line of about this size
+
+
+def direct_chat_key(user_id: int) -> str:
+    return f"pachca:direct-chat:{user_id}"
 
 
 class MyTickets:
-    def __init__(self, tracker: IssueTracker, schema: TrackerSchema, poster: Poster, queue: str, web_url: str) -> None:
+    """Rules:
+    - the listing goes to the person who pressed the button, as a direct message from the bot, whoever's card it
+      was pressed on; nothing appears in the chat where the button was;
+    - it lists only their own open tickets (those whose requester they are);
+    - their direct chat is remembered, so a listing whose answer was lost is looked for there, not sent twice.
+    """
+
+    def __init__(
+        self,
+        tracker: IssueTracker,
+        schema: TrackerSchema,
+        poster: Poster,
+        cache: Cache,
+        clock: Clock,
+        queue: str,
+        web_url: str,
+    ) -> None:
         self.tracker = tracker
         self.schema = schema
         self.poster = poster
+        self.cache = cache
+        self.clock = clock
         self.queue = queue
         self.web_url = web_url
 
     def post(self, event: ButtonClicked) -> str:
-        self.poster.to_chat(f"mine:{event.trigger_id}", event.chat_id, self._listing(event.user_id))
+        key = direct_chat_key(event.user_id)
+        known = self.cache.get(key, self.clock.now())
+        text = self._listing(event.user_id)
+        posted = self.poster.to_user(f"mine:{event.trigger_id}", event.user_id, text, int(known) if known else None)
+        if posted.chat_id:
+            self.cache.put(key, str(posted.chat_id), self.clock.now() + DIRECT_CHAT_TTL)
         return "listed"
 
     def _listing(self, user_id: int) -> str:
@@ -29,4 +62,6 @@ class MyTickets:
         return "Ваши открытые заявки:\n" + "\n".join(self._line(i) for i in issues)
 
     def _line(self, issue: IssueInfo) -> str:
-        return f"[{issue.key}]({self.web_url}/{issue.key}) — {issue.summary} ({issue.status_display})"
+        """Summaries come from Tracker: one line each, notifying nobody."""
+        summary, status = one_line(issue.summary, SUMMARY_LIMIT), one_line(issue.status_display)
+        return f"[{issue.key}]({self.web_url}/{issue.key}) — {summary} ({status})"

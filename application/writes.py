@@ -81,8 +81,18 @@ class Poster:
         message_id, posted = self._once(effect, chat_id, text, send)
         return message_id, (posted.url if posted else "") or self.messenger.message_url(chat_id, message_id)
 
+    def to_user(self, effect: str, user_id: int, text: str, known_chat: int | None = None) -> PostedMessage:
+        """A direct message; a lost answer is looked for in the direct chat when its id is known (`known_chat`),
+        which the answer to an earlier direct message tells (`PostedMessage.chat_id`)."""
+
+        def send() -> PostedMessage:
+            return self.messenger.post_to_user(user_id, text)
+
+        message_id, posted = self._once(effect, known_chat, text, send)
+        return posted or PostedMessage(message_id, self.identities.bot_user_id(), text, chat_id=known_chat or 0)
+
     def _once(
-        self, effect: str, chat_id: int, text: str, send: Callable[[], PostedMessage]
+        self, effect: str, chat_id: int | None, text: str, send: Callable[[], PostedMessage]
     ) -> tuple[int, PostedMessage | None]:
         """The post's id, and the post when this attempt sent or found it (not when an earlier one recorded it)."""
         seen: list[PostedMessage] = []
@@ -92,6 +102,8 @@ class Poster:
             return str(seen[-1].message_id)
 
         def find() -> str | None:
+            if chat_id is None:
+                return None  # nowhere known to look: a direct chat not yet seen
             bot = self.identities.bot_user_id()
             posted = self.messenger.recent_messages(chat_id)
             seen.extend(m for m in posted if m.user_id == bot and m.text == text)

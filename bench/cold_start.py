@@ -132,7 +132,15 @@ def measure_cold_start(apis: World, runs: int = 10, warmup: int = 1, python: str
     return result
 
 
-def _bridge_run(apis: World, python: str, state_file: Path, message_id: int, blocked: tuple[str, ...]) -> Run:
+def _bridge_run(
+    apis: World,
+    python: str,
+    state_file: Path,
+    message_id: int,
+    blocked: tuple[str, ...],
+    cwd: Path = ROOT,
+    flags: tuple[str, ...] = (),
+) -> Run:
     chat_id = 918_264
     apis.pachca.message_chats[message_id] = chat_id
     body = message_body(message_id, chat_id, 134_412, int(time.time()), "Не работает вход в 1С")
@@ -144,18 +152,25 @@ def _bridge_run(apis: World, python: str, state_file: Path, message_id: int, blo
         "STATE_URL": f"sqlite:///{state_file}",
         "BOT_USER_ID": str(BOT_ID),
     }
-    return _run(python, [BRIDGE_CHILD, json.dumps(blocked)], json.dumps(event).encode(), env)
+    return _run(python, [BRIDGE_CHILD, json.dumps(blocked)], json.dumps(event).encode(), env, cwd, flags)
 
 
 def _base_env() -> dict[str, str]:
     return {"PATH": os.environ.get("PATH", ""), "LANG": "C.UTF-8"}
 
 
-def _run(python: str, code_and_args: list[str], stdin: bytes, env: dict[str, str]) -> Run:
+def _run(
+    python: str,
+    code_and_args: list[str],
+    stdin: bytes,
+    env: dict[str, str],
+    cwd: Path = ROOT,
+    flags: tuple[str, ...] = (),
+) -> Run:
     started = time.time()
     t0 = time.perf_counter()
     done = subprocess.run(
-        [python, "-c", *code_and_args], input=stdin, capture_output=True, env=env, cwd=ROOT, check=False
+        [python, *flags, "-c", *code_and_args], input=stdin, capture_output=True, env=env, cwd=cwd, check=False
     )
     total = time.perf_counter() - t0
     if done.returncode != 0:

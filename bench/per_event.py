@@ -68,7 +68,7 @@ def _tracker_comments(bridge: Bridge, ticket: Ticket) -> MessageFactory:
     def comment(i: int) -> HttpRequest:
         bridge.tracker.issues[str(ticket.key)].comments.clear()  # keeps the fake's linear lookup out of the numbers
         comment_id = bridge.tracker.human_comment(str(ticket.key), TRACKER_AUTHOR, "Проверили, выдали доступ")
-        return _request(*from_tracker(tracker_comment_body(str(ticket.key), comment_id)))
+        return webhook_request(*from_tracker(tracker_comment_body(str(ticket.key), comment_id)))
 
     return comment
 
@@ -232,12 +232,12 @@ def measure_calls() -> list[Calls]:
                 response = app.handle(request)
                 if _outcome(response) != kind.outcome:
                     raise RuntimeError(f"{kind.name}: expected {kind.outcome!r}, got {response.status} {response.body}")
-                counts.append(_calls_of(bridge))
+                counts.append(calls_of(bridge))
         found.append(Calls(kind.name, counts[0], counts[1]))
     return found
 
 
-def _calls_of(bridge: Bridge) -> Counter[str]:
+def calls_of(bridge: Bridge) -> Counter[str]:
     calls: Counter[str] = Counter()
     calls.update({f"pachca.{name}": n for name, n in bridge.messenger.calls.items() if n})
     calls.update({f"tracker.{name}": n for name, n in bridge.tracker.calls.items() if n})
@@ -247,10 +247,10 @@ def _calls_of(bridge: Bridge) -> Counter[str]:
 
 
 def _pachca(body: dict[str, object]) -> HttpRequest:
-    return _request(*signed(body))
+    return webhook_request(*signed(body))
 
 
-def _request(body: bytes, headers: dict[str, str]) -> HttpRequest:
+def webhook_request(body: bytes, headers: dict[str, str]) -> HttpRequest:
     return HttpRequest("POST", "/", headers, body)
 
 

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import os
 import platform
+import statistics
 from dataclasses import dataclass, field
 
 from bench.burst import Burst
+from bench.bytecode import BytecodeColdStart
 from bench.cold_start import NOT_PACKAGED, USED_IMPORTS, ColdStart
 from bench.files_memory import FileMemory
+from bench.hostile_report import HOSTILE_NOTE, Hostile, hostile_rows
 from bench.per_event import Calls, Cost
 from bench.store_report import StoreResults, store_notes, store_rows
 from entrypoints.sandbox.simulators.ratelimit import WINDOW_SECONDS, WRITES_PER_WINDOW
@@ -42,11 +45,14 @@ class Results:
     bursts: list[tuple[str, Burst]] = field(default_factory=list)  # other readings of the limit, for information
     files: FileMemory | None = None
     store: StoreResults | None = None
+    bytecode: BytecodeColdStart | None = None  # the archive on Python 3.12; None when none is installed
+    hostile: Hostile | None = None  # hostile input (issue 9)
 
 
 def rows(results: Results) -> list[Row]:
     return [
         *_cold_rows(results.cold),
+        _bytecode_row(results.bytecode),
         *(_cost_row(cost) for cost in results.costs),
         _sqlite_row(results.sqlite),
         *(_calls_row(calls) for calls in results.calls),
@@ -54,6 +60,7 @@ def rows(results: Results) -> list[Row]:
         *(_other_burst_row(label, burst) for label, burst in results.bursts),
         *([_files_row(results.files)] if results.files else []),
         *(Row(*row) for row in (store_rows(results.store) if results.store else [])),
+        *(Row(*line) for line in (hostile_rows(results.hostile) if results.hostile else [])),
     ]
 
 
@@ -107,6 +114,24 @@ def _cold_rows(cold: ColdStart) -> list[Row]:
             _verdict(not cold.psycopg_imported),
         ),
     ]
+
+
+def _bytecode_row(bytecode: BytecodeColdStart | None) -> Row:
+    measure = "Archive on Python 3.12 (python312): cold start with and without its bytecode"
+    goal = "the shipped bytecode makes it faster"
+    if bytecode is None:
+        return Row(measure, "not measured: no Python 3.12 found", goal, MISSED)
+    ms = 1000
+    cpu_with, cpu_without = (statistics.median(c) * ms for c in (bytecode.with_cpu, bytecode.without_cpu))
+    answered = "" if bytecode.all_answered else "; **not every run answered 200 created**"
+    return Row(
+        measure,
+        f"CPU **{cpu_with:.0f} ms** with, {cpu_without:.0f} ms without ({bytecode.cpu_saved * ms:.0f} ms saved); "
+        f"to the first answer {bytecode.with_seconds * ms:.0f} ms with, {bytecode.without_seconds * ms:.0f} ms "
+        f"without (medians of {len(bytecode.with_bytecode)}; `-B`, requirements pip-installed beside it){answered}",
+        goal,
+        _verdict(bytecode.cpu_saved > 0 and bytecode.all_answered),
+    )
 
 
 def _cost_row(cost: Cost) -> Row:
@@ -216,4 +241,5 @@ def notes(results: Results) -> list[str]:
         "bench's own process; growth is `ru_maxrss` after the large file minus after a 100 KB warm-up file, once per "
         "direction (`bench/files_memory.py`). Reading the file whole instead shows as growth of the file's size.",
         *(store_notes() if results.store else []),
+        *([HOSTILE_NOTE] if results.hostile else []),
     ]

@@ -13,11 +13,15 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # `python bench/run.py` from anywhere
 
 from bench.burst import measure_burst
+from bench.bytecode import measure_bytecode
 from bench.cold_start import measure_cold_start
 from bench.files_memory import measure_file_memory
+from bench.hostile_report import Hostile
+from bench.hostile_text import measure_long_comments, measure_mention_crowds
 from bench.per_event import measure_calls, measure_event_costs
 from bench.report import Results, render
 from bench.shared_burst import measure_shared_burst, measure_slot_cost, postgres_url
+from bench.siege import measure_siege
 from bench.store_report import StoreResults
 from bench.store_size import measure_store_size
 from entrypoints.sandbox.simulators.world import World
@@ -39,6 +43,14 @@ class Counts:
     slot_reservations: int = 2000
     shared_messages: int = 200
     file_mb: int = 40
+    long_chars: int = 100_000
+    long_runs: int = 5
+    crowd: int = 300
+    slow: int = 200
+    hold: float = 20.0
+    uploads: int = 3
+    upload_mb: int = 300
+    alone: float = 5.0
 
 
 SMOKE = Counts(
@@ -54,6 +66,14 @@ SMOKE = Counts(
     slot_reservations=20,
     shared_messages=8,
     file_mb=2,
+    long_chars=2000,
+    long_runs=1,
+    crowd=30,
+    slow=5,
+    hold=0.5,
+    uploads=1,
+    upload_mb=4,
+    alone=0.5,
 )
 
 
@@ -65,6 +85,8 @@ def run_all(counts: Counts = Counts(), progress: bool = False) -> Results:
     step(f"cold start: {counts.cold_runs} runs each of the floor, the bridge and the bridge as packaged")
     with World().served() as apis:
         cold = measure_cold_start(apis, runs=counts.cold_runs, warmup=counts.cold_warmup)
+        step("cold start of the archive on Python 3.12, with and without its bytecode")
+        bytecode = measure_bytecode(apis, runs=counts.cold_runs, warmup=counts.cold_warmup)
     step(f"CPU per event: {counts.events} events of each kind, without and with logs")
     costs = measure_event_costs(counts.events, counts.warmup)
     step(f"wall per event on SQLite: {counts.sqlite_events} events of each kind")
@@ -78,7 +100,17 @@ def run_all(counts: Counts = Counts(), progress: bool = False) -> Results:
     others = [("if a thread write counts against the thread's own chat", own_chat)]
     step(f"memory: carrying a {counts.file_mb} MB file each way")
     files = measure_file_memory(counts.file_mb * 1024 * 1024)
-    return Results(cold, costs, calls, sqlite, main_burst, others, files, _store(counts, step))
+    store = _store(counts, step)
+    return Results(cold, costs, calls, sqlite, main_burst, others, files, store, bytecode, _hostile(counts, step))
+
+
+def _hostile(counts: Counts, step: Callable[[str], None]) -> Hostile:
+    step(f"hostile text: a {counts.long_chars:,}-character comment, {counts.crowd} mentions in one text")
+    long, crowds = measure_long_comments(counts.long_chars, counts.long_runs), measure_mention_crowds(counts.crowd)
+    step(f"serve under siege: {counts.slow} slow connections for {counts.hold:.0f} s, {counts.uploads} uploads")
+    return Hostile(
+        long, crowds, measure_siege(counts.slow, counts.hold, counts.uploads, counts.upload_mb, counts.alone)
+    )
 
 
 def _store(counts: Counts, step: Callable[[str], None]) -> StoreResults:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from domain.actions import Action, ButtonPress
+from domain.pachca_text import one_line
 from domain.tickets import TicketKey
 from domain.workflow import TicketStatus
 
@@ -28,10 +29,15 @@ class Card:
         """Only the actions that make sense now: nobody takes a ticket in progress or closes a closed one."""
         text = f"Заявка **{key}** создана"
         if status is not None and status.display:
-            text += f"\nСтатус: {status.display}"
+            text += f"\nСтатус: {one_line(status.display)}"  # a name typed in Tracker
         link = (Button("Открыть в Трекере", url=f"{web_url.rstrip('/')}/{key}"),)
         mine = (Button("Мои заявки", data=ButtonPress(Action.MINE).encode()),)
         return cls(text=text, buttons=(link, _actions(key, status), mine))
+
+
+def is_card_of(text: str, key: TicketKey) -> bool:
+    """Whether a message's text is the bot's card for `key` (a relayed comment naming the key is not)."""
+    return text.startswith(f"Заявка **{key}**")
 
 
 def _actions(key: TicketKey, status: TicketStatus | None) -> tuple[Button, ...]:

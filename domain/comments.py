@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from domain.files import FileRef
+from domain.pachca_text import one_line
 from domain.people import Person
 from domain.tickets import TicketKey
 
@@ -20,7 +21,7 @@ class Comment:
         return f"**{self.author.display_name}** (Пачка):\n\n{self.text}"
 
     def for_pachca(self) -> str:
-        return f"Добавлен комментарий:\nАвтор: {self.author.display_name}\n{self.text}"
+        return f"Добавлен комментарий:\nАвтор: {one_line(self.author.display_name)}\n{self.text}"
 
 
 @dataclass(frozen=True)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import Enum
@@ -17,8 +18,9 @@ RESERVED = frozenset({"all", "here"})  # Pachca's system words: they address a c
 
 
 def _mention_pattern(handle_chars: str) -> re.Pattern[str]:
-    """`@` not glued to a word or path; a handle starting with a letter or digit, without trailing `.` or `-`."""
-    return re.compile(rf"(?<![\w.\-])@(?P<handle>[A-Za-z0-9](?:[{handle_chars}]*[A-Za-z0-9_])?)(?!\w)")
+    """`@` not glued to a word or path; a handle starting with a letter or digit, without trailing `.` or `-`.
+    The `@` comes first, so the scan jumps from one `@` to the next."""
+    return re.compile(rf"@(?<![\w.\-]@)(?P<handle>[A-Za-z0-9](?:[{handle_chars}]*[A-Za-z0-9_])?)(?!\w)")
 
 
 _MENTION = {
@@ -26,12 +28,15 @@ _MENTION = {
     Side.PACHCA: _mention_pattern(r"A-Za-z0-9_.\-"),  # Pachca nicknames
 }
 
+# Every alternative is linear on any text: a scan that fails gives up at the next backtick, bracket or line end, or
+# starts only where a run of its characters starts, and possessive quantifiers (`*+`, `++`) never backtrack.
 _NO_MENTIONS_INSIDE = re.compile(
     r"```(?s:.*?)(?:```|\Z)"  # fenced code block, ```lang too; an unclosed fence runs to the end
-    r"|(`+).+?\1"  # inline code span, on one line
-    r"|!?\[[^\]\n]*\]\([^)\n]*\)"  # Markdown link or image: its text and its URL
-    r"|\b[A-Za-z][A-Za-z0-9+.\-]*://\S+|\bwww\.\S+"  # bare URL
-    r"|\w[\w.+\-]*@[\w\-]+(?:\.[\w\-]+)+"  # e-mail address
+    r"|``(?:[^`\n]|`(?!`))++``"  # inline code between double backticks, on one line
+    r"|`[^`\n]++`"  # inline code span, on one line
+    r"|!?\[[^\[\]\n]*+\]\([^()\[\]\n]*+\)"  # Markdown link or image: its text and its URL
+    r"|(?<![\w.+\-])[\w.+\-]++(?:://\S+|@[\w\-]++(?:\.[\w\-]++)+)"  # URL with a scheme, or e-mail address
+    r"|\bwww\.\S+"  # bare URL
 )
 
 
@@ -43,17 +48,27 @@ class Mention:
 
 
 def find_mentions(text: str, side: Side) -> list[Mention]:
-    protected = [match.span() for match in _NO_MENTIONS_INSIDE.finditer(text)]
+    candidates = [match for match in _MENTION[side].finditer(text) if match["handle"].lower() not in RESERVED]
+    if not candidates:
+        return []  # the common case: code, links and addresses need not be looked for
+    protected = _Spans([match.span() for match in _NO_MENTIONS_INSIDE.finditer(text)])
     return [
         Mention(match["handle"], match.start(), match.end())
-        for match in _MENTION[side].finditer(text)
-        if match["handle"].lower() not in RESERVED and not _overlaps(match.span(), protected)
+        for match in candidates
+        if not protected.overlaps(match.start(), match.end())
     ]
 
 
-def _overlaps(span: tuple[int, int], others: list[tuple[int, int]]) -> bool:
-    start, end = span
-    return any(start < other_end and other_start < end for other_start, other_end in others)
+class _Spans:
+    """Sorted spans that do not overlap (as `finditer` returns them): an overlap is one binary search away."""
+
+    def __init__(self, spans: list[tuple[int, int]]) -> None:
+        self.starts = [start for start, _ in spans]
+        self.ends = [end for _, end in spans]
+
+    def overlaps(self, start: int, end: int) -> bool:
+        before = bisect_left(self.starts, end) - 1  # the last span starting before `end`
+        return before >= 0 and self.ends[before] > start
 
 
 @dataclass(frozen=True)
@@ -66,10 +81,13 @@ class MentionResolver:
     """Rewrites mentions from one side's handles to the other's; a mention that maps to nobody stays as written."""
 
     @staticmethod
-    def handles(text: str, side: Side) -> list[str]:
-        """The handles to look up: unique regardless of case, as first written, in order of appearance."""
+    def handles(text: str, side: Side, limit: int | None = None) -> list[str]:
+        """The handles to look up: unique regardless of case, as first written, in order of appearance; at most
+        `limit` of them (`MAX_MENTIONS`), so a crowd of mentions costs a bounded number of lookups."""
         unique: dict[str, str] = {}
         for mention in find_mentions(text, side):
+            if limit is not None and len(unique) >= limit:
+                break
             unique.setdefault(mention.handle.lower(), mention.handle)
         return list(unique.values())
 

@@ -1,21 +1,23 @@
-"""`servicedesk-bot setup`, `doctor` and `package`: the operator's commands (registered in `entrypoints.cli`)."""
+"""`servicedesk-bot setup` and `doctor`: the operator's commands (registered in `entrypoints.cli`)."""
 
 from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Sequence
-from pathlib import Path
 
 import click
+from dependency_injector import providers
 
 from adapters.http import RetryPolicy
 from application.checks import CheckResult, Status, fail, ok
 from application.setup import SetupIncomplete
 from entrypoints.bootstrap import build_container
-from entrypoints.configuration import ConfigurationError
-from entrypoints.packaging import DEFAULT_OUTPUT, build_package
+from entrypoints.cli_common import configuration_failed
+from entrypoints.configuration import ConfigurationError, problem
 from entrypoints.settings import DEFAULT_SERVE_STATE_URL, Settings
+from entrypoints.store_presence import AbsentStore, absent_store
+from entrypoints.variable_rules import rule_for
+from ports.errors import NotFound, PermanentFailure, TransientFailure
 
 ONE_TRY = RetryPolicy(attempts=1)  # doctor reports a failing service at once instead of waiting for retries
 
@@ -27,23 +29,22 @@ def setup(dry_run: bool) -> None:
     try:
         container = build_container(os.environ, DEFAULT_SERVE_STATE_URL, log_stream=sys.stderr)
     except ConfigurationError as e:
-        click.echo(f"{e}\nSet these environment variables (see README, «Configuration»).", err=True)
-        sys.exit(2)
+        configuration_failed(e)
     settings: Settings = container.settings()
     needed = (
         ("PUBLIC_URL", settings.public_url),
         ("TRACKER_WEBHOOK_SECRET", settings.secret("tracker_webhook_secret")),
     )
-    missing = [name for name, value in needed if not value]
+    missing = [problem(name, f"is not set; setup needs it: it {rule_for(name).must}") for name, v in needed if not v]
     if missing:
-        click.echo(f"setup needs {', '.join(missing)}: set them and run setup again.", err=True)
-        sys.exit(2)
+        configuration_failed(ConfigurationError(missing))
     scrub = container.redactor()
     try:
         lines = container.admin.setup().execute(dry_run)
     except SetupIncomplete as e:
         _echo_all(e.done)
-        click.echo(scrub(f"setup stopped: {e}. Fix the cause and run setup again: it resumes from there."), err=True)
+        hint = setup_hint(e.__cause__, settings)
+        click.echo(scrub(f"setup stopped: {e}. {hint} Then run setup again: it resumes from there."), err=True)
         sys.exit(1)
     _echo_all(lines)
     if dry_run:
@@ -56,9 +57,12 @@ def doctor() -> None:
     try:
         container = build_container(os.environ, DEFAULT_SERVE_STATE_URL, log_stream=sys.stderr)
     except ConfigurationError as e:
-        click.echo(render(configuration_failed(e.names)))
-        sys.exit(1)
+        _echo_all([render(result) for result in configuration_checks(e)])
+        sys.exit(2)
     container.retry_policy.override(ONE_TRY)
+    absent = absent_store(container.state_url())
+    if absent:  # the state check says so instead of creating it
+        container.state.override(providers.Object(AbsentStore(absent, "doctor")))
     results = [configuration_ok(), *container.admin.doctor().execute()]
     scrub = container.redactor()
     for result in results:
@@ -66,30 +70,28 @@ def doctor() -> None:
     sys.exit(1 if any(result.failed for result in results) else 0)
 
 
-@click.command()
-@click.option(
-    "--output",
-    default=str(DEFAULT_OUTPUT),
-    show_default=True,
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="Where to write the archive.",
-)
-def package(output: Path) -> None:
-    """Build the Yandex Cloud Functions archive (entry point index.handler)."""
-    path = build_package(output)
-    click.echo(f"{path} ({path.stat().st_size} bytes)")
+def setup_hint(error: BaseException | None, settings: Settings) -> str:
+    """The variable behind a failed Tracker call, as doctor names it."""
+    org = "TRACKER_ORG_ID" if settings.tracker_org_id else "TRACKER_CLOUD_ORG_ID"
+    queue = f"TRACKER_QUEUE={settings.tracker_queue}"
+    if isinstance(error, NotFound):
+        return f"Check {queue}: the queue does not exist, or the robot cannot see it."
+    if isinstance(error, PermanentFailure) and error.status == 401:
+        return f"Check TRACKER_API_TOKEN (the robot's OAuth token) and {org}: Tracker refused them."
+    if isinstance(error, PermanentFailure) and error.status == 403:
+        return f"Check {org} and that the robot may administer the queue ({queue})."
+    if isinstance(error, TransientFailure):
+        return "Tracker did not answer: check TRACKER_API_URL and the network."
+    return f"Check {queue}, TRACKER_API_TOKEN and {org}."
+
+
+def configuration_checks(error: ConfigurationError) -> list[CheckResult]:
+    """One failed check per variable at fault, in the same sentences every other command prints."""
+    return [fail("configuration", found.text, "") for found in error.problems]
 
 
 def configuration_ok() -> CheckResult:
     return ok("configuration", "every required variable is set")
-
-
-def configuration_failed(names: Sequence[str]) -> CheckResult:
-    return fail(
-        "configuration",
-        "missing or invalid: " + ", ".join(names),
-        "set these environment variables (see README, «Configuration»)",
-    )
 
 
 def render(result: CheckResult) -> str:

@@ -6,7 +6,7 @@ import logging
 from collections.abc import Callable, Mapping
 from typing import TextIO
 
-from entrypoints.configuration import ConfigurationError, load_settings
+from entrypoints.configuration import ConfigurationError, load_settings, problem
 from entrypoints.container import Container
 from entrypoints.logs import configure_logging
 
@@ -25,9 +25,12 @@ def build_container(
     settings = load_settings(environ)
     state_url = settings.state_url or default_state_url
     if for_function and state_url.startswith("memory:"):
-        raise ConfigurationError(["STATE_URL"])
+        why = "is memory://, which is for tests only: the function's state must outlive each invocation"
+        raise ConfigurationError([problem("STATE_URL", why, "postgresql://bridge@<host>:6432/bridge")])
     container = Container(settings=settings, state_url=state_url)
-    configure_logging(settings.log_level, redactor=container.redactor(), stream=log_stream)
+    configure_logging(
+        settings.log_level, container.redactor(), log_stream, settings.log_format, for_function=for_function
+    )
     if for_function and state_url.startswith("sqlite:"):
         log.warning(
             "state lives in this instance's /tmp and dies with it: use STATE_URL=postgresql://... for a shared store",

@@ -1,4 +1,4 @@
-"""`servicedesk-bot`: serve, drain, doctor, setup, package, sandbox."""
+"""`servicedesk-bot`: serve, drain, doctor, setup, package, deploy, sandbox."""
 
 from __future__ import annotations
 
@@ -14,9 +14,12 @@ import click
 
 from application.inbox import Inbox
 from entrypoints.bootstrap import build_container
+from entrypoints.cli_common import configuration_failed
 from entrypoints.configuration import ConfigurationError
 from entrypoints.container import Container
 from entrypoints.settings import DEFAULT_SERVE_STATE_URL
+from entrypoints.startup_warnings import turned_off
+from entrypoints.store_presence import absent_store
 
 log = logging.getLogger("servicedesk.serve")
 
@@ -26,13 +29,22 @@ def _container(log_stream: TextIO | None = None) -> Container:
     try:
         return build_container(os.environ, DEFAULT_SERVE_STATE_URL, log_stream=log_stream)
     except ConfigurationError as e:
-        click.echo(f"{e}\nSet these environment variables (see README, «Configuration»).", err=True)
-        sys.exit(2)
+        configuration_failed(e)
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+# -h as well as --help on every command; wide enough that no command's description is cut short
+CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 120, "terminal_width": 120}
+
+
+@click.group(context_settings=CONTEXT)
+@click.version_option(
+    package_name="servicedesk-pachca-bot", prog_name="servicedesk-bot", message="%(prog)s %(version)s"
+)
 def main() -> None:
-    """The Pachca ⇄ Yandex Tracker service desk bridge."""
+    """The Pachca ⇄ Yandex Tracker service desk bridge.
+
+    Every command exits 0 when done, 1 when a check or a run failed, 2 when the configuration is incomplete or
+    invalid. The configuration is read from environment variables (README, «Configuration»)."""
 
 
 @main.command()
@@ -44,16 +56,24 @@ def main() -> None:
 )
 def serve(host: str, port: int, threads: int, drain_every: float) -> None:
     """Serve webhooks over HTTP (same handling as the function) with waitress."""
-    import waitress
-
+    from entrypoints.server import create_server
     from entrypoints.wsgi import make_wsgi_app
 
     container = _container()
     app = make_wsgi_app(container.webhooks())
+    try:
+        server = create_server(app, host, port, threads)
+    except OSError as e:  # a busy port, a host not on this machine: one line, not a traceback
+        click.echo(
+            f"serve: cannot listen on {host}:{port}: {e.strerror or e}. Stop what uses it or pick --port.", err=True
+        )
+        sys.exit(1)
     if drain_every > 0:
         start_drainer(container.inbox(), drain_every)
+    for variable, consequence in turned_off(container.settings()):
+        log.warning(consequence, extra={"variable": variable})
     log.info("serving", extra={"host": host, "port": port, "drain_every": drain_every})
-    waitress.serve(app, host=host, port=port, threads=threads, ident="servicedesk-bot")
+    server.run()
 
 
 def start_drainer(inbox: Inbox, every: float) -> threading.Thread:
@@ -77,14 +97,21 @@ def start_drainer(inbox: Inbox, every: float) -> threading.Thread:
 @main.command()
 def drain() -> None:
     """Run one pass of the retry outbox (what the timer trigger does)."""
-    done, left = _container(sys.stderr).inbox().drain()
+    container = _container(sys.stderr)
+    absent = absent_store(container.state_url())
+    if absent:
+        click.echo(f"drain: {absent.said_by('drain')}. Check STATE_URL.", err=True)
+        sys.exit(1)
+    done, left = container.inbox().drain()
     click.echo(json.dumps({"ok": True, "outcome": "drained", "done": done, "left": left}))
 
 
-from entrypoints.admin_cli import doctor, package, setup  # noqa: E402 - registered after the group exists
+from entrypoints.admin_cli import doctor, setup  # noqa: E402 - registered after the group exists
 from entrypoints.sandbox.command import sandbox  # noqa: E402
+from entrypoints.ship_cli import deploy, package  # noqa: E402
 
 main.add_command(sandbox)
 main.add_command(setup)
 main.add_command(doctor)
 main.add_command(package)
+main.add_command(deploy)

@@ -27,6 +27,7 @@ from application.intake import IntakeForm
 from application.locator import TicketLocator
 from application.mentions import Mentions
 from application.my_tickets import MyTickets
+from application.provenance import Provenance
 from application.schema import TrackerSchema
 from application.submit_form import SubmitForm
 from application.tickets import OpenTicket
@@ -74,16 +75,20 @@ class Container(Outside):
         cache=state,
         clock=clock,
         email_domain=settings.provided.pachca_email_domain,
+        max_mentions=settings.provided.max_mentions,
     )
     schema = providers.Singleton(TrackerSchema, tracker=tracker, cache=state, clock=clock)
     writer = providers.Singleton(OnceWriter, log=state, clock=clock)
     poster = providers.Singleton(Poster, messenger=messenger, identities=identities, writer=writer)
     ticket_settings = providers.Singleton(ticket_settings_of, settings)
+    provenance = providers.Singleton(
+        Provenance, messenger=messenger, identities=identities, support_chats=settings.provided.support_chat_ids
+    )
     locator = providers.Singleton(
         TicketLocator,
         links=state,
         tracker=tracker,
-        messenger=messenger,
+        provenance=provenance,
         log=state,
         clock=clock,
         queue=settings.provided.tracker_queue,
@@ -155,6 +160,8 @@ class Container(Outside):
         tracker=tracker,
         schema=schema,
         poster=poster,
+        cache=state,
+        clock=clock,
         queue=settings.provided.tracker_queue,
         web_url=settings.provided.tracker_web_url,
     )
@@ -176,6 +183,7 @@ class Container(Outside):
         Inbox,
         store=state,
         outbox=state,
+        cache=state,
         handlers=providers.Callable(
             every_kind_handled,
             providers.Dict(

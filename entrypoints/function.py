@@ -5,9 +5,11 @@ from __future__ import annotations
 import json
 import logging
 import os
+import time
 from typing import Any
 
 from adapters.budget import InvocationBudget
+from domain.instants import iso_utc
 from entrypoints.bootstrap import build_container
 from entrypoints.configuration import ConfigurationError
 from entrypoints.exchange import HttpResponse
@@ -69,7 +71,9 @@ class FunctionRuntime:
                 self._app, self._budget = container.webhooks(), container.budget()
             except ConfigurationError as e:
                 self._config_error = e
-                print(json.dumps({"level": "ERROR", "logger": "servicedesk.function", "message": str(e)}), flush=True)
+                line: dict[str, object] = {"time": iso_utc(time.time()), "level": "ERROR"}
+                line |= {"logger": "servicedesk.function", "message": e.explain(), "names": e.names}
+                print(json.dumps(line, ensure_ascii=False), flush=True)
         return self._app
 
 

@@ -48,8 +48,8 @@ def _body_of(event: dict[str, Any]) -> bytes:
         try:
             return base64.b64decode(body, validate=False)
         except (binascii.Error, ValueError):
-            return body.encode()
-    return body.encode("utf-8")
+            return body.encode("utf-8", "surrogatepass")
+    return body.encode("utf-8", "surrogatepass")  # a lone surrogate is refused with a reason, not a crash
 
 
 def to_function_response(response: HttpResponse) -> dict[str, Any]:

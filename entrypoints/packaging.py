@@ -1,11 +1,16 @@
-"""The Yandex Cloud Functions archive: the code's packages and `index.py` at the root, plus `requirements.txt`."""
+"""The Yandex Cloud Functions archive: the code's packages and `index.py` at the root, plus `requirements.txt`, and
+when an interpreter is given, the bytecode it compiled (see `entrypoints.bytecode`)."""
 
 from __future__ import annotations
 
 import importlib.metadata
+import shutil
+import tempfile
 import zipfile
 from collections.abc import Iterator
 from pathlib import Path
+
+from entrypoints.bytecode import Interpreter, compile_tree
 
 DISTRIBUTION = "servicedesk-pachca-bot"
 PACKAGES = ("domain", "application", "ports", "adapters", "entrypoints")
@@ -30,13 +35,21 @@ def runtime_requirements(distribution: str = DISTRIBUTION) -> list[str]:
     return [*runtime, *(postgres[:1] or [POSTGRES_DRIVER])]
 
 
-def build_package(output: Path = DEFAULT_OUTPUT, root: Path | None = None) -> Path:
+def build_package(output: Path = DEFAULT_OUTPUT, root: Path | None = None, python: Interpreter | None = None) -> Path:
+    """Source only without `python`; with it, also the bytecode that interpreter's version loads."""
     root = root or source_root()
     output.parent.mkdir(parents=True, exist_ok=True)
-    with zipfile.ZipFile(output, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+    with tempfile.TemporaryDirectory(prefix="servicedesk-package-") as tmp:
+        staged = Path(tmp)
         for path in _code_files(root):
-            _add(archive, path.relative_to(root).as_posix(), path.read_bytes())
-        _add(archive, "requirements.txt", ("\n".join(runtime_requirements()) + "\n").encode())
+            target = staged / path.relative_to(root)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(path, target)
+        files = sorted(staged.rglob("*.py")) + (compile_tree(staged, python) if python else [])
+        with zipfile.ZipFile(output, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+            for path in files:
+                _add(archive, path.relative_to(staged).as_posix(), path.read_bytes())
+            _add(archive, "requirements.txt", ("\n".join(runtime_requirements()) + "\n").encode())
     return output
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 from urllib.parse import urlsplit
 
 from pydantic import AliasChoices, Field, SecretStr, field_validator, model_validator
@@ -12,6 +12,8 @@ from pydantic_settings import BaseSettings, NoDecode, PydanticBaseSettingsSource
 from adapters.state_url import check_state_url
 
 QUEUE_KEY = re.compile(r"^[A-Z][A-Z0-9_]*$")
+# Pachca's limits for a form's select (docs/pachca.md, «Forms»): the intake topics must fit them
+MAX_TOPICS, MAX_TOPIC_LENGTH = 100, 75
 DEFAULT_SERVE_STATE_URL = "sqlite:///servicedesk-state.db"
 DEFAULT_FUNCTION_STATE_URL = "sqlite:////tmp/servicedesk-state.db"
 
@@ -51,6 +53,8 @@ class Settings(BaseSettings):
     agent_pachca_user_ids: Annotated[list[int], NoDecode] = Field([], validation_alias="AGENT_PACHCA_USER_IDS")
     intake_topics: Annotated[list[str], NoDecode] = Field([], validation_alias="INTAKE_TOPICS")
     log_level: str = Field("INFO", validation_alias="LOG_LEVEL")
+    log_format: Literal["json", "text"] | None = Field(None, validation_alias="LOG_FORMAT")
+    max_mentions: int = Field(20, ge=0, validation_alias="MAX_MENTIONS")
     retention_days: int = Field(30, ge=0, validation_alias="RETENTION_DAYS")
     max_file_mb: int = Field(50, ge=1, le=1024, validation_alias="MAX_FILE_MB")
     internal_note_markers: Annotated[list[str], NoDecode] = Field(
@@ -82,8 +86,24 @@ class Settings(BaseSettings):
     @classmethod
     def _required_secret(cls, value: Any) -> Any:
         if isinstance(value, str) and not value.strip():
-            raise ValueError("must not be empty")  # an empty signing secret would let anyone sign a webhook
+            raise ValueError("is empty")  # an empty signing secret would let anyone sign a webhook
         return value
+
+    @field_validator("log_format", mode="before")
+    @classmethod
+    def _format(cls, value: Any) -> Any:
+        return (value.strip().lower() or None) if isinstance(value, str) else value
+
+    @field_validator("intake_topics")
+    @classmethod
+    def _form_limits(cls, topics: list[str]) -> list[str]:
+        if len(topics) > MAX_TOPICS:
+            raise ValueError(f"has {len(topics)} topics; a Pachca form offers at most {MAX_TOPICS}")
+        too_long = [n for n, topic in enumerate(topics, 1) if len(topic) > MAX_TOPIC_LENGTH]
+        if too_long:
+            numbers = ", ".join(map(str, too_long))
+            raise ValueError(f"has topics longer than {MAX_TOPIC_LENGTH} characters, Pachca's limit: number {numbers}")
+        return topics
 
     @field_validator("tracker_queue")
     @classmethod

@@ -27,6 +27,7 @@ from ports.state import HealthCheck
 log = logging.getLogger("servicedesk.webhooks")
 
 MAX_BODY_BYTES = 1024 * 1024
+TOO_LARGE = "body larger than 1 MiB"
 FORM_BUDGET_SECONDS = 2.0
 FUTURE_SKEW_SECONDS = 60
 
@@ -91,9 +92,9 @@ class WebhookApp:
             self.health.ping()
             return HttpResponse(200, {"status": "ok"})
         if method != "POST":
-            raise MethodNotAllowed(f"method {method} not allowed")
+            raise MethodNotAllowed(f"method {method[:16]} not allowed")  # the client's word: logged, so kept short
         if len(request.body) > MAX_BODY_BYTES:
-            raise PayloadTooLarge("body larger than 1 MiB")
+            raise PayloadTooLarge(TOO_LARGE)
         body = _json_or_none(request.body)
         source = source_of(body, bool(request.header("x-tracker-secret")))
         if source is Source.TIMER:
@@ -110,11 +111,13 @@ class WebhookApp:
 
     def _tracker_event(self, request: HttpRequest, body: Any, source: Source) -> Event | None:
         authenticate_tracker(request, self.secrets)
+        check_unicode(body)
         body = _object(body)
         return tracker_event(body, self.clock.now()) if source is Source.TRACKER else None
 
     def _pachca_event(self, request: HttpRequest, body: Any) -> Event | None:
         authenticate_pachca(request, body, self.secrets, self.clock.now())
+        check_unicode(body)
         return pachca_event(_object(body))
 
     def _submit(self, event: FormSubmitted) -> HttpResponse:
@@ -152,6 +155,14 @@ def _json_or_none(raw: bytes) -> Any:
         return json.loads(raw)
     except (ValueError, UnicodeDecodeError, RecursionError):  # nesting too deep is no JSON the bridge reads
         return None
+
+
+def check_unicode(body: Any) -> None:
+    """JSON may escape half a surrogate pair (`"\\ud800"`): no store, log or API can take such a string."""
+    try:
+        json.dumps(body, ensure_ascii=False).encode()
+    except UnicodeEncodeError:
+        raise BadPayload("body is not valid Unicode (a lone surrogate)") from None
 
 
 def _object(body: Any) -> dict[str, Any]:

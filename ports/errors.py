@@ -36,5 +36,10 @@ class ResolutionRefused(PermanentFailure):
     """A transition refused the resolution it was given: its workflow closes without one (400 or 422)."""
 
 
+class Refused(Exception):
+    """The event asks for something the bridge will not do (post where it did not open the conversation): it is
+    kept as refused, with its reason, for `doctor` to count; never retried."""
+
+
 class StateUnavailable(ExternalServiceError):
     """The state store cannot be reached; nothing could be recorded."""

@@ -18,6 +18,18 @@ class PostedMessage:
     user_id: int
     text: str
     url: str = ""  # the message's own link in Pachca's web app
+    chat_id: int = 0  # the chat it is in, when Pachca said (a direct message's chat is only known this way)
+
+
+@dataclass(frozen=True)
+class MessageInfo:
+    """A message as Pachca shows it: where it is, who wrote it, and its thread if someone opened one."""
+
+    message_id: int
+    chat_id: int
+    user_id: int
+    thread: ThreadRef | None = None
+    direct: bool = False  # in a direct conversation with the bot
 
 
 @dataclass(frozen=True)
@@ -51,10 +63,22 @@ class ChatMessenger(Protocol):
 
     def post_to_chat(self, chat_id: int, text: str, buttons: ButtonRows = ()) -> PostedMessage: ...
 
+    def post_to_user(self, user_id: int, text: str) -> PostedMessage:
+        """A direct message from the bot to one person (the chat is created when there is none yet)."""
+        ...
+
     def update_message(self, message_id: int, text: str, buttons: ButtonRows, chat_id: int | None = None) -> None: ...
 
     def recent_messages(self, chat_id: int, limit: int = 50) -> list[PostedMessage]:
         """Newest first; a thread's messages are in its own chat (`ThreadRef.chat_id`)."""
+        ...
+
+    def first_messages(self, chat_id: int, limit: int = 10) -> list[PostedMessage]:
+        """Oldest first: where the bot's card is in a ticket's thread."""
+        ...
+
+    def get_message(self, message_id: int) -> MessageInfo:
+        """Reads a message; never opens its thread. NotFound when it does not exist."""
         ...
 
     def open_form(

@@ -15,7 +15,7 @@ from domain.links import LINK_FIELD_KEYS
 from domain.model import Button, NewIssue, Person, ThreadRef, TicketKey, TrackerComment
 from ports.errors import NotFound, OutcomeUnknown, PermanentFailure, ResolutionRefused
 from ports.files import FileTooLarge, PachcaUpload
-from ports.messenger import ButtonRows, FormField, PostedMessage
+from ports.messenger import ButtonRows, FormField, MessageInfo, PostedMessage
 from ports.tracker import IssueInfo, Transition
 
 
@@ -68,6 +68,10 @@ class Faults:
             raise pending.pop(0)
 
 
+SUPPORT_CHAT = 918264  # tests.builders.SUPPORT_CHAT: where the tests' messages are written
+DIRECT_CHATS = 7_000_000_000  # the fake's direct chat with a person: this plus their id
+
+
 class FakeFiles:
     """Files that can be downloaded by URL (a missing URL is a 404), and what was uploaded, read back from disk."""
 
@@ -105,7 +109,7 @@ class FakeFiles:
 @dataclass
 class Post:
     message_id: int
-    entity: str  # "thread:<id>" or "chat:<id>"
+    entity: str  # "thread:<id>", "chat:<id>" or "user:<id>" (a direct message)
     text: str
     buttons: tuple[tuple[Button, ...], ...]
     user_id: int
@@ -114,7 +118,7 @@ class Post:
 
     def posted(self) -> PostedMessage:
         url = f"https://app.pachca.com/chats/{self.chat_id}?message={self.message_id}"  # as Pachca answers
-        return PostedMessage(self.message_id, self.user_id, self.text, url)
+        return PostedMessage(self.message_id, self.user_id, self.text, url, self.chat_id)
 
 
 class FakeChatMessenger:
@@ -122,6 +126,7 @@ class FakeChatMessenger:
         self.bot_id = bot_id
         self.users: dict[int, Person] = {bot_id: Person(str(bot_id), "Бот", "servicedesk_bot", None, True)}
         self.threads: dict[int, ThreadRef] = {}
+        self.messages: dict[int, MessageInfo] = {}  # what people wrote, as `get_message` shows it (add_message)
         self.posts: list[Post] = []
         self.edits: dict[int, tuple[str, tuple[tuple[Button, ...], ...]]] = {}
         self.forms: list[tuple[str, str, list[FormField]]] = []
@@ -135,11 +140,26 @@ class FakeChatMessenger:
     def add_user(self, user_id: int, name: str, nickname: str, email: str | None = None, bot: bool = False) -> None:
         self.users[user_id] = Person(str(user_id), name, nickname, email, bot)
 
+    def add_message(
+        self, message_id: int, chat_id: int, user_id: int, thread: bool = False, direct: bool = False
+    ) -> MessageInfo:
+        """A message someone wrote; `thread`: people already talk in its thread (a reply by the author is in it)."""
+        self.messages[message_id] = MessageInfo(message_id, chat_id, user_id, direct=direct)
+        if thread:
+            opened = self.open_thread(message_id)
+            self.calls["open_thread"] -= 1  # the people's doing, not the bridge's
+            self.posts.append(Post(self._id(), f"thread:{opened.thread_id}", "ответ", (), user_id, opened.chat_id))
+        return self.messages[message_id]
+
     def thread_posts(self, thread_id: int) -> list[Post]:
         return [p for p in self.posts if p.entity == f"thread:{thread_id}"]
 
     def chat_posts(self, chat_id: int) -> list[Post]:
         return [p for p in self.posts if p.entity == f"chat:{chat_id}"]
+
+    def user_posts(self, user_id: int) -> list[Post]:
+        """Direct messages from the bot to the person."""
+        return [p for p in self.posts if p.entity == f"user:{user_id}"]
 
     def total_calls(self) -> int:
         return sum(self.calls.values())
@@ -175,8 +195,22 @@ class FakeChatMessenger:
     def open_thread(self, message_id: int) -> ThreadRef:
         self._call("open_thread")
         if message_id not in self.threads:
-            self.threads[message_id] = ThreadRef(self._id(), self._id(), message_id, 100)
+            known = self.messages.get(message_id)
+            chat = known.chat_id if known else SUPPORT_CHAT  # where the tests' messages are written, unless told
+            self.threads[message_id] = ThreadRef(self._id(), self._id(), message_id, chat)
         return self.threads[message_id]
+
+    def get_message(self, message_id: int) -> MessageInfo:
+        """A message the test added, or one the bridge opened a thread on (its author unknown here: 0)."""
+        self._call("get_message")
+        thread = self.threads.get(message_id)
+        known = self.messages.get(message_id)
+        if known is None and thread is None:
+            raise NotFound(f"pachca message {message_id}")
+        if known is None:
+            assert thread is not None
+            return MessageInfo(message_id, thread.root_chat_id, 0, thread)
+        return MessageInfo(known.message_id, known.chat_id, known.user_id, thread, known.direct)
 
     def message_url(self, chat_id: int, message_id: int) -> str:
         return f"https://app.pachca.com/chats/{chat_id}?message={message_id}"
@@ -188,6 +222,9 @@ class FakeChatMessenger:
 
     def post_to_chat(self, chat_id: int, text: str, buttons: ButtonRows = ()) -> PostedMessage:
         return self._post("post_to_chat", f"chat:{chat_id}", chat_id, text, buttons)
+
+    def post_to_user(self, user_id: int, text: str) -> PostedMessage:
+        return self._post("post_to_user", f"user:{user_id}", DIRECT_CHATS + user_id, text, ())
 
     def _post(
         self, method: str, entity: str, chat_id: int, text: str, buttons: ButtonRows, files: Sequence[PachcaUpload] = ()
@@ -209,6 +246,10 @@ class FakeChatMessenger:
         self._call("recent_messages")
         posts = [p for p in self.posts if p.chat_id == chat_id][-limit:]
         return [p.posted() for p in reversed(posts)]
+
+    def first_messages(self, chat_id: int, limit: int = 10) -> list[PostedMessage]:
+        self._call("first_messages")
+        return [p.posted() for p in self.posts if p.chat_id == chat_id][:limit]
 
     def open_form(
         self, trigger_id: str, callback_id: str, title: str, fields: Sequence[FormField], metadata: str

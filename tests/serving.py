@@ -7,18 +7,19 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
-import waitress.server
 import waitress.wasyncore
+
+from entrypoints.server import create_server
 
 
 @contextmanager
 def serving(app: Any, threads: int = 4) -> Iterator[str]:
-    server = waitress.server.create_server(app, host="127.0.0.1", port=0, threads=threads)
+    server = create_server(app, "127.0.0.1", 0, threads)  # the limits `serve` runs with
     stop = threading.Event()
 
     def run() -> None:  # waitress's own loop, stopped between polls instead of closing its sockets under it
         while not stop.is_set():
-            waitress.wasyncore.loop(timeout=0.05, map=server._map, count=1)
+            waitress.wasyncore.loop(timeout=0.05, map=server._map, count=1, use_poll=True)
 
     thread = threading.Thread(target=run, name="test-waitress", daemon=True)
     thread.start()

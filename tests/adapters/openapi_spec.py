@@ -1,4 +1,5 @@
-"""Checks request and response bodies against Pachca's official OpenAPI spec (shared/reference).
+"""Checks request and response bodies against Pachca's official OpenAPI spec, as extracted into this repository
+(`tests/contracts/pachca-openapi.extract.json`: the schemas of the endpoints the bridge uses, with their origin).
 
 Request bodies are checked strictly: a key the spec does not declare is an error, since Pachca would silently ignore
 it. Response bodies are checked as the spec states them (unknown keys allowed), so fixtures stay realistic.
@@ -10,24 +11,19 @@ read as "not nullable" (the referenced schema refuses null). Such schemas are re
 from __future__ import annotations
 
 import functools
-import os
+import json
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
 import pytest
-import yaml
 from openapi_schema_validator import OAS30Validator, oas30_format_checker
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT4
 
-DEFAULT_SPEC = Path(__file__).parents[3] / "shared/reference/pachca-openapi.en.yaml"
+from tests.contracts.extract_pachca_schemas import EXTRACT
+
 SPEC_URI = "urn:pachca-openapi"
 STRICT_SPEC_URI = "urn:pachca-openapi-strict"
-
-
-def spec_path() -> Path:
-    return Path(os.environ.get("PACHCA_OPENAPI_SPEC") or DEFAULT_SPEC)
 
 
 def assert_request_valid(method: str, path_template: str, body: Any) -> None:
@@ -60,7 +56,11 @@ def _assert_valid(ref: str, instance: Any, what: str) -> None:
 def _operation(method: str, path_template: str) -> dict[str, Any]:
     operation = _spec()["paths"].get(path_template, {}).get(method.lower())
     if operation is None:
-        pytest.fail(f"the Pachca OpenAPI spec has no operation {method} {path_template}", pytrace=False)
+        pytest.fail(
+            f"the extract of the Pachca OpenAPI spec has no operation {method} {path_template}: add it to "
+            "OPERATIONS in tests/contracts/extract_pachca_schemas.py and run that script",
+            pytrace=False,
+        )
     return operation  # type: ignore[no-any-return]
 
 
@@ -71,16 +71,7 @@ def _operation_pointer(method: str, path_template: str) -> str:
 
 @functools.cache
 def _spec() -> dict[str, Any]:
-    path = spec_path()
-    if not path.is_file():
-        pytest.fail(
-            f"Pachca OpenAPI spec not found at {path}: the adapter tests check every request against it. "
-            "Restore shared/reference/pachca-openapi.en.yaml or point PACHCA_OPENAPI_SPEC at a copy.",
-            pytrace=False,
-        )
-    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-    with path.open(encoding="utf-8") as f:
-        return yaml.load(f, Loader=loader)  # type: ignore[no-any-return]
+    return json.loads(EXTRACT.read_text(encoding="utf-8"))  # type: ignore[no-any-return]
 
 
 @functools.cache

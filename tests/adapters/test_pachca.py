@@ -207,9 +207,10 @@ def test_recent_messages_of_a_thread_are_read_from_its_chat_newest_first(
     }
     serve(httpserver, "GET", "/messages", "/messages", 200, body, query_string={"chat_id": "26372661", "limit": "20"})
 
+    url = "https://app.pachca.com/chats/334?message=194275"
     assert messenger.recent_messages(thread.chat_id, limit=20) == [
-        PostedMessage(message_id=3, user_id=77, text="новое", url="https://app.pachca.com/chats/334?message=194275"),
-        PostedMessage(message_id=2, user_id=12, text="старое", url="https://app.pachca.com/chats/334?message=194275"),
+        PostedMessage(message_id=3, user_id=77, text="новое", url=url, chat_id=26372661),
+        PostedMessage(message_id=2, user_id=12, text="старое", url=url, chat_id=26372661),
     ]
 
 
@@ -529,3 +530,55 @@ def test_the_response_check_refuses_a_message_without_its_required_fields() -> N
 def test_the_response_check_knows_which_statuses_the_spec_lists() -> None:
     with pytest.raises(pytest.fail.Exception, match="no 404 response"):
         assert_response_valid("POST", "/messages", 404, api_error_json("not_found"))
+
+
+def test_post_to_user_sends_a_direct_message_and_tells_its_chat(
+    httpserver: HTTPServer, messenger: HttpChatMessenger
+) -> None:
+    answer = message_json(id=194277, entity_type="user", entity_id=134412, chat_id=4471122)
+    serve(httpserver, "POST", "/messages", "/messages", 201, {"data": answer})
+
+    posted = messenger.post_to_user(134412, "У вас нет открытых заявок.")
+
+    assert (posted.message_id, posted.chat_id) == (194277, 4471122)
+    assert sent_body(httpserver, "POST", "/messages") == {
+        "message": {
+            "entity_type": "user",
+            "entity_id": 134412,
+            "content": "У вас нет открытых заявок.",
+            "skip_invite_mentions": False,
+        },
+        "link_preview": False,
+    }
+
+
+def test_get_message_shows_its_chat_author_and_thread_without_opening_one(
+    httpserver: HTTPServer, messenger: HttpChatMessenger
+) -> None:
+    answer = message_json(id=154332686, chat_id=334, user_id=134412, thread={"id": 265142, "chat_id": 26372661})
+    serve(httpserver, "GET", "/messages/{id}", "/messages/154332686", 200, {"data": answer})
+
+    info = messenger.get_message(154332686)
+
+    assert (info.message_id, info.chat_id, info.user_id, info.direct) == (154332686, 334, 134412, False)
+    assert info.thread == ThreadRef(265142, 26372661, 154332686, 334)
+    assert [r.method for r in received(httpserver)] == ["GET"]  # no POST /messages/{id}/thread
+
+
+def test_get_message_of_a_message_nobody_answered_has_no_thread(
+    httpserver: HTTPServer, messenger: HttpChatMessenger
+) -> None:
+    answer = message_json(id=5, entity_type="user", entity_id=12, thread=None)
+    serve(httpserver, "GET", "/messages/{id}", "/messages/5", 200, {"data": answer})
+
+    info = messenger.get_message(5)
+
+    assert info.thread is None and info.direct
+
+
+def test_first_messages_are_read_oldest_first(httpserver: HTTPServer, messenger: HttpChatMessenger) -> None:
+    body = {"data": [message_json(id=2)], "meta": {"paginate": {"next_page": "eyJpZCI6Mn0=", "has_next": False}}}
+    query = {"chat_id": "26372661", "limit": "10", "sort": "id", "order": "asc"}
+    serve(httpserver, "GET", "/messages", "/messages", 200, body, query_string=query)
+
+    assert [m.message_id for m in messenger.first_messages(26372661)] == [2]

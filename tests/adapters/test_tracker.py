@@ -476,3 +476,15 @@ def test_token_never_appears_in_errors(httpserver: HTTPServer, tracker: HttpIssu
 
     assert caught.value.status == 401
     assert TOKEN not in str(caught.value)
+
+
+def test_a_login_of_digits_is_looked_up_as_a_login_not_a_uid(httpserver: HTTPServer, tracker: HttpIssueTracker) -> None:
+    httpserver.expect_request("/v2/users/login:100500", method="GET").respond_with_json(
+        {"uid": 1234567890, "login": "100500", "display": "Сто Пятьсот", "email": "100500@example.com"}
+    )
+
+    user = tracker.get_user("100500")
+
+    assert user is not None and user.nickname == "100500"
+    [(request, _)] = httpserver.log
+    assert request.path == "/v2/users/login:100500"

@@ -72,7 +72,7 @@ def test_my_tickets_lists_the_clickers_open_tickets(bridge: Bridge) -> None:
 
     assert click(bridge, card, "mine", user_id=REQUESTER) == "listed"
 
-    listing = bridge.messenger.chat_posts(2637266155)[-1].text
+    listing = bridge.messenger.user_posts(REQUESTER)[-1].text  # privately: a direct message
     assert listing.startswith("Ваши открытые заявки:")
     assert "SERVICEDESK-1" in listing and "SERVICEDESK-2" in listing
 
@@ -199,11 +199,12 @@ def test_the_requester_may_close_their_ticket_even_where_the_link_was_lost() -> 
 
 def test_a_lost_answer_to_my_tickets_is_found_in_the_chat_not_posted_twice(bridge: Bridge) -> None:
     card = opened(bridge)
-    bridge.messenger.faults.add("post_to_chat", OutcomeUnknown("pachca: 502"))
+    click(bridge, card, "mine", user_id=REQUESTER, trigger="first")  # the direct chat becomes known
+    bridge.messenger.faults.add("post_to_user", OutcomeUnknown("pachca: 502"))
 
     assert click(bridge, card, "mine", user_id=REQUESTER) == "listed"
 
-    assert len(bridge.messenger.chat_posts(2637266155)) == 1
+    assert len(bridge.messenger.user_posts(REQUESTER)) == 2
 
 
 def test_a_taken_ticket_offers_only_closing(bridge: Bridge) -> None:
@@ -244,7 +245,7 @@ def test_my_tickets_leaves_out_tickets_closed_without_a_resolution(bridge: Bridg
 
     click(bridge, card, "mine", user_id=REQUESTER, trigger="b")
 
-    assert bridge.messenger.chat_posts(2637266155)[-1].text == "У вас нет открытых заявок."
+    assert bridge.messenger.user_posts(REQUESTER)[-1].text == "У вас нет открытых заявок."
 
 
 def test_the_same_form_sent_again_the_next_day_is_a_new_request() -> None:

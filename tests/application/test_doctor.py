@@ -10,8 +10,8 @@ from application.doctor import Doctor, DoctorSettings
 from application.doctor_pachca import NEEDED_SCOPES
 from application.setup import COMMENT_TRIGGER, STATUS_TRIGGER, SetupTracker
 from domain.model import Person
-from entrypoints.admin_cli import configuration_failed
-from entrypoints.configuration import variable_names
+from entrypoints.admin_cli import configuration_checks
+from entrypoints.configuration import ConfigurationError, problem, variable_names
 from ports.admin import DirectoryAdmin, LocalField, MessengerAdmin, StateProbe, TokenInfo
 from ports.errors import PermanentFailure, StateUnavailable, TransientFailure
 from tests.application.test_setup import PUBLIC_URL, QUEUE, SECRET, FakeTrackerAdmin
@@ -370,7 +370,10 @@ def test_an_unexpected_error_is_a_failed_check_not_an_exception(parts: Parts) ->
 
 
 def test_a_configuration_error_names_the_variables() -> None:
-    result = configuration_failed(["TRACKER_API_TOKEN", "WEBHOOK_SECRET"])
+    error = ConfigurationError([problem("WEBHOOK_SECRET", "is not set"), problem("TRACKER_API_TOKEN", "is not set")])
 
-    assert result.failed
-    assert result.detail == "missing or invalid: TRACKER_API_TOKEN, WEBHOOK_SECRET"
+    results = configuration_checks(error)
+
+    assert all(result.failed for result in results)
+    assert [result.detail.split(" ")[0] for result in results] == ["TRACKER_API_TOKEN", "WEBHOOK_SECRET"]
+    assert results[1].detail == ("WEBHOOK_SECRET is not set; for example WEBHOOK_SECRET=<the signing secret>")

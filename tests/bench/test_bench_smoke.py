@@ -26,6 +26,7 @@ def test_the_table_has_a_row_for_every_measure(results: Results) -> None:
     assert not any("as shipped" in m or "what-if" in m for m in measures)
     assert sum(m.startswith("Wall per event on a SQLite file") for m in measures) == 1
     assert sum(m.startswith("Cold start") for m in measures) == 2
+    assert sum(m.startswith("Archive on Python 3.12") for m in measures) == 1
     assert sum(m.startswith("Optional modules") for m in measures) == 1
     assert sum(m.startswith("Burst: ") for m in measures) == 3
     assert [m for m in measures if m.startswith("Burst, ")] == [
@@ -50,6 +51,7 @@ def test_the_table_renders_as_markdown_with_a_verdict_per_row(results: Results) 
 def test_each_part_measured_what_it_claims(results: Results) -> None:
     assert results.cold.all_answered and not results.cold.psycopg_imported
     assert results.cold.loaded("packaged") == []
+    assert results.bytecode is not None and results.bytecode.all_answered  # CI has a Python 3.12
     for costs in (results.costs, results.sqlite):
         assert all(0 < cost.cpu_p50_us <= cost.cpu_p99_us for cost in costs)
     assert [c.kind for c in results.sqlite] == [k.name for k in KINDS]
@@ -61,3 +63,13 @@ def test_each_part_measured_what_it_claims(results: Results) -> None:
     for burst in (results.burst, *(b for _, b in results.bursts)):
         assert burst.answers[200] == SMOKE.burst_messages
         assert (burst.lost, burst.duplicated) == (0, 0)
+
+
+def test_the_hostile_input_rows_are_measured(results: Results) -> None:
+    measures = [row.measure for row in rows(results)]
+    assert results.hostile is not None
+    assert sum("-character Tracker comment" in m for m in measures) == 1
+    assert sum("distinct mentions in one text" in m for m in measures) == 2
+    assert sum(m.startswith("`serve` answering signed webhooks sent at") for m in measures) == 2
+    assert all(crowd.people_looked_up <= 20 for crowd in results.hostile.crowds)
+    assert all(w.answered > 0 and w.failed == 0 for w in results.hostile.siege.windows)

@@ -19,6 +19,7 @@ from pytest_httpserver import HTTPServer
 from werkzeug import Request, Response
 
 from adapters.sqlite_state import SqliteState
+from adapters.state_url import open_state
 from entrypoints.cli import main
 from entrypoints.packaging import PACKAGES, build_package, runtime_requirements
 
@@ -127,6 +128,7 @@ def restore_logging() -> Iterator[None]:
 @pytest.fixture
 def env(httpserver: HTTPServer, tmp_path: Path) -> dict[str, str | None]:
     cleared: dict[str, str | None] = dict.fromkeys(SETTINGS_NAMES)
+    open_state(f"sqlite:///{tmp_path}/s.db").ping()  # the bridge has served: its store exists (doctor creates none)
     return cleared | {
         "PACHKA_API_TOKEN": PACHCA_TOKEN,
         "WEBHOOK_SECRET": "pachca-signing-secret",
@@ -346,13 +348,18 @@ def test_doctor_warns_when_pachca_hides_emails(
     ) in result.output.splitlines()
 
 
-def test_doctor_without_configuration_is_one_failed_line(httpserver: HTTPServer, env: dict[str, str | None]) -> None:
+def test_doctor_without_configuration_fails_each_variable_and_exits_2(
+    httpserver: HTTPServer, env: dict[str, str | None]
+) -> None:
+    """Exit 2 like every command on a bad configuration, one FAIL line per variable in the same words."""
     result = run("doctor", env={**env, "WEBHOOK_SECRET": None, "TRACKER_ORG_ID": None})
 
-    assert result.exit_code == 1
+    assert result.exit_code == 2
     assert result.output.splitlines() == [
-        "FAIL configuration: missing or invalid: TRACKER_ORG_ID or TRACKER_CLOUD_ORG_ID, WEBHOOK_SECRET"
-        " — fix: set these environment variables (see README, «Configuration»)"
+        "FAIL configuration: neither TRACKER_ORG_ID nor TRACKER_CLOUD_ORG_ID is set: set exactly one (Tracker: "
+        "Administration → Organizations); for example TRACKER_ORG_ID=7654321",
+        "FAIL configuration: WEBHOOK_SECRET is not set: it must be the bot's signing secret (its «Исходящий webhook» "
+        "tab); for example WEBHOOK_SECRET=<the signing secret>",
     ]
     assert httpserver.log == []
 
@@ -366,7 +373,9 @@ def test_package_command_prints_the_path_and_size(tmp_path: Path) -> None:
     result = CliRunner().invoke(main, ["package", "--output", str(output)], catch_exceptions=False)
 
     assert result.exit_code == 0, result.output
-    assert result.output.strip() == f"{output} ({output.stat().st_size} bytes)"
+    first, runtime = result.output.strip().splitlines()
+    assert first == f"{output} ({output.stat().st_size} bytes)"
+    assert runtime.endswith("the archive matches runtime python312")  # CI machines have a Python 3.12
     assert zipfile.is_zipfile(output)
 
 
@@ -416,3 +425,29 @@ def test_the_extracted_archive_imports_the_handler_from_itself(tmp_path: Path) -
     assert Path(index_file).resolve() == (extracted / "index.py").resolve()
     assert Path(function_file).resolve().is_relative_to(extracted.resolve())
     assert callable_handler == "True"
+
+
+# --- setup names the variable behind a failure -------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("status", "hint"),
+    [
+        (404, "Check TRACKER_QUEUE=NOPE: the queue does not exist, or the robot cannot see it."),
+        (401, "Check TRACKER_API_TOKEN (the robot's OAuth token) and TRACKER_ORG_ID: Tracker refused them."),
+        (403, "Check TRACKER_ORG_ID and that the robot may administer the queue (TRACKER_QUEUE=NOPE)."),
+    ],
+)
+def test_setup_names_the_variable_behind_a_failure(
+    httpserver: HTTPServer, env: dict[str, str | None], status: int, hint: str
+) -> None:
+    httpserver.expect_request("/tracker/v2/queues/NOPE/localFields").respond_with_json(
+        {"errorMessages": ["nope"], "statusCode": status}, status=status
+    )
+
+    result = run("setup", env={**env, "TRACKER_QUEUE": "NOPE"})
+
+    assert result.exit_code == 1
+    assert f"setup stopped: tracker: {status} on GET /v2/queues/NOPE/localFields" in result.output
+    assert f"{hint} Then run setup again: it resumes from there." in result.output
+    assert_clean(result.output)

@@ -32,7 +32,7 @@ class Handler:
 
 def inbox(state: Any, clock: FakeClock, handler: Any, days: float = 30, **kw: Any) -> Inbox:
     retention = (state, RetentionPolicy.of(days, REPLAY_WINDOW))
-    return Inbox(state, state, {"pachca.message": handler}, clock, retention=retention, **kw)
+    return Inbox(state, state, {"pachca.message": handler}, clock, cache=state, retention=retention, **kw)
 
 
 def test_the_drain_pass_purges_by_retention_and_a_replay_is_still_recognised(state: Any) -> None:

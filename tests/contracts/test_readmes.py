@@ -1,0 +1,82 @@
+"""The README's deploy guide and its Russian twin: they name the same commands and variables, count their steps
+right, show what `deploy --print` really prints, and use only `yc` commands and flags from the public reference."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from entrypoints.cli import main
+from entrypoints.deploy import environment_variables
+from tests.contracts.yc_reference import unknown_flags, yc_commands
+
+ROOT = Path(__file__).resolve().parents[2]
+README, README_RU = (ROOT / name for name in ("README.md", "README.ru.md"))
+EXAMPLE_ENV = {
+    "PACHKA_API_TOKEN": "example-token",
+    "WEBHOOK_SECRET": "example-secret",
+    "TRACKER_API_TOKEN": "example-oauth",
+    "TRACKER_ORG_ID": "7654321",
+    "TRACKER_WEBHOOK_SECRET": "example-trigger-secret",
+    "SUPPORT_CHAT_IDS": "918264",
+    "STATE_URL": "postgresql://bridge@akfexample.postgresql-proxy.serverless.yandexcloud.net:6432/akfexample"
+    "?sslmode=require",
+}
+EXAMPLE_ARGS = ["deploy", "--print", "--folder-id", "b1gexamplefolder", "--postgres-cluster", "servicedesk-pg"]
+
+
+def text(path: Path) -> str:
+    return path.read_text(encoding="utf-8")
+
+
+def commands(readme: str) -> set[str]:
+    named = re.findall(r"\b(servicedesk-bot [a-z]+|servicedesk-bot --version)", readme)
+    return {*named, *re.findall(r"(?:`|^)(make [a-z]+)\b", readme, flags=re.MULTILINE)}
+
+
+def variables(readme: str) -> set[str]:
+    known = {*environment_variables()[0], "LOG_FORMAT", "TEST_POSTGRES_URL"}
+    return set(re.findall(r"\b[A-Z][A-Z0-9_]+\b", readme)) & known
+
+
+def deploy_section(readme: str, heading: str) -> str:
+    return readme.split(heading, 1)[1].split("\n## ", 1)[0]
+
+
+def test_both_readmes_name_the_same_commands_and_variables() -> None:
+    english, russian = text(README), text(README_RU)
+
+    assert commands(english) == commands(russian)
+    assert variables(english) == variables(russian)
+    assert set(environment_variables()[0]) <= variables(english)  # every configuration variable is documented
+    assert {"servicedesk-bot deploy", "servicedesk-bot --version", "make run", "make test"} <= commands(english)
+    assert "(README.ru.md)" in english.split("\n## ", 1)[0]  # linked from the top
+
+
+def test_each_guide_counts_its_steps_right() -> None:
+    for readme, heading, word in (
+        (README, "## Deploy to Yandex Cloud", "steps"),
+        (README_RU, "## Развёртывание", "шагов"),
+    ):
+        section = deploy_section(text(readme), heading)
+        [count] = re.findall(rf"\*\*(\d+) {word}\*\*", section)
+        steps = re.findall(r"^(\d+)\. ", section, flags=re.MULTILINE)
+        assert steps == [str(n) for n in range(1, int(count) + 1)], readme.name
+
+
+def test_the_readme_shows_what_deploy_print_really_prints() -> None:
+    shown = text(README).split("<!-- deploy-example -->\n```sh\n", 1)[1].split("```\n<!-- /deploy-example -->")[0]
+
+    printed = CliRunner().invoke(main, EXAMPLE_ARGS, env=EXAMPLE_ENV, catch_exceptions=False).output
+
+    assert shown == printed
+
+
+def test_every_yc_command_in_the_guides_is_in_the_public_reference() -> None:
+    for readme in (README, README_RU):
+        blocks = "\n".join(re.findall(r"```sh\n(.*?)```", text(readme), flags=re.DOTALL))
+        found = yc_commands(blocks)
+        assert len(found) >= 5
+        assert unknown_flags(found) == []

@@ -1,0 +1,68 @@
+"""`doctor` and `drain` never create a store or a directory that is not there; they say so instead."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from entrypoints.cli import main
+from tests.conftest import TEST_ENV
+
+CLOSED = "http://127.0.0.1:9"  # nothing listens: every API check fails at once, without the network
+ENV = {**{k: v for k, v in TEST_ENV.items() if k != "STATE_URL"}, "PACHCA_API_URL": CLOSED, "TRACKER_API_URL": CLOSED}
+
+
+def run(args: list[str], cwd: Path, **env: str | None) -> tuple[int, str]:
+    before = os.getcwd()
+    os.chdir(cwd)
+    try:
+        result = CliRunner().invoke(main, args, env={"STATE_URL": None, **ENV, **env})
+    finally:
+        os.chdir(before)
+    return result.exit_code, result.output
+
+
+def test_drain_in_an_empty_directory_creates_no_store(tmp_path: Path) -> None:
+    code, output = run(["drain"], tmp_path)
+
+    assert code == 1
+    assert output.strip() == (
+        "drain: the SQLite store does not exist, and drain does not create it (serve and the function do, on first "
+        f"use): {tmp_path / 'servicedesk-state.db'}. Check STATE_URL."
+    )
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_drain_creates_no_directory_either(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path}/nonexistent/dir/x.db"
+
+    code, output = run(["drain"], tmp_path, STATE_URL=url)
+
+    assert code == 1
+    assert "the SQLite store does not exist, nor does its directory, and drain does not create it" in output
+    assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize("state", ["default", "missing directory"])
+def test_doctor_reports_a_missing_store_instead_of_creating_it(tmp_path: Path, state: str) -> None:
+    url = None if state == "default" else f"sqlite:///{tmp_path}/nonexistent/x.db"
+
+    code, output = run(["doctor"], tmp_path, STATE_URL=url)
+
+    assert code == 1
+    [line] = [line for line in output.splitlines() if line.startswith("FAIL state store:")]
+    assert line.startswith("FAIL state store: the SQLite store does not exist")
+    assert "and doctor does not create it (serve and the function do, on first use)" in line
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_drain_on_an_existing_store_still_drains(tmp_path: Path) -> None:
+    (tmp_path / "servicedesk-state.db").touch()
+
+    code, output = run(["drain"], tmp_path)
+
+    assert code == 0
+    assert output.strip().endswith('{"ok": true, "outcome": "drained", "done": 0, "left": 0}')
