@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Hashable, Sequence
-from dataclasses import asdict
+from dataclasses import asdict, dataclass
 from functools import partial
 from typing import Any, TypeVar
 from urllib.parse import urlsplit
@@ -34,12 +34,12 @@ def pachca_client(session: requests.Session, base_url: str, token: str, **kw: An
     return HttpClient(session, base_url, headers, service="pachca", **kw)
 
 
+@dataclass(frozen=True)
 class HttpChatMessenger(ChatMessenger, MessengerAdmin):
     """Message writes wait for the chat's rate limit and are never sent twice here."""
 
-    def __init__(self, client: HttpClient, rate_limiter: ChatRateLimiter | None = None) -> None:
-        self.client = client
-        self.rate_limiter = rate_limiter
+    client: HttpClient
+    rate_limiter: ChatRateLimiter | None = None
 
     def own_user_id(self) -> int:
         return self.token_info().user_id

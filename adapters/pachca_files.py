@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 from contextlib import AbstractContextManager
+from dataclasses import dataclass
 
 import requests
 from pydantic import ConfigDict
@@ -38,11 +39,11 @@ class _UploadParams(Reply):
     direct_url: str
 
 
+@dataclass(frozen=True)
 class HttpMessengerFiles(MessengerFiles):
     """Implements MessengerFiles. Presigned URLs get no credentials: they carry their own signature."""
 
-    def __init__(self, client: HttpClient) -> None:
-        self.client = client
+    client: HttpClient
 
     def message_files(self, message_id: int) -> list[FileRef]:
         response = self.client.request("GET", f"/messages/{message_id}", idempotent=True)

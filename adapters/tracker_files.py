@@ -5,6 +5,7 @@ See docs/files.md."""
 from __future__ import annotations
 
 from contextlib import AbstractContextManager
+from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -22,11 +23,11 @@ class _Description(Model):
     description: str | None = None
 
 
+@dataclass(frozen=True)
 class HttpTrackerFiles(TrackerFiles):
     """Implements TrackerFiles. The robot's credentials go only to the Tracker API's own host."""
 
-    def __init__(self, client: HttpClient) -> None:
-        self.client = client
+    client: HttpClient
 
     def download(self, file: FileRef, max_bytes: int) -> AbstractContextManager[LocalFile]:
         if not self._own(file.url):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from application.cards import Cards
 from application.events import TrackerStatusChanged
 from application.locator import TicketLocator
@@ -16,6 +18,7 @@ from ports.tracker import IssueTracker
 ANNOUNCED_TTL = 90 * 86400.0
 
 
+@dataclass(frozen=True)
 class AnnounceStatus:
     """Rules:
     - a status change is announced in the ticket's thread once, whoever made it: a status equal to the last one
@@ -23,23 +26,13 @@ class AnnounceStatus:
     - the card shows the new status, with «Переоткрыть» once the issue is closed.
     """
 
-    def __init__(
-        self,
-        tracker: IssueTracker,
-        locator: TicketLocator,
-        schema: TrackerSchema,
-        cards: Cards,
-        poster: Poster,
-        cache: Cache,
-        clock: Clock,
-    ) -> None:
-        self.tracker = tracker
-        self.locator = locator
-        self.schema = schema
-        self.cards = cards
-        self.poster = poster
-        self.cache = cache
-        self.clock = clock
+    tracker: IssueTracker
+    locator: TicketLocator
+    schema: TrackerSchema
+    cards: Cards
+    poster: Poster
+    cache: Cache
+    clock: Clock
 
     def execute(self, event: TrackerStatusChanged) -> str:
         key = TicketKey(event.issue_key)

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection
+from dataclasses import dataclass
 
 from application.cards import Cards
 from application.events import ButtonClicked
@@ -25,6 +26,7 @@ REFUSALS = {
 }
 
 
+@dataclass(frozen=True)
 class PressButton:
     """Rules:
     - «Взять в работу», «Закрыть», «Переоткрыть» run the matching transition the workflow offers, then the card
@@ -34,27 +36,15 @@ class PressButton:
     - «Мои заявки» lists the clicking person's open tickets; «Новая заявка» opens the intake form.
     """
 
-    def __init__(
-        self,
-        tracker: IssueTracker,
-        locator: TicketLocator,
-        schema: TrackerSchema,
-        cards: Cards,
-        writer: OnceWriter,
-        poster: Poster,
-        my_tickets: MyTickets,
-        intake: IntakeForm,
-        agents: Sequence[int],
-    ) -> None:
-        self.tracker = tracker
-        self.locator = locator
-        self.schema = schema
-        self.cards = cards
-        self.writer = writer
-        self.poster = poster
-        self.my_tickets = my_tickets
-        self.intake = intake
-        self.agents = frozenset(agents)
+    tracker: IssueTracker
+    locator: TicketLocator
+    schema: TrackerSchema
+    cards: Cards
+    writer: OnceWriter
+    poster: Poster
+    my_tickets: MyTickets
+    intake: IntakeForm
+    agents: Collection[int]
 
     def execute(self, event: ButtonClicked) -> str:
         press = ButtonPress.decode(event.data)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from domain.card import Card
 from domain.tickets import Ticket, TicketKey
 from domain.workflow import TicketStatus
@@ -9,11 +11,11 @@ from ports.messenger import ChatMessenger
 from ports.state import LinkStore
 
 
+@dataclass(frozen=True)
 class Cards:
-    def __init__(self, messenger: ChatMessenger, links: LinkStore, web_url: str) -> None:
-        self.messenger = messenger
-        self.links = links
-        self.web_url = web_url
+    messenger: ChatMessenger
+    links: LinkStore
+    web_url: str
 
     def first(self, key: TicketKey) -> Card:
         return Card.for_ticket(key, self.web_url)

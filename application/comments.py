@@ -31,6 +31,7 @@ def reply_effect(message_id: int) -> str:
     return f"comment:{message_id}"
 
 
+@dataclass(frozen=True)
 class RelayReply:
     """Rules:
     - a reply in a ticket's thread becomes one comment on its issue, naming the Pachca author;
@@ -41,23 +42,13 @@ class RelayReply:
     - the reply's files become the comment's attachments; a file left out is named in the text.
     """
 
-    def __init__(
-        self,
-        tracker: IssueTracker,
-        locator: TicketLocator,
-        log: WriteLog,
-        identities: Identities,
-        mentions: Mentions,
-        writer: OnceWriter,
-        files: FileCarrier,
-    ) -> None:
-        self.files = files
-        self.tracker = tracker
-        self.locator = locator
-        self.log = log
-        self.identities = identities
-        self.mentions = mentions
-        self.writer = writer
+    tracker: IssueTracker
+    locator: TicketLocator
+    log: WriteLog
+    identities: Identities
+    mentions: Mentions
+    writer: OnceWriter
+    files: FileCarrier
 
     def execute(self, event: ThreadReplyPosted) -> str:
         if event.user_id == self.identities.bot_user_id() or self.log.is_own(PACHCA_MESSAGE, str(event.message_id)):
@@ -94,6 +85,7 @@ class CommentSettings:
     internal_markers: tuple[str, ...] = DEFAULT_INTERNAL_MARKERS
 
 
+@dataclass(frozen=True)
 class RelayTrackerComment:
     """Rules:
     - a Tracker comment is posted once into its issue's thread as «Добавлен комментарий», naming its author;
@@ -106,25 +98,14 @@ class RelayTrackerComment:
     - a text over Pachca's limit is cut with a link to the issue; one Pachca refuses anyway becomes that link.
     """
 
-    def __init__(
-        self,
-        tracker: IssueTracker,
-        locator: TicketLocator,
-        log: WriteLog,
-        identities: Identities,
-        mentions: Mentions,
-        poster: Poster,
-        files: FileCarrier,
-        settings: CommentSettings,
-    ) -> None:
-        self.files = files
-        self.settings = settings
-        self.poster = poster
-        self.tracker = tracker
-        self.locator = locator
-        self.log = log
-        self.identities = identities
-        self.mentions = mentions
+    tracker: IssueTracker
+    locator: TicketLocator
+    log: WriteLog
+    identities: Identities
+    mentions: Mentions
+    poster: Poster
+    files: FileCarrier
+    settings: CommentSettings
 
     def execute(self, event: TrackerCommentAdded) -> str:
         key = TicketKey(event.issue_key)

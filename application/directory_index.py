@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
-from dataclasses import asdict
+from dataclasses import asdict, dataclass
 
 from domain.people import Person
 from ports.clock import Clock
@@ -18,16 +18,16 @@ DIRECTORY_TTL = 6 * 3600.0
 DIRECTORY_KEY = "people:directory"
 
 
+@dataclass(frozen=True)
 class DirectoryIndex:
     """Rules:
     - everyone is read in one walk of the directory and kept in the store, never paged per event;
     - the directory being down or refusing only skips it (None), with a warning: nobody's comment is lost for it.
     """
 
-    def __init__(self, directory: UserDirectory | None, cache: Cache, clock: Clock) -> None:
-        self.directory = directory
-        self.cache = cache
-        self.clock = clock
+    directory: UserDirectory | None
+    cache: Cache
+    clock: Clock
 
     def person(self, login: str) -> Person | None:
         if self.directory is None:

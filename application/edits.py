@@ -35,42 +35,42 @@ class Carried:
     comment_id: str | None = None
 
 
+@dataclass(frozen=True)
 class CarriedMessages:
     """Finds where the bridge carried a message, from its own records only: nothing it never carried is touched."""
 
-    def __init__(self, links: LinkStore, writer: OnceWriter) -> None:
-        self.links = links
-        self.log = writer.log
-        self.clock = writer.clock
+    links: LinkStore
+    writer: OnceWriter
 
     def find(self, message_id: int, root_message_id: int, created_at: float) -> Carried | None:
         """Raises TransientFailure while a young message may yet be carried (its `new` was overtaken)."""
         carried = self._reply(message_id) if root_message_id else self._first(message_id)
-        if carried is None and self.clock.now() - created_at < WAIT_FOR_NEW_SECONDS:
+        if carried is None and self.writer.clock.now() - created_at < WAIT_FOR_NEW_SECONDS:
             raise TransientFailure("this message has not been carried yet: waiting for it")
         return carried
 
     def is_stale(self, message_id: int, changed_at: str) -> bool:
-        record = self.log.lookup(version_effect(message_id))
+        record = self.writer.log.lookup(version_effect(message_id))
         if record is None or record.external_id is None:
             return False
         return record.external_id == DELETED or not is_newer(changed_at, record.external_id)
 
     def carried_version(self, message_id: int, version: str) -> None:
-        self.log.finish(version_effect(message_id), VERSION, version)
+        self.writer.log.finish(version_effect(message_id), VERSION, version)
 
     def _first(self, message_id: int) -> Carried | None:
         ticket = self.links.ticket_by_message(message_id)
         return Carried(ticket.key) if ticket is not None else None
 
     def _reply(self, message_id: int) -> Carried | None:
-        record = self.log.lookup(reply_effect(message_id))
+        record = self.writer.log.lookup(reply_effect(message_id))
         if record is None or not record.external_id:
             return None
         key, _, comment_id = record.external_id.partition("/")
         return Carried(TicketKey(key), comment_id)
 
 
+@dataclass(frozen=True)
 class EditMessage:
     """Rules:
     - an edited first message replaces the requester's text in the issue's description; the bridge's own lines
@@ -81,22 +81,14 @@ class EditMessage:
       of a deleted message.
     """
 
-    def __init__(
-        self,
-        files: TrackerFiles,
-        carried: CarriedMessages,
-        identities: Identities,
-        mentions: Mentions,
-        writer: OnceWriter,
-    ) -> None:
-        self.files = files
-        self.carried = carried
-        self.identities = identities
-        self.mentions = mentions
-        self.log = writer.log
+    files: TrackerFiles
+    carried: CarriedMessages
+    identities: Identities
+    mentions: Mentions
+    writer: OnceWriter
 
     def execute(self, event: MessageEdited) -> str:
-        if _is_own(self.identities, self.log, event.user_id, event.message_id):
+        if _is_own(self.identities, self.writer.log, event.user_id, event.message_id):
             return "own_message"
         target = self.carried.find(event.message_id, event.root_message_id, event.created_at)
         if target is None:
@@ -115,10 +107,11 @@ class EditMessage:
         """The new text, still naming its author and the files that were left out of the reply."""
         author = self.identities.pachca_person(event.user_id)
         text = Comment(author, self.mentions.pachca_to_tracker(event.text).text).for_tracker()
-        lines = recorded_lines(self.log, reply_effect(event.message_id))
+        lines = recorded_lines(self.writer.log, reply_effect(event.message_id))
         self.files.edit_comment(key, comment_id, "\n\n".join([text, *lines]))
 
 
+@dataclass(frozen=True)
 class DeleteMessage:
     """Rules:
     - a deleted reply's comment becomes a short note that it was deleted in Pachca, naming its author; nothing is
@@ -127,19 +120,11 @@ class DeleteMessage:
     - later edits of a deleted message change nothing; messages the bridge never carried are ignored.
     """
 
-    def __init__(
-        self,
-        tracker: IssueTracker,
-        files: TrackerFiles,
-        carried: CarriedMessages,
-        identities: Identities,
-        writer: OnceWriter,
-    ) -> None:
-        self.tracker = tracker
-        self.files = files
-        self.carried = carried
-        self.identities = identities
-        self.writer = writer
+    tracker: IssueTracker
+    files: TrackerFiles
+    carried: CarriedMessages
+    identities: Identities
+    writer: OnceWriter
 
     def execute(self, event: MessageDeleted) -> str:
         if _is_own(self.identities, self.writer.log, event.user_id, event.message_id):

@@ -43,6 +43,7 @@ class CarriedFiles:
         return "\n\n".join([text, *self.lines]) if self.lines else text
 
 
+@dataclass(frozen=True)
 class FileCarrier:
     """Rules:
     - files go one at a time, downloaded to a temporary file and uploaded from it, never held whole in memory;
@@ -54,13 +55,10 @@ class FileCarrier:
       became part of a message or comment stays invisible on the other side.
     """
 
-    def __init__(
-        self, writer: OnceWriter, limits: FileLimits, messenger: MessengerFiles, tracker: TrackerFiles
-    ) -> None:
-        self.writer = writer
-        self.limits = limits
-        self.messenger = messenger
-        self.tracker = tracker
+    writer: OnceWriter
+    limits: FileLimits
+    messenger: MessengerFiles
+    tracker: TrackerFiles
 
     def to_tracker(self, effect: str, message_id: int, link: str | None) -> CarriedFiles:
         """A Pachca message's files as temporary Tracker attachments (`uploaded`: their ids)."""

@@ -7,6 +7,7 @@ import time
 from collections.abc import Callable, Mapping
 from contextlib import AbstractContextManager, nullcontext
 from contextvars import ContextVar
+from dataclasses import dataclass, field
 from typing import Any
 
 from application.events import Event, load_event
@@ -34,6 +35,7 @@ REFUSED = "refused"  # kept with the reason, never retried; `doctor` counts them
 DRAIN_RESERVE_SECONDS = 2.0  # stop taking entries when the invocation has less time than this
 
 
+@dataclass
 class Inbox:
     """Rules:
     - an event is handled at most once to completion, whoever delivers it and however often;
@@ -46,27 +48,18 @@ class Inbox:
     - every drain pass also purges, in bounded batches, what the retention policy no longer keeps.
     """
 
-    def __init__(
-        self,
-        store: IdempotencyStore,
-        outbox: Outbox,
-        handlers: Mapping[str, Handler],
-        clock: Clock,
-        cache: Cache,
-        schedule: RetrySchedule | None = None,
-        time_left: TimeLeft = lambda: None,
-        budget: Budget = lambda _: nullcontext(),
-        retention: tuple[Retention, RetentionPolicy] | None = None,
-    ) -> None:
-        self.store = store
-        self.outbox = outbox
-        self.handlers = handlers
-        self.clock = clock
-        self.schedule = schedule or RetrySchedule()
-        self.troubles = TroubledRuns(cache, clock, self.schedule.give_up_after)
-        self.time_left = time_left
-        self.budget = budget
-        self.retention = retention
+    store: IdempotencyStore
+    outbox: Outbox
+    handlers: Mapping[str, Handler]
+    clock: Clock
+    cache: Cache
+    schedule: RetrySchedule = field(default_factory=RetrySchedule)
+    time_left: TimeLeft = lambda: None
+    budget: Budget = lambda _: nullcontext()
+    retention: tuple[Retention, RetentionPolicy] | None = None
+
+    def __post_init__(self) -> None:
+        self.troubles = TroubledRuns(self.cache, self.clock, self.schedule.give_up_after)
 
     def accept(self, event: Event) -> str:
         with self.budget(self.schedule.budget_seconds):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 from application.writes import Poster
 from domain.actions import Action, ButtonPress
@@ -28,11 +29,11 @@ def intake_fields(topics: Sequence[str]) -> list[FormField]:
     return [*fields, FormField("description", "Описание")]
 
 
+@dataclass(frozen=True)
 class IntakeForm:
-    def __init__(self, messenger: ChatMessenger, poster: Poster, topics: Sequence[str]) -> None:
-        self.messenger = messenger
-        self.poster = poster
-        self.topics = tuple(topics)
+    messenger: ChatMessenger
+    poster: Poster
+    topics: Sequence[str]
 
     def offer(self, message_id: int, chat_id: int) -> str:
         buttons = ((Button("Новая заявка", data=ButtonPress(Action.NEW).encode()),),)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
+from dataclasses import dataclass, replace
 
 from application.provenance import Provenance
 from domain.links import IssueLink
@@ -20,6 +20,7 @@ def opening_effect(message_id: int) -> str:
     return f"ticket:{message_id}"
 
 
+@dataclass(frozen=True)
 class TicketLocator:
     """Ask `by_message` for a top-level message, `by_thread` for anything in a thread, `by_key` for a Tracker event.
 
@@ -30,15 +31,12 @@ class TicketLocator:
     - a reply in the thread of a ticket still being opened waits for it (TransientFailure), instead of being lost.
     """
 
-    def __init__(
-        self, links: LinkStore, tracker: IssueTracker, provenance: Provenance, log: WriteLog, clock: Clock, queue: str
-    ) -> None:
-        self.links = links
-        self.tracker = tracker
-        self.provenance = provenance
-        self.log = log
-        self.clock = clock
-        self.queue = queue
+    links: LinkStore
+    tracker: IssueTracker
+    provenance: Provenance
+    log: WriteLog
+    clock: Clock
+    queue: str
 
     def known(self, key: TicketKey) -> Ticket | None:
         """The bridge's own link only: no call to either side."""

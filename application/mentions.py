@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from functools import partial
 
 from application.directory_index import DirectoryIndex
@@ -23,6 +24,7 @@ NOBODY = ""
 MAX_MENTIONS = 20  # distinct people resolved per text; further mentions stay as written
 
 
+@dataclass
 class Mentions:
     """Rules:
     - a Tracker login maps to a person through the directory, then Tracker's own user record, then
@@ -34,24 +36,14 @@ class Mentions:
     - at most `max_mentions` distinct people are looked up per text; further mentions stay as written.
     """
 
-    def __init__(
-        self,
-        messenger: ChatMessenger,
-        tracker: IssueTracker,
-        directory: DirectoryIndex,
-        cache: Cache,
-        clock: Clock,
-        email_domain: str | None = None,
-        max_mentions: int = MAX_MENTIONS,
-    ) -> None:
-        self.messenger = messenger
-        self.tracker = tracker
-        self.directory = directory
-        self.cache = cache
-        self.clock = clock
-        self.email_domain = email_domain
-        self.max_mentions = max_mentions
-        self._warned_hidden_emails = False
+    messenger: ChatMessenger
+    tracker: IssueTracker
+    directory: DirectoryIndex
+    cache: Cache
+    clock: Clock
+    email_domain: str | None = None
+    max_mentions: int = MAX_MENTIONS
+    _warned_hidden_emails: bool = field(default=False, init=False)
 
     def tracker_to_pachca(self, text: str) -> Resolution:
         handles = MentionResolver.handles(text, Side.TRACKER, self.max_mentions)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from application.events import ButtonClicked
 from application.schema import TrackerSchema
 from application.writes import Poster
@@ -18,6 +20,7 @@ def direct_chat_key(user_id: int) -> str:
     return f"pachca:direct-chat:{user_id}"
 
 
+@dataclass(frozen=True)
 class MyTickets:
     """Rules:
     - the listing goes to the person who pressed the button, as a direct message from the bot, whoever's card it
@@ -26,23 +29,13 @@ class MyTickets:
     - their direct chat is remembered, so a listing whose answer was lost is looked for there, not sent twice.
     """
 
-    def __init__(
-        self,
-        tracker: IssueTracker,
-        schema: TrackerSchema,
-        poster: Poster,
-        cache: Cache,
-        clock: Clock,
-        queue: str,
-        web_url: str,
-    ) -> None:
-        self.tracker = tracker
-        self.schema = schema
-        self.poster = poster
-        self.cache = cache
-        self.clock = clock
-        self.queue = queue
-        self.web_url = web_url
+    tracker: IssueTracker
+    schema: TrackerSchema
+    poster: Poster
+    cache: Cache
+    clock: Clock
+    queue: str
+    web_url: str
 
     def post(self, event: ButtonClicked) -> str:
         key = direct_chat_key(event.user_id)

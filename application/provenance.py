@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Collection
+from dataclasses import dataclass
 
 from application.identities import Identities
 from domain.card import is_card_of
@@ -21,6 +22,7 @@ log = logging.getLogger("servicedesk.provenance")
 CARD_SEARCH = 10  # the card is the bot's first message in the thread; a few more allow for a race with a reply
 
 
+@dataclass(frozen=True)
 class Provenance:
     """Rules:
     - a link rebuilt from an issue's fields is trusted only when the message's thread already exists and holds the
@@ -30,10 +32,9 @@ class Provenance:
     - anything else is refused (`Refused`, logged with its reason), for `doctor` to count.
     """
 
-    def __init__(self, messenger: ChatMessenger, identities: Identities, support_chats: Collection[int]) -> None:
-        self.messenger = messenger
-        self.identities = identities
-        self.support_chats = frozenset(support_chats)
+    messenger: ChatMessenger
+    identities: Identities
+    support_chats: Collection[int]
 
     def ticket(self, key: TicketKey, link: IssueLink) -> Ticket:
         """The ticket the fields describe, proven; or `Refused`."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 
 from domain.links import LINK_FIELD_KEYS
 from domain.workflow import Workflow
@@ -19,6 +20,7 @@ STATUSES_TTL = DAY
 UNREADABLE_STATUSES_TTL = 300.0
 
 
+@dataclass(frozen=True)
 class TrackerSchema:
     """Rules:
     - the queue's local field ids and the tracker's status types are read once a day, not per event;
@@ -26,10 +28,9 @@ class TrackerSchema:
     - status types Tracker cannot list leave the workflow to the default status keys, for a few minutes.
     """
 
-    def __init__(self, tracker: IssueTracker, cache: Cache, clock: Clock) -> None:
-        self.tracker = tracker
-        self.cache = cache
-        self.clock = clock
+    tracker: IssueTracker
+    cache: Cache
+    clock: Clock
 
     def field_ids(self, queue: str) -> dict[str, str]:
         key = f"tracker:fields:{queue}"

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 from application.events import FormSubmitted
 from application.tickets import OpenTicket
 
 
+@dataclass(frozen=True)
 class SubmitForm:
     """Rules:
     - a submission needs a description, and a topic from the list when topics are configured;
@@ -16,9 +18,8 @@ class SubmitForm:
       the topic becoming part of the summary.
     """
 
-    def __init__(self, open_ticket: OpenTicket, topics: Sequence[str]) -> None:
-        self.open_ticket = open_ticket
-        self.topics = tuple(topics)
+    open_ticket: OpenTicket
+    topics: Sequence[str]
 
     def validate(self, event: FormSubmitted) -> dict[str, str]:
         errors = {}

@@ -27,6 +27,7 @@ class TicketSettings:
     intake_topics: tuple[str, ...] = ()
 
 
+@dataclass(frozen=True)
 class OpenTicket:
     """Rules:
     - a top-level message in a support chat (any chat when none is configured) or a direct message opens one ticket;
@@ -39,31 +40,17 @@ class OpenTicket:
     - the message's files become the issue's attachments; a file left out is named in the description.
     """
 
-    def __init__(
-        self,
-        messenger: ChatMessenger,
-        tracker: IssueTracker,
-        locator: TicketLocator,
-        identities: Identities,
-        schema: TrackerSchema,
-        log: WriteLog,
-        poster: Poster,
-        cards: Cards,
-        intake: IntakeForm,
-        settings: TicketSettings,
-        files: FileCarrier,
-    ) -> None:
-        self.files = files
-        self.messenger = messenger
-        self.tracker = tracker
-        self.locator = locator
-        self.identities = identities
-        self.schema = schema
-        self.log = log
-        self.poster = poster
-        self.cards = cards
-        self.intake = intake
-        self.settings = settings
+    messenger: ChatMessenger
+    tracker: IssueTracker
+    locator: TicketLocator
+    identities: Identities
+    schema: TrackerSchema
+    log: WriteLog
+    poster: Poster
+    cards: Cards
+    intake: IntakeForm
+    settings: TicketSettings
+    files: FileCarrier
 
     def execute(self, event: MessagePosted) -> str:
         if not self._is_support_chat(event):

@@ -3,20 +3,22 @@ so that every instance sees them."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from ports.clock import Clock
 from ports.state import Cache
 
 MAX_TROUBLED_RUNS = 3  # runs that raised or never finished before an event is buried
 
 
+@dataclass(frozen=True)
 class TroubledRuns:
     """A run of an event already tried is counted as troubled before it starts and uncounted when it ends
     normally, so a run cut off by the platform still counts. A first run is not marked: most events need one."""
 
-    def __init__(self, cache: Cache, clock: Clock, keep_seconds: float) -> None:
-        self.cache = cache
-        self.clock = clock
-        self.keep_seconds = keep_seconds
+    cache: Cache
+    clock: Clock
+    keep_seconds: float
 
     def begin(self, event_key: str, attempts: int) -> int:
         """The troubled runs so far; this run counts as one of them until `ended` (not marked on a first run)."""

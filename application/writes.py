@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 
 from application.identities import Identities
 from domain.tickets import ThreadRef
@@ -16,6 +17,7 @@ PACHCA_MESSAGE = "pachca_message"
 TRACKER_COMMENT = "tracker_comment"
 
 
+@dataclass(frozen=True)
 class OnceWriter:
     """Rules:
     - a write already recorded is not repeated: its recorded id is returned;
@@ -23,9 +25,8 @@ class OnceWriter:
     - every write the bridge makes is recorded by kind and id, so its echo is recognised by id.
     """
 
-    def __init__(self, log: WriteLog, clock: Clock) -> None:
-        self.log = log
-        self.clock = clock
+    log: WriteLog
+    clock: Clock
 
     def begun(self, effect: str) -> bool:
         """Whether an attempt at this write was made before, whatever came of it."""
@@ -53,13 +54,13 @@ class OnceWriter:
         return external_id
 
 
+@dataclass(frozen=True)
 class Poster:
     """The bot's posts, each made once: a post whose answer was lost is looked for where it was sent first."""
 
-    def __init__(self, messenger: ChatMessenger, identities: Identities, writer: OnceWriter) -> None:
-        self.messenger = messenger
-        self.identities = identities
-        self.writer = writer
+    messenger: ChatMessenger
+    identities: Identities
+    writer: OnceWriter
 
     def to_thread(
         self, effect: str, thread: ThreadRef, text: str, buttons: ButtonRows = (), files: Sequence[PachcaUpload] = ()
