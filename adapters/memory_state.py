@@ -9,7 +9,7 @@ from dataclasses import dataclass, replace
 from itertools import islice
 
 from adapters.ratelimit import next_slot
-from domain.model import Ticket, TicketKey
+from domain.tickets import Ticket, TicketKey
 from ports.state import Claim, ClaimStatus, Footprint, OutboxStats, StoredEvent, WriteRecord
 
 PENDING, RUNNING, DONE, DEAD = "pending", "running", "done", "dead"

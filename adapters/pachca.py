@@ -15,7 +15,9 @@ from adapters.http import HttpClient
 from adapters.pachca_models import Data, FullMessage, Message, PachcaUser, Thread, TokenInfoReply
 from adapters.pachca_views import button_rows, form_block
 from adapters.ratelimit import ChatRateLimiter
-from domain.model import Person, ThreadRef, truncate
+from domain.issues import truncate
+from domain.people import Person
+from domain.tickets import ThreadRef
 from ports.admin import MessengerAdmin, TokenInfo
 from ports.errors import PermanentFailure
 from ports.files import PachcaUpload

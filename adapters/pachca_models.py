@@ -6,7 +6,8 @@ from typing import Generic, TypeVar
 
 from pydantic import BaseModel, ConfigDict
 
-from domain.model import Person, ThreadRef
+from domain.people import Person
+from domain.tickets import ThreadRef
 from ports.messenger import MessageInfo, PostedMessage
 
 T = TypeVar("T")

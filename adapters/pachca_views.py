@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from domain.model import Button
+from domain.card import Button
 from ports.messenger import ButtonRows, FormField
 
 FORM_TEXT_LIMIT = 3000

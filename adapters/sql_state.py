@@ -16,7 +16,7 @@ from typing import Any, ClassVar, Generic, TypeVar
 
 from adapters import sql_state_queries as q
 from adapters.sql_state_queries import DbConnection
-from domain.model import Ticket, TicketKey
+from domain.tickets import Ticket, TicketKey
 from ports.errors import StateUnavailable
 from ports.state import Footprint, OutboxStats, StoredEvent, WriteRecord
 

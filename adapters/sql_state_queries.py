@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any, Protocol
 
-from domain.model import ThreadRef, Ticket, TicketKey
+from domain.tickets import ThreadRef, Ticket, TicketKey
 
 SELECT_TICKET = """SELECT message_id, key, chat_id, requester_id, thread_id, thread_chat_id, root_message_id,
     root_chat_id, card_message_id, status FROM tickets"""

@@ -20,7 +20,9 @@ from adapters.tracker_models import (
     IssueKey,
 )
 from adapters.tracker_queue_models import LOCAL_FIELDS
-from domain.model import NewIssue, Person, TicketKey
+from domain.issues import NewIssue
+from domain.people import Person
+from domain.tickets import TicketKey
 from ports.errors import NotFound, PermanentFailure, ResolutionRefused
 from ports.tracker import IssueInfo, IssueTracker, Transition
 

@@ -11,7 +11,7 @@ import requests
 
 from adapters.http import HttpClient
 from adapters.tracker_models import User
-from domain.model import Person
+from domain.people import Person
 from ports.errors import PermanentFailure
 
 

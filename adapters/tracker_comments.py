@@ -7,7 +7,8 @@ from typing import Any
 
 from adapters.tracker_client import TrackerResource, reading, segment
 from adapters.tracker_models import COMMENTS, Comment, CommentId
-from domain.model import TicketKey, TrackerComment
+from domain.comments import TrackerComment
+from domain.tickets import TicketKey
 
 COMMENTS_PER_PAGE = 50
 MAX_COMMENT_PAGES = 100

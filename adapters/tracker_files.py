@@ -14,7 +14,7 @@ from adapters.tracker_client import reading, segment
 from adapters.tracker_models import CommentId, Model
 from adapters.transfer import MultipartUpload, download, safe_name
 from domain.files import FileRef, LocalFile
-from domain.model import TicketKey
+from domain.tickets import TicketKey
 from ports.errors import PermanentFailure
 from ports.files import TrackerFiles
 

@@ -8,8 +8,10 @@ from urllib.parse import quote
 from pydantic import BaseModel, ConfigDict, TypeAdapter
 from pydantic.alias_generators import to_camel
 
+from domain.comments import TrackerComment
 from domain.files import FileRef
-from domain.model import Person, TicketKey, TrackerComment
+from domain.people import Person
+from domain.tickets import TicketKey
 from ports.tracker import IssueInfo, Transition
 
 LOCAL_FIELD_SEPARATOR = "--"

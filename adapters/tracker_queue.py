@@ -8,7 +8,8 @@ from adapters.tracker_client import TrackerResource, reading, segment
 from adapters.tracker_queue_models import LOCAL_FIELDS, TRIGGERS, LocalFieldModel, QueueModel, TriggerModel
 from adapters.tracker_trigger_diff import differences
 from adapters.tracker_triggers import StoredTrigger, trigger_body
-from ports.admin import LocalField, LocalFieldSpec, Queue, TrackerAdmin
+from domain.links import LinkField
+from ports.admin import LocalField, Queue, TrackerAdmin
 from ports.triggers import BridgeTrigger, Trigger
 
 STRING_FIELD_TYPE = "ru.yandex.startrek.core.fields.StringFieldType"
@@ -32,7 +33,7 @@ class HttpTrackerAdmin(TrackerResource, TrackerAdmin):
         with reading(f"GET {path}"):
             return [field.to_local_field() for field in LOCAL_FIELDS.validate_json(response.content)]
 
-    def create_local_field(self, queue: str, spec: LocalFieldSpec) -> LocalField:
+    def create_local_field(self, queue: str, spec: LinkField) -> LocalField:
         path = _local_fields_path(queue)
         body = {
             "id": spec.key,

@@ -10,7 +10,7 @@ import requests
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from adapters.http import HttpClient
-from domain.model import Person
+from domain.people import Person
 from ports.admin import DirectoryAdmin
 from ports.directory import UserDirectory
 from ports.errors import PermanentFailure

@@ -10,8 +10,9 @@ from application.files import recorded_lines
 from application.identities import Identities
 from application.mentions import Mentions
 from application.writes import PACHCA_MESSAGE, TRACKER_COMMENT, OnceWriter
+from domain.comments import Comment
 from domain.edits import FIRST_MESSAGE_DELETED, REPLY_DELETED, description_with_text, is_newer
-from domain.model import Comment, TicketKey
+from domain.tickets import TicketKey
 from ports.errors import TransientFailure
 from ports.files import TrackerFiles
 from ports.state import LinkStore, WriteLog

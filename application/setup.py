@@ -6,11 +6,9 @@ from collections.abc import Sequence
 
 from domain.edits import DEFAULT_INTERNAL_MARKERS
 from domain.links import LINK_FIELDS
-from ports.admin import LocalFieldSpec, TrackerAdmin
+from ports.admin import TrackerAdmin
 from ports.errors import ExternalServiceError
 from ports.triggers import BridgeTrigger, Trigger, TriggerKind
-
-BRIDGE_FIELDS = tuple(LocalFieldSpec(f.key, f.name_en, f.name_ru, f.description) for f in LINK_FIELDS)
 
 COMMENT_TRIGGER = TriggerKind.COMMENT.value
 STATUS_TRIGGER = TriggerKind.STATUS.value
@@ -84,7 +82,7 @@ class SetupTracker:
 
     def _fields(self, dry_run: bool, done: list[str]) -> None:
         existing = {field.key for field in self._admin.local_fields(self._queue)}
-        for spec in BRIDGE_FIELDS:
+        for spec in LINK_FIELDS:
             if spec.key in existing:
                 done.append(f"exists local field {spec.key}")
             elif dry_run:

@@ -17,7 +17,11 @@ from typing import Literal
 from adapters.redaction import Redactor
 from adapters.sqlite_state import SqliteState
 from bench.webhooks import button_body, from_tracker, message_body, reply_body, signed, tracker_comment_body
-from domain.model import Action, ButtonPress, Card, NewIssue, PachcaMessage, Person, Ticket
+from domain.actions import Action, ButtonPress
+from domain.card import Card
+from domain.issues import NewIssue, PachcaMessage
+from domain.people import Person
+from domain.tickets import Ticket
 from entrypoints.exchange import HttpRequest, HttpResponse
 from entrypoints.logs import configure_logging
 from entrypoints.webhooks import WebhookApp

@@ -9,7 +9,8 @@ from pathlib import Path
 from adapters.sqlite_state import SqliteState
 from application.inbox import RetentionPolicy
 from bench.per_event import bench_bridge
-from domain.model import Person, Ticket
+from domain.people import Person
+from domain.tickets import Ticket
 from tests.builders import message, reply, tracker_comment
 from tests.conftest import Bridge
 from tests.fakes import FakeClock

@@ -6,7 +6,7 @@ import uuid
 from functools import partial
 from typing import Any
 
-from domain.model import ThreadRef
+from domain.tickets import ThreadRef
 from entrypoints.sandbox.simulators.webhooks import (
     button_webhook,
     from_pachca,

@@ -5,17 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Protocol, runtime_checkable
 
-from domain.model import Person
+from domain.links import LinkField
+from domain.people import Person
 from ports.state import Footprint, HealthCheck, OutboxStats, StoredEvent
 from ports.triggers import BridgeTrigger, Trigger
-
-
-@dataclass(frozen=True)
-class LocalFieldSpec:
-    key: str
-    name_en: str
-    name_ru: str
-    description: str = ""
 
 
 @dataclass(frozen=True)
@@ -48,7 +41,7 @@ class TrackerAdmin(Protocol):
 
     def local_fields(self, queue: str) -> list[LocalField]: ...
 
-    def create_local_field(self, queue: str, spec: LocalFieldSpec) -> LocalField: ...
+    def create_local_field(self, queue: str, spec: LinkField) -> LocalField: ...
 
     def triggers(self, queue: str) -> list[Trigger]: ...
 

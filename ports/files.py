@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import Protocol, runtime_checkable
 
 from domain.files import FileRef, LocalFile
-from domain.model import TicketKey
+from domain.tickets import TicketKey
 from ports.errors import PermanentFailure
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from application.events import MessagePosted, ThreadReplyPosted, TrackerCommentAdded
-from domain.model import ThreadRef
+from domain.tickets import ThreadRef
 from entrypoints.sandbox.simulators.webhooks import NOW, SUPPORT_CHAT, message_webhook, thread_webhook
 from tests.conftest import REQUESTER
 

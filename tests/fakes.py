@@ -10,9 +10,13 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+from domain.card import Button
+from domain.comments import TrackerComment
 from domain.files import FileRef, LocalFile
+from domain.issues import NewIssue
 from domain.links import LINK_FIELD_KEYS
-from domain.model import Button, NewIssue, Person, ThreadRef, TicketKey, TrackerComment
+from domain.people import Person
+from domain.tickets import ThreadRef, TicketKey
 from ports.errors import NotFound, OutcomeUnknown, PermanentFailure, ResolutionRefused
 from ports.files import FileTooLarge, PachcaUpload
 from ports.messenger import ButtonRows, FormField, MessageInfo, PostedMessage

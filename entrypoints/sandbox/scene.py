@@ -6,7 +6,7 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass
 
-from domain.model import ThreadRef
+from domain.tickets import ThreadRef
 from entrypoints.sandbox.courier import Courier
 from entrypoints.sandbox.simulators.people import IVAN, OLEG
 from entrypoints.sandbox.simulators.webhooks import (

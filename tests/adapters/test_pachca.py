@@ -15,7 +15,10 @@ from werkzeug import Request, Response
 
 from adapters.pachca import HttpChatMessenger, pachca_client
 from adapters.ratelimit import ChatRateLimiter
-from domain.model import Button, Card, Person, StatusType, ThreadRef, TicketKey, TicketStatus
+from domain.card import Button, Card
+from domain.people import Person
+from domain.tickets import ThreadRef, TicketKey
+from domain.workflow import StatusType, TicketStatus
 from ports.errors import NotFound, OutcomeUnknown, PermanentFailure, TransientFailure
 from ports.messenger import ChatMessenger, FormField, PostedMessage
 from tests.adapters.openapi_spec import assert_request_valid, assert_response_valid

@@ -8,7 +8,7 @@ import requests
 from pytest_httpserver import HTTPServer
 
 from adapters.pachca import HttpChatMessenger, pachca_client
-from domain.model import Person
+from domain.people import Person
 from ports.admin import MessengerAdmin, TokenInfo
 from ports.errors import PermanentFailure
 from tests.adapters.test_pachca import BASE, TOKEN, received, serve, token_info_json, user_json

@@ -10,7 +10,10 @@ from werkzeug import Request
 from adapters.http import HttpClient
 from adapters.tracker import HttpIssueTracker
 from adapters.tracker_client import tracker_client
-from domain.model import NewIssue, Person, TicketKey, TrackerComment
+from domain.comments import TrackerComment
+from domain.issues import NewIssue
+from domain.people import Person
+from domain.tickets import TicketKey
 from ports.errors import OutcomeUnknown, PermanentFailure, ResolutionRefused
 from ports.tracker import IssueInfo, IssueTracker, Transition
 

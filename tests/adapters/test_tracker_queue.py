@@ -12,8 +12,9 @@ from werkzeug import Request
 
 from adapters.tracker_client import tracker_client
 from adapters.tracker_queue import HttpTrackerAdmin
-from application.setup import BRIDGE_FIELDS, COMMENT_TRIGGER, bridge_triggers
-from domain.model import Person
+from application.setup import COMMENT_TRIGGER, bridge_triggers
+from domain.links import LINK_FIELDS
+from domain.people import Person
 from ports.admin import LocalField, Queue, TrackerAdmin
 from ports.errors import NotFound, OutcomeUnknown, PermanentFailure
 from ports.triggers import Trigger
@@ -118,7 +119,7 @@ def test_create_local_field_sends_a_string_field(httpserver: HTTPServer, admin: 
         {"type": "local", "id": f"{PREFIX}--pachcaMessageId", "key": "pachcaMessageId", "version": 1}
     )
 
-    field = admin.create_local_field("SERVICEDESK", BRIDGE_FIELDS[0])
+    field = admin.create_local_field("SERVICEDESK", LINK_FIELDS[0])
 
     assert field == LocalField(f"{PREFIX}--pachcaMessageId", "pachcaMessageId")
     assert body_of(only_request(httpserver)) == {
@@ -137,7 +138,7 @@ def test_a_create_whose_answer_is_lost_is_not_repeated(
     httpserver.expect_request("/v2/queues/SERVICEDESK/localFields", method="POST").respond_with_data("", status=503)
 
     with pytest.raises(OutcomeUnknown):
-        admin.create_local_field("SERVICEDESK", BRIDGE_FIELDS[0])
+        admin.create_local_field("SERVICEDESK", LINK_FIELDS[0])
 
     assert len(received(httpserver)) == 1
     assert sleeps == []

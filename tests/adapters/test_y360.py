@@ -7,7 +7,7 @@ from werkzeug import Request
 
 from adapters.http import HttpClient
 from adapters.y360 import HttpUserDirectory, y360_client
-from domain.model import Person
+from domain.people import Person
 from ports.admin import DirectoryAdmin
 from ports.directory import UserDirectory
 from ports.errors import PermanentFailure, TransientFailure

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from application.events import TrackerCommentAdded
-from domain.model import Person
+from domain.people import Person
 from ports.errors import TransientFailure
 from tests.builders import message, reply
 from tests.conftest import AGENT, Bridge, make_bridge

@@ -9,7 +9,7 @@ from application.checks import CheckResult, Status
 from application.doctor import Doctor, DoctorSettings
 from application.doctor_pachca import NEEDED_SCOPES
 from application.setup import COMMENT_TRIGGER, STATUS_TRIGGER, SetupTracker
-from domain.model import Person
+from domain.people import Person
 from entrypoints.admin_cli import configuration_checks
 from entrypoints.configuration import ConfigurationError, problem, variable_names
 from ports.admin import DirectoryAdmin, LocalField, MessengerAdmin, StateProbe, TokenInfo

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from application.events import MessageDeleted, MessageEdited
-from domain.model import ThreadRef
+from domain.tickets import ThreadRef
 from tests.builders import message, reply
 from tests.conftest import REQUESTER, Bridge, make_bridge
 from tests.fakes import only

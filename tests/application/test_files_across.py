@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from domain.model import Person, ThreadRef
+from domain.people import Person
+from domain.tickets import ThreadRef
 from ports.errors import OutcomeUnknown, TransientFailure
 from tests.builders import message, reply, tracker_comment
 from tests.conftest import Bridge, make_bridge

@@ -5,7 +5,7 @@ import logging
 import pytest
 
 from application.events import TrackerCommentAdded
-from domain.model import Person
+from domain.people import Person
 from ports.errors import TransientFailure
 from tests.builders import message, reply
 from tests.conftest import AGENT, Bridge, make_bridge

@@ -7,15 +7,15 @@ import pytest
 from adapters.tracker_trigger_diff import differences
 from adapters.tracker_triggers import COMMENT_EVENT_BODY, STATUS_EVENT_BODY, StoredTrigger, conditions, webhook
 from application.setup import (
-    BRIDGE_FIELDS,
     COMMENT_TRIGGER,
     STATUS_TRIGGER,
     SetupIncomplete,
     SetupTracker,
     bridge_triggers,
 )
-from domain.model import Person
-from ports.admin import LocalField, LocalFieldSpec, Queue, TrackerAdmin
+from domain.links import LINK_FIELDS, LinkField
+from domain.people import Person
+from ports.admin import LocalField, Queue, TrackerAdmin
 from ports.errors import NotFound, PermanentFailure, TransientFailure
 from ports.triggers import BridgeTrigger, Trigger
 
@@ -24,7 +24,7 @@ PUBLIC_URL = "https://functions.yandexcloud.net/d4e0000000000000000"
 SECRET = "tracker-trigger-secret"
 ROBOT = "robot-servicedesk"
 PREFIX = "6063181a59590578909db920"
-FIELD_KEYS = [spec.key for spec in BRIDGE_FIELDS]
+FIELD_KEYS = [spec.key for spec in LINK_FIELDS]
 
 
 class FakeTrackerAdmin:
@@ -53,7 +53,7 @@ class FakeTrackerAdmin:
         self._maybe_fail("local_fields")
         return list(self.fields)
 
-    def create_local_field(self, queue: str, spec: LocalFieldSpec) -> LocalField:
+    def create_local_field(self, queue: str, spec: LinkField) -> LocalField:
         self._maybe_fail("create_local_field")
         field = LocalField(id=f"{PREFIX}--{spec.key}", key=spec.key)
         self.fields.append(field)

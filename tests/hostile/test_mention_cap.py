@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from application.events import TrackerCommentAdded
 from domain.mentions import MentionResolver, Side
-from domain.model import Person
+from domain.people import Person
 from tests.builders import message, reply
 from tests.conftest import Bridge, make_bridge
 

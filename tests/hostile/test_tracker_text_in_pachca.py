@@ -6,8 +6,8 @@ from __future__ import annotations
 import pytest
 
 from application.events import TrackerCommentAdded, TrackerStatusChanged
-from domain.model import Person
 from domain.pachca_text import PACHCA_TEXT_LIMIT, QUIET
+from domain.people import Person
 from ports.errors import PermanentFailure
 from tests.builders import message
 from tests.conftest import Bridge

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from adapters.state_url import open_state
-from domain.model import ThreadRef, Ticket, TicketKey
+from domain.tickets import ThreadRef, Ticket, TicketKey
 from ports.state import (
     Cache,
     Claim,

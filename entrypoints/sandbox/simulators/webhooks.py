@@ -12,7 +12,7 @@ import json
 import uuid
 from typing import Any
 
-from domain.model import ThreadRef
+from domain.tickets import ThreadRef
 from entrypoints.sandbox.simulators.people import OLEG
 
 SUPPORT_CHAT = 918264

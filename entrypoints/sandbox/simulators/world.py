@@ -11,7 +11,7 @@ from collections import Counter
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
-from domain.model import unique_for_message
+from domain.tickets import unique_for_message
 from entrypoints.sandbox.simulators.faults import Fault
 from entrypoints.sandbox.simulators.files import Files
 from entrypoints.sandbox.simulators.http import Answer, Call, WsgiApp, answer, serving, wsgi_app
