@@ -18,41 +18,11 @@ import psycopg
 
 from adapters.postgres_state_schema import migrate
 from adapters.postgres_state_url import parse, password_of, redact
-from adapters.sql_state import DEAD, DONE, SchemaMissing, SqlState
-from adapters.sql_state_queries import HEALTH_PROBE
+from adapters.postgres_statements import RESERVE, SIZE, TABLES, TAKE_DUE, Connection, claim, probe
+from adapters.sql_connections import SchemaMissing
+from adapters.sql_state import SqlState
 from ports.errors import StateUnavailable
-from ports.state import Claim, ClaimStatus, Footprint, StoredEvent
-
-Connection = psycopg.Connection[tuple[Any, ...]]
-
-_INSERT_EVENT = """INSERT INTO events (key, kind, payload, state, attempts, first_seen, lease_until)
-    VALUES (%(key)s, %(kind)s, %(payload)s, 'running', 1, %(now)s, %(lease_until)s)
-    ON CONFLICT (key) DO NOTHING RETURNING attempts"""
-_TAKE_OVER = """UPDATE events SET state = 'running', lease_until = %(lease_until)s, attempts = attempts + 1
-    WHERE key = %(key)s
-    AND ((state = 'running' AND lease_until <= %(now)s) OR (state = 'pending' AND due_at <= %(now)s))
-    RETURNING attempts"""
-_TAKE_DUE = """UPDATE events SET state = 'running', lease_until = %(lease_until)s, attempts = attempts + 1
-    WHERE key IN (
-        SELECT key FROM events
-        WHERE (state = 'running' AND lease_until <= %(now)s) OR (state = 'pending' AND due_at <= %(now)s)
-        ORDER BY due_at, seq LIMIT %(limit)s
-        FOR UPDATE SKIP LOCKED
-    )
-    RETURNING key, kind, payload, attempts, first_seen, due_at, seq"""
-# the sliding window of adapters.ratelimit.next_slot in one statement: the row lock orders the instances, and the
-# database's clock is the one clock they all share
-_RESERVE = """INSERT INTO write_slots AS w (key, slots)
-    VALUES (%(key)s, ARRAY[extract(epoch FROM clock_timestamp())::float8])
-    ON CONFLICT (key) DO UPDATE SET slots = (
-        SELECT (w.slots || n.at)[greatest(1, cardinality(w.slots) + 2 - %(limit)s):]
-        FROM (SELECT CASE WHEN cardinality(w.slots) < %(limit)s THEN t.now
-                ELSE greatest(t.now, w.slots[cardinality(w.slots) + 1 - %(limit)s] + %(span)s) END AS at
-            FROM (SELECT extract(epoch FROM clock_timestamp())::float8 AS now) t) n)
-    RETURNING slots[cardinality(slots)] - extract(epoch FROM clock_timestamp())::float8"""
-_TABLES = ("events", "tickets", "writes", "cache", "write_slots", "schema_version")
-_SIZE = """SELECT coalesce(sum(pg_total_relation_size(c.oid)), 0) FROM pg_class c
-    WHERE c.relkind = 'r' AND c.relnamespace = current_schema()::regnamespace AND c.relname = ANY(%s)"""
+from ports.state import Claim, Footprint, StoredEvent
 
 _IDLE_CHECK_SECONDS = 30.0  # a connection idle this long is checked before use: servers and poolers drop them
 
@@ -80,29 +50,29 @@ class PostgresState(SqlState[Connection]):
     # IdempotencyStore
     def claim(self, key: str, kind: str, payload: str, now: float, lease_seconds: float) -> Claim:
         params = {"key": key, "kind": kind, "payload": payload, "now": now, "lease_until": now + lease_seconds}
-        return self._write(lambda db: _claim(db, params))
+        return self._write(lambda db: claim(db, params))
 
     # Outbox
     def claim_due(self, now: float, lease_seconds: float, limit: int) -> list[StoredEvent]:
         params = {"now": now, "lease_until": now + lease_seconds, "limit": limit}
-        rows = self._write(lambda db: db.execute(_TAKE_DUE, params).fetchall())
+        rows = self._write(lambda db: db.execute(TAKE_DUE, params).fetchall())
         rows.sort(key=lambda row: (row[5], row[6]))  # RETURNING keeps no order: by due time, then arrival
         return [StoredEvent(*row[:5]) for row in rows]
 
     # HealthCheck
     def ping(self) -> None:
         """Writes in a transaction that is rolled back: a read-only server or a missing privilege fails here."""
-        self._write(_probe)
+        self._write(probe)
 
     # Retention
     def footprint(self) -> Footprint:
-        return self._footprint(int(self._read_one(_SIZE, (list(_TABLES),))[0]))
+        return self._footprint(int(self._read_one(SIZE, (list(TABLES),))[0]))
 
     # WriteSlots
     def reserve(self, key: str, limit: int, span: float) -> float:
         """One round trip per write."""
         params = {"key": key, "limit": limit, "span": span}
-        return float(self._write(lambda db: db.execute(_RESERVE, params).fetchone() or (0.0,))[0])
+        return float(self._write(lambda db: db.execute(RESERVE, params).fetchone() or (0.0,))[0])
 
     # plumbing
     def _reading(self) -> AbstractContextManager[Connection]:
@@ -168,26 +138,6 @@ class PostgresState(SqlState[Connection]):
         first_line = next(iter(str(error).strip().splitlines()), "")
         sqlstate = f" [{error.sqlstate}]" if error.sqlstate else ""
         return f"{type(error).__name__}{sqlstate}: {redact(first_line, self._secrets)}"
-
-
-def _claim(db: Connection, params: dict[str, Any]) -> Claim:
-    if row := db.execute(_INSERT_EVENT, params).fetchone():
-        return Claim(ClaimStatus.ACQUIRED, attempts=row[0])
-    if row := db.execute(_TAKE_OVER, params).fetchone():
-        return Claim(ClaimStatus.ACQUIRED, attempts=row[0])
-    row = db.execute("SELECT state, attempts, outcome FROM events WHERE key = %s", (params["key"],)).fetchone()
-    if row is None:  # purged between the two statements: it was finished long ago
-        return Claim(ClaimStatus.DONE, outcome=DONE)
-    state, attempts, outcome = row
-    if state in (DONE, DEAD):
-        return Claim(ClaimStatus.DONE, outcome=outcome or state, attempts=attempts)
-    return Claim(ClaimStatus.BUSY, attempts=attempts)
-
-
-def _probe(db: Connection) -> None:
-    with db.transaction():
-        db.execute(HEALTH_PROBE)
-        raise psycopg.Rollback()
 
 
 def _alive(db: Connection, last_used: float) -> bool:

@@ -1,57 +1,27 @@
 """What the SQLite and PostgreSQL state stores share: the links, the write log, the cache and the dead letters,
 written once against a connection each store opens in its own way.
-
-Queries here use `%s` placeholders; a store whose driver wants another style names it in `_placeholder`.
 The claims, the schema, the write slots and the size stay in each store: there the two databases really differ.
-A statement that finds the tables gone (a database dropped and created again) migrates the schema and runs again.
 """
 
 from __future__ import annotations
 
-import threading
-from abc import ABC, abstractmethod
-from collections.abc import Callable, Sequence
-from contextlib import AbstractContextManager
-from typing import Any, ClassVar, Generic, TypeVar
+from typing import ClassVar
 
 from adapters import sql_state_queries as q
-from adapters.sql_state_queries import DbConnection
+from adapters.sql_connections import C, SqlConnections
 from domain.tickets import Ticket, TicketKey
-from ports.errors import StateUnavailable
 from ports.state import Footprint, OutboxStats, StoredEvent, WriteRecord
 
 PENDING, RUNNING, DONE, DEAD = "pending", "running", "done", "dead"
 
 
-class SchemaMissing(StateUnavailable):
-    """A statement found the bridge's tables gone."""
-
-
-C = TypeVar("C", bound=DbConnection)
-T = TypeVar("T")
-
-
-class SqlState(ABC, Generic[C]):
+class SqlState(SqlConnections[C]):
     """Implements Outbox (but `claim_due`), LinkStore, WriteLog, Cache and most of Retention, and the parts of
-    IdempotencyStore after the claim. A store provides its connections through `_reading` and `_writing`."""
+    IdempotencyStore after the claim."""
 
-    _placeholder: ClassVar[str] = "%s"
     _arrival: ClassVar[str]  # the column that orders rows as they were inserted
     _payload_bytes: ClassVar[str] = "octet_length(payload)"  # the payload's size in bytes, in this dialect
     _unique_violation: ClassVar[type[Exception]]  # what the driver raises when a ticket's key is taken
-
-    def __init__(self) -> None:
-        self._local = threading.local()
-        self._lock = threading.Lock()
-        self._connections: list[C] = []
-        self._migrated = False
-
-    def close(self) -> None:
-        with self._lock:
-            connections, self._connections = self._connections, []
-            self._local = threading.local()
-        for connection in connections:
-            connection.close()
 
     # IdempotencyStore
     def complete(self, key: str, outcome: str) -> None:
@@ -141,48 +111,6 @@ class SqlState(ABC, Generic[C]):
         events, payload, oldest = self._read_one(q.CONTENTS.replace("PAYLOAD_BYTES", self._payload_bytes))
         return Footprint(size, int(events), int(payload), None if oldest is None else float(oldest))
 
-    # plumbing
-    @abstractmethod
-    def _reading(self) -> AbstractContextManager[C]:
-        """The thread's connection for one read; driver errors become StateUnavailable."""
-
-    @abstractmethod
-    def _writing(self) -> AbstractContextManager[C]:
-        """The thread's connection for one write that commits on leaving; driver errors become StateUnavailable,
-        a missing table SchemaMissing."""
-
-    @abstractmethod
-    def _migrate(self, db: C) -> None:
-        """Creates or migrates the schema unless this store already did (`_migrated`)."""
-
-    def _read(self, work: Callable[[C], T]) -> T:
-        return self._again_if_repaired(self._reading, work)
-
-    def _write(self, work: Callable[[C], T]) -> T:
-        return self._again_if_repaired(self._writing, work)
-
-    def _again_if_repaired(self, open_: Callable[[], AbstractContextManager[C]], work: Callable[[C], T]) -> T:
-        try:
-            with open_() as db:
-                return work(db)
-        except SchemaMissing:
-            self._migrated = False  # the tables were dropped: create them again, then run the work once more
-            with self._reading() as db:
-                self._migrate(db)
-        with open_() as db:
-            return work(db)
-
-    def _adopt(self, db: C, prepare: Callable[[C], None]) -> C:
-        """Prepares a new connection, closing it when that fails, and remembers it for `close`."""
-        try:
-            prepare(db)
-        except BaseException:
-            db.close()
-            raise
-        with self._lock:
-            self._connections.append(db)
-        return db
-
     def _ticket(self, query: str, value: object) -> Ticket | None:
         row = self._read_one(query, (value,))
         return q.ticket_from_row(row) if row else None
@@ -191,16 +119,3 @@ class SqlState(ABC, Generic[C]):
         """Runs an UPDATE of one event whose last parameter is its key; a key never claimed is a KeyError."""
         if not self._execute(query, params):
             raise KeyError(params[-1])
-
-    def _read_one(self, query: str, params: Sequence[Any] = ()) -> Any:
-        return self._read(lambda db: db.execute(self._dialect(query), params).fetchone())
-
-    def _read_all(self, query: str, params: Sequence[Any] = ()) -> list[Any]:
-        return self._read(lambda db: db.execute(self._dialect(query), params).fetchall())
-
-    def _execute(self, query: str, params: Sequence[Any] = ()) -> int:
-        """Runs one statement in a transaction of its own; the number of rows it changed."""
-        return self._write(lambda db: db.execute(self._dialect(query), params).rowcount)
-
-    def _dialect(self, query: str) -> str:
-        return query.replace("%s", self._placeholder)

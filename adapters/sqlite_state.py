@@ -17,7 +17,8 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from adapters.ratelimit import next_slot
-from adapters.sql_state import DEAD, DONE, SchemaMissing, SqlState
+from adapters.sql_connections import SchemaMissing
+from adapters.sql_state import DEAD, DONE, SqlState
 from adapters.sql_state_queries import HEALTH_PROBE
 from adapters.sqlite_state_schema import migrate
 from ports.errors import StateUnavailable
