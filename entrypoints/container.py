@@ -6,10 +6,8 @@ from dependency_injector import providers
 
 from application.announce import AnnounceStatus
 from application.buttons import PressButton
-from application.cards import Cards
 from application.comments import RelayReply, RelayTrackerComment
-from application.directory_index import DirectoryIndex
-from application.edits import CarriedMessages, DeleteMessage, EditMessage
+from application.edits import DeleteMessage, EditMessage
 from application.events import (
     ButtonClicked,
     FormSubmitted,
@@ -20,89 +18,45 @@ from application.events import (
     TrackerCommentAdded,
     TrackerStatusChanged,
 )
-from application.files import FileCarrier
-from application.identities import Identities
 from application.inbox import Inbox
-from application.intake import IntakeForm
-from application.locator import TicketLocator
-from application.mentions import Mentions
 from application.my_tickets import MyTickets
-from application.provenance import Provenance
-from application.schema import TrackerSchema
 from application.submit_form import SubmitForm
 from application.tickets import OpenTicket
-from application.writes import OnceWriter, Poster
 from entrypoints.admin_container import AdminContainer
-from entrypoints.outside import Outside
+from entrypoints.services import Services
 from entrypoints.webhooks import WebhookApp
 from entrypoints.wiring import (
     comment_settings_of,
     every_kind_handled,
-    file_limits_of,
     retention_of,
-    ticket_settings_of,
     webhook_secrets,
 )
 
 
-class Container(Outside):
-    """The use cases, the inbox and the HTTP app over the adapters of `Outside`; `admin` holds the operator's
+class Container(Services):
+    """The use cases, the inbox and the HTTP app over the shared `Services`; `admin` holds the operator's
     commands."""
 
-    settings, state, clock, budget = Outside.settings, Outside.state, Outside.clock, Outside.budget
+    settings, state, clock, budget = Services.settings, Services.state, Services.clock, Services.budget
     messenger, tracker, tracker_http, directory = (
-        Outside.messenger,
-        Outside.tracker,
-        Outside.tracker_http,
-        Outside.directory,
+        Services.messenger,
+        Services.tracker,
+        Services.tracker_http,
+        Services.directory,
     )
-    messenger_files, tracker_files = Outside.messenger_files, Outside.tracker_files
-
-    identities = providers.Singleton(
-        Identities,
-        messenger=messenger,
-        tracker=tracker,
-        cache=state,
-        clock=clock,
-        bot_user_id=settings.provided.bot_user_id,
+    tracker_files, locator, identities, schema = (
+        Services.tracker_files,
+        Services.locator,
+        Services.identities,
+        Services.schema,
     )
-    directory_index = providers.Singleton(DirectoryIndex, directory=directory, cache=state, clock=clock)
-    mentions = providers.Singleton(
-        Mentions,
-        messenger=messenger,
-        tracker=tracker,
-        directory=directory_index,
-        cache=state,
-        clock=clock,
-        email_domain=settings.provided.pachca_email_domain,
-        max_mentions=settings.provided.max_mentions,
+    writer, poster, cards, intake = Services.writer, Services.poster, Services.cards, Services.intake
+    files, mentions, carried, ticket_settings = (
+        Services.files,
+        Services.mentions,
+        Services.carried,
+        Services.ticket_settings,
     )
-    schema = providers.Singleton(TrackerSchema, tracker=tracker, cache=state, clock=clock)
-    writer = providers.Singleton(OnceWriter, log=state, clock=clock)
-    poster = providers.Singleton(Poster, messenger=messenger, identities=identities, writer=writer)
-    ticket_settings = providers.Singleton(ticket_settings_of, settings)
-    provenance = providers.Singleton(
-        Provenance, messenger=messenger, identities=identities, support_chats=settings.provided.support_chat_ids
-    )
-    locator = providers.Singleton(
-        TicketLocator,
-        links=state,
-        tracker=tracker,
-        provenance=provenance,
-        log=state,
-        clock=clock,
-        queue=settings.provided.tracker_queue,
-    )
-    cards = providers.Singleton(Cards, messenger=messenger, links=state, web_url=settings.provided.tracker_web_url)
-    intake = providers.Singleton(IntakeForm, messenger=messenger, poster=poster, topics=settings.provided.intake_topics)
-    files = providers.Singleton(
-        FileCarrier,
-        writer=writer,
-        limits=providers.Callable(file_limits_of, settings),
-        messenger=messenger_files,
-        tracker=tracker_files,
-    )
-    carried = providers.Singleton(CarriedMessages, links=state, writer=writer)
 
     open_ticket = providers.Singleton(
         OpenTicket,
