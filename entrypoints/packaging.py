@@ -15,6 +15,7 @@ from entrypoints.bytecode import Interpreter, compile_tree
 DISTRIBUTION = "servicedesk-pachca-bot"
 PACKAGES = ("domain", "application", "ports", "adapters", "entrypoints")
 ENTRY_MODULE = "index.py"
+LEFT_OUT = ("entrypoints/sandbox",)  # the local sandbox and its simulators: the function never imports them
 POSTGRES_DRIVER = "psycopg[binary]"  # a function should keep its state in PostgreSQL
 FIXED_TIME = (1980, 1, 1, 0, 0, 0)  # the same code gives the same archive
 DEFAULT_OUTPUT = Path("dist/function.zip")
@@ -57,7 +58,8 @@ def _code_files(root: Path) -> Iterator[Path]:
     yield root / ENTRY_MODULE
     for package in PACKAGES:
         for path in sorted((root / package).rglob("*.py")):
-            if "__pycache__" not in path.relative_to(root).parts:
+            relative = path.relative_to(root)
+            if "__pycache__" not in relative.parts and not relative.as_posix().startswith(LEFT_OUT):
                 yield path
 
 

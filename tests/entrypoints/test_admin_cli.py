@@ -22,6 +22,8 @@ from adapters.sqlite_state import SqliteState
 from adapters.state_url import open_state
 from entrypoints.cli import main
 from entrypoints.packaging import PACKAGES, build_package, runtime_requirements
+from tests.conftest import TEST_ENV
+from tests.entrypoints.conftest import http_event
 
 PACHCA_TOKEN = "pachca-token-0123456789"
 TRACKER_TOKEN = "tracker-token-0123456789"
@@ -425,6 +427,35 @@ def test_the_extracted_archive_imports_the_handler_from_itself(tmp_path: Path) -
     assert Path(index_file).resolve() == (extracted / "index.py").resolve()
     assert Path(function_file).resolve().is_relative_to(extracted.resolve())
     assert callable_handler == "True"
+
+
+def test_the_archive_leaves_the_sandbox_out_and_still_answers_index_handler(tmp_path: Path) -> None:
+    extracted = tmp_path / "function"
+    with zipfile.ZipFile(build_package(tmp_path / "function.zip")) as zipped:
+        names = zipped.namelist()
+        zipped.extractall(extracted)
+    script = (
+        "import json, sys; sys.path.insert(0, '.'); import index; "
+        "print(json.dumps(index.handler(json.loads(sys.stdin.read()), None)))"
+    )
+    env = {**TEST_ENV, "STATE_URL": f"sqlite:///{tmp_path / 'state.db'}", "PATH": "/usr/bin:/bin"}
+
+    completed = subprocess.run(
+        [sys.executable, "-I", "-c", script],
+        input=json.dumps(http_event("GET", b"", {})),
+        cwd=extracted,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+
+    assert not [name for name in names if name.startswith("entrypoints/sandbox")]
+    assert "entrypoints/function.py" in names
+    assert completed.returncode == 0, completed.stderr
+    answer = json.loads(completed.stdout.strip().splitlines()[-1])
+    assert (answer["statusCode"], json.loads(answer["body"])) == (200, {"status": "ok"})
 
 
 # --- setup names the variable behind a failure -------------------------------------------------------------------
