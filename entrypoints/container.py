@@ -7,7 +7,8 @@ from dependency_injector import providers
 from application.announce import AnnounceStatus
 from application.buttons import PressButton
 from application.comments import RelayReply, RelayTrackerComment
-from application.edits import DeleteMessage, EditMessage
+from application.deletions import DeleteMessage
+from application.edits import EditMessage
 from application.events import (
     ButtonClicked,
     FormSubmitted,

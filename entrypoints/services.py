@@ -6,8 +6,8 @@ from __future__ import annotations
 from dependency_injector import providers
 
 from application.cards import Cards
+from application.carried import CarriedMessages
 from application.directory_index import DirectoryIndex
-from application.edits import CarriedMessages
 from application.files import FileCarrier
 from application.identities import Identities
 from application.intake import IntakeForm
@@ -76,4 +76,4 @@ class Services(Outside):
         messenger=messenger_files,
         tracker=tracker_files,
     )
-    carried = providers.Singleton(CarriedMessages, links=state, writer=writer)
+    carried = providers.Singleton(CarriedMessages, links=state, writer=writer, identities=identities)
