@@ -10,7 +10,10 @@ from itertools import islice
 
 from adapters.ratelimit import next_slot
 from domain.tickets import Ticket, TicketKey
-from ports.state import Claim, ClaimStatus, Footprint, OutboxStats, StoredEvent, WriteRecord
+from ports.claims import Claim, ClaimStatus
+from ports.outbox import OutboxStats, StoredEvent
+from ports.records import WriteRecord
+from ports.upkeep import Footprint
 
 PENDING, RUNNING, DONE, DEAD = "pending", "running", "done", "dead"
 

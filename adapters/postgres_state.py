@@ -21,8 +21,10 @@ from adapters.postgres_state_url import parse, password_of, redact
 from adapters.postgres_statements import RESERVE, SIZE, TABLES, TAKE_DUE, Connection, claim, probe
 from adapters.sql_connections import SchemaMissing
 from adapters.sql_state import SqlState
+from ports.claims import Claim
 from ports.errors import StateUnavailable
-from ports.state import Claim, Footprint, StoredEvent
+from ports.outbox import StoredEvent
+from ports.upkeep import Footprint
 
 _IDLE_CHECK_SECONDS = 30.0  # a connection idle this long is checked before use: servers and poolers drop them
 

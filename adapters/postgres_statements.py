@@ -9,7 +9,7 @@ import psycopg
 
 from adapters.sql_state import DEAD, DONE
 from adapters.sql_state_queries import HEALTH_PROBE
-from ports.state import Claim, ClaimStatus
+from ports.claims import Claim, ClaimStatus
 
 Connection = psycopg.Connection[tuple[Any, ...]]
 

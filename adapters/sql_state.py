@@ -10,7 +10,9 @@ from typing import ClassVar
 from adapters import sql_state_queries as q
 from adapters.sql_connections import C, SqlConnections
 from domain.tickets import Ticket, TicketKey
-from ports.state import Footprint, OutboxStats, StoredEvent, WriteRecord
+from ports.outbox import OutboxStats, StoredEvent
+from ports.records import WriteRecord
+from ports.upkeep import Footprint
 
 PENDING, RUNNING, DONE, DEAD = "pending", "running", "done", "dead"
 

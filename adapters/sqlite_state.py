@@ -21,8 +21,10 @@ from adapters.sql_connections import SchemaMissing
 from adapters.sql_state import DEAD, DONE, SqlState
 from adapters.sql_state_queries import HEALTH_PROBE
 from adapters.sqlite_state_schema import migrate
+from ports.claims import Claim, ClaimStatus
 from ports.errors import StateUnavailable
-from ports.state import Claim, ClaimStatus, Footprint, StoredEvent
+from ports.outbox import StoredEvent
+from ports.upkeep import Footprint
 
 _TAKE_OVER = """UPDATE events SET state = 'running', lease_until = :lease_until, attempts = attempts + 1
     WHERE key = :key AND ((state = 'running' AND lease_until <= :now) OR (state = 'pending' AND due_at <= :now))"""

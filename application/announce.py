@@ -12,7 +12,7 @@ from application.writes import Poster
 from domain.pachca_text import one_line
 from domain.tickets import TicketKey
 from ports.clock import Clock
-from ports.state import Cache
+from ports.records import Cache
 from ports.tracker import IssueTracker
 
 ANNOUNCED_TTL = 90 * 86400.0

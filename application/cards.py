@@ -8,7 +8,7 @@ from domain.card import Card
 from domain.tickets import Ticket, TicketKey
 from domain.workflow import TicketStatus
 from ports.messenger import ChatMessenger
-from ports.state import LinkStore
+from ports.records import LinkStore
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,7 @@ from application.writes import PACHCA_MESSAGE, OnceWriter
 from domain.edits import is_newer
 from domain.tickets import TicketKey
 from ports.errors import TransientFailure
-from ports.state import LinkStore
+from ports.records import LinkStore
 
 VERSION = "pachca_version"
 DELETED = "deleted"

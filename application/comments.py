@@ -17,7 +17,7 @@ from domain.pachca_text import PACHCA_TEXT_LIMIT, fit, from_tracker
 from domain.tickets import TicketKey
 from ports.errors import PermanentFailure
 from ports.files import PachcaUpload
-from ports.state import WriteLog
+from ports.records import WriteLog
 from ports.tracker import IssueTracker
 
 log = logging.getLogger("servicedesk.comments")

@@ -12,7 +12,7 @@ from application.doctor_tracker import TrackerChecks, TrackerSettings
 from application.inbox import REFUSED
 from domain.edits import DEFAULT_INTERNAL_MARKERS
 from ports.admin import DirectoryAdmin, MessengerAdmin, StateProbe, TrackerAdmin
-from ports.state import StoredEvent
+from ports.outbox import StoredEvent
 
 DEAD_TO_LIST = 5
 DEAD_TO_SCAN = 200  # dead events read to tell the refused ones apart

@@ -12,7 +12,7 @@ from application.writes import OnceWriter
 from domain.files import FileLimits, FileRef, LocalFile, Skip, skipped_line
 from ports.errors import PermanentFailure
 from ports.files import FileSource, FileTooLarge, MessengerFiles, PachcaUpload, TrackerFiles
-from ports.state import WriteLog
+from ports.records import WriteLog
 
 FILE_UPLOAD = "file_upload"
 

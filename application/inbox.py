@@ -15,9 +15,12 @@ from application.retry import RetentionPolicy as RetentionPolicy  # imported fro
 from application.retry import RetrySchedule as RetrySchedule
 from application.troubled_runs import MAX_TROUBLED_RUNS, TroubledRuns
 from domain.instants import iso_utc
+from ports.claims import Claim, ClaimStatus, IdempotencyStore
 from ports.clock import Clock
 from ports.errors import PermanentFailure, Refused, StateUnavailable, TransientFailure
-from ports.state import Cache, Claim, ClaimStatus, IdempotencyStore, Outbox, Retention
+from ports.outbox import Outbox
+from ports.records import Cache
+from ports.upkeep import Retention
 
 log = logging.getLogger("servicedesk.inbox")
 

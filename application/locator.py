@@ -9,7 +9,7 @@ from domain.links import IssueLink
 from domain.tickets import ThreadRef, Ticket, TicketKey
 from ports.clock import Clock
 from ports.errors import NotFound, Refused, TransientFailure
-from ports.state import LinkStore, WriteLog
+from ports.records import LinkStore, WriteLog
 from ports.tracker import IssueInfo, IssueTracker
 
 OPENING = "ticket"

@@ -13,7 +13,7 @@ from domain.people import Person
 from ports.clock import Clock
 from ports.errors import NotFound
 from ports.messenger import ChatMessenger
-from ports.state import Cache
+from ports.records import Cache
 from ports.tracker import IssueTracker
 
 log = logging.getLogger("servicedesk.people")

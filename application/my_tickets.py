@@ -9,7 +9,7 @@ from application.schema import TrackerSchema
 from application.writes import Poster
 from domain.pachca_text import one_line
 from ports.clock import Clock
-from ports.state import Cache
+from ports.records import Cache
 from ports.tracker import IssueInfo, IssueTracker
 
 DIRECT_CHAT_TTL = 365 * 86400.0

@@ -9,7 +9,7 @@ from domain.links import LINK_FIELD_KEYS
 from domain.workflow import Workflow
 from ports.clock import Clock
 from ports.errors import PermanentFailure, TransientFailure
-from ports.state import Cache
+from ports.records import Cache
 from ports.tracker import IssueTracker
 
 DAY = 86400.0

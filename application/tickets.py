@@ -16,7 +16,7 @@ from domain.issues import NewIssue, PachcaMessage
 from domain.people import Person
 from domain.tickets import Ticket
 from ports.messenger import ChatMessenger
-from ports.state import WriteLog
+from ports.records import WriteLog
 from ports.tracker import IssueTracker
 
 

@@ -11,7 +11,7 @@ from ports.clock import Clock
 from ports.errors import OutcomeUnknown
 from ports.files import PachcaUpload
 from ports.messenger import ButtonRows, ChatMessenger, PostedMessage
-from ports.state import WriteLog
+from ports.records import WriteLog
 
 PACHCA_MESSAGE = "pachca_message"
 TRACKER_COMMENT = "tracker_comment"

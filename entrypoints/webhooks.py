@@ -22,7 +22,7 @@ from entrypoints.payloads import BadPayload, Source, source_of
 from entrypoints.tracker_payloads import tracker_event
 from ports.clock import Clock
 from ports.errors import StateUnavailable
-from ports.state import HealthCheck
+from ports.upkeep import HealthCheck
 
 log = logging.getLogger("servicedesk.webhooks")
 

@@ -15,7 +15,7 @@ from application.tickets import TicketSettings
 from domain.files import FileLimits
 from entrypoints.authentication import FUTURE_SKEW_SECONDS, WebhookSecrets
 from entrypoints.settings import Settings
-from ports.state import Retention
+from ports.upkeep import Retention
 
 if TYPE_CHECKING:
     from adapters.y360 import HttpUserDirectory

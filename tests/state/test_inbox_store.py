@@ -8,8 +8,8 @@ from typing import Any
 
 from application.events import Event
 from application.inbox import DUPLICATE, QUEUED, Inbox, RetentionPolicy, RetrySchedule
+from ports.claims import ClaimStatus
 from ports.errors import TransientFailure
-from ports.state import ClaimStatus
 from tests.builders import message
 from tests.fakes import FakeClock
 

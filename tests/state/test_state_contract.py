@@ -9,19 +9,10 @@ import pytest
 
 from adapters.state_url import open_state
 from domain.tickets import ThreadRef, Ticket, TicketKey
-from ports.state import (
-    Cache,
-    Claim,
-    ClaimStatus,
-    HealthCheck,
-    IdempotencyStore,
-    LinkStore,
-    Outbox,
-    OutboxStats,
-    StoredEvent,
-    WriteLog,
-    WriteRecord,
-)
+from ports.claims import Claim, ClaimStatus, IdempotencyStore
+from ports.outbox import Outbox, OutboxStats, StoredEvent
+from ports.records import Cache, LinkStore, WriteLog, WriteRecord
+from ports.upkeep import HealthCheck
 
 T = 1_700_000_000.0
 LEASE = 60.0
