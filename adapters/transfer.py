@@ -18,8 +18,7 @@ import requests
 
 from adapters.http import HttpClient
 from domain.files import FileRef, LocalFile
-from ports.errors import TransientFailure
-from ports.files import FileTooLarge
+from ports.errors import FileTooLarge, TransientFailure
 
 CHUNK_BYTES = 64 * 1024
 UNSAFE_NAME = re.compile(r'[\x00-\x1f"\\/]')

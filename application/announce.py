@@ -5,9 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from application.cards import Cards
-from application.events import TrackerStatusChanged
 from application.locator import TicketLocator
 from application.schema import TrackerSchema
+from application.tracker_events import TrackerStatusChanged
 from application.writes import Poster
 from domain.pachca_text import one_line
 from domain.tickets import TicketKey

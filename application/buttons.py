@@ -6,7 +6,7 @@ from collections.abc import Collection
 from dataclasses import dataclass
 
 from application.cards import Cards
-from application.events import ButtonClicked
+from application.form_events import ButtonClicked
 from application.intake import IntakeForm
 from application.locator import TicketLocator
 from application.my_tickets import MyTickets

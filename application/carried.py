@@ -5,8 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from application.comments import reply_effect
-from application.events import MessageDeleted, MessageEdited
 from application.identities import Identities
+from application.message_events import MessageDeleted, MessageEdited
 from application.writes import PACHCA_MESSAGE, OnceWriter
 from domain.edits import is_newer
 from domain.tickets import TicketKey

@@ -5,11 +5,12 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 
-from application.events import ThreadReplyPosted, TrackerCommentAdded
 from application.files import FileCarrier
 from application.identities import Identities
 from application.locator import TicketLocator
 from application.mentions import Mentions
+from application.message_events import ThreadReplyPosted
+from application.tracker_events import TrackerCommentAdded
 from application.writes import PACHCA_MESSAGE, TRACKER_COMMENT, OnceWriter, Poster
 from domain.comments import Comment, TrackerComment
 from domain.edits import DEFAULT_INTERNAL_MARKERS, is_internal_note

@@ -5,8 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from application.carried import DELETED, CarriedMessages
-from application.events import MessageDeleted
 from application.identities import Identities
+from application.message_events import MessageDeleted
 from application.writes import TRACKER_COMMENT, OnceWriter
 from domain.comments import Comment
 from domain.edits import FIRST_MESSAGE_DELETED, REPLY_DELETED

@@ -6,10 +6,10 @@ from dataclasses import dataclass
 
 from application.carried import CarriedMessages
 from application.comments import reply_effect
-from application.events import MessageEdited
 from application.files import recorded_lines
 from application.identities import Identities
 from application.mentions import Mentions
+from application.message_events import MessageEdited
 from application.writes import OnceWriter
 from domain.comments import Comment
 from domain.edits import description_with_text

@@ -10,8 +10,8 @@ from functools import partial
 
 from application.writes import OnceWriter
 from domain.files import FileLimits, FileRef, LocalFile, Skip, skipped_line
-from ports.errors import PermanentFailure
-from ports.files import FileSource, FileTooLarge, MessengerFiles, PachcaUpload, TrackerFiles
+from ports.errors import FileTooLarge, PermanentFailure
+from ports.files import FileSource, MessengerFiles, PachcaUpload, TrackerFiles
 from ports.records import WriteLog
 
 FILE_UPLOAD = "file_upload"

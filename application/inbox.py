@@ -10,7 +10,8 @@ from contextvars import ContextVar
 from dataclasses import dataclass, field
 from typing import Any
 
-from application.events import Event, load_event
+from application.event import Event
+from application.events import load_event
 from application.retry import RetentionPolicy as RetentionPolicy  # imported from here too
 from application.retry import RetrySchedule as RetrySchedule
 from application.troubled_runs import MAX_TROUBLED_RUNS, TroubledRuns

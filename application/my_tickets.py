@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from application.events import ButtonClicked
+from application.form_events import ButtonClicked
 from application.schema import TrackerSchema
 from application.writes import Poster
 from domain.pachca_text import one_line

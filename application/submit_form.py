@@ -6,7 +6,7 @@ import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from application.events import FormSubmitted
+from application.form_events import FormSubmitted
 from application.tickets import OpenTicket
 
 

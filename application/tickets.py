@@ -5,11 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 
 from application.cards import Cards
-from application.events import MessagePosted
 from application.files import FileCarrier
 from application.identities import Identities
 from application.intake import IntakeForm, is_intake_command, without_command
 from application.locator import TicketLocator
+from application.message_events import MessagePosted
 from application.schema import TrackerSchema
 from application.writes import PACHCA_MESSAGE, Poster
 from domain.issues import NewIssue, PachcaMessage

@@ -23,8 +23,6 @@ class PachcaMessage:
 
 @dataclass(frozen=True)
 class NewIssue:
-    """What the tracker is asked to create for a message."""
-
     queue: str
     summary: str
     description: str

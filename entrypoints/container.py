@@ -9,20 +9,13 @@ from application.buttons import PressButton
 from application.comments import RelayReply, RelayTrackerComment
 from application.deletions import DeleteMessage
 from application.edits import EditMessage
-from application.events import (
-    ButtonClicked,
-    FormSubmitted,
-    MessageDeleted,
-    MessageEdited,
-    MessagePosted,
-    ThreadReplyPosted,
-    TrackerCommentAdded,
-    TrackerStatusChanged,
-)
+from application.form_events import ButtonClicked, FormSubmitted
 from application.inbox import Inbox
+from application.message_events import MessageDeleted, MessageEdited, MessagePosted, ThreadReplyPosted
 from application.my_tickets import MyTickets
 from application.submit_form import SubmitForm
 from application.tickets import OpenTicket
+from application.tracker_events import TrackerCommentAdded, TrackerStatusChanged
 from entrypoints.admin_container import AdminContainer
 from entrypoints.services import Services
 from entrypoints.webhooks import WebhookApp

@@ -8,15 +8,9 @@ from typing import Any
 
 from pydantic import Field, ValidationError
 
-from application.events import (
-    ButtonClicked,
-    Event,
-    FormSubmitted,
-    MessageDeleted,
-    MessageEdited,
-    MessagePosted,
-    ThreadReplyPosted,
-)
+from application.event import Event
+from application.form_events import ButtonClicked, FormSubmitted
+from application.message_events import MessageDeleted, MessageEdited, MessagePosted, ThreadReplyPosted
 from entrypoints.payloads import BadPayload, Id, Tolerant, first_problem
 
 

@@ -7,7 +7,8 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from application.events import Event, TrackerCommentAdded, TrackerStatusChanged
+from application.event import Event
+from application.tracker_events import TrackerCommentAdded, TrackerStatusChanged
 from entrypoints.payloads import BadPayload, Tolerant, first_problem
 
 ISSUE_KEY = re.compile(r"^[A-Z][A-Z0-9_]*-\d+$")

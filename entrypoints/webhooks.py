@@ -12,7 +12,8 @@ from collections.abc import Callable
 from typing import Any
 
 from adapters.budget import InvocationBudget
-from application.events import Event, FormSubmitted
+from application.event import Event
+from application.form_events import FormSubmitted
 from application.inbox import QUEUED, Inbox
 from entrypoints.authentication import WebhookSecrets, authenticate_pachca, authenticate_tracker
 from entrypoints.exchange import HttpRequest, HttpResponse, MethodNotAllowed, PayloadTooLarge, Unauthorized

@@ -32,6 +32,14 @@ class NotFound(PermanentFailure):
         super().__init__(message, status=404)
 
 
+class FileTooLarge(PermanentFailure):
+    """The file turned out larger than allowed while it was being downloaded; what was read is thrown away."""
+
+    def __init__(self, message: str, size: int | None) -> None:
+        super().__init__(message, status=413)
+        self.size = size  # as the source announced it; None when the download was stopped part way
+
+
 class ResolutionRefused(PermanentFailure):
     """A transition refused the resolution it was given: its workflow closes without one (400 or 422)."""
 

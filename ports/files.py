@@ -8,15 +8,6 @@ from typing import Protocol, runtime_checkable
 
 from domain.files import FileRef, LocalFile
 from domain.tickets import TicketKey
-from ports.errors import PermanentFailure
-
-
-class FileTooLarge(PermanentFailure):
-    """The file turned out larger than allowed while it was being downloaded; what was read is thrown away."""
-
-    def __init__(self, message: str, size: int | None) -> None:
-        super().__init__(message, status=413)
-        self.size = size  # as the source announced it; None when the download was stopped part way
 
 
 @dataclass(frozen=True)

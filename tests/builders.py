@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from application.events import MessagePosted, ThreadReplyPosted, TrackerCommentAdded
+from application.message_events import MessagePosted, ThreadReplyPosted
+from application.tracker_events import TrackerCommentAdded
 from domain.tickets import ThreadRef
 from entrypoints.sandbox.simulators.webhooks import NOW, SUPPORT_CHAT, message_webhook, thread_webhook
 from tests.conftest import REQUESTER

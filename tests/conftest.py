@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from adapters.memory_state import MemoryState
-from application.events import Event
+from application.event import Event
 from entrypoints.configuration import load_settings
 from entrypoints.container import Container
 from tests.fakes import FakeChatMessenger, FakeClock, FakeDirectory, FakeIssueTracker

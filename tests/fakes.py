@@ -17,8 +17,8 @@ from domain.issues import NewIssue
 from domain.links import LINK_FIELD_KEYS
 from domain.people import Person
 from domain.tickets import ThreadRef, TicketKey
-from ports.errors import NotFound, OutcomeUnknown, PermanentFailure, ResolutionRefused
-from ports.files import FileTooLarge, PachcaUpload
+from ports.errors import FileTooLarge, NotFound, OutcomeUnknown, PermanentFailure, ResolutionRefused
+from ports.files import PachcaUpload
 from ports.messenger import ButtonRows, FormField, MessageInfo, PostedMessage
 from ports.tracker import IssueInfo, Transition
 

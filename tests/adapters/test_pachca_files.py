@@ -16,8 +16,8 @@ from werkzeug import Request, Response
 from adapters.pachca import HttpChatMessenger, pachca_client
 from adapters.pachca_files import HttpMessengerFiles
 from domain.files import FileRef, LocalFile
-from ports.errors import NotFound, PermanentFailure, TransientFailure
-from ports.files import FileTooLarge, MessengerFiles, PachcaUpload
+from ports.errors import FileTooLarge, NotFound, PermanentFailure, TransientFailure
+from ports.files import MessengerFiles, PachcaUpload
 from tests.adapters.openapi_spec import assert_form_valid, assert_response_valid
 from tests.adapters.test_pachca import BASE, THREAD, TOKEN, message_json, sent_body, serve
 

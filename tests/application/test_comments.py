@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from application.events import TrackerCommentAdded
+from application.tracker_events import TrackerCommentAdded
 from domain.people import Person
 from ports.errors import TransientFailure
 from tests.builders import message, reply

@@ -4,7 +4,7 @@ import logging
 
 import pytest
 
-from application.events import TrackerCommentAdded
+from application.tracker_events import TrackerCommentAdded
 from domain.people import Person
 from ports.errors import TransientFailure
 from tests.builders import message, reply

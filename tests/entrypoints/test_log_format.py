@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from application.events import TrackerStatusChanged
+from application.tracker_events import TrackerStatusChanged
 from entrypoints.logs import choose_format, configure_logging
 from tests.conftest import TEST_ENV
 

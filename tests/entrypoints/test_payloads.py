@@ -6,15 +6,9 @@ from typing import Any
 
 import pytest
 
-from application.events import (
-    ButtonClicked,
-    FormSubmitted,
-    MessageDeleted,
-    MessageEdited,
-    MessagePosted,
-    ThreadReplyPosted,
-    TrackerCommentAdded,
-)
+from application.form_events import ButtonClicked, FormSubmitted
+from application.message_events import MessageDeleted, MessageEdited, MessagePosted, ThreadReplyPosted
+from application.tracker_events import TrackerCommentAdded
 from entrypoints.pachca_payloads import pachca_event
 from entrypoints.payloads import BadPayload, is_timer, is_tracker
 from entrypoints.tracker_payloads import tracker_event

@@ -4,8 +4,8 @@ answered `duplicate`."""
 
 from __future__ import annotations
 
-from application.events import TrackerCommentAdded
 from application.inbox import DUPLICATE, FAILED, QUEUED
+from application.tracker_events import TrackerCommentAdded
 from application.troubled_runs import MAX_TROUBLED_RUNS
 from domain.people import Person
 from tests.builders import message

@@ -4,8 +4,8 @@ by `doctor` on their own line, apart from events given up after retries."""
 from __future__ import annotations
 
 from application.checks import Status
-from application.events import TrackerCommentAdded
 from application.inbox import REFUSED
+from application.tracker_events import TrackerCommentAdded
 from tests.application.test_doctor import Parts
 from tests.conftest import AGENT, Bridge
 from tests.hostile.test_posts_only_where_opened import issue_typed_in_tracker

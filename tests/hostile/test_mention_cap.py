@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from application.events import TrackerCommentAdded
+from application.tracker_events import TrackerCommentAdded
 from domain.mentions import MentionResolver, Side
 from domain.people import Person
 from tests.builders import message, reply

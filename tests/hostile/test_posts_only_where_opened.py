@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from application.events import TrackerCommentAdded, TrackerStatusChanged
+from application.tracker_events import TrackerCommentAdded, TrackerStatusChanged
 from domain.issues import NewIssue
 from domain.people import Person
 from domain.tickets import TicketKey

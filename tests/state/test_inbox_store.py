@@ -6,7 +6,7 @@ from __future__ import annotations
 import threading
 from typing import Any
 
-from application.events import Event
+from application.event import Event
 from application.inbox import DUPLICATE, QUEUED, Inbox, RetentionPolicy, RetrySchedule
 from ports.claims import ClaimStatus
 from ports.errors import TransientFailure
