@@ -9,20 +9,21 @@ from __future__ import annotations
 import json
 import logging
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from typing import Any
 
 from adapters.budget import InvocationBudget
 from application.event import Event
 from application.form_events import FormSubmitted
-from application.inbox import QUEUED, Inbox
+from application.inbox import Inbox
 from entrypoints.authentication import WebhookSecrets, authenticate_pachca, authenticate_tracker
-from entrypoints.exchange import HttpRequest, HttpResponse, MethodNotAllowed, PayloadTooLarge, Unauthorized
+from entrypoints.exchange import HttpRequest, HttpResponse, MethodNotAllowed, PayloadTooLarge
 from entrypoints.logs import current_request
 from entrypoints.pachca_payloads import pachca_event
 from entrypoints.payloads import BadPayload, Source, source_of
+from entrypoints.responses import accepted, ignored, refused
 from entrypoints.tracker_payloads import tracker_event
 from ports.clock import Clock
-from ports.errors import StateUnavailable
 from ports.upkeep import HealthCheck
 
 log = logging.getLogger("servicedesk.webhooks")
@@ -30,50 +31,23 @@ log = logging.getLogger("servicedesk.webhooks")
 MAX_BODY_BYTES = 1024 * 1024
 TOO_LARGE = "body larger than 1 MiB"
 FORM_BUDGET_SECONDS = 2.0
-FUTURE_SKEW_SECONDS = 60
 
 
-# the one error table: (exception, status, whether its message is safe to show)
-ERRORS: tuple[tuple[type[BaseException], int, bool], ...] = (
-    (Unauthorized, 401, True),
-    (BadPayload, 400, True),
-    (PayloadTooLarge, 413, True),
-    (MethodNotAllowed, 405, True),
-    (StateUnavailable, 503, False),
-)
-
-
-def error_response(error: BaseException) -> HttpResponse:
-    for kind, status, shown in ERRORS:
-        if isinstance(error, kind):
-            reason = str(error) if shown else "state store unavailable"
-            return HttpResponse(status, {"ok": False, "error": reason})
-    return HttpResponse(503, {"ok": False, "error": "internal error"})
-
-
+@dataclass(frozen=True)
 class WebhookApp:
-    def __init__(
-        self,
-        secrets: WebhookSecrets,
-        inbox: Inbox,
-        health: HealthCheck,
-        clock: Clock,
-        form_handler: Callable[[FormSubmitted], dict[str, str]] | None = None,
-        budget: InvocationBudget | None = None,
-    ) -> None:
-        self.secrets = secrets
-        self.inbox = inbox
-        self.health = health
-        self.clock = clock
-        self.form_handler = form_handler
-        self.budget = budget or InvocationBudget()
+    secrets: WebhookSecrets
+    inbox: Inbox
+    health: HealthCheck
+    clock: Clock
+    form_handler: Callable[[FormSubmitted], dict[str, str]] | None = None
+    budget: InvocationBudget = field(default_factory=InvocationBudget)
 
     def handle(self, request: HttpRequest) -> HttpResponse:
         token = current_request.set(request.request_id or None)
         try:
             return self._route(request)
         except Exception as e:
-            return _refused(e)
+            return refused(e)
         finally:
             current_request.reset(token)
 
@@ -83,7 +57,7 @@ class WebhookApp:
         try:
             return self._drain()
         except Exception as e:
-            return _refused(e)
+            return refused(e)
         finally:
             current_request.reset(token)
 
@@ -105,10 +79,10 @@ class WebhookApp:
         else:
             event = self._tracker_event(request, body, source)
         if event is None:
-            return _ignored(body)  # a kind the bridge does not act on
+            return ignored(body)  # a kind the bridge does not act on
         if isinstance(event, FormSubmitted):
             return self._submit(event)
-        return _accepted(event, self.inbox.accept(event))
+        return accepted(event, self.inbox.accept(event))
 
     def _tracker_event(self, request: HttpRequest, body: Any, source: Source) -> Event | None:
         authenticate_tracker(request, self.secrets)
@@ -127,28 +101,12 @@ class WebhookApp:
         if errors:
             return HttpResponse(400, {"errors": errors})
         with self.budget.within(FORM_BUDGET_SECONDS):
-            response = _accepted(event, self.inbox.accept(event))
+            response = accepted(event, self.inbox.accept(event))
         return HttpResponse(200, response.body)
 
     def _drain(self) -> HttpResponse:
         done, left = self.inbox.drain(time_left=self.budget.left)
         return HttpResponse(200, {"ok": True, "outcome": "drained", "done": done, "left": left})
-
-
-def _accepted(event: Event, outcome: str) -> HttpResponse:
-    log.info("webhook", extra={"event_key": event.key, "outcome": outcome})
-    if outcome == QUEUED:
-        return HttpResponse(202, {"ok": True, "outcome": QUEUED})
-    return _ok(outcome)
-
-
-def _refused(error: Exception) -> HttpResponse:
-    response = error_response(error)
-    if response.status == 503:
-        log.exception("request failed")
-    else:
-        log.info("request refused", extra={"status": response.status, "error": response.body["error"]})
-    return response
 
 
 def _json_or_none(raw: bytes) -> Any:
@@ -170,12 +128,3 @@ def _object(body: Any) -> dict[str, Any]:
     if not isinstance(body, dict):
         raise BadPayload("body is not a JSON object")
     return body
-
-
-def _ignored(body: dict[str, Any]) -> HttpResponse:
-    log.info("webhook ignored", extra={"type": str(body.get("type")), "event": str(body.get("event"))})
-    return _ok("ignored")
-
-
-def _ok(outcome: str) -> HttpResponse:
-    return HttpResponse(200, {"ok": True, "outcome": outcome})
