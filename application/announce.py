@@ -6,9 +6,9 @@ from dataclasses import dataclass
 
 from application.cards import Cards
 from application.locator import TicketLocator
+from application.poster import Poster
 from application.schema import TrackerSchema
 from application.tracker_events import TrackerStatusChanged
-from application.writes import Poster
 from domain.pachca_text import one_line
 from domain.tickets import TicketKey
 from ports.clock import Clock

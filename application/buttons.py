@@ -10,8 +10,9 @@ from application.form_events import ButtonClicked
 from application.intake import IntakeForm
 from application.locator import TicketLocator
 from application.my_tickets import MyTickets
+from application.poster import Poster
 from application.schema import TrackerSchema
-from application.writes import OnceWriter, Poster
+from application.writes import OnceWriter
 from domain.actions import Action, ButtonPress
 from domain.tickets import Ticket, TicketKey
 from domain.workflow import TicketStatus, Transition

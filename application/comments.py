@@ -10,8 +10,9 @@ from application.identities import Identities
 from application.locator import TicketLocator
 from application.mentions import Mentions
 from application.message_events import ThreadReplyPosted
+from application.poster import Poster
 from application.tracker_events import TrackerCommentAdded
-from application.writes import PACHCA_MESSAGE, TRACKER_COMMENT, OnceWriter, Poster
+from application.writes import PACHCA_MESSAGE, TRACKER_COMMENT, OnceWriter
 from domain.comments import Comment, TrackerComment
 from domain.edits import DEFAULT_INTERNAL_MARKERS, is_internal_note
 from domain.pachca_text import PACHCA_TEXT_LIMIT, fit, from_tracker

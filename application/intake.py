@@ -6,7 +6,7 @@ import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from application.writes import Poster
+from application.poster import Poster
 from domain.actions import Action, ButtonPress
 from domain.card import Button
 from ports.messenger import ChatMessenger, FormField

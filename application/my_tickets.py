@@ -5,8 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from application.form_events import ButtonClicked
+from application.poster import Poster
 from application.schema import TrackerSchema
-from application.writes import Poster
 from domain.pachca_text import one_line
 from ports.clock import Clock
 from ports.records import Cache

@@ -10,8 +10,9 @@ from application.identities import Identities
 from application.intake import IntakeForm, is_intake_command, without_command
 from application.locator import TicketLocator
 from application.message_events import MessagePosted
+from application.poster import Poster
 from application.schema import TrackerSchema
-from application.writes import PACHCA_MESSAGE, Poster
+from application.writes import PACHCA_MESSAGE
 from domain.issues import NewIssue, PachcaMessage
 from domain.people import Person
 from domain.tickets import Ticket

@@ -6,48 +6,13 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
-from pydantic import Field, ValidationError
+from pydantic import ValidationError
 
 from application.event import Event
 from application.form_events import ButtonClicked, FormSubmitted
 from application.message_events import MessageDeleted, MessageEdited, MessagePosted, ThreadReplyPosted
-from entrypoints.payloads import BadPayload, Id, Tolerant, first_problem
-
-
-class _ThreadOrigin(Tolerant):
-    message_id: Id
-    message_chat_id: Id
-
-
-class PachcaMessage(Tolerant):
-    id: Id
-    event: str
-    entity_type: str
-    entity_id: Id
-    chat_id: Id
-    user_id: Id
-    content: str = ""
-    url: str = ""
-    thread: _ThreadOrigin | None = None
-    created_at: datetime | None = None
-    changed_at: datetime | None = None
-
-
-class PachcaButton(Tolerant):
-    message_id: Id
-    user_id: Id
-    chat_id: Id = 0
-    data: str = ""
-    trigger_id: str = ""
-
-
-class PachcaViewSubmit(Tolerant):
-    user_id: Id
-    chat_id: Id | None = None
-    callback_id: str | None = None
-    private_metadata: str | None = None
-    data: dict[str, Any] = Field(default_factory=dict)
-    webhook_timestamp: float = 0.0
+from entrypoints.pachca_bodies import PachcaButton, PachcaMessage, PachcaViewSubmit, ThreadOrigin
+from entrypoints.payloads import BadPayload, first_problem
 
 
 def pachca_event(body: dict[str, Any]) -> Event | None:
@@ -109,7 +74,7 @@ def _form(body: dict[str, Any]) -> Event:
 
 def _message(message: PachcaMessage) -> Event:
     if message.entity_type == "thread" or message.thread is not None:
-        origin = message.thread or _ThreadOrigin(message_id=0, message_chat_id=0)
+        origin = message.thread or ThreadOrigin(message_id=0, message_chat_id=0)
         return ThreadReplyPosted(
             message_id=message.id,
             thread_id=message.entity_id,

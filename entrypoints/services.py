@@ -13,9 +13,10 @@ from application.identities import Identities
 from application.intake import IntakeForm
 from application.locator import TicketLocator
 from application.mentions import Mentions
+from application.poster import Poster
 from application.provenance import Provenance
 from application.schema import TrackerSchema
-from application.writes import OnceWriter, Poster
+from application.writes import OnceWriter
 from entrypoints.outside import Outside
 from entrypoints.wiring import file_limits_of, ticket_settings_of
 
