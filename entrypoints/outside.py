@@ -3,6 +3,8 @@ connected or called until first used."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import requests
 from dependency_injector import containers, providers
 
@@ -18,7 +20,20 @@ from adapters.tracker import HttpIssueTracker
 from adapters.tracker_client import tracker_client
 from adapters.tracker_files import HttpTrackerFiles
 from entrypoints.settings import Settings
-from entrypoints.wiring import directory_of
+
+if TYPE_CHECKING:
+    from adapters.y360 import HttpUserDirectory
+
+
+def directory_of(
+    settings: Settings, session: requests.Session, policy: RetryPolicy, budget: InvocationBudget
+) -> HttpUserDirectory | None:
+    if not settings.directory_configured:
+        return None
+    from adapters.y360 import HttpUserDirectory, y360_client  # only where a directory is configured
+
+    client = y360_client(session, settings.y360_api_url, settings.secret("y360_oauth"), policy=policy, budget=budget)
+    return HttpUserDirectory(client, str(settings.y360_org_id))
 
 
 class Outside(containers.DeclarativeContainer):

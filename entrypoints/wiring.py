@@ -2,12 +2,6 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
-import requests
-
-from adapters.budget import InvocationBudget
-from adapters.http import RetryPolicy
 from application.comments import CommentSettings
 from application.events import EVENT_TYPES
 from application.inbox import Handler, RetentionPolicy
@@ -16,20 +10,6 @@ from domain.files import FileLimits
 from entrypoints.authentication import FUTURE_SKEW_SECONDS, WebhookSecrets
 from entrypoints.settings import Settings
 from ports.upkeep import Retention
-
-if TYPE_CHECKING:
-    from adapters.y360 import HttpUserDirectory
-
-
-def directory_of(
-    settings: Settings, session: requests.Session, policy: RetryPolicy, budget: InvocationBudget
-) -> HttpUserDirectory | None:
-    if not settings.directory_configured:
-        return None
-    from adapters.y360 import HttpUserDirectory, y360_client  # only where a directory is configured
-
-    client = y360_client(session, settings.y360_api_url, settings.secret("y360_oauth"), policy=policy, budget=budget)
-    return HttpUserDirectory(client, str(settings.y360_org_id))
 
 
 def webhook_secrets(settings: Settings) -> WebhookSecrets:
