@@ -18,9 +18,10 @@ import psycopg
 
 from adapters.postgres_state_schema import migrate
 from adapters.postgres_state_url import parse, password_of, redact
-from adapters.postgres_statements import RESERVE, SIZE, TABLES, TAKE_DUE, Connection, claim, probe
+from adapters.postgres_statements import RESERVE, SIZE, TABLES, TAKE_DUE, Connection, claim
 from adapters.sql_connections import SchemaMissing
 from adapters.sql_state import SqlState
+from adapters.sql_state_queries import HEALTH_PROBE
 from ports.claims import Claim
 from ports.errors import StateUnavailable
 from ports.outbox import StoredEvent
@@ -140,6 +141,12 @@ class PostgresState(SqlState[Connection]):
         first_line = next(iter(str(error).strip().splitlines()), "")
         sqlstate = f" [{error.sqlstate}]" if error.sqlstate else ""
         return f"{type(error).__name__}{sqlstate}: {redact(first_line, self._secrets)}"
+
+
+def probe(db: Connection) -> None:
+    with db.transaction():
+        db.execute(HEALTH_PROBE)
+        raise psycopg.Rollback()
 
 
 def _alive(db: Connection, last_used: float) -> bool:

@@ -1,5 +1,5 @@
 """What the PostgreSQL state store says to the database beyond the statements it shares with SQLite: the claim,
-the drain, the shared write slots, the health probe and the size."""
+the drain, the shared write slots and the size."""
 
 from __future__ import annotations
 
@@ -8,7 +8,6 @@ from typing import Any
 import psycopg
 
 from adapters.sql_state import DEAD, DONE
-from adapters.sql_state_queries import HEALTH_PROBE
 from ports.claims import Claim, ClaimStatus
 
 Connection = psycopg.Connection[tuple[Any, ...]]
@@ -55,9 +54,3 @@ def claim(db: Connection, params: dict[str, Any]) -> Claim:
     if state in (DONE, DEAD):
         return Claim(ClaimStatus.DONE, outcome=outcome or state, attempts=attempts)
     return Claim(ClaimStatus.BUSY, attempts=attempts)
-
-
-def probe(db: Connection) -> None:
-    with db.transaction():
-        db.execute(HEALTH_PROBE)
-        raise psycopg.Rollback()

@@ -8,10 +8,24 @@ import threading
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Sequence
 from contextlib import AbstractContextManager
-from typing import Any, ClassVar, Generic, TypeVar
+from typing import Any, ClassVar, Generic, Protocol, TypeVar
 
-from adapters.sql_state_queries import DbConnection
 from ports.errors import StateUnavailable
+
+
+class DbCursor(Protocol):
+    @property
+    def rowcount(self) -> int: ...
+
+    def fetchone(self) -> Any: ...
+
+    def fetchall(self) -> list[Any]: ...
+
+
+class DbConnection(Protocol):
+    def execute(self, query: str, params: Sequence[Any] = ..., /) -> DbCursor: ...
+
+    def close(self) -> None: ...
 
 
 class SchemaMissing(StateUnavailable):

@@ -1,10 +1,8 @@
-"""What the SQLite and PostgreSQL stores share: their statements (`%s` placeholders), a ticket as a row, and the
-shape of a connection."""
+"""What the SQLite and PostgreSQL stores share: their statements (`%s` placeholders) and a ticket as a row."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from typing import Any, Protocol
+from typing import Any
 
 from domain.tickets import ThreadRef, Ticket, TicketKey
 
@@ -54,18 +52,3 @@ def ticket_from_row(row: tuple[Any, ...]) -> Ticket:
     if thread_id is not None:
         thread = ThreadRef(thread_id, thread_chat_id, root_message_id, root_chat_id)
     return Ticket(TicketKey(key), message_id, chat_id, requester_id, thread, card, status)
-
-
-class DbCursor(Protocol):
-    @property
-    def rowcount(self) -> int: ...
-
-    def fetchone(self) -> Any: ...
-
-    def fetchall(self) -> list[Any]: ...
-
-
-class DbConnection(Protocol):
-    def execute(self, query: str, params: Sequence[Any] = ..., /) -> DbCursor: ...
-
-    def close(self) -> None: ...
