@@ -65,7 +65,7 @@ class PostgresState(SqlState[Connection]):
     # HealthCheck
     def ping(self) -> None:
         """Writes in a transaction that is rolled back: a read-only server or a missing privilege fails here."""
-        self._write(probe)
+        self._write(_probe)
 
     # Retention
     def footprint(self) -> Footprint:
@@ -143,7 +143,7 @@ class PostgresState(SqlState[Connection]):
         return f"{type(error).__name__}{sqlstate}: {redact(first_line, self._secrets)}"
 
 
-def probe(db: Connection) -> None:
+def _probe(db: Connection) -> None:
     with db.transaction():
         db.execute(HEALTH_PROBE)
         raise psycopg.Rollback()

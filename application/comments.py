@@ -15,7 +15,8 @@ from application.tracker_events import TrackerCommentAdded
 from application.writes import PACHCA_MESSAGE, TRACKER_COMMENT, OnceWriter
 from domain.comments import Comment, TrackerComment
 from domain.edits import DEFAULT_INTERNAL_MARKERS, is_internal_note
-from domain.pachca_text import PACHCA_TEXT_LIMIT, fit, from_tracker
+from domain.pachca_limit import PACHCA_TEXT_LIMIT, fit
+from domain.pachca_text import from_tracker
 from domain.tickets import TicketKey
 from ports.errors import PermanentFailure
 from ports.files import PachcaUpload

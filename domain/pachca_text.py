@@ -1,19 +1,14 @@
-"""Text from Tracker made fit for Pachca: it notifies only the people the bridge resolved, it cannot pass for the
-bridge's own lines, and it is never longer than Pachca takes. Every step is linear in the text."""
+"""Text from Tracker made safe for Pachca: it notifies only the people the bridge resolved, and it cannot pass for
+the bridge's own lines (`domain.pachca_limit` keeps it within Pachca's length). Every step is linear in the text."""
 
 from __future__ import annotations
 
 import re
 import unicodedata
 
-# Pachca's API reference gives no maximum for a message's `content` (dev.pachca.com/api/messages/create) and refuses
-# a long one with 422; 4,000 characters is a screenful, and the rest is one click away in Tracker.
-PACHCA_TEXT_LIMIT = 4000
 NAME_LIMIT = 100
 QUIET = "\u200b"  # a zero-width space after the `@`: the text reads the same, Pachca finds no mention in it
 FORGED_MARK = "> "  # Pachca shows `>` literally: the line visibly belongs to the comment
-CUT_NOTE = "\n\n… Текст сокращён, полностью: {link}"
-FENCE = "```"
 
 # what would notify a whole chat, or someone the bridge did not resolve: `@all`, `@here`, a raw `<@user_id>`
 _LOUD = re.compile(r"@(?=(?:all|here)\b)|<@", re.IGNORECASE)
@@ -50,22 +45,3 @@ def _reads_as_own(line: str) -> bool:
 def from_tracker(text: str) -> str:
     """A Tracker comment's text before its mentions are resolved: forged lines marked, loud mentions quiet."""
     return quiet(mark_forged_lines(text))
-
-
-def fit(text: str, link: str, limit: int = PACHCA_TEXT_LIMIT) -> str:
-    """`text` whole when it fits, else cut (at a space when one is near) with a note linking to the whole."""
-    if len(text) <= limit:
-        return text
-    note = CUT_NOTE.format(link=link)
-    cut = text[: max(0, limit - len(note) - len(FENCE) - 1)]
-    space = max(cut.rfind(" "), cut.rfind("\n"))
-    cut = cut[:space] if space >= len(cut) * 9 // 10 else _without_partial_mention(cut)
-    if cut.count(FENCE) % 2:
-        cut += "\n" + FENCE  # the note stays outside the code block
-    return cut.rstrip() + note
-
-
-def _without_partial_mention(cut: str) -> str:
-    """A hard cut may end inside a mention: `@ivan_petrov` cut to `@ivan` would notify someone else."""
-    head, at, tail = cut.rpartition("@")
-    return head if at and all(c.isalnum() or c in "._-" for c in tail) else cut

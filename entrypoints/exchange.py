@@ -3,9 +3,14 @@
 from __future__ import annotations
 
 import json
+import re
+import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
+
+MAX_REQUEST_ID = 128
+REQUEST_ID = re.compile(r"[!-~]+")  # printable ASCII, no spaces
 
 
 @dataclass(frozen=True)
@@ -18,6 +23,14 @@ class HttpRequest:
 
     def header(self, name: str) -> str:
         return self.headers.get(name.lower(), "")
+
+
+def request_id(given: str) -> str:
+    """The caller's X-Request-Id when it is short and printable ASCII; otherwise one of our own. It goes into
+    every log line of the request, and the caller is not authenticated yet."""
+    if 0 < len(given) <= MAX_REQUEST_ID and REQUEST_ID.fullmatch(given):
+        return given
+    return uuid.uuid4().hex
 
 
 @dataclass(frozen=True)

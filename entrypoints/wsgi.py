@@ -2,19 +2,14 @@
 
 from __future__ import annotations
 
-import re
-import uuid
 from collections.abc import Callable, Iterable
 from http import HTTPStatus
 from typing import Any
 
-from entrypoints.exchange import HttpRequest
+from entrypoints.exchange import HttpRequest, request_id
 from entrypoints.webhooks import MAX_BODY_BYTES, WebhookApp
 
 StartResponse = Callable[[str, list[tuple[str, str]]], Any]
-
-MAX_REQUEST_ID = 128
-REQUEST_ID = re.compile(r"[!-~]+")  # printable ASCII, no spaces
 
 
 def make_wsgi_app(app: WebhookApp) -> Callable[[dict[str, Any], StartResponse], Iterable[bytes]]:
@@ -44,14 +39,6 @@ def request_from_environ(environ: dict[str, Any]) -> HttpRequest:
         body=_read_body(environ),
         request_id=request_id(headers.get("x-request-id", "")),
     )
-
-
-def request_id(given: str) -> str:
-    """The caller's X-Request-Id when it is short and printable ASCII; otherwise one of our own. It goes into
-    every log line of the request, and the caller is not authenticated yet."""
-    if 0 < len(given) <= MAX_REQUEST_ID and REQUEST_ID.fullmatch(given):
-        return given
-    return uuid.uuid4().hex
 
 
 def _read_body(environ: dict[str, Any]) -> bytes:
