@@ -1,32 +1,9 @@
-"""Opens the state store named by `STATE_URL`: `memory://`, `sqlite:///relative.db`, `sqlite:////absolute.db`,
-`postgresql://…` (or `postgres://…`). Nothing connects here: each store connects on first use."""
+"""What a `STATE_URL` may say: `memory://`, `sqlite:///relative.db`, `sqlite:////absolute.db`, `postgresql://…`
+(or `postgres://…`). Checked at start-up with the rest of the configuration: nothing here imports a store."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import TYPE_CHECKING
-
-from adapters.memory_state import MemoryState
-from adapters.sqlite_state import SqliteState
-
-if TYPE_CHECKING:
-    from adapters.postgres_state import PostgresState
-
 SUPPORTED = "memory://, sqlite:///relative/path.db, sqlite:////absolute/path.db or postgresql://…"
-
-
-def open_state(
-    url: str, password_provider: Callable[[], str | None] | None = None
-) -> MemoryState | SqliteState | PostgresState:
-    match check_state_url(url):
-        case "memory":
-            return MemoryState()
-        case "sqlite":
-            return SqliteState(sqlite_path(url.strip().partition("://")[2]))
-        case _:
-            from adapters.postgres_state import PostgresState  # imports psycopg: only when PostgreSQL is configured
-
-            return PostgresState(url.strip(), password_provider)
 
 
 def check_state_url(url: str) -> str:

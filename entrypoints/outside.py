@@ -15,7 +15,7 @@ from adapters.pachca import HttpChatMessenger, pachca_client
 from adapters.pachca_files import HttpMessengerFiles
 from adapters.ratelimit import ChatRateLimiter
 from adapters.redaction import Redactor
-from adapters.state_url import open_state
+from adapters.stores import open_state
 from adapters.tracker import HttpIssueTracker
 from adapters.tracker_client import tracker_client
 from adapters.tracker_files import HttpTrackerFiles

@@ -47,13 +47,13 @@ class Courier:
 
     def _deliver(self, sender: str, what: str, body: bytes, headers: dict[str, str]) -> None:
         started, at = time.monotonic(), time.time()
+        status: int | None = None
         try:
             reply = self.session.post(self.bridge_url, data=body, headers=headers, timeout=self.timeout)
+            status, outcome = reply.status_code, _outcome(reply)
         except requests.RequestException as e:
-            self.timeline.add(f"{sender} → мост", what, None, (time.monotonic() - started) * 1000, type(e).__name__, at)
-            return
-        ms = (time.monotonic() - started) * 1000
-        self.timeline.add(f"{sender} → мост", what, reply.status_code, ms, _outcome(reply), at)
+            outcome = type(e).__name__
+        self.timeline.add(f"{sender} → мост", what, status, (time.monotonic() - started) * 1000, outcome, at)
 
 
 def _outcome(reply: requests.Response) -> str:

@@ -19,7 +19,7 @@ from pytest_httpserver import HTTPServer
 from werkzeug import Request, Response
 
 from adapters.sqlite_state import SqliteState
-from adapters.state_url import open_state
+from adapters.stores import open_state
 from entrypoints.cli import main
 from entrypoints.packaging import PACKAGES, build_package, runtime_requirements
 from tests.conftest import TEST_ENV

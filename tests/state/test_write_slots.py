@@ -9,7 +9,7 @@ import time
 from typing import Any
 
 from adapters.ratelimit import ChatRateLimiter
-from adapters.state_url import open_state
+from adapters.stores import open_state
 
 LIMIT, SPAN = 4, 0.5
 CHECKED = SPAN - 0.1  # what any window of the span may hold, allowing for scheduling delays
