@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
+from domain.links import LINK_FIELD_KEYS
 from entrypoints.sandbox.simulators.people import ROBOT_LOGIN, ROBOT_NAME, ROBOT_REF, ROBOT_UID, by_uid
 
 if TYPE_CHECKING:
@@ -12,7 +13,6 @@ if TYPE_CHECKING:
     from entrypoints.sandbox.simulators.tracker_comments import Comment
 
 FIELD_PREFIX = "6063181a59590578909db920"
-LOCAL_FIELDS = ("pachcaMessageId", "pachcaChatId", "pachcaUserId", "pachcaThreadId")
 STATUSES = {"open": "Открыт", "inProgress": "В работе", "closed": "Закрыт"}
 STATUS_TYPES = {"open": "new", "inProgress": "inProgress", "closed": "done"}
 
@@ -22,7 +22,7 @@ def robot() -> dict[str, str]:
 
 
 def fields() -> list[dict[str, str]]:
-    return [{"id": f"{FIELD_PREFIX}--{name}", "key": name} for name in LOCAL_FIELDS]
+    return [{"id": f"{FIELD_PREFIX}--{name}", "key": name} for name in LINK_FIELD_KEYS]  # as `setup` made them
 
 
 def status(key: str) -> dict[str, str]:
