@@ -11,16 +11,12 @@ from urllib.parse import urlsplit
 
 from adapters.http import HttpClient
 from adapters.tracker_client import reading, segment
-from adapters.tracker_models import CommentId, Model
+from adapters.tracker_models import CommentId, Description
 from adapters.transfer import MultipartUpload, download, safe_name
 from domain.files import FileRef, LocalFile
 from domain.tickets import TicketKey
 from ports.errors import PermanentFailure
 from ports.files import TrackerFiles
-
-
-class _Description(Model):
-    description: str | None = None
 
 
 @dataclass(frozen=True)
@@ -48,7 +44,7 @@ class HttpTrackerFiles(TrackerFiles):
     def description(self, key: TicketKey) -> str:
         response = self.client.request("GET", f"/v2/issues/{key}", idempotent=True)
         with reading(f"GET /v2/issues/{key}"):
-            return _Description.model_validate_json(response.content).description or ""
+            return Description.model_validate_json(response.content).description or ""
 
     def update_description(self, key: TicketKey, description: str) -> None:
         self._patch(f"/v2/issues/{key}", {"description": description, "markupType": "md"})

@@ -90,6 +90,10 @@ def _local_fields(extra: Mapping[str, object]) -> dict[str, str]:
     }
 
 
+class Description(Model):
+    description: str | None = None
+
+
 class CommentId(Model):
     id: str
 
