@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 import time
 from collections.abc import Iterator
-from typing import Any
+from typing import Any, ClassVar
 
 import pytest
 
@@ -126,7 +126,11 @@ def test_without_configuration_every_invocation_is_503_naming_the_variables_only
 class TokenContext(Context):
     """A function version with a service account: the invocation's IAM token comes in the context."""
 
-    token = {"access_token": "t1.iam-token-of-this-invocation", "expires_in": 42299, "token_type": "Bearer"}
+    token: ClassVar[dict[str, object]] = {
+        "access_token": "t1.iam-token-of-this-invocation",
+        "expires_in": 42299,
+        "token_type": "Bearer",
+    }
 
 
 def test_a_postgresql_url_without_password_is_opened_with_the_invocations_iam_token(
