@@ -1,0 +1,194 @@
+"""`servicedesk-bot serve` as its own process, fed the webhooks Pachca and Tracker send, against the simulated APIs
+over loopback: the status table and the flows of a ticket, as an outside test sees them."""
+
+from __future__ import annotations
+
+import json
+import socket
+import subprocess
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+import requests
+
+from domain.model import ThreadRef
+from entrypoints.sandbox.simulators.people import IVAN, OLEG
+from entrypoints.sandbox.simulators.webhooks import (
+    SUPPORT_CHAT,
+    button_webhook,
+    from_pachca,
+    from_tracker,
+    message_webhook,
+    sign,
+    thread_webhook,
+)
+from entrypoints.sandbox.simulators.world import World
+from tests.acceptance.conftest import BARE, SCRIPT
+
+PACHCA_SECRET, TRACKER_SECRET = "pachca-signing-secret", "tracker-trigger-secret"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+class Bridge:
+    def __init__(self, base: str, world: World) -> None:
+        self.base, self.world = base, world
+
+    def post(self, body: bytes, headers: dict[str, str]) -> tuple[int, Any]:
+        response = requests.post(self.base + "/", data=body, headers=headers, timeout=10)
+        return response.status_code, response.json()
+
+    def pachca(self, payload: dict[str, Any]) -> tuple[int, Any]:
+        return self.post(*from_pachca({**payload, "webhook_timestamp": int(time.time())}, PACHCA_SECRET))
+
+    def tracker(self, payload: dict[str, Any]) -> tuple[int, Any]:
+        return self.post(*from_tracker(payload, TRACKER_SECRET))
+
+
+@pytest.fixture(scope="module")
+def bridge(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Bridge]:
+    folder: Path = tmp_path_factory.mktemp("serve")
+    with World().served() as world:
+        env = {
+            **BARE,
+            **world.env(),
+            "PACHKA_API_TOKEN": "pachca-bot-token",
+            "WEBHOOK_SECRET": PACHCA_SECRET,
+            "TRACKER_API_TOKEN": "tracker-oauth",
+            "TRACKER_ORG_ID": "7654321",
+            "TRACKER_WEBHOOK_SECRET": TRACKER_SECRET,
+        }
+        port = free_port()
+        process = subprocess.Popen(
+            [str(SCRIPT), "serve", "--port", str(port), "--drain-every", "0"],
+            env=env,
+            cwd=folder,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+        )
+        base = f"http://127.0.0.1:{port}"
+        try:
+            for _ in range(200):
+                try:
+                    requests.get(base, timeout=1)
+                    break
+                except requests.ConnectionError:
+                    time.sleep(0.05)
+            bridge = Bridge(base, world)
+            world.tracker.on_trigger = bridge.tracker  # Tracker's triggers call PUBLIC_URL itself
+            yield bridge
+        finally:
+            process.terminate()
+            output, _ = process.communicate(timeout=10)
+        for secret in ("pachca-bot-token", "tracker-oauth", PACHCA_SECRET, TRACKER_SECRET):
+            assert secret.encode() not in output
+        assert b"Traceback" not in output
+        assert (folder / "servicedesk-state.db").exists()  # serve's default store, beside where it runs
+
+
+def test_get_on_any_path_is_the_health_check(bridge: Bridge) -> None:
+    for path in ("/", "/healthz", "/anything/else"):
+        response = requests.get(bridge.base + path, timeout=5)
+        assert (response.status_code, response.json()) == (200, {"status": "ok"})
+
+
+@pytest.mark.parametrize("method", ["PUT", "DELETE", "PATCH", "OPTIONS", "HEAD"])
+def test_other_methods_are_405(bridge: Bridge, method: str) -> None:
+    response = requests.request(method, bridge.base + "/", timeout=5)
+
+    assert response.status_code == 405
+    if method != "HEAD":
+        assert response.json()["ok"] is False
+
+
+def test_the_refusals_of_the_status_table_call_nothing(bridge: Bridge) -> None:
+    before = bridge.world.outbound()
+    raw, headers = from_pachca(message_webhook(message_id=991, timestamp=int(time.time())), PACHCA_SECRET)
+    stale, stale_headers = from_pachca(message_webhook(message_id=992, timestamp=int(time.time()) - 3600), "x")
+    answers = [
+        bridge.post(raw, {}),
+        bridge.post(raw, {**headers, "pachca-signature": "0" * 64}),
+        bridge.post(raw, {**headers, "pachca-signature": headers["pachca-signature"][:-2]}),
+        bridge.post(stale, {**stale_headers, "pachca-signature": sign(stale, PACHCA_SECRET)}),
+        bridge.post(b'{"type":"issueStatusEvent","issue":{"key":"SERVICEDESK-1"}}', {"x-tracker-secret": "no"}),
+    ]
+    assert [status for status, _ in answers] == [401] * 5
+    assert all(body["ok"] is False and body["error"] for _, body in answers)
+    for body in (b"not json", b"[1]", b'"text"', b'{"content": "\xff\xfe"}'):
+        status, answer = bridge.post(body, {"pachca-signature": sign(body, PACHCA_SECRET)})
+        assert status == 400 and answer["ok"] is False
+    huge = b'{"content": "' + b"a" * (1024 * 1024) + b'"}'
+    status, answer = bridge.post(huge, {"pachca-signature": sign(huge, PACHCA_SECRET)})
+    assert status == 413 and answer["ok"] is False
+    assert bridge.world.outbound() == before
+
+
+def test_a_ticket_lives_its_whole_life_through_serve(bridge: Bridge) -> None:
+    world = bridge.world
+    message = message_webhook(message_id=56431, content="Не печатает принтер\nна третьем этаже")
+    assert bridge.pachca(message) == (200, {"ok": True, "outcome": "created"})
+    assert bridge.pachca(message) == (200, {"ok": True, "outcome": "duplicate"})
+
+    issue = world.issue_of(56431)
+    thread = world.thread_of(56431)
+    assert issue.summary == "Не печатает принтер"
+    assert "на третьем этаже" in issue.description and "https://app.pachca.com/chats/" in issue.description
+    assert issue.local_fields == {
+        "pachcaMessageId": "56431",
+        "pachcaChatId": str(SUPPORT_CHAT),
+        "pachcaUserId": str(OLEG.pachca_id),
+        "pachcaThreadId": str(thread.id),
+    }
+    [card] = world.cards_of(issue.key)
+    assert card.entity_type == "thread" and card.entity_id == thread.id
+    buttons = [button for row in card.buttons for button in row]
+    assert {"text": "Открыть в Трекере", "url": f"https://tracker.yandex.ru/{issue.key}"} in buttons
+    assert {b["text"] for b in buttons if "data" in b} >= {"Взять в работу", "Закрыть", "Мои заявки"}
+
+    ref = ThreadRef(thread.id, thread.chat_id, thread.message_id, thread.root_chat_id)
+    reply = thread_webhook(ref, message_id=194300, content="Спасибо, жду. @ivan_ivanov, посмотрите")
+    assert bridge.pachca(reply)[0] == 200
+    [comment] = world.comments_on(issue.key)
+    assert "Олег Петров" in comment.text and "Спасибо, жду." in comment.text
+    assert list(comment.summonees) == [IVAN.login]
+
+    world.comment_as(IVAN, issue.key, "Заменил картридж, @opetrov")
+    relayed = [p.content for p in world.posts_in(thread) if p.content.startswith("Добавлен комментарий")]
+    assert relayed == ["Добавлен комментарий:\nАвтор: Иван Иванов\nЗаменил картридж, @olegpetrov"]
+
+    close = next(b["data"] for b in buttons if b.get("text") == "Закрыть")
+    assert bridge.pachca(button_webhook(card.id, card.chat_id, OLEG.pachca_id, 0, close))[0] == 200
+    assert world.issues[issue.key].status == "closed"
+    announced = [p for p in world.posts_in(thread) if "Статус заявки изменён" in p.content]
+    assert len(announced) == 1  # once, although the bridge made the change itself
+    [card] = world.cards_of(issue.key)
+    assert "Закрыт" in card.content
+    assert world.duplicates() == []
+
+
+def test_my_tickets_are_sent_privately_to_whoever_pressed(bridge: Bridge) -> None:
+    world = bridge.world
+    assert bridge.pachca(message_webhook(message_id=56500, content="Нет доступа к VPN"))[0] == 200
+    [card] = world.cards_of(world.issue_of(56500).key)
+    chats_before = {p.chat_id for p in world.posts}
+
+    assert bridge.pachca(button_webhook(card.id, card.chat_id, OLEG.pachca_id, 0, "mine"))[0] == 200
+    [private] = [p for p in world.posts if p.entity_type == "user"]
+    assert private.entity_id == OLEG.pachca_id and world.issue_of(56500).key in private.content
+    assert private.chat_id not in chats_before
+
+
+def test_the_timer_body_posted_over_http_only_drains(bridge: Bridge) -> None:
+    timer = {"messages": [{"event_metadata": {"event_type": "yandex.cloud.events.serverless.triggers.TimerMessage"}}]}
+    before = bridge.world.outbound()
+    status, body = bridge.post(json.dumps(timer).encode(), {})
+
+    assert status == 200 and body["outcome"] == "drained" and body["left"] == 0
+    assert bridge.world.outbound() == before
