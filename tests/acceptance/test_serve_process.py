@@ -24,6 +24,7 @@ from entrypoints.sandbox.simulators.webhooks import (
     message_webhook,
     sign,
     thread_webhook,
+    view_webhook,
 )
 from entrypoints.sandbox.simulators.world import World
 from tests.acceptance.conftest import BARE, SCRIPT
@@ -64,6 +65,7 @@ def bridge(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Bridge]:
             "TRACKER_API_TOKEN": "tracker-oauth",
             "TRACKER_ORG_ID": "7654321",
             "TRACKER_WEBHOOK_SECRET": TRACKER_SECRET,
+            "INTAKE_TOPICS": "Доступы;Оборудование",
         }
         port = free_port()
         process = subprocess.Popen(
@@ -192,3 +194,32 @@ def test_the_timer_body_posted_over_http_only_drains(bridge: Bridge) -> None:
 
     assert status == 200 and body["outcome"] == "drained" and body["left"] == 0
     assert bridge.world.outbound() == before
+
+
+def test_new_offers_a_button_whose_click_opens_the_form_whose_submission_opens_a_ticket(bridge: Bridge) -> None:
+    world = bridge.world
+    assert bridge.pachca(message_webhook(message_id=57000, content="/new"))[0] == 200
+    [offer] = [p for p in world.posts if any(b.get("text") == "Новая заявка" for row in p.buttons for b in row)]
+    [data] = [b["data"] for row in offer.buttons for b in row if b.get("text") == "Новая заявка"]
+    assert not any(i.local_fields.get("pachcaMessageId") == "57000" for i in world.issues.values())
+
+    click = button_webhook(offer.id, offer.chat_id, OLEG.pachca_id, 0, data)
+    assert bridge.pachca(click)[0] == 200
+    [form] = [f for f in world.pachca.forms if f.trigger_id == click["trigger_id"]]
+    opened = {"callback_id": form.callback_id, "private_metadata": form.private_metadata}
+
+    started = time.monotonic()
+    submitted = view_webhook(opened, OLEG.pachca_id, 0, {"topic": "Оборудование", "description": "Нужен монитор"})
+    assert bridge.pachca(submitted)[0] == 200
+    assert time.monotonic() - started < 3
+    [issue] = [i for i in world.issues.values() if "Нужен монитор" in i.description]
+    assert "Оборудование" in issue.summary
+    assert len(world.cards_of(issue.key)) == 1
+
+
+def test_a_form_without_a_description_is_400_with_field_errors(bridge: Bridge) -> None:
+    opened = {"callback_id": "intake_form", "private_metadata": "{}"}
+    status, body = bridge.pachca(view_webhook(opened, OLEG.pachca_id, 0, {"topic": "Доступы", "description": " "}))
+
+    assert status == 400
+    assert set(body) == {"errors"} and isinstance(body["errors"]["description"], str)
