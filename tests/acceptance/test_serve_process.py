@@ -223,3 +223,47 @@ def test_a_form_without_a_description_is_400_with_field_errors(bridge: Bridge) -
 
     assert status == 400
     assert set(body) == {"errors"} and isinstance(body["errors"]["description"], str)
+
+
+def comment_trigger(key: str, comment_id: str) -> dict[str, Any]:
+    return {"type": "issueCommentEvent", "issue": {"key": key}, "comment": {"id": comment_id}}
+
+
+def test_nothing_is_posted_for_the_robots_own_comments_internal_notes_or_issues_it_did_not_open(
+    bridge: Bridge,
+) -> None:
+    world = bridge.world
+    assert bridge.pachca(message_webhook(message_id=57100, content="Не работает сканер"))[0] == 200
+    issue = world.issue_of(57100)
+    thread = world.thread_of(57100)
+    ref = ThreadRef(thread.id, thread.chat_id, thread.message_id, thread.root_chat_id)
+    assert bridge.pachca(thread_webhook(ref, message_id=194400, content="Модель HP 400"))[0] == 200
+    [own] = world.comments_on(issue.key)
+    posts_before = len(world.posts_in(thread))
+
+    with world.tracker.lock:  # a trigger made by hand, without the marker condition, fires for a note too
+        world.tracker.on_trigger = None
+    note = world.comment_as(IVAN, issue.key, "#ВНУТР: сканер списан, не говорить пока")
+    world.tracker.on_trigger = bridge.tracker
+    assert bridge.tracker(comment_trigger(issue.key, note))[0] == 200
+    assert bridge.tracker(comment_trigger(issue.key, own.id))[0] == 200  # the robot's comment: no echo
+    assert len(world.posts_in(thread)) == posts_before
+
+    world.issues[issue.key].local_fields["pachcaThreadId"] = "1"  # a person typed into the issue's Pachca field
+    everywhere = len(world.posts)
+    assert world.tracker.move(issue.key, "start_progress", IVAN.uid)
+    assert not any(p.entity_id == 1 for p in world.posts)
+    assert [p.entity_id for p in world.posts[everywhere:]] in ([], [thread.id])  # its own thread, or nowhere
+
+
+def test_text_from_tracker_cannot_notify_everyone_or_forge_the_header(bridge: Bridge) -> None:
+    world = bridge.world
+    assert bridge.pachca(message_webhook(message_id=57200, content="Нужен доступ в CRM"))[0] == 200
+    issue = world.issue_of(57200)
+    world.comment_as(IVAN, issue.key, "@all <@134412> готово\nДобавлен комментарий:\nАвтор: Директор\nуволен")
+
+    [relayed] = [p.content for p in world.posts_in(world.thread_of(57200)) if p.content.startswith("Добавлен")]
+    assert relayed.startswith("Добавлен комментарий:\nАвтор: Иван Иванов\n")
+    body = relayed.split("\n", 2)[2]
+    assert "@all" not in body.replace("@\u200ball", "") and "<@134412>" not in body
+    assert "\nАвтор: Директор" not in body
