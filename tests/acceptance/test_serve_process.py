@@ -196,17 +196,23 @@ def test_the_timer_body_posted_over_http_only_drains(bridge: Bridge) -> None:
     assert bridge.world.outbound() == before
 
 
-def test_new_offers_a_button_whose_click_opens_the_form_whose_submission_opens_a_ticket(bridge: Bridge) -> None:
+def open_form(bridge: Bridge, message_id: int) -> dict[str, str]:
+    """`/new`, then a click on its «Новая заявка»: the form Pachca opened, as its submission will name it."""
     world = bridge.world
-    assert bridge.pachca(message_webhook(message_id=57000, content="/new"))[0] == 200
-    [offer] = [p for p in world.posts if any(b.get("text") == "Новая заявка" for row in p.buttons for b in row)]
+    assert bridge.pachca(message_webhook(message_id=message_id, content="/new"))[0] == 200
+    [offer] = [p for p in world.posts if any(b.get("text") == "Новая заявка" for row in p.buttons for b in row)][-1:]
     [data] = [b["data"] for row in offer.buttons for b in row if b.get("text") == "Новая заявка"]
-    assert not any(i.local_fields.get("pachcaMessageId") == "57000" for i in world.issues.values())
+    assert not any(i.local_fields.get("pachcaMessageId") == str(message_id) for i in world.issues.values())
 
     click = button_webhook(offer.id, offer.chat_id, OLEG.pachca_id, 0, data)
     assert bridge.pachca(click)[0] == 200
     [form] = [f for f in world.pachca.forms if f.trigger_id == click["trigger_id"]]
-    opened = {"callback_id": form.callback_id, "private_metadata": form.private_metadata}
+    return {"callback_id": form.callback_id, "private_metadata": form.private_metadata}
+
+
+def test_new_offers_a_button_whose_click_opens_the_form_whose_submission_opens_a_ticket(bridge: Bridge) -> None:
+    world = bridge.world
+    opened = open_form(bridge, 57000)
 
     started = time.monotonic()
     submitted = view_webhook(opened, OLEG.pachca_id, 0, {"topic": "Оборудование", "description": "Нужен монитор"})
@@ -267,3 +273,31 @@ def test_text_from_tracker_cannot_notify_everyone_or_forge_the_header(bridge: Br
     body = relayed.split("\n", 2)[2]
     assert "@all" not in body.replace("@\u200ball", "") and "<@134412>" not in body
     assert "\nАвтор: Директор" not in body
+
+
+def test_a_form_is_answered_within_3_seconds_while_the_apis_are_slow_and_finished_once_later(bridge: Bridge) -> None:
+    world = bridge.world
+    submitted = view_webhook(
+        open_form(bridge, 57300), OLEG.pachca_id, 0, {"topic": "Доступы", "description": "Медленный Трекер"}
+    )
+    world.latency = 4.0
+    try:
+        started = time.monotonic()
+        status, answer = bridge.pachca(submitted)
+        took = time.monotonic() - started
+    finally:
+        world.latency = 0.0
+    assert status == 200 and took < 3
+    assert answer == {"ok": True, "outcome": "queued"}
+
+    timer = {"messages": [{"event_metadata": {"event_type": "yandex.cloud.events.serverless.triggers.TimerMessage"}}]}
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        status, body = bridge.post(json.dumps(timer).encode(), {})
+        opened_issues = [i for i in world.issues.values() if "Медленный Трекер" in i.description]
+        if body["left"] == 0 and opened_issues and world.cards_of(opened_issues[0].key):
+            break
+        time.sleep(0.5)
+    [issue] = [i for i in world.issues.values() if "Медленный Трекер" in i.description]
+    assert len(world.cards_of(issue.key)) == 1
+    assert [d for d in world.duplicates() if "Нажмите кнопку" not in d] == []  # two `/new`s: two offers
