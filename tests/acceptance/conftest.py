@@ -7,6 +7,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+from tests.state.conftest import postgres_url  # noqa: F401 - a fixture, reused
+
 SCRIPT = Path(sys.executable).parent / "servicedesk-bot"
 BARE = {"PATH": "/usr/bin:/bin", "LANG": "C.UTF-8"}  # no configuration at all
 

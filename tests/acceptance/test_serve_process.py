@@ -8,6 +8,8 @@ import socket
 import subprocess
 import time
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -53,46 +55,54 @@ class Bridge:
         return self.post(*from_tracker(payload, TRACKER_SECRET))
 
 
+def bridge_env(world: World) -> dict[str, str]:
+    return {
+        **BARE,
+        **world.env(),
+        "PACHKA_API_TOKEN": "pachca-bot-token",
+        "WEBHOOK_SECRET": PACHCA_SECRET,
+        "TRACKER_API_TOKEN": "tracker-oauth",
+        "TRACKER_ORG_ID": "7654321",
+        "TRACKER_WEBHOOK_SECRET": TRACKER_SECRET,
+        "INTAKE_TOPICS": "Доступы;Оборудование",
+    }
+
+
+@contextmanager
+def serve(world: World, env: dict[str, str], folder: Path) -> Iterator[Bridge]:
+    """`servicedesk-bot serve` in its own process until the block ends; it must leak nothing and never crash."""
+    port = free_port()
+    process = subprocess.Popen(
+        [str(SCRIPT), "serve", "--port", str(port), "--drain-every", "0"],
+        env=env,
+        cwd=folder,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(200):
+            try:
+                requests.get(base, timeout=1)
+                break
+            except requests.ConnectionError:
+                time.sleep(0.05)
+        yield Bridge(base, world)
+    finally:
+        process.terminate()
+        output, _ = process.communicate(timeout=10)
+    for secret in ("pachca-bot-token", "tracker-oauth", PACHCA_SECRET, TRACKER_SECRET):
+        assert secret.encode() not in output
+    assert b"Traceback" not in output
+
+
 @pytest.fixture(scope="module")
 def bridge(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Bridge]:
     folder: Path = tmp_path_factory.mktemp("serve")
-    with World().served() as world:
-        env = {
-            **BARE,
-            **world.env(),
-            "PACHKA_API_TOKEN": "pachca-bot-token",
-            "WEBHOOK_SECRET": PACHCA_SECRET,
-            "TRACKER_API_TOKEN": "tracker-oauth",
-            "TRACKER_ORG_ID": "7654321",
-            "TRACKER_WEBHOOK_SECRET": TRACKER_SECRET,
-            "INTAKE_TOPICS": "Доступы;Оборудование",
-        }
-        port = free_port()
-        process = subprocess.Popen(
-            [str(SCRIPT), "serve", "--port", str(port), "--drain-every", "0"],
-            env=env,
-            cwd=folder,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.STDOUT,
-        )
-        base = f"http://127.0.0.1:{port}"
-        try:
-            for _ in range(200):
-                try:
-                    requests.get(base, timeout=1)
-                    break
-                except requests.ConnectionError:
-                    time.sleep(0.05)
-            bridge = Bridge(base, world)
-            world.tracker.on_trigger = bridge.tracker  # Tracker's triggers call PUBLIC_URL itself
-            yield bridge
-        finally:
-            process.terminate()
-            output, _ = process.communicate(timeout=10)
-        for secret in ("pachca-bot-token", "tracker-oauth", PACHCA_SECRET, TRACKER_SECRET):
-            assert secret.encode() not in output
-        assert b"Traceback" not in output
-        assert (folder / "servicedesk-state.db").exists()  # serve's default store, beside where it runs
+    with World().served() as world, serve(world, bridge_env(world), folder) as bridge:
+        world.tracker.on_trigger = bridge.tracker  # Tracker's triggers call PUBLIC_URL itself
+        yield bridge
+    assert (folder / "servicedesk-state.db").exists()  # serve's default store, beside where it runs
 
 
 def test_get_on_any_path_is_the_health_check(bridge: Bridge) -> None:
@@ -301,3 +311,26 @@ def test_a_form_is_answered_within_3_seconds_while_the_apis_are_slow_and_finishe
     [issue] = [i for i in world.issues.values() if "Медленный Трекер" in i.description]
     assert len(world.cards_of(issue.key)) == 1
     assert [d for d in world.duplicates() if "Нажмите кнопку" not in d] == []  # two `/new`s: two offers
+
+
+@pytest.mark.postgres
+def test_two_servers_on_one_postgresql_store_carry_each_delivery_once(postgres_url: str, tmp_path: Path) -> None:
+    with World().served() as world:
+        env = {**bridge_env(world), "STATE_URL": postgres_url}
+        with serve(world, env, tmp_path) as first, serve(world, env, tmp_path) as second:
+            messages = [message_webhook(message_id=60000 + n, content=f"Заявка номер {n}") for n in range(6)]
+            with ThreadPoolExecutor(8) as pool:
+                answers = list(
+                    pool.map(lambda job: job[0].pachca(job[1]), [(b, m) for m in messages for b in (first, second)])
+                )
+            assert {status for status, _ in answers} <= {200, 202}
+            world.assert_one_ticket_each([60000 + n for n in range(6)])
+
+            key = world.issue_of(60000).key
+            comment = world.comment_as(IVAN, key, "Принято в работу")
+            trigger = comment_trigger(key, comment)
+            with ThreadPoolExecutor(4) as pool:
+                list(pool.map(lambda b: b.tracker(trigger), [first, second, first, second]))
+            relayed = [p for p in world.posts_in(world.thread_of(60000)) if p.content.startswith("Добавлен")]
+            assert len(relayed) == 1
+            assert world.duplicates() == []
