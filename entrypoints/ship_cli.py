@@ -79,7 +79,7 @@ def deploy(print_: bool, **target: str) -> None:
         click.echo("deploy only prints the commands for you to read and run: servicedesk-bot deploy --print", err=True)
         sys.exit(2)
     try:  # the script deploys this configuration: an incomplete one would deploy a function that answers 503
-        refuse_memory_store(load_settings(os.environ).state_url or "")
+        refuse_memory_store(load_settings(os.environ, here=False).state_url or "")
     except ConfigurationError as e:
         configuration_failed(e)
     target["function"] = target.pop("function_name")
