@@ -334,3 +334,22 @@ def test_two_servers_on_one_postgresql_store_carry_each_delivery_once(postgres_u
             relayed = [p for p in world.posts_in(world.thread_of(60000)) if p.content.startswith("Добавлен")]
             assert len(relayed) == 1
             assert world.duplicates() == []
+
+
+def test_a_status_change_is_announced_once_however_often_its_trigger_arrives(bridge: Bridge) -> None:
+    world = bridge.world
+    assert bridge.pachca(message_webhook(message_id=57400, content="Не работает телефон"))[0] == 200
+    issue, thread = world.issue_of(57400), world.thread_of(57400)
+
+    def announced() -> list[str]:
+        return [p.content for p in world.posts_in(thread) if "Статус заявки изменён" in p.content]
+
+    assert world.tracker.move(issue.key, "start_progress", IVAN.uid)  # its trigger arrives once
+    for _ in range(2):  # and then again, as a retried delivery
+        assert bridge.tracker({"type": "issueStatusEvent", "issue": {"key": issue.key}})[0] == 200
+    assert len(announced()) == 1
+
+    assert world.tracker.move(issue.key, "close", IVAN.uid)
+    assert bridge.tracker({"type": "issueStatusEvent", "issue": {"key": issue.key}})[0] == 200
+    assert len(announced()) == 2
+    assert "Закрыт" in announced()[-1]
