@@ -353,3 +353,33 @@ def test_a_status_change_is_announced_once_however_often_its_trigger_arrives(bri
     assert bridge.tracker({"type": "issueStatusEvent", "issue": {"key": issue.key}})[0] == 200
     assert len(announced()) == 2
     assert "Закрыт" in announced()[-1]
+
+
+def test_a_body_of_exactly_1_mib_is_read_and_one_byte_more_is_413(bridge: Bridge) -> None:
+    def body_of(size: int) -> bytes:
+        head = json.dumps({"type": "reaction", "event": "new", "webhook_timestamp": int(time.time()), "pad": ""})
+        raw = head[:-2].encode() + b"a" * (size - len(head)) + b'"}'
+        assert len(raw) == size
+        return raw
+
+    exact, over = body_of(1024 * 1024), body_of(1024 * 1024 + 1)
+
+    assert bridge.post(exact, {"pachca-signature": sign(exact, PACHCA_SECRET)}) == (
+        200,
+        {"ok": True, "outcome": "ignored"},
+    )
+    assert bridge.post(over, {"pachca-signature": sign(over, PACHCA_SECRET)})[0] == 413
+
+
+def test_a_mention_of_nobody_stays_as_written_and_is_never_a_summonee(bridge: Bridge) -> None:
+    world = bridge.world
+    assert bridge.pachca(message_webhook(message_id=57500, content="Сломался стул"))[0] == 200
+    issue, thread = world.issue_of(57500), world.thread_of(57500)
+    ref = ThreadRef(thread.id, thread.chat_id, thread.message_id, thread.root_chat_id)
+
+    reply = thread_webhook(ref, message_id=194500, content="@nobody_here и @ivan_ivanov, помогите")
+    assert bridge.pachca(reply)[0] == 200
+
+    [comment] = world.comments_on(issue.key)
+    assert "@nobody_here" in comment.text
+    assert list(comment.summonees) == [IVAN.login]
