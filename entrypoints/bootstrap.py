@@ -24,9 +24,8 @@ def build_container(
     """Raises ConfigurationError naming every problem; connects to nothing."""
     settings = load_settings(environ)
     state_url = settings.state_url or default_state_url
-    if for_function and state_url.startswith("memory:"):
-        why = "is memory://, which is for tests only: the function's state must outlive each invocation"
-        raise ConfigurationError([problem("STATE_URL", why, "postgresql://bridge@<host>:6432/bridge")])
+    if for_function:
+        refuse_memory_store(state_url)
     container = Container(settings=settings, state_url=state_url)
     configure_logging(
         settings.log_level, container.redactor(), log_stream, settings.log_format, for_function=for_function
@@ -39,3 +38,10 @@ def build_container(
     if password_provider is not None:
         container.password_provider.override(password_provider)
     return container
+
+
+def refuse_memory_store(state_url: str) -> None:
+    """The function's state must outlive each invocation: `memory://` is for tests only."""
+    if state_url.startswith("memory:"):
+        why = "is memory://, which is for tests only: the function's state must outlive each invocation"
+        raise ConfigurationError([problem("STATE_URL", why, "postgresql://bridge@<host>:6432/bridge")])

@@ -57,4 +57,6 @@ def is_tracker(body: Any) -> bool:
 def first_problem(error: ValidationError) -> str:
     first = error.errors()[0]
     where = ".".join(str(p) for p in first.get("loc", ())) or "body"
-    return f"{where}: {first.get('msg', 'invalid')}"
+    # pydantic names its own model classes in some messages; a sender is told the JSON type instead
+    shape = {"model_type": "should be an object", "dict_type": "should be an object"}.get(first.get("type", ""))
+    return f"{where}: {shape or first.get('msg', 'invalid')}"

@@ -8,7 +8,10 @@ from pathlib import Path
 
 import click
 
+from entrypoints.bootstrap import refuse_memory_store
 from entrypoints.bytecode import RUNTIME_VERSION, Interpreter, InterpreterError, find_runtime_interpreter, interpreter
+from entrypoints.cli_common import configuration_failed
+from entrypoints.configuration import ConfigurationError, load_settings
 from entrypoints.deploy import RUNTIME, Target, render_script
 from entrypoints.packaging import DEFAULT_OUTPUT, build_package
 
@@ -75,5 +78,9 @@ def deploy(print_: bool, **target: str) -> None:
     if not print_:
         click.echo("deploy only prints the commands for you to read and run: servicedesk-bot deploy --print", err=True)
         sys.exit(2)
+    try:  # the script deploys this configuration: an incomplete one would deploy a function that answers 503
+        refuse_memory_store(load_settings(os.environ, here=False).state_url or "")
+    except ConfigurationError as e:
+        configuration_failed(e)
     target["function"] = target.pop("function_name")
     click.echo(render_script(os.environ, Target(**target)), nl=False)

@@ -4,7 +4,9 @@ this configuration, with no secret value in it."""
 from __future__ import annotations
 
 import subprocess
+import sys
 
+import pytest
 from click.testing import CliRunner
 
 from entrypoints.cli import main
@@ -91,3 +93,22 @@ def test_without_print_it_runs_nothing_and_says_how() -> None:
 
     assert code == 2
     assert "servicedesk-bot deploy --print" in output
+
+
+def test_an_incomplete_configuration_prints_no_script_and_exits_2() -> None:
+    code, output = deploy("--print", env={**ENV, "WEBHOOK_SECRET": "", "TRACKER_ORG_ID": ""})
+
+    assert code == 2
+    assert "WEBHOOK_SECRET" in output and "TRACKER_ORG_ID" in output
+    assert "yc " not in output
+
+
+def test_a_postgresql_store_needs_no_driver_on_the_machine_that_prints_the_script(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setitem(sys.modules, "psycopg", None)  # the function installs the driver; this machine need not
+
+    code, output = deploy("--print")
+
+    assert code == 0
+    assert '--secret "environment-variable=STATE_URL,' in output

@@ -133,6 +133,13 @@ def test_tracker_bodies_are_read_for_ids_only() -> None:
         tracker_event({"type": "issueCommentEvent", "issue": {"key": "SERVICEDESK-42"}}, 0.0)
 
 
+def test_a_refusal_names_the_json_type_not_a_class_of_ours() -> None:
+    with pytest.raises(BadPayload) as refused:
+        tracker_event({"type": "issueCommentEvent", "issue": 7, "comment": {"id": "1"}}, 0.0)
+
+    assert str(refused.value) == "issue: should be an object"
+
+
 def test_the_timer_body_is_recognised_by_its_event_type() -> None:
     timer = {"messages": [{"event_metadata": {"event_type": "yandex.cloud.events.serverless.triggers.TimerMessage"}}]}
 
