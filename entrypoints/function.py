@@ -15,7 +15,7 @@ from entrypoints.configuration import ConfigurationError
 from entrypoints.exchange import HttpResponse
 from entrypoints.function_events import deadline_of, request_from_event, request_id_of, to_function_response, token_of
 from entrypoints.logs import current_request
-from entrypoints.payloads import is_timer
+from entrypoints.senders import is_timer
 from entrypoints.settings import DEFAULT_FUNCTION_STATE_URL
 from entrypoints.webhooks import WebhookApp
 

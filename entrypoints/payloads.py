@@ -1,15 +1,10 @@
-"""Inbound webhook bodies: who sent one, and what the tolerant readers of each sender share."""
+"""What the tolerant readers of every sender's webhook bodies share (`entrypoints.senders` tells who sent one)."""
 
 from __future__ import annotations
 
-from enum import Enum
-from typing import Annotated, Any
+from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
-
-TRACKER_EVENT_TYPES = ("issueCommentEvent", "issueStatusEvent")
-TIMER_EVENT_TYPE = "yandex.cloud.events.serverless.triggers.TimerMessage"
-
 
 Id = Annotated[int, Field(ge=0, lt=2**63)]  # Pachca ids are 64-bit; anything else is not an id
 
@@ -20,38 +15,6 @@ class BadPayload(ValueError):
 
 class Tolerant(BaseModel):
     model_config = ConfigDict(extra="ignore", frozen=True)
-
-
-class Source(Enum):
-    """Who sent a request body, read once per request."""
-
-    TIMER = "timer"  # a timer trigger's message: drain the outbox
-    TRACKER = "tracker"  # a Tracker trigger's event
-    TRACKER_OTHER = "tracker-other"  # carries Tracker's secret header, but is no event the bridge reads
-    PACHCA = "pachca"
-
-
-def source_of(body: Any, tracker_header: bool) -> Source:
-    if is_timer(body):
-        return Source.TIMER
-    if is_tracker(body):
-        return Source.TRACKER
-    return Source.TRACKER_OTHER if tracker_header else Source.PACHCA
-
-
-def is_timer(body: Any) -> bool:
-    if not isinstance(body, dict) or not isinstance(body.get("messages"), list):
-        return False
-    return any(_is_timer_message(m) for m in body["messages"])
-
-
-def _is_timer_message(message: Any) -> bool:
-    metadata = message.get("event_metadata") if isinstance(message, dict) else None
-    return isinstance(metadata, dict) and metadata.get("event_type") == TIMER_EVENT_TYPE
-
-
-def is_tracker(body: Any) -> bool:
-    return isinstance(body, dict) and body.get("type") in TRACKER_EVENT_TYPES
 
 
 def first_problem(error: ValidationError) -> str:

@@ -20,8 +20,9 @@ from entrypoints.authentication import WebhookSecrets, authenticate_pachca, auth
 from entrypoints.exchange import HttpRequest, HttpResponse, MethodNotAllowed, PayloadTooLarge
 from entrypoints.logs import current_request
 from entrypoints.pachca_payloads import pachca_event
-from entrypoints.payloads import BadPayload, Source, source_of
+from entrypoints.payloads import BadPayload
 from entrypoints.responses import accepted, ignored, refused
+from entrypoints.senders import Source, source_of
 from entrypoints.tracker_payloads import tracker_event
 from ports.clock import Clock
 from ports.upkeep import HealthCheck

@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 import requests
 
-from domain.model import ThreadRef
+from domain.tickets import ThreadRef
 from entrypoints.sandbox.simulators.people import IVAN, OLEG
 from entrypoints.sandbox.simulators.webhooks import (
     SUPPORT_CHAT,

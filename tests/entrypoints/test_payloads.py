@@ -10,7 +10,8 @@ from application.form_events import ButtonClicked, FormSubmitted
 from application.message_events import MessageDeleted, MessageEdited, MessagePosted, ThreadReplyPosted
 from application.tracker_events import TrackerCommentAdded
 from entrypoints.pachca_payloads import pachca_event
-from entrypoints.payloads import BadPayload, is_timer, is_tracker
+from entrypoints.payloads import BadPayload
+from entrypoints.senders import is_timer, is_tracker
 from entrypoints.tracker_payloads import tracker_event
 
 CHANNEL_MESSAGE = {
