@@ -102,10 +102,12 @@ def test_a_download_streams_to_a_temporary_file_without_credentials_and_removes_
     assert "Authorization" not in request.headers  # a presigned URL carries its own signature
 
 
-def test_a_download_over_the_limit_stops_and_leaves_nothing(httpserver: HTTPServer, files: HttpMessengerFiles) -> None:
+def test_a_download_over_the_limit_stops_and_leaves_nothing(
+    httpserver: HTTPServer, files: HttpMessengerFiles, spool: str
+) -> None:
     chunks = (b"x" * 65536 for _ in range(64))  # 4 MiB, sent without a Content-Length
     httpserver.expect_request("/s3/big.bin").respond_with_response(Response(chunks))
-    before = set(os.listdir(_tmp()))
+    before = set(os.listdir(spool))
 
     with (
         pytest.raises(FileTooLarge) as raised,
@@ -114,7 +116,7 @@ def test_a_download_over_the_limit_stops_and_leaves_nothing(httpserver: HTTPServ
         pass
 
     assert raised.value.size is None  # stopped part way: the real size is not known
-    assert set(os.listdir(_tmp())) == before
+    assert set(os.listdir(spool)) == before
 
 
 def test_a_size_known_to_be_over_the_limit_is_not_even_fetched(
@@ -202,10 +204,13 @@ def _record_form(forms: list[tuple[Request, list[str]]]) -> Any:
     return handler
 
 
-def _tmp() -> str:
+@pytest.fixture
+def spool(tmp_path: Any, monkeypatch: pytest.MonkeyPatch) -> str:
+    """A temporary directory of this test's own, where the adapter spools: other processes' files do not show."""
     import tempfile
 
-    return tempfile.gettempdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    return str(tmp_path)
 
 
 def test_the_third_step_names_the_uploaded_files_on_the_message(httpserver: HTTPServer) -> None:
@@ -228,7 +233,7 @@ def test_the_third_step_names_the_uploaded_files_on_the_message(httpserver: HTTP
 
 
 def test_a_download_broken_off_is_transient_and_leaves_nothing(
-    httpserver: HTTPServer, files: HttpMessengerFiles
+    httpserver: HTTPServer, files: HttpMessengerFiles, spool: str
 ) -> None:
     def broken() -> Iterator[bytes]:
         yield b"x" * 65536
@@ -236,7 +241,7 @@ def test_a_download_broken_off_is_transient_and_leaves_nothing(
 
     answer = Response(broken(), headers={"Content-Length": str(2 * 65536)})  # as storage sends it: sized
     httpserver.expect_request("/s3/half.bin").respond_with_response(answer)
-    before = set(os.listdir(_tmp()))
+    before = set(os.listdir(spool))
 
     with (
         pytest.raises(TransientFailure),
@@ -244,4 +249,4 @@ def test_a_download_broken_off_is_transient_and_leaves_nothing(
     ):
         pass
 
-    assert set(os.listdir(_tmp())) == before
+    assert set(os.listdir(spool)) == before
