@@ -1,5 +1,5 @@
 """Yandex Cloud Functions entry point: `index.handler`."""
 
-from entrypoints.function import handler
+from entrypoints.function.handler import handler
 
 __all__ = ["handler"]

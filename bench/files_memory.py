@@ -18,10 +18,10 @@ DIRECTIONS = ("pachca_to_tracker", "tracker_to_pachca")
 CHILD = """
 import json, resource, sys, tracemalloc
 import requests
-from adapters.pachca import pachca_client
-from adapters.pachca_files import HttpMessengerFiles
-from adapters.tracker_client import tracker_client
-from adapters.tracker_files import HttpTrackerFiles
+from adapters.pachca.messenger import pachca_client
+from adapters.pachca.files import HttpMessengerFiles
+from adapters.tracker.client import tracker_client
+from adapters.tracker.files import HttpTrackerFiles
 from domain.files import FileRef
 
 base, size, direction = sys.argv[1], int(sys.argv[2]), sys.argv[3]

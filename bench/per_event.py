@@ -15,16 +15,16 @@ from pathlib import Path
 from typing import Literal
 
 from adapters.redaction import Redactor
-from adapters.sqlite_state import SqliteState
+from adapters.state.sqlite import SqliteState
 from bench.webhooks import button_body, from_tracker, message_body, reply_body, signed, tracker_comment_body
 from domain.actions import Action, ButtonPress
 from domain.card import Card
 from domain.issues import NewIssue, PachcaMessage
 from domain.people import Person
 from domain.tickets import Ticket
-from entrypoints.exchange import HttpRequest, HttpResponse
-from entrypoints.logs import configure_logging
-from entrypoints.webhooks import WebhookApp
+from entrypoints.config.logs import configure_logging
+from entrypoints.http.exchange import HttpRequest, HttpResponse
+from entrypoints.http.webhooks import WebhookApp
 from tests.builders import SUPPORT_CHAT
 from tests.conftest import AGENT, REQUESTER, TEST_ENV, Bridge, make_bridge
 

@@ -17,10 +17,10 @@ from typing import Any
 
 import requests
 
-from adapters.memory_state import MemoryState
-from adapters.ratelimit import ChatRateLimiter
-from adapters.sqlite_state import SqliteState
-from adapters.stores import open_state
+from adapters.pachca.ratelimit import ChatRateLimiter
+from adapters.state.memory import MemoryState
+from adapters.state.sqlite import SqliteState
+from adapters.state.stores import open_state
 from bench.burst import CHAT_BASE, _check, _deliver, _env, _messages, writes_per_chat
 from entrypoints.sandbox.simulators.ratelimit import WINDOW_SECONDS, WRITES_PER_WINDOW, SlidingWindow
 from entrypoints.sandbox.simulators.world import World

@@ -18,7 +18,7 @@ import requests
 
 from bench.per_event import bench_bridge
 from bench.webhooks import message_body, signed
-from entrypoints.wsgi import make_wsgi_app
+from entrypoints.http.wsgi import make_wsgi_app
 from tests.builders import SUPPORT_CHAT
 from tests.conftest import REQUESTER
 from tests.serving import serving

@@ -6,8 +6,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from adapters.sqlite_state import SqliteState
-from application.inbox import RetentionPolicy
+from adapters.state.sqlite import SqliteState
+from application.once.inbox import RetentionPolicy
 from bench.per_event import bench_bridge
 from domain.people import Person
 from domain.tickets import Ticket

@@ -1,5 +1,6 @@
 """Text from Tracker made safe for Pachca: it notifies only the people the bridge resolved, and it cannot pass for
-the bridge's own lines (`domain.pachca_limit` keeps it within Pachca's length). Every step is linear in the text."""
+the bridge's own lines, and it is never longer than Pachca takes (a long one is cut, with a link to the whole).
+Every step is linear in the text."""
 
 from __future__ import annotations
 
@@ -45,3 +46,29 @@ def _reads_as_own(line: str) -> bool:
 def from_tracker(text: str) -> str:
     """A Tracker comment's text before its mentions are resolved: forged lines marked, loud mentions quiet."""
     return quiet(mark_forged_lines(text))
+
+
+# Pachca's API reference gives no maximum for a message's `content` (dev.pachca.com/api/messages/create) and refuses
+# a long one with 422; 4,000 characters is a screenful, and the rest is one click away in Tracker.
+PACHCA_TEXT_LIMIT = 4000
+CUT_NOTE = "\n\n… Текст сокращён, полностью: {link}"
+FENCE = "```"
+
+
+def fit(text: str, link: str, limit: int = PACHCA_TEXT_LIMIT) -> str:
+    """`text` whole when it fits, else cut (at a space when one is near) with a note linking to the whole."""
+    if len(text) <= limit:
+        return text
+    note = CUT_NOTE.format(link=link)
+    cut = text[: max(0, limit - len(note) - len(FENCE) - 1)]
+    space = max(cut.rfind(" "), cut.rfind("\n"))
+    cut = cut[:space] if space >= len(cut) * 9 // 10 else _without_partial_mention(cut)
+    if cut.count(FENCE) % 2:
+        cut += "\n" + FENCE  # the note stays outside the code block
+    return cut.rstrip() + note
+
+
+def _without_partial_mention(cut: str) -> str:
+    """A hard cut may end inside a mention: `@ivan_petrov` cut to `@ivan` would notify someone else."""
+    head, at, tail = cut.rpartition("@")
+    return head if at and all(c.isalnum() or c in "._-" for c in tail) else cut

@@ -9,10 +9,10 @@ from typing import Any
 
 import pytest
 
-from adapters.memory_state import MemoryState
+from adapters.state.memory import MemoryState
 from application.event import Event
-from entrypoints.configuration import load_settings
-from entrypoints.container import Container
+from entrypoints.composition.container import Container
+from entrypoints.config.configuration import load_settings
 from tests.fakes import FakeChatMessenger, FakeClock, FakeDirectory, FakeIssueTracker
 
 PACHCA_SECRET = "pachca-signing-secret"

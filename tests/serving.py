@@ -9,7 +9,7 @@ from typing import Any
 
 import waitress.wasyncore
 
-from entrypoints.server import create_server
+from entrypoints.http.server import create_server
 
 
 @contextmanager

@@ -13,8 +13,9 @@ from contextlib import ExitStack, contextmanager
 from functools import partial
 from pathlib import Path
 
-from entrypoints.bootstrap import build_container
-from entrypoints.container import Container
+from entrypoints.composition.bootstrap import build_container
+from entrypoints.composition.container import Container
+from entrypoints.http.wsgi import make_wsgi_app
 from entrypoints.sandbox.api import SandboxApi, routed
 from entrypoints.sandbox.courier import Courier
 from entrypoints.sandbox.scene import Scene, Secrets
@@ -23,7 +24,6 @@ from entrypoints.sandbox.simulators.people import QUEUE
 from entrypoints.sandbox.simulators.ratelimit import SlidingWindow
 from entrypoints.sandbox.simulators.world import World
 from entrypoints.sandbox.timeline import Timeline
-from entrypoints.wsgi import make_wsgi_app
 
 DRAIN_EVERY = 3.0  # seconds: often enough to watch a queued event carried once the API is back
 TOPICS = "Доступы;Оборудование;1С;Другое"

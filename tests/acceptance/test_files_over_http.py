@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 
 import index
-from entrypoints import function
+from entrypoints.function import handler as function
 from entrypoints.sandbox.simulators.http import Answer, Call, answer
 from entrypoints.sandbox.simulators.webhooks import from_pachca, message_webhook
 from entrypoints.sandbox.simulators.world import World

@@ -11,7 +11,7 @@ from typing import Any, ClassVar
 import pytest
 
 import index
-from entrypoints import function
+from entrypoints.function import handler as function
 from entrypoints.sandbox.simulators.people import IVAN
 from entrypoints.sandbox.simulators.webhooks import from_pachca, from_tracker, message_webhook
 from entrypoints.sandbox.simulators.world import World

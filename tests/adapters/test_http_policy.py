@@ -1,4 +1,4 @@
-"""The one outbound call policy (adapters/http.py), over real HTTP."""
+"""The one outbound call policy (adapters/http/client.py), over real HTTP."""
 
 from __future__ import annotations
 
@@ -14,8 +14,8 @@ import requests
 from pytest_httpserver import HTTPServer
 from werkzeug import Request, Response
 
-from adapters.budget import InvocationBudget
-from adapters.http import MIN_TIMEOUT, SAFETY_MARGIN, HttpClient, RetryPolicy
+from adapters.http.budget import InvocationBudget
+from adapters.http.client import MIN_TIMEOUT, SAFETY_MARGIN, HttpClient, RetryPolicy
 from ports.errors import NotFound, OutcomeUnknown, PermanentFailure, TransientFailure
 
 TOKEN = "policy-secret-token"

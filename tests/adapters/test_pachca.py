@@ -13,8 +13,8 @@ import requests
 from pytest_httpserver import HTTPServer
 from werkzeug import Request, Response
 
-from adapters.pachca import HttpChatMessenger, pachca_client
-from adapters.ratelimit import ChatRateLimiter
+from adapters.pachca.messenger import HttpChatMessenger, pachca_client
+from adapters.pachca.ratelimit import ChatRateLimiter
 from domain.card import Button, Card
 from domain.people import Person
 from domain.tickets import ThreadRef, TicketKey

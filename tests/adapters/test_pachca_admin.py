@@ -7,7 +7,7 @@ import pytest
 import requests
 from pytest_httpserver import HTTPServer
 
-from adapters.pachca import HttpChatMessenger, pachca_client
+from adapters.pachca.messenger import HttpChatMessenger, pachca_client
 from domain.people import Person
 from ports.admin import MessengerAdmin, TokenInfo
 from ports.errors import PermanentFailure

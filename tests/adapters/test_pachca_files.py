@@ -13,8 +13,8 @@ import requests
 from pytest_httpserver import HTTPServer
 from werkzeug import Request, Response
 
-from adapters.pachca import HttpChatMessenger, pachca_client
-from adapters.pachca_files import HttpMessengerFiles
+from adapters.pachca.files import HttpMessengerFiles
+from adapters.pachca.messenger import HttpChatMessenger, pachca_client
 from domain.files import FileRef, LocalFile
 from ports.errors import FileTooLarge, NotFound, PermanentFailure, TransientFailure
 from ports.files import MessengerFiles, PachcaUpload

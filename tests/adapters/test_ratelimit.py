@@ -6,7 +6,7 @@ import threading
 
 import pytest
 
-from adapters.ratelimit import ChatRateLimiter
+from adapters.pachca.ratelimit import ChatRateLimiter
 from tests.fakes import FakeTime
 
 

@@ -7,9 +7,9 @@ import requests
 from pytest_httpserver import HTTPServer
 from werkzeug import Request
 
-from adapters.http import HttpClient
-from adapters.tracker import HttpIssueTracker
-from adapters.tracker_client import tracker_client
+from adapters.http.client import HttpClient
+from adapters.tracker.client import tracker_client
+from adapters.tracker.issues import HttpIssueTracker
 from domain.comments import TrackerComment
 from domain.issues import NewIssue
 from domain.people import Person

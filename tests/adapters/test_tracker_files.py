@@ -14,9 +14,9 @@ import requests
 from pytest_httpserver import HTTPServer
 from werkzeug import Request, Response
 
-from adapters.tracker import HttpIssueTracker
-from adapters.tracker_client import tracker_client
-from adapters.tracker_files import HttpTrackerFiles
+from adapters.tracker.client import tracker_client
+from adapters.tracker.files import HttpTrackerFiles
+from adapters.tracker.issues import HttpIssueTracker
 from domain.files import FileRef, LocalFile
 from ports.errors import NotFound, OutcomeUnknown, PermanentFailure
 from ports.files import TrackerFiles

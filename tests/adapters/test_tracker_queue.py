@@ -10,9 +10,9 @@ import requests
 from pytest_httpserver import HTTPServer
 from werkzeug import Request
 
-from adapters.tracker_client import tracker_client
-from adapters.tracker_queue import HttpTrackerAdmin
-from application.setup import COMMENT_TRIGGER, bridge_triggers
+from adapters.tracker.client import tracker_client
+from adapters.tracker.queue import HttpTrackerAdmin
+from application.admin.setup import COMMENT_TRIGGER, bridge_triggers
 from domain.links import LINK_FIELDS
 from domain.people import Person
 from ports.admin import LocalField, Queue, TrackerAdmin

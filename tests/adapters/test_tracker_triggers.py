@@ -7,8 +7,8 @@ from typing import Any
 
 import pytest
 
-from adapters.tracker_trigger_diff import differences
-from adapters.tracker_triggers import StoredTrigger
+from adapters.tracker.trigger_diff import differences
+from adapters.tracker.triggers import StoredTrigger
 from ports.triggers import BridgeTrigger
 from tests.application.test_setup import SECRET, desired, stored_like_tracker
 

@@ -5,8 +5,8 @@ import requests
 from pytest_httpserver import HTTPServer
 from werkzeug import Request
 
-from adapters.http import HttpClient
-from adapters.y360 import HttpUserDirectory, y360_client
+from adapters.http.client import HttpClient
+from adapters.y360.directory import HttpUserDirectory, y360_client
 from domain.people import Person
 from ports.admin import DirectoryAdmin
 from ports.directory import UserDirectory

@@ -4,14 +4,14 @@ from dataclasses import replace
 
 import pytest
 
-from adapters.memory_state import MemoryState
-from application.checks import CheckResult, Status
-from application.doctor import Doctor, DoctorSettings
-from application.doctor_pachca import NEEDED_SCOPES
-from application.setup import COMMENT_TRIGGER, STATUS_TRIGGER, SetupTracker
+from adapters.state.memory import MemoryState
+from application.admin.checks import CheckResult, Status
+from application.admin.doctor import Doctor, DoctorSettings
+from application.admin.doctor_pachca import NEEDED_SCOPES
+from application.admin.setup import COMMENT_TRIGGER, STATUS_TRIGGER, SetupTracker
 from domain.people import Person
-from entrypoints.admin_cli import configuration_checks
-from entrypoints.configuration import ConfigurationError, problem, variable_names
+from entrypoints.cli.admin import configuration_checks
+from entrypoints.config.configuration import ConfigurationError, problem, variable_names
 from ports.admin import DirectoryAdmin, LocalField, MessengerAdmin, StateProbe, TokenInfo
 from ports.errors import PermanentFailure, StateUnavailable, TransientFailure
 from tests.application.test_setup import PUBLIC_URL, QUEUE, SECRET, FakeTrackerAdmin

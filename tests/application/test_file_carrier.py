@@ -6,9 +6,9 @@ import os
 
 import pytest
 
-from adapters.memory_state import MemoryState
-from application.files import FileCarrier
-from application.writes import OnceWriter
+from adapters.state.memory import MemoryState
+from application.once.writes import OnceWriter
+from application.services.files import FileCarrier
 from domain.files import MIB, FileLimits, FileRef, LocalFile
 from ports.errors import OutcomeUnknown, TransientFailure
 from tests.fakes import FakeChatMessenger, FakeClock, FakeIssueTracker

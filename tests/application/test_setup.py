@@ -4,9 +4,9 @@ from dataclasses import replace
 
 import pytest
 
-from adapters.tracker_trigger_diff import differences
-from adapters.tracker_triggers import COMMENT_EVENT_BODY, STATUS_EVENT_BODY, StoredTrigger, conditions, webhook
-from application.setup import (
+from adapters.tracker.trigger_diff import differences
+from adapters.tracker.triggers import COMMENT_EVENT_BODY, STATUS_EVENT_BODY, StoredTrigger, conditions, webhook
+from application.admin.setup import (
     COMMENT_TRIGGER,
     STATUS_TRIGGER,
     SetupIncomplete,

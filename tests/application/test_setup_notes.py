@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from application.setup import SetupTracker
+from application.admin.setup import SetupTracker
 from tests.application.test_setup import PUBLIC_URL, QUEUE, SECRET, FakeTrackerAdmin
 
 

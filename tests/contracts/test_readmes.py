@@ -8,8 +8,8 @@ from pathlib import Path
 
 from click.testing import CliRunner
 
-from entrypoints.cli import main
-from entrypoints.deploy import environment_variables
+from entrypoints.cli.deploy import environment_variables
+from entrypoints.cli.main import main
 from tests.contracts.yc_reference import unknown_flags, yc_commands
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -10,11 +10,11 @@ import pytest
 import requests
 
 import index
-from entrypoints import function
-from entrypoints.bootstrap import build_container
+from entrypoints.composition.bootstrap import build_container
+from entrypoints.config.settings import DEFAULT_SERVE_STATE_URL
+from entrypoints.function import handler as function
+from entrypoints.http.wsgi import make_wsgi_app
 from entrypoints.sandbox.simulators.world import World
-from entrypoints.settings import DEFAULT_SERVE_STATE_URL
-from entrypoints.wsgi import make_wsgi_app
 from tests.conftest import TEST_ENV
 from tests.serving import serving
 

@@ -18,10 +18,10 @@ from click.testing import CliRunner, Result
 from pytest_httpserver import HTTPServer
 from werkzeug import Request, Response
 
-from adapters.sqlite_state import SqliteState
-from adapters.stores import open_state
-from entrypoints.cli import main
-from entrypoints.packaging import PACKAGES, build_package, runtime_requirements
+from adapters.state.sqlite import SqliteState
+from adapters.state.stores import open_state
+from entrypoints.cli.main import main
+from entrypoints.cli.packaging import PACKAGES, build_package, runtime_requirements
 from tests.conftest import TEST_ENV
 from tests.entrypoints.conftest import http_event
 
@@ -391,8 +391,8 @@ def test_the_archive_has_the_code_at_its_root_and_the_requirements(tmp_path: Pat
     assert "index.py" in names
     for package in PACKAGES:
         assert f"{package}/__init__.py" in names
-    assert "entrypoints/function.py" in names
-    assert "adapters/tracker_queue.py" in names
+    assert "entrypoints/function/handler.py" in names
+    assert "adapters/tracker/queue.py" in names
     assert all(name.endswith(".py") for name in names if name != "requirements.txt")
     assert not [name for name in names if "__pycache__" in name or name.startswith(("tests/", ".venv/"))]
     packages = {re.split(r"[\[<>=!; ]", line)[0] for line in requirements}
@@ -414,8 +414,8 @@ def test_the_extracted_archive_imports_the_handler_from_itself(tmp_path: Path) -
     with zipfile.ZipFile(build_package(tmp_path / "function.zip")) as zipped:
         zipped.extractall(extracted)
     script = (
-        "import sys; sys.path.insert(0, '.'); import index, entrypoints.function; "
-        "print(index.__file__); print(entrypoints.function.__file__); print(callable(index.handler))"
+        "import sys; sys.path.insert(0, '.'); import index, entrypoints.function.handler; "
+        "print(index.__file__); print(entrypoints.function.handler.__file__); print(callable(index.handler))"
     )
 
     completed = subprocess.run(
@@ -452,7 +452,7 @@ def test_the_archive_leaves_the_sandbox_out_and_still_answers_index_handler(tmp_
     )
 
     assert not [name for name in names if name.startswith("entrypoints/sandbox")]
-    assert "entrypoints/function.py" in names
+    assert "entrypoints/function/handler.py" in names
     assert completed.returncode == 0, completed.stderr
     answer = json.loads(completed.stdout.strip().splitlines()[-1])
     assert (answer["statusCode"], json.loads(answer["body"])) == (200, {"status": "ok"})

@@ -6,7 +6,7 @@ import time
 import pytest
 from click.testing import CliRunner
 
-from entrypoints.cli import main, start_drainer
+from entrypoints.cli.main import main, start_drainer
 from entrypoints.sandbox.simulators.world import World
 from ports.errors import TransientFailure
 from tests.builders import message

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from entrypoints.cli import main
+from entrypoints.cli.main import main
 
 COMMANDS = sorted(main.commands)  # type: ignore[attr-defined]
 

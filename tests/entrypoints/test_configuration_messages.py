@@ -9,9 +9,9 @@ import sys
 import pytest
 from click.testing import CliRunner
 
-from entrypoints import function
-from entrypoints.cli import main
-from entrypoints.configuration import ConfigurationError, load_settings
+from entrypoints.cli.main import main
+from entrypoints.config.configuration import ConfigurationError, load_settings
+from entrypoints.function import handler as function
 from tests.conftest import TEST_ENV
 from tests.entrypoints.conftest import call_function
 

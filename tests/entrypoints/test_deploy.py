@@ -9,7 +9,7 @@ import sys
 import pytest
 from click.testing import CliRunner
 
-from entrypoints.cli import main
+from entrypoints.cli.main import main
 from tests.contracts.yc_reference import COMMANDS, unknown_flags, yc_commands
 
 # the README's own steps: signing in, and the database, which is the operator's choice

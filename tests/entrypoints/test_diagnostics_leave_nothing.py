@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from entrypoints.cli import main
+from entrypoints.cli.main import main
 from tests.conftest import TEST_ENV
 
 CLOSED = "http://127.0.0.1:9"  # nothing listens: every API check fails at once, without the network

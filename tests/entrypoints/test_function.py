@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 import index
-from entrypoints import function
+from entrypoints.function import handler as function
 from entrypoints.sandbox.simulators.world import World
 from tests.conftest import TEST_ENV
 from tests.entrypoints.apis import THREAD_OPEN, pachca_body, signed

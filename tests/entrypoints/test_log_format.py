@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 
 from application.tracker_events import TrackerStatusChanged
-from entrypoints.logs import choose_format, configure_logging
+from entrypoints.config.logs import choose_format, configure_logging
 from tests.conftest import TEST_ENV
 
 ISO_UTC = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$")

@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from entrypoints.bytecode import Interpreter, find_runtime_interpreter, interpreter
-from entrypoints.packaging import PACKAGES, build_package
+from entrypoints.cli.bytecode import Interpreter, find_runtime_interpreter, interpreter
+from entrypoints.cli.packaging import PACKAGES, build_package
 from tests.conftest import TEST_ENV
 from tests.entrypoints.conftest import TIMER_EVENT, http_event
 
@@ -79,7 +79,7 @@ def run_handler(python: Interpreter, code: Path, state: Path) -> dict[str, objec
 def test_the_archive_carries_unchecked_hash_bytecode_for_python312(python312: Interpreter, tmp_path: Path) -> None:
     with zipfile.ZipFile(build_package(tmp_path / "function.zip", python=python312)) as archive:
         names = set(archive.namelist())
-        pyc = archive.read("entrypoints/__pycache__/function.cpython-312.pyc")
+        pyc = archive.read("entrypoints/function/__pycache__/handler.cpython-312.pyc")
 
     sources = {name for name in names if name.endswith(".py")}
     assert {f"{Path(s).parent}/__pycache__/{Path(s).stem}.cpython-312.pyc".lstrip("./") for s in sources} <= names
@@ -121,7 +121,7 @@ def test_package_says_which_runtime_a_foreign_interpreter_matches(tmp_path: Path
     this = interpreter(sys.executable)
     from click.testing import CliRunner
 
-    from entrypoints.cli import main
+    from entrypoints.cli.main import main
 
     result = CliRunner().invoke(main, ["package", "--output", str(tmp_path / "f.zip"), "--python", sys.executable])
 
@@ -134,7 +134,7 @@ def test_package_says_which_runtime_a_foreign_interpreter_matches(tmp_path: Path
 def test_package_refuses_an_interpreter_that_does_not_run(tmp_path: Path) -> None:
     from click.testing import CliRunner
 
-    from entrypoints.cli import main
+    from entrypoints.cli.main import main
 
     result = CliRunner().invoke(main, ["package", "--output", str(tmp_path / "f.zip"), "--python", "/nonexistent/py"])
 

@@ -9,10 +9,10 @@ import pytest
 from application.form_events import ButtonClicked, FormSubmitted
 from application.message_events import MessageDeleted, MessageEdited, MessagePosted, ThreadReplyPosted
 from application.tracker_events import TrackerCommentAdded
-from entrypoints.pachca_payloads import pachca_event
-from entrypoints.payloads import BadPayload
-from entrypoints.senders import is_timer, is_tracker
-from entrypoints.tracker_payloads import tracker_event
+from entrypoints.http.pachca_payloads import pachca_event
+from entrypoints.http.payloads import BadPayload
+from entrypoints.http.senders import is_timer, is_tracker
+from entrypoints.http.tracker_payloads import tracker_event
 
 CHANNEL_MESSAGE = {
     "event": "new", "type": "message", "webhook_timestamp": 1744618734, "chat_id": 918264,

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from entrypoints.configuration import ConfigurationError, load_settings
+from entrypoints.config.configuration import ConfigurationError, load_settings
 
 REQUIRED = {"PACHKA_API_TOKEN": "p", "WEBHOOK_SECRET": "w", "TRACKER_API_TOKEN": "t", "TRACKER_ORG_ID": "1"}
 

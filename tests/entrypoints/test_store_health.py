@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from adapters.sqlite_state import SqliteState
+from adapters.state.sqlite import SqliteState
 from entrypoints.sandbox.simulators.world import World
 from tests.entrypoints.apis import pachca_body, signed
 from tests.entrypoints.conftest import Send

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from adapters.http import RetryPolicy
+from adapters.http.client import RetryPolicy
 from application.events import EVENT_TYPES
 from application.message_events import MessagePosted
-from entrypoints.wiring import every_kind_handled
+from entrypoints.composition.wiring import every_kind_handled
 from tests.conftest import make_bridge
 
 

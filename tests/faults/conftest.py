@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 
 import index
-from entrypoints import function
+from entrypoints.function import handler as function
 from tests.conftest import REQUESTER, TEST_ENV, dumps
 from tests.entrypoints.apis import pachca_body, signed, tracker_headers
 from tests.entrypoints.conftest import TIMER_EVENT, Context, http_event

@@ -16,7 +16,7 @@ from typing import Any, TypeVar
 
 import pytest
 
-from entrypoints import function
+from entrypoints.function import handler as function
 from tests.faults.conftest import LONG_MS, Webhook, deliver, drain, new_message
 from tests.faults.world import THREAD_OPEN, World
 

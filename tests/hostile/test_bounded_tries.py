@@ -4,9 +4,9 @@ answered `duplicate`."""
 
 from __future__ import annotations
 
-from application.inbox import DUPLICATE, FAILED, QUEUED
+from application.once.inbox import DUPLICATE, FAILED, QUEUED
+from application.once.troubled_runs import MAX_TROUBLED_RUNS
 from application.tracker_events import TrackerCommentAdded
-from application.troubled_runs import MAX_TROUBLED_RUNS
 from domain.people import Person
 from tests.builders import message
 from tests.conftest import Bridge

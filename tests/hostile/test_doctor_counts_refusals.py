@@ -3,8 +3,8 @@ by `doctor` on their own line, apart from events given up after retries."""
 
 from __future__ import annotations
 
-from application.checks import Status
-from application.inbox import REFUSED
+from application.admin.checks import Status
+from application.once.inbox import REFUSED
 from application.tracker_events import TrackerCommentAdded
 from tests.application.test_doctor import Parts
 from tests.conftest import AGENT, Bridge

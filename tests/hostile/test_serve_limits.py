@@ -14,7 +14,7 @@ from urllib.parse import urlsplit
 import pytest
 import requests
 
-from entrypoints.wsgi import request_from_environ
+from entrypoints.http.wsgi import request_from_environ
 
 GIB = 1024**3
 MIB = 1024**2
@@ -134,7 +134,7 @@ def test_an_x_request_id_is_kept_only_when_short_and_printable(given: str, kept:
 
 
 def test_headers_trickled_past_the_deadline_lose_their_connection(served: str, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr("entrypoints.server.HEADER_SECONDS", 0.5)
+    monkeypatch.setattr("entrypoints.http.server.HEADER_SECONDS", 0.5)
     started = time.monotonic()
     with connection(served) as sock:
         sock.sendall(b"POST / HTTP/1.1\r\nHost: x\r\n")

@@ -7,7 +7,7 @@ import socket
 import requests
 from click.testing import CliRunner
 
-from entrypoints.cli import main
+from entrypoints.cli.main import main
 from tests.sandbox.conftest import start, stop, wait_for
 
 

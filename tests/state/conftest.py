@@ -13,7 +13,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from adapters.stores import open_state
+from adapters.state.stores import open_state
 
 POSTGRES_ENV = "TEST_POSTGRES_URL"
 

@@ -7,7 +7,7 @@ import threading
 from typing import Any
 
 from application.event import Event
-from application.inbox import DUPLICATE, QUEUED, Inbox, RetentionPolicy, RetrySchedule
+from application.once.inbox import DUPLICATE, QUEUED, Inbox, RetentionPolicy, RetrySchedule
 from ports.claims import ClaimStatus
 from ports.errors import TransientFailure
 from tests.builders import message

@@ -111,7 +111,7 @@ def test_the_footprint_names_the_oldest_event_and_shrinks_with_a_purge(state: An
 
 
 def test_a_payload_kept_by_an_older_version_is_dropped_by_the_next_purge(durable_url: str) -> None:
-    from adapters.stores import open_state
+    from adapters.state.stores import open_state
 
     store: Any = open_state(durable_url)
     try:

@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from adapters.stores import open_state
+from adapters.state.stores import open_state
 from ports.claims import ClaimStatus
 from ports.errors import StateUnavailable
 from tests.state.conftest import POSTGRES_ENV
@@ -112,7 +112,7 @@ def test_the_health_check_leaves_nothing_behind(state: Any) -> None:
 def test_a_store_of_the_first_schema_version_is_migrated_and_its_write_records_kept(tmp_path: Path) -> None:
     import time
 
-    from adapters.sqlite_state_schema import _MIGRATIONS
+    from adapters.state.sqlite_schema import _MIGRATIONS
 
     path = tmp_path / "state.db"
     with sqlite3.connect(path) as db:  # what the first released version created and wrote
@@ -138,7 +138,7 @@ def test_a_postgres_store_of_the_first_schema_version_is_migrated_and_its_write_
 
     import psycopg
 
-    from adapters.postgres_state_schema import _MIGRATIONS
+    from adapters.state.postgres_schema import _MIGRATIONS
 
     with psycopg.connect(postgres_url, autocommit=True) as db:
         for statement in _MIGRATIONS[0]:

@@ -12,7 +12,7 @@ from typing import Any, TypeVar
 
 import pytest
 
-from adapters.stores import open_state
+from adapters.state.stores import open_state
 from ports.claims import ClaimStatus
 from ports.errors import StateUnavailable
 

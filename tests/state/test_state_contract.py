@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from adapters.stores import open_state
+from adapters.state.stores import open_state
 from domain.tickets import ThreadRef, Ticket, TicketKey
 from ports.claims import Claim, ClaimStatus, IdempotencyStore
 from ports.outbox import Outbox, OutboxStats, StoredEvent

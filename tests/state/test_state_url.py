@@ -12,9 +12,9 @@ from pathlib import Path
 
 import pytest
 
-from adapters.memory_state import MemoryState
-from adapters.sqlite_state import SqliteState
-from adapters.stores import open_state
+from adapters.state.memory import MemoryState
+from adapters.state.sqlite import SqliteState
+from adapters.state.stores import open_state
 from ports.errors import StateUnavailable
 
 
@@ -84,9 +84,9 @@ def test_a_bad_url_never_shows_its_password(url: str) -> None:
 def test_postgres_is_imported_only_for_a_postgres_url() -> None:
     script = (
         "import sys\n"
-        "from adapters.stores import open_state\n"
+        "from adapters.state.stores import open_state\n"
         "open_state('memory://'); open_state('sqlite:///unused.db')\n"
-        "assert 'psycopg' not in sys.modules and 'adapters.postgres_state' not in sys.modules\n"
+        "assert 'psycopg' not in sys.modules and 'adapters.state.postgres' not in sys.modules\n"
         "for url in ('postgresql://u@127.0.0.1:1/db', 'postgres://u@127.0.0.1:1/db'):\n"
         "    assert type(open_state(url)).__name__ == 'PostgresState'\n"
         "assert 'psycopg' in sys.modules\n"

@@ -8,8 +8,8 @@ import threading
 import time
 from typing import Any
 
-from adapters.ratelimit import ChatRateLimiter
-from adapters.stores import open_state
+from adapters.pachca.ratelimit import ChatRateLimiter
+from adapters.state.stores import open_state
 
 LIMIT, SPAN = 4, 0.5
 CHECKED = SPAN - 0.1  # what any window of the span may hold, allowing for scheduling delays

@@ -1,0 +1,141 @@
+"""Yandex Tracker's issues, comments, transitions and users over its REST API (v2); see docs/tracker.md."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping
+from typing import Any
+
+import requests
+
+from adapters.tracker.client import reading, segment
+from adapters.tracker.comments import TrackerComments
+from adapters.tracker.models import (
+    ISSUE_KEYS,
+    ISSUES,
+    STATUSES,
+    TRANSITIONS,
+    USER_OR_LIST,
+    Issue,
+    IssueKey,
+)
+from adapters.tracker.queue_models import LOCAL_FIELDS
+from domain.issues import NewIssue
+from domain.people import Person
+from domain.tickets import TicketKey
+from ports.errors import NotFound, PermanentFailure, ResolutionRefused
+from ports.tracker import IssueInfo, IssueTracker, Transition
+
+log = logging.getLogger("servicedesk.tracker")
+
+CONFLICT = 409
+RESOLUTION_REFUSALS = (400, 422)  # a transition screen without the resolution field
+
+
+class HttpIssueTracker(TrackerComments, IssueTracker):
+    """Build it with `adapters.tracker.client.tracker_client`."""
+
+    def local_field_ids(self, queue: str) -> dict[str, str]:
+        path = f"/v2/queues/{segment(queue)}/localFields"
+        response = self._get(path)
+        with reading(f"GET {path}"):
+            fields = LOCAL_FIELDS.validate_json(response.content)
+        return {field.short_key(): field.id for field in fields}
+
+    def create_issue(self, issue: NewIssue, field_ids: Mapping[str, str]) -> TicketKey:
+        try:
+            response = self._client.request("POST", "/v2/issues/", idempotent=True, json=_issue_body(issue, field_ids))
+        except PermanentFailure as e:
+            if e.status != CONFLICT:
+                raise
+            return self._find_by_unique(issue.unique)
+        return _issue_key(response, "POST /v2/issues/")
+
+    def find_issue_by_message(self, queue: str, message_id: int) -> TicketKey | None:
+        query = f'Queue: {queue} {queue}.pachcaMessageId: "{message_id}"'
+        response = self._client.request("POST", "/v2/issues/_search", idempotent=True, json={"query": query})
+        with reading("POST /v2/issues/_search"):
+            found = ISSUE_KEYS.validate_json(response.content)
+            return TicketKey(found[0].key) if found else None
+
+    def get_issue(self, key: TicketKey) -> IssueInfo:
+        path = f"/v2/issues/{key}"
+        response = self._get(path)
+        with reading(f"GET {path}"):
+            return Issue.model_validate_json(response.content).to_info()
+
+    def transitions(self, key: TicketKey) -> list[Transition]:
+        path = f"/v2/issues/{key}/transitions"
+        response = self._get(path)
+        with reading(f"GET {path}"):
+            return [transition.to_transition() for transition in TRANSITIONS.validate_json(response.content)]
+
+    def execute_transition(
+        self, key: TicketKey, transition_id: str, comment: str = "", resolution: str | None = None
+    ) -> None:
+        path = f"/v2/issues/{key}/transitions/{segment(transition_id)}/_execute"
+        body = ({"comment": comment} if comment else {}) | ({"resolution": resolution} if resolution else {})
+        try:
+            self._client.request("POST", path, idempotent=False, json=body)
+        except PermanentFailure as e:
+            if resolution and e.status in RESOLUTION_REFUSALS:
+                raise ResolutionRefused(str(e), e.status) from e
+            raise
+
+    def status_types(self) -> dict[str, str]:
+        response = self._get("/v2/statuses")
+        with reading("GET /v2/statuses"):
+            return {status.key: status.type for status in STATUSES.validate_json(response.content) if status.type}
+
+    def open_issues_of(self, queue: str, pachca_user_id: int) -> list[IssueInfo]:
+        query = f'Queue: {queue} {queue}.pachcaUserId: "{pachca_user_id}" Resolution: empty() "Sort by": Updated DESC'
+        response = self._client.request(
+            "POST", "/v2/issues/_search", idempotent=True, json={"query": query}, params={"perPage": 50}
+        )
+        with reading("POST /v2/issues/_search"):
+            return [issue.to_info() for issue in ISSUES.validate_json(response.content)]
+
+    def get_user(self, login: str) -> Person | None:
+        # a login of digits alone would be read as a uid: Tracker takes `login:<login>` for it (docs/tracker.md)
+        path = f"/v2/users/login:{login}" if login.isdigit() else f"/v2/users/{segment(login)}"
+        try:
+            response = self._get(path)
+        except NotFound:
+            return None
+        with reading(f"GET {path}"):
+            found = USER_OR_LIST.validate_json(response.content)
+        if isinstance(found, list):
+            return found[0].to_person() if found else None
+        return found.to_person()
+
+    def _find_by_unique(self, unique: str) -> TicketKey:
+        call = "POST /v2/issues/_findByUnique"
+        try:
+            response = self._client.request(
+                "POST", "/v2/issues/_findByUnique", idempotent=True, params={"unique": unique}
+            )
+        except NotFound as e:
+            raise PermanentFailure(f"tracker: 409 on create, and no issue has unique {unique}", CONFLICT) from e
+        return _issue_key(response, call)
+
+
+def _issue_body(issue: NewIssue, field_ids: Mapping[str, str]) -> dict[str, Any]:
+    missing = sorted(set(issue.local_fields) - set(field_ids))
+    if missing:
+        log.warning("local fields without an id are left out", extra={"queue": issue.queue, "fields": missing})
+    local = {field_ids[name]: value for name, value in issue.local_fields.items() if name in field_ids}
+    return {
+        "queue": issue.queue,
+        "summary": issue.summary,
+        "description": issue.description,
+        "markupType": "md",
+        "tags": list(issue.tags),
+        "unique": issue.unique,
+        **({"attachmentIds": list(issue.attachment_ids)} if issue.attachment_ids else {}),
+        **local,
+    }
+
+
+def _issue_key(response: requests.Response, call: str) -> TicketKey:
+    with reading(call):
+        return TicketKey(IssueKey.model_validate_json(response.content).key)

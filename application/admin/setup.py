@@ -1,0 +1,112 @@
+"""`servicedesk-bot setup`: the queue's local fields and the two Tracker triggers that call the bridge."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from domain.comments import DEFAULT_INTERNAL_MARKERS
+from domain.links import LINK_FIELDS
+from ports.admin import TrackerAdmin
+from ports.errors import ExternalServiceError
+from ports.triggers import BridgeTrigger, Trigger, TriggerKind
+
+COMMENT_TRIGGER = TriggerKind.COMMENT.value
+STATUS_TRIGGER = TriggerKind.STATUS.value
+
+
+def bridge_triggers(
+    public_url: str,
+    webhook_secret: str,
+    robot_login: str,
+    internal_markers: Sequence[str] = DEFAULT_INTERNAL_MARKERS,
+) -> tuple[BridgeTrigger, BridgeTrigger]:
+    """The comment and status triggers (see docs/interface.md, «Tracker triggers»); the comment trigger skips
+    internal notes, so Tracker does not even call for them."""
+    markers = tuple(internal_markers)
+    return (
+        BridgeTrigger(TriggerKind.COMMENT, public_url, webhook_secret, robot_login, internal_markers=markers),
+        BridgeTrigger(TriggerKind.STATUS, public_url, webhook_secret, robot_login),
+    )
+
+
+def first_of_each_name(triggers: list[Trigger]) -> dict[str, Trigger]:
+    """The first trigger of a name is the one setup maintains."""
+    found: dict[str, Trigger] = {}
+    for trigger in triggers:
+        found.setdefault(trigger.name, trigger)
+    return found
+
+
+class SetupIncomplete(Exception):
+    """A call failed part-way; `done` lists what was already done."""
+
+    def __init__(self, done: list[str], error: ExternalServiceError) -> None:
+        super().__init__(str(error))
+        self.done = done
+
+
+class SetupTracker:
+    """Brings the queue up to what the bridge needs.
+
+    - Idempotent: run it again and every item reads `exists` or `unchanged`.
+    - Local fields are matched by key; only missing ones are created, existing ones are never changed.
+    - Triggers are matched by name; one that differs in any aspect the bridge relies on is updated in place, at the
+      version read, so a concurrent edit in Tracker is refused rather than overwritten.
+    - The comment trigger ignores comments by the token's own account (the robot), so the bridge never echoes itself,
+      and internal notes (a comment with a marker), so they never leave Tracker.
+    - A dry run reads everything and writes nothing.
+    """
+
+    def __init__(
+        self,
+        admin: TrackerAdmin,
+        queue: str,
+        public_url: str,
+        webhook_secret: str,
+        internal_markers: Sequence[str] = DEFAULT_INTERNAL_MARKERS,
+    ) -> None:
+        self._admin = admin
+        self._queue = queue
+        self._public_url = public_url
+        self._webhook_secret = webhook_secret
+        self._internal_markers = internal_markers
+
+    def execute(self, dry_run: bool = False) -> list[str]:
+        done: list[str] = []
+        try:
+            self._fields(dry_run, done)
+            self._triggers(dry_run, done)
+        except ExternalServiceError as e:
+            raise SetupIncomplete(done, e) from e
+        return done
+
+    def _fields(self, dry_run: bool, done: list[str]) -> None:
+        existing = {field.key for field in self._admin.local_fields(self._queue)}
+        for spec in LINK_FIELDS:
+            if spec.key in existing:
+                done.append(f"exists local field {spec.key}")
+            elif dry_run:
+                done.append(f"would create local field {spec.key}")
+            else:
+                self._admin.create_local_field(self._queue, spec)
+                done.append(f"created local field {spec.key}")
+
+    def _triggers(self, dry_run: bool, done: list[str]) -> None:
+        robot = self._admin.myself()
+        login = robot.nickname or robot.id
+        desired = bridge_triggers(self._public_url, self._webhook_secret, login, self._internal_markers)
+        existing = first_of_each_name(self._admin.triggers(self._queue))
+        for wanted in desired:
+            done.append(self._trigger(wanted, existing.get(wanted.name), dry_run))
+
+    def _trigger(self, wanted: BridgeTrigger, current: Trigger | None, dry_run: bool) -> str:
+        if current is None:
+            if not dry_run:
+                self._admin.create_trigger(self._queue, wanted)
+            return f'{"would create" if dry_run else "created"} trigger "{wanted.name}"'
+        differences = self._admin.trigger_differences(wanted, current)
+        if not differences:
+            return f'unchanged trigger "{wanted.name}"'
+        if not dry_run:
+            self._admin.update_trigger(self._queue, current, wanted)
+        return f'{"would update" if dry_run else "updated"} trigger "{wanted.name}" ({", ".join(differences)})'

@@ -1,0 +1,119 @@
+"""Carrying a message's or a comment's files to the other side, each file once, within the limits."""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Callable, Sequence
+from dataclasses import asdict, dataclass, field
+from functools import partial
+
+from application.once.writes import OnceWriter
+from domain.files import FileLimits, FileRef, LocalFile, Skip, skipped_line
+from ports.errors import FileTooLarge, PermanentFailure
+from ports.files import FileSource, MessengerFiles, PachcaUpload, TrackerFiles
+from ports.records import WriteLog
+
+FILE_UPLOAD = "file_upload"
+
+log = logging.getLogger("servicedesk.files")
+
+
+def file_effect(effect: str, index: int) -> str:
+    """The write of one file of the message or comment whose own write is `effect`."""
+    return f"{effect}:file:{index}"
+
+
+def recorded_lines(log: WriteLog, effect: str) -> list[str]:
+    """The lines that replaced files left out of `effect`, as recorded when it was carried (for an edit to keep)."""
+    outcomes = []
+    record = log.lookup(file_effect(effect, 0))
+    while record is not None and record.external_id is not None:
+        outcomes.append(json.loads(record.external_id))
+        record = log.lookup(file_effect(effect, len(outcomes)))
+    return [str(outcome["line"]) for outcome in outcomes if "line" in outcome]
+
+
+@dataclass(frozen=True)
+class CarriedFiles:
+    uploaded: list[str] = field(default_factory=list)  # what the target side named each uploaded file
+    lines: list[str] = field(default_factory=list)  # one line for each file left out, to add to the text
+
+    def text_with_lines(self, text: str) -> str:
+        return "\n\n".join([text, *self.lines]) if self.lines else text
+
+
+@dataclass(frozen=True)
+class FileCarrier:
+    """Rules:
+    - files go one at a time, downloaded to a temporary file and uploaded from it, never held whole in memory;
+    - a file over `MAX_FILE_MB`, or over what is left of the event's total, is not downloaded past the limit: a line
+      names it, its size and why; so does a file that cannot be had (a 404, an expired link); the text still goes;
+    - each file's outcome (the uploaded id, or its line) is recorded once, so a retried or repeated event uploads
+      nothing twice; a transient failure (a 5xx) leaves the file to the outbox's retry;
+    - an upload whose answer was lost is not repeated at once: the event is retried later, and an upload that never
+      became part of a message or comment stays invisible on the other side.
+    """
+
+    writer: OnceWriter
+    limits: FileLimits
+    messenger: MessengerFiles
+    tracker: TrackerFiles
+
+    def to_tracker(self, effect: str, message_id: int, link: str | None) -> CarriedFiles:
+        """A Pachca message's files as temporary Tracker attachments (`uploaded`: their ids)."""
+        try:
+            files = self.messenger.message_files(message_id)  # a webhook does not say whether there are any
+        except PermanentFailure as e:  # a message deleted meanwhile, a token without `messages:read`: text only
+            log.warning("the message's files cannot be read", extra={"message_id": message_id, "error": str(e)})
+            return CarriedFiles()
+        return self.carry(effect, files, self.messenger, self.tracker.upload, link) if files else CarriedFiles()
+
+    def to_pachca(
+        self, effect: str, files: Sequence[FileRef], link: str | None
+    ) -> tuple[list[PachcaUpload], list[str]]:
+        """A Tracker comment's files as uploads to name on a Pachca message, and the lines for those left out."""
+
+        def upload(file: LocalFile) -> str:
+            return json.dumps(asdict(self.messenger.upload(file)), ensure_ascii=False)
+
+        carried = self.carry(effect, files, self.tracker, upload, link)
+        return [PachcaUpload(**json.loads(u)) for u in carried.uploaded], carried.lines
+
+    def carry(
+        self,
+        effect: str,
+        files: Sequence[FileRef],
+        source: FileSource,
+        upload: Callable[[LocalFile], str],
+        link: str | None,
+    ) -> CarriedFiles:
+        carried = CarriedFiles()
+        used = 0
+        for index, file in enumerate(files):
+            send = partial(self._one, file, source, upload, used, link)
+            outcome = json.loads(self.writer.write(file_effect(effect, index), FILE_UPLOAD, send, lambda: None))
+            if "line" in outcome:
+                carried.lines.append(outcome["line"])
+            else:
+                carried.uploaded.append(outcome["id"])
+                used += outcome["size"]
+        return carried
+
+    def _one(
+        self, file: FileRef, source: FileSource, upload: Callable[[LocalFile], str], used: int, link: str | None
+    ) -> str:
+        reason = self.limits.skip_reason(file.size, used)
+        size = file.size
+        if reason is None:
+            try:
+                with source.download(file, self.limits.room(used)) as local:
+                    return json.dumps({"id": upload(local), "size": local.size})
+            except FileTooLarge as e:
+                size = e.size
+                whole = size is None and self.limits.room(used) == self.limits.max_file_bytes
+                reason = Skip.TOO_LARGE if whole or (size or 0) > self.limits.max_file_bytes else Skip.OVER_TOTAL
+            except PermanentFailure:
+                reason = Skip.UNAVAILABLE
+        line = skipped_line(file, reason, self.limits, link, size)
+        return json.dumps({"line": line}, ensure_ascii=False)

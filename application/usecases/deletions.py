@@ -1,0 +1,53 @@
+"""Deletions of Pachca messages the bridge carried: noted in Tracker, nothing deleted there."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from application.message_events import MessageDeleted
+from application.once.carried import DELETED, CarriedMessages
+from application.once.writes import TRACKER_COMMENT, OnceWriter
+from application.services.identities import Identities
+from domain.comments import FIRST_MESSAGE_DELETED, REPLY_DELETED, Comment
+from domain.tickets import TicketKey
+from ports.files import TrackerFiles
+from ports.tracker import IssueTracker
+
+
+@dataclass(frozen=True)
+class DeleteMessage:
+    """Rules:
+    - a deleted reply's comment becomes a short note that it was deleted in Pachca, naming its author; nothing is
+      deleted in Tracker;
+    - a deleted first message is noted on its issue as one comment;
+    - later edits of a deleted message change nothing; messages the bridge never carried are ignored.
+    """
+
+    tracker: IssueTracker
+    files: TrackerFiles
+    carried: CarriedMessages
+    identities: Identities
+    writer: OnceWriter
+
+    def execute(self, event: MessageDeleted) -> str:
+        target = self.carried.target(event)
+        if isinstance(target, str):
+            return target
+        if target.comment_id is not None:
+            author = self.identities.pachca_person(event.user_id)
+            self.files.edit_comment(target.key, target.comment_id, Comment(author, REPLY_DELETED).for_tracker())
+        else:
+            self._note(target.key, event.message_id)
+        self.carried.carried_version(event.message_id, DELETED)
+        return "deleted"
+
+    def _note(self, key: TicketKey, message_id: int) -> None:
+        def send() -> str:
+            return f"{key}/{self.tracker.add_comment(key, FIRST_MESSAGE_DELETED)}"
+
+        def find() -> str | None:
+            robot = self.identities.robot_id()
+            found = (c for c in self.tracker.recent_comments(key) if c.author.id == robot)
+            return next((f"{key}/{c.comment_id}" for c in found if c.text == FIRST_MESSAGE_DELETED), None)
+
+        self.writer.write(f"deleted:{message_id}", TRACKER_COMMENT, send, find)

@@ -1,0 +1,46 @@
+"""The intake form: `/new` offers it with a button, the button opens it, its fields follow the configured topics."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from application.once.poster import Poster
+from domain.actions import Action, ButtonPress
+from domain.card import Button
+from ports.messenger import ChatMessenger, FormField
+
+INTAKE_COMMAND = "/new"
+INTAKE_CALLBACK = "intake_form"
+
+
+def is_intake_command(text: str) -> bool:
+    words = text.split(maxsplit=1)
+    return bool(words) and words[0] == INTAKE_COMMAND
+
+
+def without_command(text: str) -> str:
+    return text.strip()[len(INTAKE_COMMAND) :].strip()
+
+
+def intake_fields(topics: Sequence[str]) -> list[FormField]:
+    fields = [FormField("topic", "Тема", tuple((t, t) for t in topics))] if topics else []
+    return [*fields, FormField("description", "Описание")]
+
+
+@dataclass(frozen=True)
+class IntakeForm:
+    messenger: ChatMessenger
+    poster: Poster
+    topics: Sequence[str]
+
+    def offer(self, message_id: int, chat_id: int) -> str:
+        buttons = ((Button("Новая заявка", data=ButtonPress(Action.NEW).encode()),),)
+        self.poster.to_chat(f"offer:{message_id}", chat_id, "Нажмите кнопку, чтобы заполнить заявку.", buttons)
+        return "form_offered"
+
+    def open(self, trigger_id: str, chat_id: int) -> str:
+        metadata = json.dumps({"chat_id": chat_id})
+        self.messenger.open_form(trigger_id, INTAKE_CALLBACK, "Новая заявка", intake_fields(self.topics), metadata)
+        return "form_opened"

@@ -1,0 +1,60 @@
+"""«Мои заявки»: the clicking person's open tickets, sent to them privately."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from application.form_events import ButtonClicked
+from application.once.poster import Poster
+from application.services.schema import TrackerSchema
+from domain.pachca_text import one_line
+from ports.clock import Clock
+from ports.records import Cache
+from ports.tracker import IssueInfo, IssueTracker
+
+DIRECT_CHAT_TTL = 365 * 86400.0
+SUMMARY_LIMIT = 255  # Tracker's own summaries are one line of about this size
+
+
+def direct_chat_key(user_id: int) -> str:
+    return f"pachca:direct-chat:{user_id}"
+
+
+@dataclass(frozen=True)
+class MyTickets:
+    """Rules:
+    - the listing goes to the person who pressed the button, as a direct message from the bot, whoever's card it
+      was pressed on; nothing appears in the chat where the button was;
+    - it lists only their own open tickets (those whose requester they are);
+    - their direct chat is remembered, so a listing whose answer was lost is looked for there, not sent twice.
+    """
+
+    tracker: IssueTracker
+    schema: TrackerSchema
+    poster: Poster
+    cache: Cache
+    clock: Clock
+    queue: str
+    web_url: str
+
+    def post(self, event: ButtonClicked) -> str:
+        key = direct_chat_key(event.user_id)
+        known = self.cache.get(key, self.clock.now())
+        text = self._listing(event.user_id)
+        posted = self.poster.to_user(f"mine:{event.trigger_id}", event.user_id, text, int(known) if known else None)
+        if posted.chat_id:
+            self.cache.put(key, str(posted.chat_id), self.clock.now() + DIRECT_CHAT_TTL)
+        return "listed"
+
+    def _listing(self, user_id: int) -> str:
+        workflow = self.schema.workflow()
+        found = self.tracker.open_issues_of(self.queue, user_id)
+        issues = [i for i in found if not workflow.status(i.status_key).closed]  # closed without a resolution too
+        if not issues:
+            return "У вас нет открытых заявок."
+        return "Ваши открытые заявки:\n" + "\n".join(self._line(i) for i in issues)
+
+    def _line(self, issue: IssueInfo) -> str:
+        """Summaries come from Tracker: one line each, notifying nobody."""
+        summary, status = one_line(issue.summary, SUMMARY_LIMIT), one_line(issue.status_display)
+        return f"[{issue.key}]({self.web_url}/{issue.key}) — {summary} ({status})"

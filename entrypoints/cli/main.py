@@ -1,0 +1,120 @@
+"""`servicedesk-bot`: serve, drain, doctor, setup, package, deploy, sandbox."""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import sys
+import threading
+import time
+from typing import TextIO
+
+import click
+
+from application.once.inbox import Inbox
+from entrypoints.cli.common import configuration_failed
+from entrypoints.cli.startup_warnings import turned_off
+from entrypoints.cli.store_presence import absent_store
+from entrypoints.composition.bootstrap import build_container
+from entrypoints.composition.container import Container
+from entrypoints.config.configuration import ConfigurationError
+from entrypoints.config.settings import DEFAULT_SERVE_STATE_URL
+
+log = logging.getLogger("servicedesk.serve")
+
+
+def _container(log_stream: TextIO | None = None) -> Container:
+    """Logs go to stdout for `serve`; other commands keep stdout for their own output."""
+    try:
+        return build_container(os.environ, DEFAULT_SERVE_STATE_URL, log_stream=log_stream)
+    except ConfigurationError as e:
+        configuration_failed(e)
+
+
+# -h as well as --help on every command; wide enough that no command's description is cut short
+CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 120, "terminal_width": 120}
+
+
+@click.group(context_settings=CONTEXT)
+@click.version_option(
+    package_name="servicedesk-pachca-bot", prog_name="servicedesk-bot", message="%(prog)s %(version)s"
+)
+def main() -> None:
+    """The Pachca ⇄ Yandex Tracker service desk bridge.
+
+    Every command exits 0 when done, 1 when a check or a run failed, 2 when the configuration is incomplete or
+    invalid. The configuration is read from environment variables (README, «Configuration»)."""
+
+
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=8080, show_default=True, type=int)
+@click.option("--threads", default=8, show_default=True, type=int)
+@click.option(
+    "--drain-every", default=30.0, show_default=True, type=float, help="seconds between outbox passes; 0 turns it off"
+)
+def serve(host: str, port: int, threads: int, drain_every: float) -> None:
+    """Serve webhooks over HTTP (same handling as the function) with waitress."""
+    from entrypoints.http.server import create_server
+    from entrypoints.http.wsgi import make_wsgi_app
+
+    container = _container()
+    app = make_wsgi_app(container.webhooks())
+    try:
+        server = create_server(app, host, port, threads)
+    except OSError as e:  # a busy port, a host not on this machine: one line, not a traceback
+        click.echo(
+            f"serve: cannot listen on {host}:{port}: {e.strerror or e}. Stop what uses it or pick --port.", err=True
+        )
+        sys.exit(1)
+    if drain_every > 0:
+        start_drainer(container.inbox(), drain_every)
+    for variable, consequence in turned_off(container.settings()):
+        log.warning(consequence, extra={"variable": variable})
+    log.info("serving", extra={"host": host, "port": port, "drain_every": drain_every})
+    server.run()
+
+
+def start_drainer(inbox: Inbox, every: float) -> threading.Thread:
+    """What the timer trigger does for the function: queued events are retried while the server runs."""
+
+    def loop() -> None:
+        while True:
+            time.sleep(every)
+            try:
+                done, left = inbox.drain()
+                if done or left:
+                    log.info("drained", extra={"done": done, "left": left})
+            except Exception:
+                log.exception("drain failed")
+
+    thread = threading.Thread(target=loop, name="outbox-drainer", daemon=True)
+    thread.start()
+    return thread
+
+
+@main.command()
+def drain() -> None:
+    """Run one pass of the retry outbox (what the timer trigger does)."""
+    container = _container(sys.stderr)
+    absent = absent_store(container.state_url())
+    if absent:
+        click.echo(f"drain: {absent.said_by('drain')}. Check STATE_URL.", err=True)
+        if not absent.path.parent.is_dir():  # a path that cannot be right: a failed run
+            sys.exit(1)
+        done, left = 0, 0  # nothing was ever stored, so nothing waits: a pass with nothing to do
+    else:
+        done, left = container.inbox().drain()
+    click.echo(json.dumps({"ok": True, "outcome": "drained", "done": done, "left": left}))
+
+
+from entrypoints.cli.admin import doctor, setup  # noqa: E402 - registered after the group exists
+from entrypoints.cli.ship import deploy, package  # noqa: E402
+from entrypoints.sandbox.command import sandbox  # noqa: E402
+
+main.add_command(sandbox)
+main.add_command(setup)
+main.add_command(doctor)
+main.add_command(package)
+main.add_command(deploy)

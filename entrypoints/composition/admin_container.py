@@ -1,0 +1,52 @@
+"""The operator's commands (`setup`, `doctor`) as one sub-container of the composition root: they use the same
+clients as the bridge; `doctor` overrides the root's retry policy so a failing service is reported at once."""
+
+from __future__ import annotations
+
+from dependency_injector import containers, providers
+
+from adapters.http.client import HttpClient
+from adapters.tracker.queue import HttpTrackerAdmin
+from application.admin.doctor import Doctor, DoctorSettings
+from application.admin.setup import SetupTracker
+from entrypoints.config.configuration import variable_names
+from entrypoints.config.settings import Settings
+from ports.admin import DirectoryAdmin, MessengerAdmin, StateProbe
+
+
+def _doctor_settings(settings: Settings) -> DoctorSettings:
+    return DoctorSettings(
+        queue=settings.tracker_queue,
+        bot_user_id=settings.bot_user_id,
+        public_url=settings.public_url,
+        tracker_webhook_secret=settings.secret("tracker_webhook_secret") or None,
+        email_domain=settings.pachca_email_domain,
+        internal_markers=tuple(settings.internal_note_markers),
+    )
+
+
+class AdminContainer(containers.DeclarativeContainer):
+    settings = providers.Dependency(instance_of=Settings)
+    messenger: providers.Dependency[MessengerAdmin] = providers.Dependency()
+    tracker_http: providers.Dependency[HttpClient] = providers.Dependency()
+    directory: providers.Dependency[DirectoryAdmin | None] = providers.Dependency()
+    state: providers.Dependency[StateProbe] = providers.Dependency()
+
+    tracker_admin = providers.Singleton(HttpTrackerAdmin, client=tracker_http)
+    setup = providers.Factory(
+        SetupTracker,
+        admin=tracker_admin,
+        queue=settings.provided.tracker_queue,
+        public_url=settings.provided.public_url,
+        webhook_secret=settings.provided.secret.call("tracker_webhook_secret"),
+        internal_markers=settings.provided.internal_note_markers,
+    )
+    doctor = providers.Factory(
+        Doctor,
+        messenger=messenger,
+        tracker=tracker_admin,
+        directory=directory,
+        open_state=state.provider,
+        settings=providers.Callable(_doctor_settings, settings),
+        variables=providers.Callable(variable_names),
+    )

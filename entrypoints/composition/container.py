@@ -1,0 +1,172 @@
+"""The composition root: builds the bridge from Settings. Nothing connects or calls out until first used."""
+
+from __future__ import annotations
+
+from dependency_injector import providers
+
+from application.form_events import ButtonClicked, FormSubmitted
+from application.message_events import MessageDeleted, MessageEdited, MessagePosted, ThreadReplyPosted
+from application.once.inbox import Inbox
+from application.tracker_events import TrackerCommentAdded, TrackerStatusChanged
+from application.usecases.announce import AnnounceStatus
+from application.usecases.buttons import PressButton
+from application.usecases.comments import RelayReply, RelayTrackerComment
+from application.usecases.deletions import DeleteMessage
+from application.usecases.edits import EditMessage
+from application.usecases.my_tickets import MyTickets
+from application.usecases.submit_form import SubmitForm
+from application.usecases.tickets import OpenTicket
+from entrypoints.composition.admin_container import AdminContainer
+from entrypoints.composition.services import Services
+from entrypoints.composition.wiring import (
+    comment_settings_of,
+    every_kind_handled,
+    retention_of,
+    webhook_secrets,
+)
+from entrypoints.http.webhooks import WebhookApp
+
+
+class Container(Services):
+    """The use cases, the inbox and the HTTP app over the shared `Services`; `admin` holds the operator's
+    commands."""
+
+    settings, state, clock, budget = Services.settings, Services.state, Services.clock, Services.budget
+    messenger, tracker, tracker_http, directory = (
+        Services.messenger,
+        Services.tracker,
+        Services.tracker_http,
+        Services.directory,
+    )
+    tracker_files, locator, identities, schema = (
+        Services.tracker_files,
+        Services.locator,
+        Services.identities,
+        Services.schema,
+    )
+    writer, poster, cards, intake = Services.writer, Services.poster, Services.cards, Services.intake
+    files, mentions, carried, ticket_settings = (
+        Services.files,
+        Services.mentions,
+        Services.carried,
+        Services.ticket_settings,
+    )
+
+    open_ticket = providers.Singleton(
+        OpenTicket,
+        messenger=messenger,
+        tracker=tracker,
+        locator=locator,
+        identities=identities,
+        schema=schema,
+        log=state,
+        poster=poster,
+        cards=cards,
+        intake=intake,
+        settings=ticket_settings,
+        files=files,
+    )
+    relay_reply = providers.Singleton(
+        RelayReply,
+        tracker=tracker,
+        locator=locator,
+        log=state,
+        identities=identities,
+        mentions=mentions,
+        writer=writer,
+        files=files,
+    )
+    relay_comment = providers.Singleton(
+        RelayTrackerComment,
+        tracker=tracker,
+        locator=locator,
+        log=state,
+        identities=identities,
+        mentions=mentions,
+        poster=poster,
+        files=files,
+        settings=providers.Callable(comment_settings_of, settings),
+    )
+    edit_message = providers.Singleton(
+        EditMessage, files=tracker_files, carried=carried, identities=identities, mentions=mentions, writer=writer
+    )
+    delete_message = providers.Singleton(
+        DeleteMessage, tracker=tracker, files=tracker_files, carried=carried, identities=identities, writer=writer
+    )
+    announce_status = providers.Singleton(
+        AnnounceStatus,
+        tracker=tracker,
+        locator=locator,
+        schema=schema,
+        cards=cards,
+        poster=poster,
+        cache=state,
+        clock=clock,
+    )
+    my_tickets = providers.Singleton(
+        MyTickets,
+        tracker=tracker,
+        schema=schema,
+        poster=poster,
+        cache=state,
+        clock=clock,
+        queue=settings.provided.tracker_queue,
+        web_url=settings.provided.tracker_web_url,
+    )
+    press_button = providers.Singleton(
+        PressButton,
+        tracker=tracker,
+        locator=locator,
+        schema=schema,
+        cards=cards,
+        writer=writer,
+        poster=poster,
+        my_tickets=my_tickets,
+        intake=intake,
+        agents=settings.provided.agent_pachca_user_ids,
+    )
+    submit_form = providers.Singleton(SubmitForm, open_ticket=open_ticket, topics=settings.provided.intake_topics)
+
+    inbox = providers.Singleton(
+        Inbox,
+        store=state,
+        outbox=state,
+        cache=state,
+        handlers=providers.Callable(
+            every_kind_handled,
+            providers.Dict(
+                {
+                    MessagePosted.kind: open_ticket.provided.execute,
+                    ThreadReplyPosted.kind: relay_reply.provided.execute,
+                    TrackerCommentAdded.kind: relay_comment.provided.execute,
+                    TrackerStatusChanged.kind: announce_status.provided.execute,
+                    ButtonClicked.kind: press_button.provided.execute,
+                    FormSubmitted.kind: submit_form.provided.execute,
+                    MessageEdited.kind: edit_message.provided.execute,
+                    MessageDeleted.kind: delete_message.provided.execute,
+                }
+            ),
+        ),
+        clock=clock,
+        time_left=budget.provided.left,
+        budget=budget.provided.within,
+        retention=providers.Callable(retention_of, state, settings),
+    )
+    webhooks = providers.Singleton(
+        WebhookApp,
+        secrets=providers.Callable(webhook_secrets, settings),
+        inbox=inbox,
+        health=state,
+        clock=clock,
+        form_handler=submit_form.provided.validate,
+        budget=budget,
+    )
+
+    admin = providers.Container(
+        AdminContainer,
+        settings=settings,
+        messenger=messenger,
+        tracker_http=tracker_http,
+        directory=directory,
+        state=state,
+    )

@@ -1,0 +1,80 @@
+"""The composition root's outer ring (see `composition.container`): every adapter, built from Settings, nothing
+connected or called until first used."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import requests
+from dependency_injector import containers, providers
+
+from adapters.clock import SystemClock
+from adapters.http.budget import InvocationBudget
+from adapters.http.client import RetryPolicy
+from adapters.pachca.files import HttpMessengerFiles
+from adapters.pachca.messenger import HttpChatMessenger, pachca_client
+from adapters.pachca.ratelimit import ChatRateLimiter
+from adapters.redaction import Redactor
+from adapters.state.stores import open_state
+from adapters.tracker.client import tracker_client
+from adapters.tracker.files import HttpTrackerFiles
+from adapters.tracker.issues import HttpIssueTracker
+from entrypoints.config.settings import Settings
+
+if TYPE_CHECKING:
+    from adapters.y360.directory import HttpUserDirectory
+
+
+def directory_of(
+    settings: Settings, session: requests.Session, policy: RetryPolicy, budget: InvocationBudget
+) -> HttpUserDirectory | None:
+    if not settings.directory_configured:
+        return None
+    from adapters.y360.directory import HttpUserDirectory, y360_client  # only where a directory is configured
+
+    client = y360_client(session, settings.y360_api_url, settings.secret("y360_oauth"), policy=policy, budget=budget)
+    return HttpUserDirectory(client, str(settings.y360_org_id))
+
+
+class Outside(containers.DeclarativeContainer):
+    """The adapters: the clients of Pachca, Tracker and Yandex 360, the state store, the clock, and the policies
+    they share (retries, the invocation budget, redaction)."""
+
+    settings = providers.Dependency(instance_of=Settings)
+    state_url = providers.Dependency(instance_of=str)
+    password_provider: providers.Object[object] = providers.Object(None)
+
+    clock = providers.Singleton(SystemClock)
+    redactor = providers.Singleton(Redactor, settings.provided.secret_values.call())
+    budget = providers.Singleton(InvocationBudget)
+    retry_policy = providers.Object(RetryPolicy())  # `doctor` overrides it: one try each
+    session = providers.Singleton(requests.Session)
+    state = providers.Singleton(open_state, state_url, password_provider)
+
+    pachca_http = providers.Singleton(
+        pachca_client,
+        session,
+        settings.provided.pachca_api_url,
+        settings.provided.secret.call("pachca_api_token"),
+        policy=retry_policy,
+        budget=budget,
+    )
+    tracker_http = providers.Singleton(
+        tracker_client,
+        session,
+        settings.provided.tracker_base_url,
+        settings.provided.secret.call("tracker_api_token"),
+        org_id=settings.provided.tracker_org_id,
+        cloud_org_id=settings.provided.tracker_cloud_org_id,
+        policy=retry_policy,
+        budget=budget,
+    )
+    messenger = providers.Singleton(
+        HttpChatMessenger,
+        client=pachca_http,
+        rate_limiter=providers.Singleton(ChatRateLimiter, shared=state),  # one limit for every instance
+    )
+    tracker = providers.Singleton(HttpIssueTracker, client=tracker_http)
+    messenger_files = providers.Singleton(HttpMessengerFiles, client=pachca_http)
+    tracker_files = providers.Singleton(HttpTrackerFiles, client=tracker_http)
+    directory = providers.Singleton(directory_of, settings, session, retry_policy, budget)

@@ -1,0 +1,50 @@
+"""What the composition root (`entrypoints.composition.container`) builds with a little logic of its own."""
+
+from __future__ import annotations
+
+from application.events import EVENT_TYPES
+from application.once.inbox import Handler, RetentionPolicy
+from application.usecases.comments import CommentSettings
+from application.usecases.tickets import TicketSettings
+from domain.files import FileLimits
+from entrypoints.config.settings import Settings
+from entrypoints.http.authentication import FUTURE_SKEW_SECONDS, WebhookSecrets
+from ports.upkeep import Retention
+
+
+def webhook_secrets(settings: Settings) -> WebhookSecrets:
+    return WebhookSecrets(
+        pachca=settings.secret("webhook_secret"),
+        tracker=settings.secret("tracker_webhook_secret") or None,
+        max_age_seconds=settings.webhook_max_age_seconds,
+    )
+
+
+def every_kind_handled(handlers: dict[str, Handler]) -> dict[str, Handler]:
+    """Checked when the inbox is built (at start-up): an event kind without a handler is a wiring error."""
+    missing = sorted(set(EVENT_TYPES) - set(handlers))
+    if missing:
+        raise LookupError("no handler for the event kinds " + ", ".join(missing))
+    return handlers
+
+
+def retention_of(store: Retention, settings: Settings) -> tuple[Retention, RetentionPolicy]:
+    """A replay is accepted up to its age limit after its timestamp, which may be ahead of our clock by the skew."""
+    replay_window = settings.webhook_max_age_seconds + FUTURE_SKEW_SECONDS
+    return store, RetentionPolicy.of(settings.retention_days, replay_window)
+
+
+def comment_settings_of(settings: Settings) -> CommentSettings:
+    return CommentSettings(settings.tracker_web_url, tuple(settings.internal_note_markers))
+
+
+def file_limits_of(settings: Settings) -> FileLimits:
+    return FileLimits.from_megabytes(settings.max_file_mb)
+
+
+def ticket_settings_of(settings: Settings) -> TicketSettings:
+    return TicketSettings(
+        settings.tracker_queue,
+        frozenset(settings.support_chat_ids),
+        tuple(settings.intake_topics),
+    )

@@ -1,0 +1,90 @@
+"""Log lines on stdout, with the event's ids as fields, and secrets scrubbed from whatever is logged.
+
+JSON lines in the function and whenever stdout is not a terminal (a log collector reads them); at a terminal one
+readable line per record. `LOG_FORMAT=json|text` chooses. Times are ISO 8601 in UTC either way."""
+
+from __future__ import annotations
+
+import logging
+import sys
+from contextvars import ContextVar
+from typing import Any, TextIO
+
+from pythonjsonlogger.json import JsonFormatter
+
+from adapters.redaction import Redactor, SecretScrubber
+from application.once.inbox import current_event
+from domain.instants import iso_utc
+
+# the request being answered; with the inbox's current event, stamped on every log line written meanwhile
+current_request: ContextVar[str | None] = ContextVar("current_request", default=None)
+
+
+class EventContext(logging.Filter):
+    """Adds `request_id` and `event_key` to every record, so one grep follows a request or an event."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        for name, var in (("request_id", current_request), ("event_key", current_event)):
+            value = var.get()
+            if value and not getattr(record, name, None):
+                setattr(record, name, value)
+        return True
+
+
+class UtcJson(JsonFormatter):
+    def formatTime(self, record: logging.LogRecord, datefmt: str | None = None) -> str:
+        return iso_utc(record.created)
+
+
+class OneLine(logging.Formatter):
+    """`2026-11-30T15:32:47.123Z INFO  servicedesk.serve serving host=127.0.0.1 port=8080` at a terminal."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        fields = " ".join(f"{k}={_plain(v)}" for k, v in vars(record).items() if k not in STANDARD_ATTRIBUTES)
+        line = f"{iso_utc(record.created)} {record.levelname:<5} {record.name} {record.getMessage()}"
+        line = f"{line} {fields}" if fields else line
+        return f"{line}\n{self.formatException(record.exc_info)}" if record.exc_info else line
+
+
+STANDARD_ATTRIBUTES = {*vars(logging.makeLogRecord({})), "message", "asctime", "taskName"}
+
+
+def _plain(value: Any) -> str:
+    text = str(value)
+    return repr(text) if not text or any(c.isspace() for c in text) else text
+
+
+def choose_format(wanted: str | None, stream: TextIO, for_function: bool = False) -> str:
+    if wanted:
+        return wanted
+    return "json" if for_function or not stream.isatty() else "text"
+
+
+def configure_logging(
+    level: str = "INFO",
+    redactor: Redactor | None = None,
+    stream: TextIO | None = None,
+    log_format: str | None = None,
+    for_function: bool = False,
+) -> None:
+    stream = stream or sys.stdout
+    handler = logging.StreamHandler(stream)
+    if choose_format(log_format, stream, for_function) == "text":
+        handler.setFormatter(OneLine())
+    else:
+        handler.setFormatter(
+            UtcJson(
+                "{asctime}{levelname}{name}{message}",
+                style="{",
+                rename_fields={"asctime": "time", "levelname": "level", "name": "logger"},
+                json_ensure_ascii=False,
+            )
+        )
+    handler.addFilter(EventContext())
+    handler.addFilter(SecretScrubber(redactor or Redactor(())))
+    root = logging.getLogger()
+    root.handlers[:] = [handler]
+    root.setLevel(level)
+    for noisy in ("urllib3", "waitress"):
+        logging.getLogger(noisy).setLevel(max(logging.WARNING, root.level))
+    logging.getLogger("waitress.queue").setLevel(logging.ERROR)  # "task queue depth" on every burst
