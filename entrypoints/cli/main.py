@@ -18,7 +18,7 @@ from entrypoints.cli.startup_warnings import turned_off
 from entrypoints.cli.store_presence import absent_store
 from entrypoints.composition.bootstrap import build_container
 from entrypoints.composition.container import Container
-from entrypoints.config.configuration import ConfigurationError
+from entrypoints.config.configuration import ConfigurationError, did_you_mean, near_misses
 from entrypoints.config.settings import DEFAULT_SERVE_STATE_URL
 
 log = logging.getLogger("servicedesk.serve")
@@ -72,6 +72,8 @@ def serve(host: str, port: int, threads: int, drain_every: float) -> None:
         start_drainer(container.inbox(), drain_every)
     for variable, consequence in turned_off(container.settings()):
         log.warning(consequence, extra={"variable": variable})
+    for given, meant in near_misses(os.environ).items():
+        log.warning(did_you_mean(given, meant), extra={"variable": given})
     log.info("serving", extra={"host": host, "port": port, "drain_every": drain_every})
     server.run()
 

@@ -9,8 +9,7 @@ from adapters.http.client import HttpClient
 from adapters.tracker.queue import HttpTrackerAdmin
 from application.admin.doctor import Doctor, DoctorSettings
 from application.admin.setup import SetupTracker
-from entrypoints.config.configuration import variable_names
-from entrypoints.config.settings import Settings
+from entrypoints.config.settings import Settings, variable_names
 from ports.admin import DirectoryAdmin, MessengerAdmin, StateProbe
 
 

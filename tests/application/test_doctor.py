@@ -11,7 +11,8 @@ from application.admin.doctor_pachca import NEEDED_SCOPES
 from application.admin.setup import COMMENT_TRIGGER, STATUS_TRIGGER, SetupTracker
 from domain.people import Person
 from entrypoints.cli.admin import configuration_checks
-from entrypoints.config.configuration import ConfigurationError, problem, variable_names
+from entrypoints.config.configuration import ConfigurationError, problem
+from entrypoints.config.settings import variable_names
 from ports.admin import DirectoryAdmin, LocalField, MessengerAdmin, StateProbe, TokenInfo
 from ports.errors import PermanentFailure, StateUnavailable, TransientFailure
 from tests.application.test_setup import PUBLIC_URL, QUEUE, SECRET, FakeTrackerAdmin
