@@ -20,6 +20,7 @@ from entrypoints.composition.bootstrap import build_container
 from entrypoints.composition.container import Container
 from entrypoints.config.configuration import ConfigurationError, did_you_mean, near_misses
 from entrypoints.config.settings import DEFAULT_SERVE_STATE_URL
+from ports.errors import StateUnavailable
 
 log = logging.getLogger("servicedesk.serve")
 
@@ -101,13 +102,18 @@ def drain() -> None:
     """Run one pass of the retry outbox (what the timer trigger does)."""
     container = _container(sys.stderr)
     absent = absent_store(container.state_url())
-    if absent:
+    if absent and not absent.path.parent.is_dir():  # a path that cannot be right: a failed run
         click.echo(f"drain: {absent.said_by('drain')}. Check STATE_URL.", err=True)
-        if not absent.path.parent.is_dir():  # a path that cannot be right: a failed run
-            sys.exit(1)
-        done, left = 0, 0  # nothing was ever stored, so nothing waits: a pass with nothing to do
-    else:
+        sys.exit(1)
+    if absent:  # nothing was ever stored, so nothing waits: a pass with nothing to do, and why, in one answer
+        note = f"{absent.said_by('drain')}; nothing was ever queued"
+        click.echo(json.dumps({"ok": True, "outcome": "drained", "done": 0, "left": 0, "note": note}))
+        return
+    try:
         done, left = container.inbox().drain()
+    except StateUnavailable as e:
+        click.echo(f"drain: the state store cannot be used: {e}. Check STATE_URL.", err=True)
+        sys.exit(1)
     click.echo(json.dumps({"ok": True, "outcome": "drained", "done": done, "left": left}))
 
 

@@ -6,11 +6,12 @@ from __future__ import annotations
 import importlib.util
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from pydantic import ValidationError
 
-from adapters.state.url import check_state_url
+from adapters.state.url import check_state_url, sqlite_path
 from entrypoints.config.settings import Settings, known_variables, rule_for, variable_names
 
 ORG_PROBLEM = "TRACKER_ORG_ID or TRACKER_CLOUD_ORG_ID"
@@ -141,6 +142,12 @@ def _why(name: str, must: str, detail: str) -> str:
 
 
 def _driver_problems(settings: Settings) -> list[Problem]:
+    """What this machine cannot do with a well-formed configuration: a driver missing, a directory for a file."""
+    if settings.state_url and check_state_url(settings.state_url) == "sqlite":
+        path = Path(sqlite_path(settings.state_url.strip().partition("://")[2]))
+        if path.is_dir():
+            why = f"names a directory, not a file: {path.absolute()}. Name a file in it"
+            return [problem("STATE_URL", why, f"sqlite:///{(path / 'servicedesk-state.db').as_posix()}")]
     if settings.state_url and check_state_url(settings.state_url) == "postgresql" and not _installed("psycopg"):
         why = (
             "names PostgreSQL, but the PostgreSQL driver is not installed: install the postgres extra, "
