@@ -78,3 +78,11 @@ def test_drain_on_a_directory_named_as_the_store_says_so_in_one_line(tmp_path: P
     assert code == 2
     assert "Traceback" not in output
     assert f"STATE_URL names a directory, not a file: {tmp_path}" in output
+
+
+def test_doctor_never_echoes_a_token_mounted_from_a_file_with_its_newline(tmp_path: Path) -> None:
+    token = "token-from-a-file-7f3a"
+    code, output = run(["doctor"], tmp_path, PACHKA_API_TOKEN=token + "\n", TRACKER_API_TOKEN=token + "\r\n")
+
+    assert code == 1
+    assert token not in output
