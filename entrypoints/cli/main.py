@@ -13,7 +13,7 @@ from typing import TextIO
 import click
 
 from application.once.inbox import Inbox
-from entrypoints.cli.common import configuration_failed
+from entrypoints.cli.common import configuration_failed, other_port
 from entrypoints.cli.startup_warnings import turned_off
 from entrypoints.cli.store_presence import absent_store
 from entrypoints.composition.bootstrap import build_container
@@ -66,7 +66,9 @@ def serve(host: str, port: int, threads: int, drain_every: float) -> None:
         server = create_server(app, host, port, threads)
     except OSError as e:  # a busy port, a host not on this machine: one line, not a traceback
         click.echo(
-            f"serve: cannot listen on {host}:{port}: {e.strerror or e}. Stop what uses it or pick --port.", err=True
+            f"serve: cannot listen on {host}:{port}: {e.strerror or e}. Stop what uses it or pick another port: "
+            f"{other_port(port)}",
+            err=True,
         )
         sys.exit(1)
     if drain_every > 0:

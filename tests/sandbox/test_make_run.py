@@ -38,3 +38,9 @@ def test_with_either_token_it_is_serve(token: str, tmp_path: Path, monkeypatch: 
 
     assert "sandbox" not in output
     assert started(output) == ["serve "]
+
+
+def test_args_reach_the_command(tmp_path: Path) -> None:
+    output = make_n("run", f"VENV={tmp_path}/v", "ARGS=--port 8081 --no-browser")
+
+    assert started(output) == ["sandbox --port 8081 --no-browser"]
