@@ -118,6 +118,13 @@ def test_the_whole_loop_in_a_browser(sandbox: str) -> None:
         assert len(driver.window_handles) == 1  # the issue is shown here, not in a second sandbox
         screen.shot("issue-highlighted")
 
+        screen.click("#chat .thread .buttons button", "Мои заявки")
+        screen.wait_text("#chat", "Личные сообщения от бота")
+        [link] = screen.until(lambda d: d.find_elements(By.CSS_SELECTOR, f"#chat > h3 ~ .msg a[href$='/{key}']"))
+        assert link.text == key and "](" not in driver.find_element(By.ID, "chat").text  # a link, not markdown
+        link.click()
+        screen.wait(f"#{key}.highlight")
+
         screen.click("#chat .thread .buttons button", "Закрыть")
         screen.wait_text(f"#{key} .status", "Закрыт")
         screen.wait_text("#chat .thread", "Статус заявки изменён: Закрыт")
