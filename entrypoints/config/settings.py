@@ -61,7 +61,20 @@ def _lowered(value: Any) -> Any:
 def _required_secret(value: Any) -> Any:
     if isinstance(value, str) and not value.strip():
         raise ValueError("is empty")  # an empty signing secret would let anyone sign a webhook
-    return _trimmed(value)
+    return _one_line_secret(value)
+
+
+def _optional_secret(value: Any) -> Any:
+    return _one_line_secret(_blank_is_unset(value))
+
+
+def _one_line_secret(value: Any) -> Any:
+    """Trimmed; a line break or another control character inside is refused here, before a request header would
+    refuse it with the value in its message."""
+    value = _trimmed(value)
+    if isinstance(value, str) and any(ord(c) < 32 or ord(c) == 127 for c in value):
+        raise ValueError("has a line break or another control character inside (the value is not shown)")
+    return value
 
 
 def _split(separator: str) -> Any:
@@ -108,7 +121,7 @@ def _form_limits(topics: list[str]) -> list[str]:
 
 
 Secret = Annotated[SecretStr, BeforeValidator(_required_secret)]
-OptionalSecret = Annotated[SecretStr | None, BeforeValidator(_blank_is_unset)]
+OptionalSecret = Annotated[SecretStr | None, BeforeValidator(_optional_secret)]
 Text = Annotated[str, BeforeValidator(_trimmed)]
 OptionalText = Annotated[str | None, BeforeValidator(_blank_is_unset)]
 Url = Annotated[str, BeforeValidator(_trimmed), AfterValidator(_http_url)]

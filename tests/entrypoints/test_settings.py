@@ -118,6 +118,15 @@ def test_a_token_read_from_a_file_loses_its_trailing_newline() -> None:
     assert settings.secret("pachca_api_token") == "p" and settings.secret("tracker_api_token") == "t"
 
 
+@pytest.mark.parametrize("name", ["PACHKA_API_TOKEN", "TRACKER_API_TOKEN", "Y360_OAUTH", "TRACKER_WEBHOOK_SECRET"])
+def test_a_secret_with_a_line_break_inside_is_refused_without_showing_it(name: str) -> None:
+    with pytest.raises(ConfigurationError) as caught:
+        load_settings({**REQUIRED, name: "first-half\nsecond-half"})
+
+    assert caught.value.names == [name]
+    assert "line break" in caught.value.explain() and "half" not in caught.value.explain()
+
+
 @pytest.mark.parametrize("seconds", ["0", "86401", str(10**12)])
 def test_the_replay_window_is_bounded_to_a_day(seconds: str) -> None:
     assert problems({**REQUIRED, "WEBHOOK_MAX_AGE_SECONDS": seconds}) == ["WEBHOOK_MAX_AGE_SECONDS"]
