@@ -26,8 +26,9 @@ ARTIFACTS = Path(__file__).resolve().parents[1] / "artifacts" / "sandbox"
 
 
 class Screen:
-    def __init__(self, driver: Any, width: int, height: int) -> None:
+    def __init__(self, driver: Any, width: int, height: int, test: str) -> None:
         self.driver = driver
+        self.test = test
         self.step = 0
         self.width = width
         # the page's viewport exactly, whatever the window's frame takes
@@ -39,7 +40,7 @@ class Screen:
 
     def shot(self, name: str) -> None:
         self.step += 1
-        self.driver.save_screenshot(str(ARTIFACTS / f"{self.width}-{self.step:02d}-{name}.png"))
+        self.driver.save_screenshot(str(ARTIFACTS / f"{self.test}-{self.width}-{self.step:02d}-{name}.png"))
 
     def no_sideways_scroll(self) -> None:
         widths = self.driver.execute_script(
@@ -83,7 +84,7 @@ LONG_URL = "https://intranet.example.com/" + "очень-длинный-путь
 def test_the_whole_loop_in_a_browser(sandbox: str) -> None:
     require_browser()
     with chromium() as driver:
-        screen = Screen(driver, 1280, 800)
+        screen = Screen(driver, 1280, 800, "loop")
         driver.get(sandbox)
         screen.wait("#write-text")
         assert not driver.find_element(By.ID, "tabs").is_displayed()  # three panes side by side, no tabs
@@ -161,7 +162,7 @@ return box.bottom <= view.bottom + 1 && box.top >= view.top - 1;
 def test_on_a_phone_the_panes_are_tabs_and_nothing_scrolls_sideways(sandbox: str) -> None:
     require_browser()
     with chromium() as driver:
-        screen = Screen(driver, 390, 844)
+        screen = Screen(driver, 390, 844, "phone")
         driver.get(sandbox)
         screen.visible("#tabs")
         assert [p.get_attribute("id") for p in screen.visible("main .pane")] == ["pachca"]
@@ -201,7 +202,7 @@ def test_a_restart_reloads_the_page_and_a_lost_connection_keeps_what_was_typed()
     second = None
     try:
         with chromium() as driver:
-            screen = Screen(driver, 1280, 800)
+            screen = Screen(driver, 1280, 800, "restart")
             driver.get(url)
             screen.wait_text("#timeline, #issues", "")
             screen.type_into("#write-text", "Первое сообщение")
