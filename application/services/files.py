@@ -9,12 +9,13 @@ from dataclasses import asdict, dataclass, field
 from functools import partial
 
 from application.once.writes import OnceWriter
-from domain.files import FileLimits, FileRef, LocalFile, Skip, skipped_line
-from ports.errors import FileTooLarge, PermanentFailure
+from domain.files import FileLimits, FileRef, LocalFile, Skip, over_cap_line, skipped_line
+from ports.errors import FileTooLarge, PermanentFailure, TransientFailure
 from ports.files import FileSource, MessengerFiles, PachcaUpload, TrackerFiles
 from ports.records import WriteLog
 
 FILE_UPLOAD = "file_upload"
+DOWNLOAD_TRIES = 2  # a download that broke off is tried once more at once; then the file is named, the text goes
 
 log = logging.getLogger("servicedesk.files")
 
@@ -47,10 +48,13 @@ class CarriedFiles:
 class FileCarrier:
     """Rules:
     - files go one at a time, downloaded to a temporary file and uploaded from it, never held whole in memory;
+    - at most `MAX_FILES` files of one message or comment go; the rest are named in one line;
     - a file over `MAX_FILE_MB`, or over what is left of the event's total, is not downloaded past the limit: a line
-      names it, its size and why; so does a file that cannot be had (a 404, an expired link); the text still goes;
+      names it, its size and why; so does a file that cannot be had, whatever the reason (a 404, an expired link, a
+      redirect loop or a refused address, a download that broke off twice or took too long): the text still goes,
+      within a bounded time;
     - each file's outcome (the uploaded id, or its line) is recorded once, so a retried or repeated event uploads
-      nothing twice; a transient failure (a 5xx) leaves the file to the outbox's retry;
+      nothing twice; a transient failure of the upload (the other side's 5xx) leaves the file to the outbox's retry;
     - an upload whose answer was lost is not repeated at once: the event is retried later, and an upload that never
       became part of a message or comment stays invisible on the other side.
     """
@@ -90,7 +94,8 @@ class FileCarrier:
     ) -> CarriedFiles:
         carried = CarriedFiles()
         used = 0
-        for index, file in enumerate(files):
+        kept, over = files[: self.limits.max_files], files[self.limits.max_files :]
+        for index, file in enumerate(kept):
             send = partial(self._one, file, source, upload, used, link)
             outcome = json.loads(self.writer.write(file_effect(effect, index), FILE_UPLOAD, send, lambda: None))
             if "line" in outcome:
@@ -98,6 +103,10 @@ class FileCarrier:
             else:
                 carried.uploaded.append(outcome["id"])
                 used += outcome["size"]
+        if over:
+            line = json.dumps({"line": over_cap_line(over, self.limits, link)}, ensure_ascii=False)
+            recorded = self.writer.write(file_effect(effect, len(kept)), FILE_UPLOAD, lambda: line, lambda: None)
+            carried.lines.append(json.loads(recorded)["line"])
         return carried
 
     def _one(
@@ -105,15 +114,40 @@ class FileCarrier:
     ) -> str:
         reason = self.limits.skip_reason(file.size, used)
         size = file.size
-        if reason is None:
+        for attempt in range(1, DOWNLOAD_TRIES + 1):
+            if reason is not None:
+                break
             try:
                 with source.download(file, self.limits.room(used)) as local:
-                    return json.dumps({"id": upload(local), "size": local.size})
+                    return json.dumps({"id": _uploaded(upload, local), "size": local.size, "file": file.ident})
+            except _UploadFailed as e:
+                raise e.failure from e.failure.__cause__
             except FileTooLarge as e:
                 size = e.size
                 whole = size is None and self.limits.room(used) == self.limits.max_file_bytes
                 reason = Skip.TOO_LARGE if whole or (size or 0) > self.limits.max_file_bytes else Skip.OVER_TOTAL
-            except PermanentFailure:
+            except PermanentFailure as e:
+                log.warning("a file cannot be had: it is named instead", extra={"error": str(e)})
                 reason = Skip.UNAVAILABLE
+            except TransientFailure as e:
+                log.warning("a download failed", extra={"error": str(e), "attempt": attempt})
+                if attempt == DOWNLOAD_TRIES:
+                    reason = Skip.UNAVAILABLE
+        assert reason is not None
         line = skipped_line(file, reason, self.limits, link, size)
-        return json.dumps({"line": line}, ensure_ascii=False)
+        return json.dumps({"line": line, "file": file.ident}, ensure_ascii=False)
+
+
+class _UploadFailed(Exception):
+    """A transient failure of the upload, not of the download: it goes to the outbox's retry, not into a line."""
+
+    def __init__(self, failure: TransientFailure) -> None:
+        super().__init__(str(failure))
+        self.failure = failure
+
+
+def _uploaded(upload: Callable[[LocalFile], str], local: LocalFile) -> str:
+    try:
+        return upload(local)
+    except TransientFailure as e:
+        raise _UploadFailed(e) from e
