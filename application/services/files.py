@@ -9,12 +9,13 @@ from dataclasses import asdict, dataclass, field
 from functools import partial
 
 from application.once.writes import OnceWriter
-from domain.files import FileLimits, FileRef, LocalFile, Skip, over_cap_line, skipped_line
+from domain.files import FileLimits, FileRef, LocalFile, Skip, over_cap_line, shown_name, skipped_line
 from ports.errors import FileTooLarge, PermanentFailure, TransientFailure
 from ports.files import FileSource, MessengerFiles, PachcaUpload, TrackerFiles
 from ports.records import WriteLog
 
 FILE_UPLOAD = "file_upload"
+FILES_SEEN = "pachca_files_seen"
 DOWNLOAD_TRIES = 2  # a download that broke off is tried once more at once; then the file is named, the text goes
 
 log = logging.getLogger("servicedesk.files")
@@ -23,6 +24,35 @@ log = logging.getLogger("servicedesk.files")
 def file_effect(effect: str, index: int) -> str:
     """The write of one file of the message or comment whose own write is `effect`."""
     return f"{effect}:file:{index}"
+
+
+def files_effect(message_id: int) -> str:
+    """Records the files a carried Pachca message had, by Pachca's file id, as `{id: name}`: an edit compares."""
+    return f"files:{message_id}"
+
+
+@dataclass(frozen=True)
+class EditedFiles:
+    """What an edit did to a carried message's files: the added ones carried (ids on the other side, lines for those
+    left out), the removed ones named."""
+
+    uploaded: list[str]
+    lines: list[str]
+    added: list[str]  # names
+    removed: list[str]  # names
+    now: dict[str, str]  # the message's files after the edit, as `files_effect` records them
+
+    def text(self) -> str:
+        parts = []
+        if self.added:
+            parts.append("Файлы, добавленные в сообщение при редактировании: " + _names(self.added) + ".")
+        if self.removed:
+            parts.append(f"Из сообщения в Пачке удалены файлы: {_names(self.removed)} (в Трекере они остаются).")
+        return "\n\n".join([*parts, *self.lines])
+
+
+def _names(names: list[str]) -> str:
+    return ", ".join(f"«{shown_name(name)}»" for name in names)
 
 
 def recorded_lines(log: WriteLog, effect: str) -> list[str]:
@@ -65,13 +95,48 @@ class FileCarrier:
     tracker: TrackerFiles
 
     def to_tracker(self, effect: str, message_id: int, link: str | None) -> CarriedFiles:
-        """A Pachca message's files as temporary Tracker attachments (`uploaded`: their ids)."""
+        """A Pachca message's files as temporary Tracker attachments (`uploaded`: their ids); which files they were
+        is recorded, for an edit to tell what it added or removed."""
+        files = self._message_files(message_id)
+        if files is None:
+            return CarriedFiles()
+        if self.writer.log.lookup(files_effect(message_id)) is None:  # the first carry's files are the baseline
+            self._seen(message_id, files)
+        return self.carry(effect, files, self.messenger, self.tracker.upload, link) if files else CarriedFiles()
+
+    def edited(self, message_id: int, version: str) -> EditedFiles | None:
+        """The files an edit added (carried, each once) and removed (named; nothing is deleted on the other side),
+        or None when the edit changed no file. A message carried before its files were recorded (or whose record
+        has expired) is taken to have had the files it has now: nothing is carried twice."""
+        files = self._message_files(message_id)
+        record = self.writer.log.lookup(files_effect(message_id))
+        if files is None:
+            return None
+        if record is None or record.external_id is None:
+            self._seen(message_id, files)
+            return None
+        seen: dict[str, str] = json.loads(record.external_id)
+        now = _by_ident(files)
+        added = [file for file in files if _ident(file) not in seen]
+        removed = [name for ident, name in seen.items() if ident not in now]
+        if not added and not removed:
+            return None
+        carried = self.carry(f"edit:{message_id}@{version}", added, self.messenger, self.tracker.upload, None)
+        return EditedFiles(carried.uploaded, carried.lines, [file.name for file in added], removed, now)
+
+    def edited_noted(self, message_id: int, change: EditedFiles) -> None:
+        """After the edit's files reached the other side: the message's files as they are now are the baseline."""
+        self.writer.log.finish(files_effect(message_id), FILES_SEEN, json.dumps(change.now, ensure_ascii=False))
+
+    def _message_files(self, message_id: int) -> list[FileRef] | None:
         try:
-            files = self.messenger.message_files(message_id)  # a webhook does not say whether there are any
+            return self.messenger.message_files(message_id)  # a webhook does not say whether there are any
         except PermanentFailure as e:  # a message deleted meanwhile, a token without `messages:read`: text only
             log.warning("the message's files cannot be read", extra={"message_id": message_id, "error": str(e)})
-            return CarriedFiles()
-        return self.carry(effect, files, self.messenger, self.tracker.upload, link) if files else CarriedFiles()
+            return None
+
+    def _seen(self, message_id: int, files: Sequence[FileRef]) -> None:
+        self.writer.log.finish(files_effect(message_id), FILES_SEEN, json.dumps(_by_ident(files), ensure_ascii=False))
 
     def to_pachca(
         self, effect: str, files: Sequence[FileRef], link: str | None
@@ -151,3 +216,11 @@ def _uploaded(upload: Callable[[LocalFile], str], local: LocalFile) -> str:
         return upload(local)
     except TransientFailure as e:
         raise _UploadFailed(e) from e
+
+
+def _ident(file: FileRef) -> str:
+    return file.ident or file.name
+
+
+def _by_ident(files: Sequence[FileRef]) -> dict[str, str]:
+    return {_ident(file): file.name for file in files}
