@@ -22,9 +22,9 @@ from ports.errors import PermanentFailure
 from ports.files import MessengerFiles, PachcaUpload
 
 FILENAME_PLACEHOLDER = "${filename}"
-# The storage hosts Pachca's OpenAPI spec names: `File.url` (pachca-prod-uploads.s3.storage.selcloud.ru), avatars
-# (pachca-prod.s3.amazonaws.com) and `UploadParams.direct_url` (api.pachca.com). The spec shows them as examples, not
-# as a promise (docs/files.md, an assumption).
+# The storage hosts Pachca's OpenAPI spec names in its examples: `File.url`
+# (pachca-prod-uploads.s3.storage.selcloud.ru), `AvatarData.image_url` (pachca-prod.s3.amazonaws.com) and
+# `UploadParams.direct_url` (api.pachca.com). Examples are not a promise: docs/files.md marks this an assumption.
 STORAGE_HOSTS = ("pachca-prod-uploads.s3.storage.selcloud.ru", "pachca-prod.s3.amazonaws.com", ".pachca.com")
 
 
