@@ -22,6 +22,7 @@ from ports.errors import PermanentFailure
 from ports.files import MessengerFiles, PachcaUpload
 
 FILENAME_PLACEHOLDER = "${filename}"
+PREVIEWED = frozenset({"image/png", "image/jpeg", "image/gif", "image/webp"})  # see domain.images
 # The storage hosts Pachca's OpenAPI spec names in its examples: `File.url`
 # (pachca-prod-uploads.s3.storage.selcloud.ru), `AvatarData.image_url` (pachca-prod.s3.amazonaws.com) and
 # `UploadParams.direct_url` (api.pachca.com). Examples are not a promise: docs/files.md marks this an assumption.
@@ -87,9 +88,11 @@ class HttpMessengerFiles(MessengerFiles):
             self.client.request("POST", params.direct_url, idempotent=True, data=body, headers=headers)
         with open(file.path, "rb") as stream:
             shown = picture(stream)
-        if shown is None:
-            return PachcaUpload(key, name, "file", file.size)
-        return PachcaUpload(key, name, "image", file.size, shown.width, shown.height)
+        if shown is not None:
+            return PachcaUpload(key, name, "image", file.size, shown.width, shown.height)
+        if file.ref.is_image and file.ref.mime in PREVIEWED:  # said to be one, but its header cannot be read
+            return PachcaUpload(key, name, "image", file.size)
+        return PachcaUpload(key, name, "file", file.size)
 
 
 def _upload_params(response: requests.Response) -> tuple[_UploadParams, list[tuple[str, str]]]:

@@ -6,6 +6,7 @@ except where they prove the production policy refuses it."""
 
 from __future__ import annotations
 
+import dataclasses
 import gzip
 import re
 import socket
@@ -19,7 +20,7 @@ import requests
 from pytest_httpserver import HTTPServer
 from werkzeug import Response
 
-from adapters.http.transfer import FetchPolicy, download, is_public
+from adapters.http.transfer import FetchPolicy, download, is_public, resolve
 from adapters.pachca.files import STORAGE_HOSTS, HttpMessengerFiles, storage_policy
 from adapters.pachca.messenger import pachca_client
 from adapters.tracker.client import tracker_client
@@ -121,7 +122,12 @@ def test_a_body_that_never_ends_cannot_be_had_within_the_deadline(
 
 def test_the_production_policy_refuses_a_loopback_file_before_any_request(httpserver: HTTPServer) -> None:
     """With Pachca's own API base, a file URL on loopback (or any host the API does not name) is never fetched."""
-    files = pachca("https://api.pachca.com/api/shared/v1", None)
+    production = storage_policy("https://api.pachca.com/api/shared/v1")
+    public_api = {"api.pachca.com": ["95.213.1.2"]}  # no DNS in tests: the API's address as it would resolve
+    files = pachca(
+        "https://api.pachca.com/api/shared/v1",
+        dataclasses.replace(production, resolver=lambda host: public_api.get(host) or resolve(host)),
+    )
 
     with pytest.raises(PermanentFailure, match="not a storage host"):
         fetch(files, httpserver.url_for("/internal/answer"))
@@ -130,13 +136,21 @@ def test_the_production_policy_refuses_a_loopback_file_before_any_request(httpse
 
 def test_a_storage_host_that_resolves_to_a_private_address_is_refused() -> None:
     policy = storage_policy("https://api.pachca.com/api/shared/v1")
-    rebound = FetchPolicy(policy.trusted, policy.allowed, resolver=lambda host: ["10.0.0.7"])
+    api = {"api.pachca.com": ["95.213.1.2"]}
+    rebound = FetchPolicy(policy.trusted, policy.allowed, resolver=lambda host: api.get(host, ["10.0.0.7"]))
 
     with pytest.raises(PermanentFailure, match="not a public address"):
         rebound.check("https://pachca-prod-uploads.s3.storage.selcloud.ru/attaches/x.png", "pachca")
-    FetchPolicy(policy.trusted, policy.allowed, resolver=lambda host: ["95.213.1.1"]).check(
+    FetchPolicy(policy.trusted, policy.allowed, resolver=lambda host: api.get(host, ["95.213.1.1"])).check(
         "https://pachca-prod-uploads.s3.storage.selcloud.ru/attaches/x.png", "pachca"
     )
+
+
+def test_the_apis_own_machine_is_trusted_under_another_name() -> None:
+    """A test or a proxy may name the API `localhost` and its files `127.0.0.1`: the same machine, as configured."""
+    policy = FetchPolicy(trusted=frozenset({"localhost"}), allowed=(), resolver=lambda host: ["127.0.0.1"])
+
+    policy.check("http://127.0.0.1:8080/files/a.png", "pachca")
 
 
 def test_a_redirect_to_link_local_or_loopback_is_refused(httpserver: HTTPServer) -> None:
@@ -146,7 +160,10 @@ def test_a_redirect_to_link_local_or_loopback_is_refused(httpserver: HTTPServer)
     port = httpserver.port
     loopback = Response(status=307, headers={"Location": f"http://127.0.0.1:{port}/internal"})
     httpserver.expect_request("/s3/b").respond_with_response(loopback)
-    policy = FetchPolicy(trusted=frozenset({"localhost"}))  # anything else must be public
+    # the test's server by name, as if it were a public API host; anything else must be public
+    policy = FetchPolicy(
+        trusted=frozenset({"localhost"}), resolver=lambda host: {"localhost": ["95.213.1.2"]}.get(host, [host])
+    )
 
     with pytest.raises(PermanentFailure, match=re.escape("169.254.169.254 is refused: not a public address")):
         fetch(pachca(httpserver.url_for("/api"), policy), httpserver.url_for("/s3/a"))

@@ -265,7 +265,8 @@ def test_a_download_broken_off_is_transient_and_leaves_nothing(
         ("scan.tiff", b"II*\x00" + b"\0" * 64, ("file", None, None)),
         ("photo.jpg", jpeg(4032, 3024), ("image", 4032, 3024)),
         ("anim.gif", GIF, ("image", 64, 48)),
-        ("named-png-but-pdf.png", b"%PDF-1.7\n", ("file", None, None)),
+        ("named.pdf", b"\x89PNG\r\n\x1a\n", ("file", None, None)),  # neither a readable picture nor named one
+        ("broken.png", b"\x89PNG\r\n\x1a\n", ("image", None, None)),  # named a PNG: an image, its size unknown
     ],
 )
 def test_only_a_png_jpeg_gif_or_webp_is_an_image_with_its_size(
