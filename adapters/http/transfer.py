@@ -159,9 +159,11 @@ def _follow(client: HttpClient, url: str, headers: Mapping[str, str], policy: Fe
         except requests.RequestException as e:  # a malformed URL, an unsupported scheme: never to be had
             raise PermanentFailure(f"{client.service}: a download cannot be made ({type(e).__name__})") from e
         location = response.headers.get("Location")
-        if response.status_code not in REDIRECTS or not location:
+        if response.status_code < 300:
             return response
         response.close()
+        if response.status_code not in REDIRECTS or not location:
+            raise PermanentFailure(f"{client.service}: a download answered {response.status_code}, not the file")
         url = urljoin(url, location)
     raise PermanentFailure(f"{client.service}: a download redirected more than {policy.max_redirects} times")
 

@@ -224,3 +224,10 @@ def test_download_policies_are_given_to_the_download(httpserver: HTTPServer) -> 
 
     with download(client, httpserver.url_for("/f"), FileRef("f", "x"), 10, {}, LOOPBACK) as local:
         assert local.size == 2
+
+
+def test_a_redirect_without_a_location_is_not_a_file(httpserver: HTTPServer) -> None:
+    httpserver.expect_request("/s3/a").respond_with_response(Response("moved", status=302))
+
+    with pytest.raises(PermanentFailure, match="answered 302, not the file"):
+        fetch(pachca(httpserver.url_for("/api"), LOOPBACK), httpserver.url_for("/s3/a"))
