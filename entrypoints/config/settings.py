@@ -208,6 +208,7 @@ class Settings(BaseSettings):
     max_mentions: int = variable("MAX_MENTIONS", 20, ge=0, must="must be a whole number, 0 or more")
     retention_days: int = variable("RETENTION_DAYS", 30, ge=0, must="must be a whole number of days, 0 or more")
     max_file_mb: int = variable("MAX_FILE_MB", 50, ge=1, le=1024, must="must be a whole number of MiB from 1 to 1024")
+    max_files: int = variable("MAX_FILES", 20, ge=0, le=1000, must="must be a whole number of files from 0 to 1000")
     internal_note_markers: Texts = variable(
         "INTERNAL_NOTE_MARKERS", ["#внутр", "#internal"], min_length=1,
         must="must be markers separated by ;", example="#внутр;#internal",
