@@ -70,6 +70,16 @@ class MessengerAdmin(Protocol):
 
 
 @runtime_checkable
+class BotWebhook(Protocol):
+    """The messenger bot's own outgoing webhook: where the messenger sends its events."""
+
+    def set_webhook(self, url: str) -> str:
+        """Points the bot's webhook at `url`; returns the URL the messenger now holds. A token without the right
+        scope is a PermanentFailure with status 403."""
+        ...
+
+
+@runtime_checkable
 class DirectoryAdmin(Protocol):
     def count_users(self) -> int:
         """Reads one small page of the directory; the organisation's number of people."""

@@ -12,13 +12,13 @@ import requests
 from pydantic import ValidationError
 
 from adapters.http.client import HttpClient
-from adapters.pachca.models import Data, FullMessage, Message, PachcaUser, Thread, TokenInfoReply
+from adapters.pachca.models import BotReply, Data, FullMessage, Message, PachcaUser, Thread, TokenInfoReply
 from adapters.pachca.ratelimit import ChatRateLimiter
 from adapters.pachca.views import button_rows, form_block
 from domain.issues import truncate
 from domain.people import Person
 from domain.tickets import ThreadRef
-from ports.admin import MessengerAdmin, TokenInfo
+from ports.admin import BotWebhook, MessengerAdmin, TokenInfo
 from ports.errors import PermanentFailure
 from ports.files import PachcaUpload
 from ports.messenger import ButtonRows, ChatMessenger, FormField, MessageInfo, PostedMessage
@@ -37,7 +37,7 @@ def pachca_client(session: requests.Session, base_url: str, token: str, **kw: An
 
 
 @dataclass(frozen=True)
-class HttpChatMessenger(ChatMessenger, MessengerAdmin):
+class HttpChatMessenger(ChatMessenger, MessengerAdmin, BotWebhook):
     """Message writes wait for the chat's rate limit and are never sent twice here."""
 
     client: HttpClient
@@ -49,6 +49,12 @@ class HttpChatMessenger(ChatMessenger, MessengerAdmin):
     def token_info(self) -> TokenInfo:
         info = self._get("/oauth/token/info", Data[TokenInfoReply]).data
         return TokenInfo(user_id=info.user_id, scopes=tuple(info.scopes or ()))
+
+    def set_webhook(self, url: str) -> str:
+        """`PUT /bot/webhook` (scope `bot_self:webhook:write`): the bot that owns the token, no bot id needed."""
+        body = {"webhook": {"outgoing_url": url}}
+        response = self.client.request("PUT", "/bot/webhook", idempotent=True, json=body)
+        return parse_reply(response, Data[BotReply]).data.webhook.outgoing_url or ""
 
     def some_users(self, limit: int) -> list[Person]:
         users = self._get("/users", Data[list[PachcaUser]], params={"limit": limit}).data

@@ -26,6 +26,15 @@ class TokenInfoReply(Reply):
     scopes: list[str] | None = None
 
 
+class BotWebhookReply(Reply):
+    outgoing_url: str | None = None
+
+
+class BotReply(Reply):
+    id: int
+    webhook: BotWebhookReply
+
+
 class PachcaUser(Reply):
     id: int
     first_name: str | None = None

@@ -10,10 +10,12 @@ from dependency_injector import providers
 
 from adapters.http.client import RetryPolicy
 from application.admin.checks import CheckResult, Status, fail, ok
+from application.admin.pachca_webhook import WebhookNotSet
 from application.admin.setup import SetupIncomplete
 from entrypoints.cli.common import configuration_failed
 from entrypoints.cli.store_presence import AbsentStore, absent_store
 from entrypoints.composition.bootstrap import build_container
+from entrypoints.config.env_file import command_environment
 from entrypoints.config.configuration import ConfigurationError, problem
 from entrypoints.config.settings import DEFAULT_SERVE_STATE_URL, Settings
 from entrypoints.config.variable_rules import rule_for
@@ -25,9 +27,10 @@ ONE_TRY = RetryPolicy(attempts=1)  # doctor reports a failing service at once in
 @click.command()
 @click.option("--dry-run", is_flag=True, help="Show what would be done and change nothing.")
 def setup(dry_run: bool) -> None:
-    """Create or update the queue's local fields and the Tracker triggers that call PUBLIC_URL."""
+    """Create or update the queue's local fields and the Tracker triggers that call PUBLIC_URL, and point the Pachca
+    bot's outgoing webhook at PUBLIC_URL."""
     try:
-        container = build_container(os.environ, DEFAULT_SERVE_STATE_URL, log_stream=sys.stderr)
+        container = build_container(command_environment(), DEFAULT_SERVE_STATE_URL, log_stream=sys.stderr)
     except ConfigurationError as e:
         configuration_failed(e)
     settings: Settings = container.settings()
@@ -47,6 +50,11 @@ def setup(dry_run: bool) -> None:
         click.echo(scrub(f"setup stopped: {e}. {hint} Then run setup again: it resumes from there."), err=True)
         sys.exit(1)
     _echo_all(lines)
+    try:
+        click.echo(container.admin.pachca_webhook().execute(dry_run))
+    except WebhookNotSet as e:
+        click.echo(scrub(f"setup stopped: {e}."), err=True)
+        sys.exit(1)
     if dry_run:
         click.echo("dry run: nothing was changed")
 
@@ -55,7 +63,7 @@ def setup(dry_run: bool) -> None:
 def doctor() -> None:
     """Check the configuration and every service the bridge depends on; exit 1 when a check fails."""
     try:
-        container = build_container(os.environ, DEFAULT_SERVE_STATE_URL, log_stream=sys.stderr)
+        container = build_container(command_environment(), DEFAULT_SERVE_STATE_URL, log_stream=sys.stderr)
     except ConfigurationError as e:
         _echo_all([render(result) for result in configuration_checks(e)])
         sys.exit(2)

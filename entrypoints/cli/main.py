@@ -18,6 +18,7 @@ from entrypoints.cli.startup_warnings import turned_off
 from entrypoints.cli.store_presence import absent_store
 from entrypoints.composition.bootstrap import build_container
 from entrypoints.composition.container import Container
+from entrypoints.config.env_file import command_environment
 from entrypoints.config.configuration import ConfigurationError
 from entrypoints.config.settings import DEFAULT_SERVE_STATE_URL
 
@@ -27,7 +28,7 @@ log = logging.getLogger("servicedesk.serve")
 def _container(log_stream: TextIO | None = None) -> Container:
     """Logs go to stdout for `serve`; other commands keep stdout for their own output."""
     try:
-        return build_container(os.environ, DEFAULT_SERVE_STATE_URL, log_stream=log_stream)
+        return build_container(command_environment(), DEFAULT_SERVE_STATE_URL, log_stream=log_stream)
     except ConfigurationError as e:
         configuration_failed(e)
 

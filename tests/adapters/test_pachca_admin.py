@@ -9,9 +9,9 @@ from pytest_httpserver import HTTPServer
 
 from adapters.pachca.messenger import HttpChatMessenger, pachca_client
 from domain.people import Person
-from ports.admin import MessengerAdmin, TokenInfo
+from ports.admin import BotWebhook, MessengerAdmin, TokenInfo
 from ports.errors import PermanentFailure
-from tests.adapters.test_pachca import BASE, TOKEN, received, serve, token_info_json, user_json
+from tests.adapters.test_pachca import BASE, TOKEN, received, sent_body, serve, token_info_json, user_json
 
 
 @pytest.fixture
@@ -21,6 +21,7 @@ def admin(httpserver: HTTPServer) -> HttpChatMessenger:
 
 def test_implements_the_port(admin: HttpChatMessenger) -> None:
     assert isinstance(admin, MessengerAdmin)
+    assert isinstance(admin, BotWebhook)
 
 
 def test_token_info_gives_the_bot_id_and_scopes(httpserver: HTTPServer, admin: HttpChatMessenger) -> None:
@@ -60,3 +61,48 @@ def test_an_unreadable_answer_is_a_permanent_failure(httpserver: HTTPServer, adm
 
     with pytest.raises(PermanentFailure, match=r"unexpected answer to GET .*/oauth/token/info"):
         admin.token_info()
+
+
+FUNCTION_URL = "https://functions.yandexcloud.net/d4e0000000000000000"
+
+
+def bot_json(url: str) -> dict[str, object]:
+    webhook = {
+        "name": "Поддержка",
+        "nickname": "support_bot",
+        "outgoing_url": url,
+        "events": ["message_new", "message_update", "message_delete", "button_click"],
+        "trigger_on": "all_messages",
+        "commands": [],
+        "scopes": ["messages:create", "bot_self:webhook:write"],
+        "template": None,
+        "template_engine": "liquid",
+        "challenge_key": None,
+        "link_preview_enabled": False,
+        "ignore_self_messages": True,
+        "events_history_enabled": True,
+        "single_chat": False,
+        "can_edit": ["admin"],
+        "who_can_add": "creator",
+    }
+    return {"data": {"id": 12, "webhook": webhook}}
+
+
+def test_set_webhook_puts_the_url_as_the_spec_asks(httpserver: HTTPServer, admin: HttpChatMessenger) -> None:
+    serve(httpserver, "PUT", "/bot/webhook", "/bot/webhook", 200, bot_json(FUNCTION_URL))
+
+    assert admin.set_webhook(FUNCTION_URL) == FUNCTION_URL
+
+    assert sent_body(httpserver, "PUT", "/bot/webhook") == {"webhook": {"outgoing_url": FUNCTION_URL}}
+    (request,) = received(httpserver)
+    assert request.headers["Authorization"] == f"Bearer {TOKEN}"
+
+
+def test_set_webhook_without_the_scope_is_a_403(httpserver: HTTPServer, admin: HttpChatMessenger) -> None:
+    body = {"error": "insufficient_scope", "error_description": "Required scope: bot_self:webhook:write"}
+    serve(httpserver, "PUT", "/bot/webhook", "/bot/webhook", 403, body)
+
+    with pytest.raises(PermanentFailure) as raised:
+        admin.set_webhook(FUNCTION_URL)
+
+    assert raised.value.status == 403

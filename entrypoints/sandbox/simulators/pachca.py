@@ -62,6 +62,7 @@ class Pachca:
         self.forms: list[Form] = []
         self.message_chats: dict[int, int] = {}
         self.rejected = 0
+        self.webhook_url = ""  # where the bot's outgoing webhook points (`PUT /bot/webhook`)
         self.ids = itertools.count(700001)
         self.lock = threading.RLock()
         self.routes: list[tuple[str, Callable[..., Answer]]] = [
@@ -74,6 +75,7 @@ class Pachca:
             ("GET /pachca/messages/{id}", self._get),
             ("GET /pachca/messages", self._list),
             ("POST /pachca/views/open", self._open_view),
+            ("PUT /pachca/bot/webhook", self._set_webhook),
         ]
 
     # what people do (the sandbox's page, or a test)
@@ -167,6 +169,15 @@ class Pachca:
         with self.lock:
             self.forms.append(Form(body["trigger_id"], body["callback_id"], body["private_metadata"], body["view"]))
         return answer({}, 201)
+
+    def _set_webhook(self, call: Call) -> Answer:
+        """The bot points its own outgoing webhook somewhere; the answer is the bot with its webhook settings."""
+        url = str(call.json()["webhook"]["outgoing_url"])
+        with self.lock:
+            self.webhook_url = url
+        webhook = {"outgoing_url": url, "events": ["message_new", "message_update", "message_delete", "button_click"]}
+        webhook |= {"trigger_on": "all_messages", "ignore_self_messages": True, "events_history_enabled": True}
+        return answer({"data": {"id": BOT_ID, "webhook": webhook}})
 
     def _over_limit(self, post: Post) -> Answer | None:
         wait = self.limit.admit(self.rate_key(post)) if self.limit else 0.0
