@@ -30,6 +30,15 @@ class TokenInfo:
     scopes: tuple[str, ...] = ()  # empty when the token does not say
 
 
+class StoreNotCreated(Exception):
+    """The state store does not exist yet (nothing was ever stored): it is created on first use at `where`."""
+
+    def __init__(self, where: str, writable: bool) -> None:
+        super().__init__(f"not created yet: {where}")
+        self.where = where
+        self.writable = writable  # whether what creates it may create it there
+
+
 @runtime_checkable
 class TrackerAdmin(Protocol):
     """The issue tracker's queue settings: local fields and the triggers that call the bridge."""

@@ -70,7 +70,7 @@ def doctor() -> None:
     container.retry_policy.override(ONE_TRY)
     absent = absent_store(container.state_url())
     if absent:  # the state check says so instead of creating it
-        container.state.override(providers.Object(AbsentStore(absent, "doctor")))
+        container.state.override(providers.Object(AbsentStore(absent)))
     results = [configuration_ok(), *container.admin.doctor().execute()]
     scrub = container.redactor()
     for result in results:

@@ -509,3 +509,20 @@ def test_setup_without_the_webhook_scope_says_which_scope_to_give_the_bot(
     assert f"or enter {PUBLIC_URL} as the URL on the bot's «Исходящий webhook» tab" in result.output
     assert len(tracker.triggers) == 2  # Tracker's part is done; running setup again resumes
     assert_clean(result.output)
+
+
+def test_doctor_on_a_fresh_install_passes_before_the_first_webhook(
+    httpserver: HTTPServer, env: dict[str, str | None], tracker: TrackerServer, tmp_path: Path
+) -> None:
+    serve_pachca(httpserver)
+    serve_y360(httpserver)
+    fresh = {**env, "STATE_URL": f"sqlite:///{tmp_path}/fresh/state.db"}
+    (tmp_path / "fresh").mkdir()
+    assert run("setup", env=fresh).exit_code == 0
+
+    result = run("doctor", env=fresh)
+
+    assert result.exit_code == 0, result.output
+    where = tmp_path / "fresh" / "state.db"
+    assert f"ok   state store: not created yet: it is created on first use at {where} (writable)" in result.output
+    assert not where.exists()
