@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import sys
 
 import click
@@ -15,8 +14,8 @@ from application.admin.setup import SetupIncomplete
 from entrypoints.cli.common import configuration_failed
 from entrypoints.cli.store_presence import AbsentStore, absent_store
 from entrypoints.composition.bootstrap import build_container
-from entrypoints.config.env_file import command_environment
 from entrypoints.config.configuration import ConfigurationError, problem
+from entrypoints.config.env_file import command_environment
 from entrypoints.config.settings import DEFAULT_SERVE_STATE_URL, Settings
 from entrypoints.config.variable_rules import rule_for
 from ports.errors import NotFound, PermanentFailure, TransientFailure

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import logging
-import os
 import sys
 import threading
 import time
@@ -18,8 +17,8 @@ from entrypoints.cli.startup_warnings import turned_off
 from entrypoints.cli.store_presence import absent_store
 from entrypoints.composition.bootstrap import build_container
 from entrypoints.composition.container import Container
-from entrypoints.config.env_file import command_environment
 from entrypoints.config.configuration import ConfigurationError
+from entrypoints.config.env_file import command_environment
 from entrypoints.config.settings import DEFAULT_SERVE_STATE_URL
 
 log = logging.getLogger("servicedesk.serve")

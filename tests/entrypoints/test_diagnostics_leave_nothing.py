@@ -64,7 +64,8 @@ def test_doctor_fails_a_store_that_could_never_be_created(tmp_path: Path) -> Non
 
     assert code == 1
     [line] = [line for line in output.splitlines() if line.startswith("FAIL state store:")]
-    assert line.startswith(f"FAIL state store: not created yet, and it cannot be created at {tmp_path}/nonexistent/x.db")
+    where = tmp_path / "nonexistent" / "x.db"
+    assert line.startswith(f"FAIL state store: not created yet, and it cannot be created at {where}")
     assert "— fix: check STATE_URL, or create the directory" in line
     assert list(tmp_path.iterdir()) == []
 
