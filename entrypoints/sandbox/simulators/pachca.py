@@ -175,7 +175,8 @@ class Pachca:
         url = str(call.json()["webhook"]["outgoing_url"])
         with self.lock:
             self.webhook_url = url
-        webhook = {"outgoing_url": url, "events": ["message_new", "message_update", "message_delete", "button_click"]}
+        events = ["message_new", "message_update", "message_delete", "button_click"]
+        webhook: dict[str, Any] = {"outgoing_url": url, "events": events}
         webhook |= {"trigger_on": "all_messages", "ignore_self_messages": True, "events_history_enabled": True}
         return answer({"data": {"id": BOT_ID, "webhook": webhook}})
 
