@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Mapping
 
 import click
 from dependency_injector import providers
@@ -26,10 +27,18 @@ ONE_TRY = RetryPolicy(attempts=1)  # doctor reports a failing service at once in
 @click.command()
 @click.option("--dry-run", is_flag=True, help="Show what would be done and change nothing.")
 def setup(dry_run: bool) -> None:
-    """Create or update the queue's local fields and the Tracker triggers that call PUBLIC_URL, and point the Pachca
-    bot's outgoing webhook at PUBLIC_URL."""
+    """Point Tracker's triggers (with the queue's local fields) and the Pachca bot's webhook at PUBLIC_URL.
+
+    Creates or updates the queue's local fields and the Tracker triggers that call PUBLIC_URL, and sets the Pachca
+    bot's outgoing webhook to PUBLIC_URL with the bot's own token (scope bot_self:webhook:write). Idempotent."""
+    sys.exit(run_setup(command_environment(), dry_run))
+
+
+def run_setup(environ: Mapping[str, str], dry_run: bool = False) -> int:
+    """`setup` in this configuration (deploy runs it with the function's URL as PUBLIC_URL): 0 done, 1 stopped by a
+    service (what was done is printed, and running it again resumes); an incomplete configuration exits 2."""
     try:
-        container = build_container(command_environment(), DEFAULT_SERVE_STATE_URL, log_stream=sys.stderr)
+        container = build_container(environ, DEFAULT_SERVE_STATE_URL, log_stream=sys.stderr)
     except ConfigurationError as e:
         configuration_failed(e)
     settings: Settings = container.settings()
@@ -47,15 +56,16 @@ def setup(dry_run: bool) -> None:
         _echo_all(e.done)
         hint = setup_hint(e.__cause__, settings)
         click.echo(scrub(f"setup stopped: {e}. {hint} Then run setup again: it resumes from there."), err=True)
-        sys.exit(1)
+        return 1
     _echo_all(lines)
     try:
         click.echo(container.admin.pachca_webhook().execute(dry_run))
     except WebhookNotSet as e:
         click.echo(scrub(f"setup stopped: {e}."), err=True)
-        sys.exit(1)
+        return 1
     if dry_run:
         click.echo("dry run: nothing was changed")
+    return 0
 
 
 @click.command()
