@@ -12,7 +12,17 @@ import requests
 from pydantic import ValidationError
 
 from adapters.http.client import HttpClient
-from adapters.pachca.models import BotReply, Data, FullMessage, Message, PachcaUser, Thread, TokenInfoReply
+from adapters.pachca.models import (
+    BotReply,
+    ChatPage,
+    Data,
+    FullMessage,
+    Message,
+    PachcaUser,
+    Reply,
+    Thread,
+    TokenInfoReply,
+)
 from adapters.pachca.ratelimit import ChatRateLimiter
 from adapters.pachca.views import button_rows, form_block
 from domain.issues import truncate
@@ -24,6 +34,7 @@ from ports.files import PachcaUpload
 from ports.messenger import ButtonRows, ChatMessenger, FormField, MessageInfo, PostedMessage
 
 T = TypeVar("T")
+R = TypeVar("R", bound=Reply)
 FORM_TITLE_LIMIT = 24
 LIST_LIMIT = 50
 SUBMIT_TEXT = "Отправить"
@@ -55,6 +66,21 @@ class HttpChatMessenger(ChatMessenger, MessengerAdmin, BotWebhook):
         body = {"webhook": {"outgoing_url": url}}
         response = self.client.request("PUT", "/bot/webhook", idempotent=True, json=body)
         return parse_reply(response, Data[BotReply]).data.webhook.outgoing_url or ""
+
+    def member_chats(self, pages: int = 10) -> list[tuple[int, str]]:
+        """The group chats the bot is in, as (id, name): `GET /chats` (scope `chats:read`), 50 a page, at most
+        `pages` pages. Direct chats (`personal`) are left out."""
+        found: list[tuple[int, str]] = []
+        params: dict[str, Any] = {"availability": "is_member", "limit": LIST_LIMIT}
+        for _ in range(pages):
+            response = self.client.request("GET", "/chats", idempotent=True, params=params)
+            page = parse_reply(response, ChatPage)
+            found += [(chat.id, chat.name or str(chat.id)) for chat in page.data if not chat.personal]
+            cursor = page.meta.paginate.next_page if page.meta and page.meta.paginate else None
+            if not cursor or not page.data:
+                break
+            params = {**params, "cursor": cursor}
+        return found
 
     def some_users(self, limit: int) -> list[Person]:
         users = self._get("/users", Data[list[PachcaUser]], params={"limit": limit}).data
@@ -174,7 +200,7 @@ def _limit_key(thread: ThreadRef) -> int:
     return thread.root_chat_id or thread.chat_id
 
 
-def parse_reply(response: requests.Response, model: type[Data[T]]) -> Data[T]:
+def parse_reply(response: requests.Response, model: type[R]) -> R:
     try:
         return model.model_validate_json(response.content)
     except ValidationError as e:

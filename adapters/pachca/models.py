@@ -35,6 +35,25 @@ class BotReply(Reply):
     webhook: BotWebhookReply
 
 
+class Chat(Reply):
+    id: int
+    name: str = ""
+    personal: bool = False
+
+
+class Paginate(Reply):
+    next_page: str | None = None
+
+
+class Meta(Reply):
+    paginate: Paginate | None = None
+
+
+class ChatPage(Reply):
+    data: list[Chat]
+    meta: Meta | None = None
+
+
 class PachcaUser(Reply):
     id: int
     first_name: str | None = None

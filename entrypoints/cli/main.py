@@ -1,4 +1,4 @@
-"""`servicedesk-bot`: serve, drain, doctor, setup, package, deploy, sandbox."""
+"""`servicedesk-bot`: serve, drain, init, doctor, setup, package, deploy, sandbox."""
 
 from __future__ import annotations
 
@@ -110,10 +110,12 @@ def drain() -> None:
 
 
 from entrypoints.cli.admin import doctor, setup  # noqa: E402 - registered after the group exists
+from entrypoints.cli.init import init  # noqa: E402
 from entrypoints.cli.ship import deploy, package  # noqa: E402
 from entrypoints.sandbox.command import sandbox  # noqa: E402
 
 main.add_command(sandbox)
+main.add_command(init)
 main.add_command(setup)
 main.add_command(doctor)
 main.add_command(package)
