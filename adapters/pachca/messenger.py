@@ -76,8 +76,10 @@ class HttpChatMessenger(ChatMessenger, MessengerAdmin, BotWebhook):
             response = self.client.request("GET", "/chats", idempotent=True, params=params)
             page = parse_reply(response, ChatPage)
             found += [(chat.id, chat.name or str(chat.id)) for chat in page.data if not chat.personal]
-            cursor = page.meta.paginate.next_page if page.meta and page.meta.paginate else None
-            if not cursor or not page.data:
+            paginate = page.meta.paginate if page.meta else None
+            cursor = paginate.next_page if paginate else None
+            more = paginate.has_next if paginate and paginate.has_next is not None else len(page.data) >= LIST_LIMIT
+            if not (cursor and more):
                 break
             params = {**params, "cursor": cursor}
         return found

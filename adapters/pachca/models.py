@@ -43,6 +43,7 @@ class Chat(Reply):
 
 class Paginate(Reply):
     next_page: str | None = None
+    has_next: bool | None = None  # false on the last page
 
 
 class Meta(Reply):

@@ -106,3 +106,40 @@ def test_set_webhook_without_the_scope_is_a_403(httpserver: HTTPServer, admin: H
         admin.set_webhook(FUNCTION_URL)
 
     assert raised.value.status == 403
+
+
+def chat_json(chat_id: int, name: str, personal: bool = False) -> dict[str, object]:
+    return {
+        "id": chat_id,
+        "name": name,
+        "created_at": "2026-11-02T09:00:00.000Z",
+        "owner_id": 134412,
+        "member_ids": [134412, 12],
+        "group_tag_ids": [],
+        "channel": False,
+        "archived": False,
+        "personal": personal,
+        "public": False,
+        "last_message_at": "2026-12-01T10:00:00.000Z",
+        "meet_room_url": "https://meet.pachca.com/abc",
+    }
+
+
+def test_member_chats_follows_the_cursor_and_leaves_direct_chats_out(
+    httpserver: HTTPServer, admin: HttpChatMessenger
+) -> None:
+    full = [chat_json(918264, "Поддержка"), chat_json(5001, "", personal=True)] + [
+        chat_json(n, f"Чат {n}") for n in range(7000, 7048)
+    ]  # a full page of 50: there may be more
+    first = {"data": full, "meta": {"paginate": {"next_page": "eyJpZCI6NTAwMX0", "has_next": True}}}
+    end = {"next_page": "eyJpZCI6OTE4MzAwfQ", "has_next": False}
+    last = {"data": [chat_json(918300, "ИТ-помощь")], "meta": {"paginate": end}}
+    asked = {"availability": "is_member", "limit": "50"}
+    serve(httpserver, "GET", "/chats", "/chats", 200, first, query_string=asked)
+    serve(httpserver, "GET", "/chats", "/chats", 200, last, query_string={**asked, "cursor": "eyJpZCI6NTAwMX0"})
+
+    chats = admin.member_chats()
+
+    assert chats[0] == (918264, "Поддержка") and chats[-1] == (918300, "ИТ-помощь")
+    assert len(chats) == 50  # 48 + 2 group chats; the direct chat is left out
+    assert len(received(httpserver)) == 2

@@ -175,7 +175,7 @@ class Pachca:
     def _chats(self, call: Call) -> Answer:
         """The chats the bot is in (`availability=is_member`, the default), one page."""
         chats = [_chat(chat_id, name) for chat_id, name in BOT_CHATS.items()]
-        return answer({"data": chats, "meta": {"paginate": {"next_page": None}}})
+        return answer({"data": chats, "meta": {"paginate": {"next_page": "eyJwYWdlIjoyfQ", "has_next": False}}})
 
     def _set_webhook(self, call: Call) -> Answer:
         """The bot points its own outgoing webhook somewhere; the answer is the bot with its webhook settings."""

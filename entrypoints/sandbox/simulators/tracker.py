@@ -92,7 +92,7 @@ class Tracker:
 
     def _triggers(self, call: Call, queue: str) -> Answer:
         with self.lock:
-            return answer([t for t in self.triggers if t["queue"] == queue])
+            return answer([t for t in self.triggers if t["queue"]["key"] == queue])
 
     def _create_trigger(self, call: Call, queue: str) -> Answer:
         with self.lock:

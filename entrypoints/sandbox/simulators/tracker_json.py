@@ -42,7 +42,8 @@ def trigger(body: dict[str, Any], trigger_id: int, queue: str, version: int = 1)
         for c in body.get("conditions", [])
     ]
     actions = [{**action, "id": n + 1} for n, action in enumerate(body.get("actions", []))]
-    return {**body, "id": trigger_id, "version": version, "queue": queue, "conditions": conditions, "actions": actions}
+    where = {"key": queue, "display": QUEUES.get(queue, queue)}
+    return {**body, "id": trigger_id, "version": version, "queue": where, "conditions": conditions, "actions": actions}
 
 
 def status(key: str) -> dict[str, str]:
