@@ -105,7 +105,7 @@ def _version(t: Target, c: Configuration) -> list[str]:
     return [
         f"# 4. A version: runtime {RUNTIME}, entry point {ENTRYPOINT}, {MEMORY} (a bigger CPU share for the cold",
         f"#    start, which must fit Pachca's 3 s form deadline), {TIMEOUT} (a drain pass retries a few calls of at",
-        "#    most 10 s each). The archive is what `servicedesk-bot package` builds.",
+        "#    most 10 s each). Build the archive first: servicedesk-bot package",
         "yc serverless function version create \\\n  " + " \\\n  ".join(args),
         "",
         "# 5. Public invocation: Pachca and Tracker cannot send an IAM token; the bridge checks every request itself.",
