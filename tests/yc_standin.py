@@ -126,6 +126,9 @@ class Yc:
         self.state, self.flags, self.positional, self.stdin = state, flags, positional, stdin
 
     def run(self, command: str) -> Any:
+        if command == "init":  # the sign-in in a browser is played as done: one folder to choose
+            self.state["folder"] = self.state.get("folder") or "b1gstandinfolder"
+            return f"Your current folder has been set to '{self.state['folder']}'."
         if command == "config get":
             return self.state["folder"] if self.positional == ["folder-id"] and self.state["folder"] else ""
         if not self.state["folder"]:
