@@ -17,6 +17,8 @@ from pytest_httpserver import HTTPServer
 from entrypoints.cli import ship
 from entrypoints.cli.deploy import split
 from entrypoints.cli.main import main
+from entrypoints.config import env_file
+from entrypoints.config.env_file import file_values
 from tests.contracts.yc_reference import COMMANDS, unknown_flags, yc_commands
 from tests.entrypoints.test_admin_cli import TrackerServer
 from tests.yc_standin import all_arguments, install
@@ -348,3 +350,18 @@ def test_the_printed_script_builds_the_lockbox_payload_as_json_from_its_environm
     )
 
     assert json.loads(built.stdout) == [{"key": name, "text_value": env[name]} for name in names]
+
+
+def test_deploy_keeps_the_functions_url_in_servicedesk_env(
+    cloud: Path, env: dict[str, str], tracker: TrackerServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "servicedesk.env"
+    env_file.write_values({"TRACKER_QUEUE": "SERVICEDESK"}, path)
+    monkeypatch.setattr(env_file, "ENV_FILE", path)
+
+    result = deploy("--no-check")
+
+    assert result.exit_code == 0, result.output
+    [function] = yc_state(cloud)["functions"]
+    assert file_values(path) == {"TRACKER_QUEUE": "SERVICEDESK", "PUBLIC_URL": function["http_invoke_url"]}
+    assert f"PUBLIC_URL={function['http_invoke_url']} written to {path}" in result.output
