@@ -30,7 +30,7 @@ from entrypoints.cli.deploy import (
     Configuration,
     Target,
 )
-from entrypoints.cli.yc import Yc
+from entrypoints.cli.yc import Yc, YcFailed
 
 PUBLIC = "system:allUsers"
 NEW = "(new)"  # an id a dry run cannot know yet
@@ -119,7 +119,10 @@ class Deployment:
             self._say("created", f"secret {name} ({created['id']}; Lockbox: {', '.join(self._config.lockbox)})")
             return created["id"], created["current_version"]["id"]
         secret_id = found["id"]
-        current = self._yc("lockbox", "payload", "get", "--id", secret_id)
+        try:
+            current = self._yc("lockbox", "payload", "get", "--id", secret_id)
+        except YcFailed:  # this account may not read payloads: a new version with every value is always right
+            current = {"entries": [], "version_id": ""}
         held = {entry["key"]: entry.get("text_value") for entry in current.get("entries", [])}
         changes = _changes(held, self._config.lockbox)
         if not changes:

@@ -104,7 +104,7 @@ def deploy(dry_run: bool, no_check: bool, print_: bool, **names: str) -> None:
         configuration = deployable(environ)
     except ConfigurationError as e:
         configuration_failed(e)
-    if yc is None:
+    if print_ or yc is None:
         click.echo(render_script(configuration, target), nl=False)
         return
     scrub = _scrubber(configuration)
