@@ -36,9 +36,10 @@ def queue(key: str) -> dict[str, Any]:
 
 
 def trigger(body: dict[str, Any], trigger_id: int, queue: str, version: int = 1) -> dict[str, Any]:
-    """A trigger as Tracker keeps it: ids and a version of its own, a condition's user as an object."""
+    """A trigger as Tracker keeps it: ids and a version of its own, a condition's user (the robot, by uid or login)
+    as an object."""
     conditions = [
-        {**c, "user": {"id": ROBOT_UID, "login": c["user"], "display": ROBOT_NAME}} if "user" in c else c
+        {**c, "user": {"id": ROBOT_UID, "login": ROBOT_LOGIN, "display": ROBOT_NAME}} if "user" in c else c
         for c in body.get("conditions", [])
     ]
     actions = [{**action, "id": n + 1} for n, action in enumerate(body.get("actions", []))]
