@@ -8,6 +8,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import Enum
 
+from domain.pachca_text import QUIET
+
 
 class Side(Enum):
     TRACKER = "tracker"
@@ -15,6 +17,8 @@ class Side(Enum):
 
 
 RESERVED = frozenset({"all", "here"})  # Pachca's system words: they address a chat, not a person
+# Longer than any Tracker login or Pachca nickname: never looked up (a 100,000-character handle in a URL gets 414)
+MAX_HANDLE = 64
 
 
 def _mention_pattern(handle_chars: str) -> re.Pattern[str]:
@@ -78,7 +82,9 @@ class Resolution:
 
 
 class MentionResolver:
-    """Rewrites mentions from one side's handles to the other's; a mention that maps to nobody stays as written."""
+    """Rewrites mentions from one side's handles to the other's; a mention that maps to nobody stays as written.
+    Toward Pachca, where a written `@nickname` notifies, it stays quiet (`QUIET` after the `@`): only the people the
+    bridge resolved are notified. Toward Tracker only `summonees` notify, so the text is left exactly as typed."""
 
     @staticmethod
     def handles(text: str, side: Side, limit: int | None = None) -> list[str]:
@@ -88,7 +94,8 @@ class MentionResolver:
         for mention in find_mentions(text, side):
             if limit is not None and len(unique) >= limit:
                 break
-            unique.setdefault(mention.handle.lower(), mention.handle)
+            if len(mention.handle) <= MAX_HANDLE:
+                unique.setdefault(mention.handle.lower(), mention.handle)
         return list(unique.values())
 
     @staticmethod
@@ -100,11 +107,12 @@ class MentionResolver:
         position = 0
         for mention in find_mentions(text, side):
             target = other.get(mention.handle.lower())
-            if target is None:
+            if target is None and side is Side.PACHCA:
                 continue
-            parts += [text[position : mention.start], f"@{target}"]
+            parts += [text[position : mention.start], f"@{target}" if target else f"@{QUIET}{mention.handle}"]
             position = mention.end
-            notify.setdefault(target)
+            if target:
+                notify.setdefault(target)
         parts.append(text[position:])
         return Resolution("".join(parts), tuple(notify))
 
