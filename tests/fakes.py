@@ -290,6 +290,7 @@ class FakeIssue:
     description: str = ""
     attachment_ids: list[str] = field(default_factory=list)
     comment_attachments: dict[str, list[str]] = field(default_factory=dict)  # comment id -> attachment ids
+    created_by: str = "1120000000049224"  # the robot's uid (FakeIssueTracker.robot): the bridge opened it
 
 
 WORKFLOW: dict[str, list[Transition]] = {
@@ -378,8 +379,12 @@ class FakeIssueTracker:
     def get_issue(self, key: TicketKey) -> IssueInfo:
         self._call("get_issue")
         issue = self._issue(key)
+        return self._info(issue)
+
+    def _info(self, issue: FakeIssue) -> IssueInfo:
+        display = self.display[issue.status]
         return IssueInfo(
-            issue.key, issue.new.summary, issue.status, self.display[issue.status], issue.updated_at, None, issue.fields
+            issue.key, issue.new.summary, issue.status, display, issue.updated_at, None, issue.fields, issue.created_by
         )
 
     def add_comment(
@@ -436,7 +441,7 @@ class FakeIssueTracker:
     def open_issues_of(self, queue: str, pachca_user_id: int) -> list[IssueInfo]:
         self._call("open_issues_of")
         return [
-            IssueInfo(i.key, i.new.summary, i.status, self.display[i.status], i.updated_at, None, i.fields)
+            self._info(i)
             for i in self.issues.values()
             if i.fields.get("pachcaUserId") == str(pachca_user_id) and i.status != "closed"
         ]
