@@ -361,6 +361,9 @@ class FakeIssueTracker:
         if existing is not None:
             self.conflicts += 1  # the real adapter gets a 409 and recovers it through _findByUnique
             return existing
+        deleted = [field_ids[k] for k in issue.local_fields if k in field_ids and k not in self.field_keys]
+        if deleted:  # as Tracker refuses a field that no longer exists
+            raise PermanentFailure(f"tracker: 422 on POST /v2/issues/: unknown fields {deleted}", 422)
         key = TicketKey(f"{issue.queue}-{len(self.issues) + 1}")
         fields = {field_ids[k].split("--")[-1]: v for k, v in issue.local_fields.items() if k in field_ids}
         self._known_attachments(issue.attachment_ids)
