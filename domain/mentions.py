@@ -7,6 +7,7 @@ from bisect import bisect_left
 from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import Enum
+from functools import lru_cache
 
 from domain.pachca_text import QUIET
 
@@ -52,15 +53,21 @@ class Mention:
 
 
 def find_mentions(text: str, side: Side) -> list[Mention]:
+    return list(_scan(text, side))
+
+
+@lru_cache(maxsize=4)
+def _scan(text: str, side: Side) -> tuple[Mention, ...]:
+    """One scan per text and side: the handles to look up and the rewrite read the same mentions."""
     candidates = [match for match in _MENTION[side].finditer(text) if match["handle"].lower() not in RESERVED]
     if not candidates:
-        return []  # the common case: code, links and addresses need not be looked for
+        return ()  # the common case: code, links and addresses need not be looked for
     protected = _Spans([match.span() for match in _NO_MENTIONS_INSIDE.finditer(text)])
-    return [
+    return tuple(
         Mention(match["handle"], match.start(), match.end())
         for match in candidates
         if not protected.overlaps(match.start(), match.end())
-    ]
+    )
 
 
 class _Spans:
@@ -91,7 +98,7 @@ class MentionResolver:
         """The handles to look up: unique regardless of case, as first written, in order of appearance; at most
         `limit` of them (`MAX_MENTIONS`), so a crowd of mentions costs a bounded number of lookups."""
         unique: dict[str, str] = {}
-        for mention in find_mentions(text, side):
+        for mention in _scan(text, side):
             if limit is not None and len(unique) >= limit:
                 break
             if len(mention.handle) <= MAX_HANDLE:
@@ -105,7 +112,7 @@ class MentionResolver:
         parts: list[str] = []
         notify: dict[str, None] = {}
         position = 0
-        for mention in find_mentions(text, side):
+        for mention in _scan(text, side):
             target = other.get(mention.handle.lower())
             if target is None and side is Side.PACHCA:
                 continue
