@@ -30,7 +30,7 @@ from entrypoints.sandbox.simulators.webhooks import (
     tracker_comment_trigger,
 )
 from entrypoints.sandbox.simulators.world import World
-from ports.errors import PermanentFailure
+from ports.errors import PermanentFailure, TransientFailure
 from tests.builders import message, reply
 from tests.conftest import PACHCA_SECRET, TRACKER_SECRET, Bridge, make_bridge
 from tests.entrypoints.conftest import Context, bridge_env, http_event
@@ -160,3 +160,26 @@ def test_a_100k_character_handle_through_the_function_carries_the_text(
         assert [c.text for c in world.comments_on(key) if HUGE_HANDLE in c.text]
     log_lines = capsys.readouterr().out.splitlines()  # the function's JSON log lines
     assert log_lines and max(len(line) for line in log_lines) < 4096
+
+
+@pytest.mark.parametrize(
+    ("fault", "queued"),
+    [
+        (PermanentFailure("tracker: 400 on POST /v2/issues/SERVICEDESK-1/comments: " + "x" * 100_000, 400), False),
+        (TransientFailure("tracker: 503 on " + "y" * 100_000), True),
+    ],
+    ids=["dead", "queued"],
+)
+def test_an_error_kept_in_the_outbox_or_logged_is_bounded(
+    bridge: Bridge, fault: Exception, queued: bool, caplog: pytest.LogCaptureFixture
+) -> None:
+    bridge.deliver(message(56431))
+    bridge.tracker.faults.add("add_comment", fault)
+
+    bridge.deliver(reply(bridge.messenger.threads[56431]))
+
+    if not queued:
+        stored = [entry.last_error for entry in bridge.state.dead()]
+        assert stored and all(error is not None and 0 < len(error) <= 500 for error in stored)
+    assert [r for r in caplog.records if r.levelname in ("WARNING", "ERROR")]
+    assert max(len(str(record.__dict__)) for record in caplog.records) < 4096
