@@ -14,7 +14,7 @@ FORGED_MARK = "> "  # Pachca shows `>` literally: the line visibly belongs to th
 # what would notify a whole chat, or someone the bridge did not resolve: `@all`, `@here`, a raw `<@user_id>`
 _LOUD = re.compile(r"@(?=(?:all|here)\b)|<@", re.IGNORECASE)
 # any mention at all: `@` not glued to a word (an e-mail address stays whole) before a handle, and raw `<@id>`
-_ANY_MENTION = re.compile(r"(?<![\w.\-])@(?=\w)|<@")
+_ANY_MENTION = re.compile(rf"(?<![\w.\-])@(?=\w)|<@(?!{QUIET})")
 # the starts of the bridge's own lines, compared without spaces, case, markup or look-alike letters
 _OWN_LINES = ("добавленкомментарий", "автор:", "статусзаявкиизменён", "статусзаявкиизменен")
 _LOOK_ALIKES = str.maketrans("aeopcxykmthb03", "аеорсхукмтнвоз")
