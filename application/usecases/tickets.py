@@ -100,7 +100,7 @@ class OpenTicket:
         if with_files:
             issue = self._with_files(issue, message)
         try:
-            key = self.tracker.create_issue(issue, self.schema.field_ids(self.settings.queue))
+            key = self.schema.create_issue(issue)
         except TransientFailure:
             self._accepted(message.message_id, thread)
             raise  # queued: the next attempt opens the issue and posts the card

@@ -14,6 +14,7 @@ from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from entrypoints.composition.bootstrap import build_container
 from entrypoints.composition.container import Container
@@ -62,7 +63,8 @@ def running(bridge_url: str) -> Iterator[WsgiApp]:
         stack.callback(courier.stop)
         scene = Scene(world, courier, keys)
         drainer = Drainer(container, timeline)
-        api = SandboxApi(scene, timeline, drainer.outbox, run=secrets.token_hex(8))
+        host = urlsplit(bridge_url).hostname or "127.0.0.1"
+        api = SandboxApi(scene, timeline, drainer.outbox, host, run=secrets.token_hex(8))
         app = routed(api, make_wsgi_app(container.webhooks()))
         stop = threading.Event()
         stack.callback(stop.set)
