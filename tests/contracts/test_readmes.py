@@ -22,17 +22,23 @@ SECTIONS = {
     "Go live in Yandex Cloud": "Запуск в работу в Yandex Cloud",
     "Configuration": "Конфигурация",
     "Help desk": "Служба поддержки",
-    "Nothing lost while the bridge is down; webhooks or poll mode": "Ничего не теряется, пока мост лежит; вебхуки или опрос",
+    "Nothing lost while the bridge is down; webhooks or poll mode": (
+        "Ничего не теряется, пока мост лежит; вебхуки или опрос"
+    ),
     "Reference": "Справочник",
     "Contributing": "Участие",
 }
 SUBSECTIONS = {
     "What crosses the bridge, and what does not": "Что переходит через мост, а что нет",
-    "Several support lines (`CHAT_QUEUES`, default none)": "Несколько линий поддержки (`CHAT_QUEUES`, по умолчанию не задан)",
+    "Several support lines (`CHAT_QUEUES`, default none)": (
+        "Несколько линий поддержки (`CHAT_QUEUES`, по умолчанию не задан)"
+    ),
     "No tickets for «спасибо» (`IGNORE_MESSAGES`)": "Без заявок на «спасибо» (`IGNORE_MESSAGES`)",
     "Rating after closing (`CSAT`, default `on`)": "Оценка после закрытия (`CSAT`, по умолчанию `on`)",
     "The agents' chat (`AGENTS_CHAT_ID`, default none)": "Чат агентов (`AGENTS_CHAT_ID`, по умолчанию не задан)",
-    "Follow-ups merged (`FOLLOW_UP_MINUTES`, default `10`; `0` off)": "Объединение уточнений (`FOLLOW_UP_MINUTES`, по умолчанию `10`; `0` — выключено)",
+    "Follow-ups merged (`FOLLOW_UP_MINUTES`, default `10`; `0` off)": (
+        "Объединение уточнений (`FOLLOW_UP_MINUTES`, по умолчанию `10`; `0` — выключено)"
+    ),
 }
 EXAMPLE_ENV = {
     "PACHKA_API_TOKEN": "example-token",
