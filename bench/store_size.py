@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from adapters.state.sqlite import SqliteState
-from application.once.inbox import RetentionPolicy
+from application.once.retry import RetentionPolicy
 from bench.per_event import bench_bridge
 from domain.people import Person
 from domain.tickets import Ticket

@@ -1,4 +1,6 @@
-"""The Tracker triggers that call the bridge, in the bridge's terms: which event, where, with which secret."""
+"""The Tracker triggers that call the bridge, in the bridge's terms: what fires one, what it sends, where, with which
+secret. Which triggers there are is the catalogue's business (`application.tracker_events`); how Tracker spells them
+is the adapter's (see docs/tracker.md)."""
 
 from __future__ import annotations
 
@@ -6,19 +8,28 @@ from dataclasses import dataclass
 from enum import Enum
 
 
-class TriggerKind(Enum):
-    """The two Tracker events the bridge listens to; the value is the trigger's name in the queue."""
+class FiresOn(Enum):
+    COMMENT_CREATED = "comment created"  # a new comment, not by the robot, not an internal note
+    FIELD_CHANGED = "field changed"  # a change of one field of the issue (`TriggerSpec.field`)
 
-    COMMENT = "pachca-bridge: comment created"
-    STATUS = "pachca-bridge: status changed"
+
+@dataclass(frozen=True)
+class TriggerSpec:
+    """One trigger of the bridge: its name in the queue (`setup` and `doctor` match by it), what fires it, and the
+    JSON body its webhook sends, with Tracker's `{{…}}` placeholders."""
+
+    name: str
+    fires_on: FiresOn
+    body: str
+    field: str = ""  # for FIELD_CHANGED: the issue field whose change fires it
 
 
 @dataclass(frozen=True)
 class BridgeTrigger:
     """A trigger as the bridge wants it: on which event it calls `endpoint` with `secret`, and whose comments (the
-    robot's own) it skips. How Tracker spells that is the adapter's business (see docs/tracker.md)."""
+    robot's own) it skips."""
 
-    kind: TriggerKind
+    spec: TriggerSpec
     endpoint: str
     secret: str
     robot_login: str
@@ -27,7 +38,7 @@ class BridgeTrigger:
 
     @property
     def name(self) -> str:
-        return self.kind.value
+        return self.spec.name
 
 
 @dataclass(frozen=True)

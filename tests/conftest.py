@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from adapters.state.memory import MemoryState
-from application.event import Event
+from application.events import Event
 from entrypoints.composition.container import Container
 from entrypoints.config.configuration import load_settings
 from tests.fakes import FakeChatMessenger, FakeClock, FakeDirectory, FakeIssueTracker

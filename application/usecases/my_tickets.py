@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from application.form_events import ButtonClicked
+from application.events import ButtonClicked
 from application.once.poster import Poster
 from application.services.schema import TrackerSchema
 from domain.pachca_text import one_line

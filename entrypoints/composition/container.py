@@ -4,9 +4,16 @@ from __future__ import annotations
 
 from dependency_injector import providers
 
-from application.form_events import ButtonClicked, FormSubmitted
-from application.message_events import MessageDeleted, MessageEdited, MessagePosted, ThreadReplyPosted
-from application.once.inbox import Inbox
+from application.events import (
+    BodyRefused,
+    ButtonClicked,
+    FormSubmitted,
+    MessageDeleted,
+    MessageEdited,
+    MessagePosted,
+    ThreadReplyPosted,
+)
+from application.once.inbox import Inbox, refuse_unreadable
 from application.tracker_events import TrackerCommentAdded, TrackerStatusChanged
 from application.usecases.announce import AnnounceStatus
 from application.usecases.buttons import PressButton
@@ -127,26 +134,27 @@ class Container(Services):
     )
     submit_form = providers.Singleton(SubmitForm, open_ticket=open_ticket, topics=settings.provided.intake_topics)
 
+    # every event class -> its handlers, run in order (an event class without one stops start-up)
+    handlers = providers.Dict(
+        {
+            MessagePosted: providers.List(open_ticket.provided.execute),
+            ThreadReplyPosted: providers.List(relay_reply.provided.execute),
+            MessageEdited: providers.List(edit_message.provided.execute),
+            MessageDeleted: providers.List(delete_message.provided.execute),
+            ButtonClicked: providers.List(press_button.provided.execute),
+            FormSubmitted: providers.List(submit_form.provided.execute),
+            TrackerCommentAdded: providers.List(relay_comment.provided.execute),
+            TrackerStatusChanged: providers.List(announce_status.provided.execute),
+            BodyRefused: providers.List(providers.Object(refuse_unreadable)),
+        }
+    )
+
     inbox = providers.Singleton(
         Inbox,
         store=state,
         outbox=state,
         cache=state,
-        handlers=providers.Callable(
-            every_kind_handled,
-            providers.Dict(
-                {
-                    MessagePosted.kind: open_ticket.provided.execute,
-                    ThreadReplyPosted.kind: relay_reply.provided.execute,
-                    TrackerCommentAdded.kind: relay_comment.provided.execute,
-                    TrackerStatusChanged.kind: announce_status.provided.execute,
-                    ButtonClicked.kind: press_button.provided.execute,
-                    FormSubmitted.kind: submit_form.provided.execute,
-                    MessageEdited.kind: edit_message.provided.execute,
-                    MessageDeleted.kind: delete_message.provided.execute,
-                }
-            ),
-        ),
+        handlers=providers.Callable(every_kind_handled, handlers),
         clock=clock,
         time_left=budget.provided.left,
         budget=budget.provided.within,

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from application.events import EVENT_TYPES
-from application.once.inbox import Handler, RetentionPolicy
+from application.once.inbox import Handlers
+from application.once.retry import RetentionPolicy
+from application.tracker_events import TRACKER_EVENTS
 from application.usecases.comments import CommentSettings
 from application.usecases.tickets import TicketSettings
 from domain.files import FileLimits
@@ -20,9 +22,11 @@ def webhook_secrets(settings: Settings) -> WebhookSecrets:
     )
 
 
-def every_kind_handled(handlers: dict[str, Handler]) -> dict[str, Handler]:
-    """Checked when the inbox is built (at start-up): an event kind without a handler is a wiring error."""
-    missing = sorted(set(EVENT_TYPES) - set(handlers))
+def every_kind_handled(handlers: Handlers) -> Handlers:
+    """Checked when the inbox is built (at start-up): an event kind without a handler is a wiring error, and so is
+    a Tracker event kind whose event class is not registered."""
+    kinds = {cls.kind: cls for cls in EVENT_TYPES.values()} | {k.event.kind: k.event for k in TRACKER_EVENTS.kinds}
+    missing = sorted(kind for kind, cls in kinds.items() if not handlers.get(cls))
     if missing:
         raise LookupError("no handler for the event kinds " + ", ".join(missing))
     return handlers

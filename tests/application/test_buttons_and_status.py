@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import json
 
-from application.form_events import ButtonClicked, FormSubmitted
+from application.events import ButtonClicked, FormSubmitted
 from application.tracker_events import TrackerStatusChanged
 from ports.errors import OutcomeUnknown
 from tests.builders import SUPPORT_CHAT, message

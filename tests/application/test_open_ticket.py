@@ -2,8 +2,7 @@ from __future__ import annotations
 
 import threading
 
-from application.form_events import FormSubmitted
-from application.message_events import MessagePosted
+from application.events import FormSubmitted, MessagePosted
 from ports.errors import OutcomeUnknown, TransientFailure
 from tests.builders import SUPPORT_CHAT, message
 from tests.conftest import REQUESTER, Bridge, make_bridge
