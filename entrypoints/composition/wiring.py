@@ -9,6 +9,7 @@ from application.tracker_events import TRACKER_EVENTS
 from application.usecases.comments import CommentSettings
 from application.usecases.tickets import TicketSettings
 from domain.files import FileLimits
+from domain.routing import QueueRouting
 from entrypoints.config.settings import Settings
 from entrypoints.http.authentication import FUTURE_SKEW_SECONDS, WebhookSecrets
 from ports.upkeep import Retention
@@ -46,9 +47,14 @@ def file_limits_of(settings: Settings) -> FileLimits:
     return FileLimits.from_megabytes(settings.max_file_mb)
 
 
-def ticket_settings_of(settings: Settings) -> TicketSettings:
+def routing_of(settings: Settings) -> QueueRouting:
+    """The one place the bridge learns which queue a chat's tickets go to."""
+    return QueueRouting(settings.tracker_queue)
+
+
+def ticket_settings_of(settings: Settings, routing: QueueRouting) -> TicketSettings:
     return TicketSettings(
-        settings.tracker_queue,
+        routing,
         frozenset(settings.support_chat_ids),
         tuple(settings.intake_topics),
     )

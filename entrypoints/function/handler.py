@@ -68,7 +68,7 @@ class FunctionRuntime:
                 container = build_container(
                     os.environ, DEFAULT_FUNCTION_STATE_URL, for_function=True, password_provider=self.iam_token
                 )
-                self._app, self._budget = container.webhooks(), container.budget()
+                self._app, self._budget = container.webhooks(), container.outside.budget()
             except ConfigurationError as e:
                 self._config_error = e
                 line: dict[str, object] = {"time": iso_utc(time.time()), "level": "ERROR"}

@@ -26,9 +26,9 @@ def test_a_kind_without_a_handler_is_refused_when_the_inbox_is_built() -> None:
 
 def test_the_admin_commands_use_the_roots_clients_and_its_retry_policy() -> None:
     container = make_bridge().container
-    container.retry_policy.override(RetryPolicy(attempts=1))
+    container.outside.retry_policy.override(RetryPolicy(attempts=1))
 
     doctor_tracker = container.admin.tracker_admin()
 
-    assert doctor_tracker._client is container.tracker_http()
-    assert container.tracker_http().policy.attempts == 1
+    assert doctor_tracker._client is container.outside.tracker_http()
+    assert container.outside.tracker_http().policy.attempts == 1
