@@ -290,6 +290,7 @@ class FakeIssue:
     description: str = ""
     attachment_ids: list[str] = field(default_factory=list)
     comment_attachments: dict[str, list[str]] = field(default_factory=dict)  # comment id -> attachment ids
+    assignee: Person | None = None
 
 
 WORKFLOW: dict[str, list[Transition]] = {
@@ -379,7 +380,14 @@ class FakeIssueTracker:
         self._call("get_issue")
         issue = self._issue(key)
         return IssueInfo(
-            issue.key, issue.new.summary, issue.status, self.display[issue.status], issue.updated_at, None, issue.fields
+            issue.key,
+            issue.new.summary,
+            issue.status,
+            self.display[issue.status],
+            issue.updated_at,
+            None,
+            issue.fields,
+            issue.assignee,
         )
 
     def add_comment(

@@ -64,7 +64,16 @@ def issue(issue: Issue) -> dict[str, Any]:
     author = by_uid(issue.updated_by)
     updated_by = author.tracker_ref() if author else ROBOT_REF
     fields = {"key": issue.key, "id": f"id-{issue.key}", "summary": issue.summary, "description": issue.description}
-    return {**fields, "status": status(issue.status), "updatedAt": issue.updated_at, "updatedBy": updated_by, **local}
+    assignee = by_uid(issue.assignee) if issue.assignee else None
+    assigned = {"assignee": assignee.tracker_ref()} if assignee else {}
+    return {
+        **fields,
+        "status": status(issue.status),
+        "updatedAt": issue.updated_at,
+        "updatedBy": updated_by,
+        **assigned,
+        **local,
+    }
 
 
 def comment(comment: Comment) -> dict[str, Any]:
