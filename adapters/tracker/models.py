@@ -70,6 +70,7 @@ class Issue(Model):
     updated_at: str = ""
     updated_by: UserRef | None = None
     assignee: UserRef | None = None
+    created_by: UserRef | None = None
 
     def to_info(self) -> IssueInfo:
         return IssueInfo(
@@ -81,6 +82,7 @@ class Issue(Model):
             updated_by_id=self.updated_by.id if self.updated_by else None,
             local_fields=_local_fields(self.model_extra or {}),
             assignee=self.assignee.to_person() if self.assignee else None,
+            created_by_id=self.created_by.id if self.created_by else None,
         )
 
 

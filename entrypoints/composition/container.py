@@ -109,6 +109,8 @@ class Container(containers.DeclarativeContainer):
     my_tickets = providers.Singleton(
         MyTickets,
         tracker=outside.tracker,
+        identities=services.identities,
+        links=outside.state,
         schema=services.schema,
         poster=services.poster,
         cache=outside.state,

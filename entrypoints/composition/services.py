@@ -82,4 +82,6 @@ class Services(containers.DeclarativeContainer):
         messenger=outside.messenger_files,
         tracker=outside.tracker_files,
     )
-    carried = providers.Singleton(CarriedMessages, links=outside.state, writer=writer, identities=identities)
+    carried = providers.Singleton(
+        CarriedMessages, links=outside.state, writer=writer, identities=identities, provenance=provenance
+    )
