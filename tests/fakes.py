@@ -290,6 +290,7 @@ class FakeIssue:
     description: str = ""
     attachment_ids: list[str] = field(default_factory=list)
     comment_attachments: dict[str, list[str]] = field(default_factory=dict)  # comment id -> attachment ids
+    assignee: Person | None = None
     created_by: str = "1120000000049224"  # the robot's uid (FakeIssueTracker.robot): the bridge opened it
 
 
@@ -387,7 +388,15 @@ class FakeIssueTracker:
     def _info(self, issue: FakeIssue) -> IssueInfo:
         display = self.display[issue.status]
         return IssueInfo(
-            issue.key, issue.new.summary, issue.status, display, issue.updated_at, None, issue.fields, issue.created_by
+            issue.key,
+            issue.new.summary,
+            issue.status,
+            display,
+            issue.updated_at,
+            None,
+            issue.fields,
+            assignee=issue.assignee,
+            created_by_id=issue.created_by,
         )
 
     def add_comment(

@@ -5,7 +5,7 @@ from __future__ import annotations
 from contextlib import suppress
 from dataclasses import dataclass, replace
 
-from application.message_events import MessagePosted
+from application.events import MessagePosted
 from application.once.poster import Poster
 from application.once.writes import PACHCA_MESSAGE
 from application.services.cards import Cards
@@ -17,6 +17,7 @@ from application.usecases.intake import IntakeForm, is_intake_command, without_c
 from domain.card import ACCEPTED, intake_post
 from domain.issues import NewIssue, PachcaMessage
 from domain.people import Person
+from domain.routing import QueueRouting
 from domain.tickets import ThreadRef, Ticket
 from ports.errors import ExternalServiceError, TransientFailure
 from ports.messenger import ChatMessenger
@@ -26,7 +27,7 @@ from ports.tracker import IssueTracker
 
 @dataclass(frozen=True)
 class TicketSettings:
-    queue: str
+    routing: QueueRouting
     support_chat_ids: frozenset[int] = frozenset()
     intake_topics: tuple[str, ...] = ()
 
@@ -96,7 +97,8 @@ class OpenTicket:
     def _create(self, message: PachcaMessage, author: Person, topic: str | None, with_files: bool) -> Ticket:
         self.locator.opening(message.message_id)  # replies in the new thread wait for it
         thread = self.messenger.open_thread(message.message_id)
-        issue = NewIssue.from_message(self.settings.queue, message, author, thread, topic)
+        queue = self.settings.routing.queue_for(message.chat_id)
+        issue = NewIssue.from_message(queue, message, author, thread, topic)
         if with_files:
             issue = self._with_files(issue, message)
         try:

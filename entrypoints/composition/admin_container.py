@@ -10,13 +10,14 @@ from adapters.tracker.queue import HttpTrackerAdmin
 from application.admin.doctor import Doctor, DoctorSettings
 from application.admin.pachca_webhook import PointPachcaWebhook
 from application.admin.setup import SetupTracker
+from domain.routing import QueueRouting
 from entrypoints.config.settings import Settings, variable_names
 from ports.admin import DirectoryAdmin, MessengerAdmin, StateProbe
 
 
-def _doctor_settings(settings: Settings) -> DoctorSettings:
+def _doctor_settings(settings: Settings, routing: QueueRouting) -> DoctorSettings:
     return DoctorSettings(
-        queue=settings.tracker_queue,
+        queue=routing.default,
         bot_user_id=settings.bot_user_id,
         public_url=settings.public_url,
         tracker_webhook_secret=settings.secret("tracker_webhook_secret") or None,
@@ -27,6 +28,7 @@ def _doctor_settings(settings: Settings) -> DoctorSettings:
 
 class AdminContainer(containers.DeclarativeContainer):
     settings = providers.Dependency(instance_of=Settings)
+    routing = providers.Dependency(instance_of=QueueRouting)
     messenger: providers.Dependency[MessengerAdmin] = providers.Dependency()
     tracker_http: providers.Dependency[HttpClient] = providers.Dependency()
     directory: providers.Dependency[DirectoryAdmin | None] = providers.Dependency()
@@ -36,7 +38,7 @@ class AdminContainer(containers.DeclarativeContainer):
     setup = providers.Factory(
         SetupTracker,
         admin=tracker_admin,
-        queue=settings.provided.tracker_queue,
+        queue=routing.provided.default,
         public_url=settings.provided.public_url,
         webhook_secret=settings.provided.secret.call("tracker_webhook_secret"),
         internal_markers=settings.provided.internal_note_markers,
@@ -48,6 +50,6 @@ class AdminContainer(containers.DeclarativeContainer):
         tracker=tracker_admin,
         directory=directory,
         open_state=state.provider,
-        settings=providers.Callable(_doctor_settings, settings),
+        settings=providers.Callable(_doctor_settings, settings=settings, routing=routing),
         variables=providers.Callable(variable_names),
     )

@@ -100,7 +100,7 @@ class Drainer:
 
     def outbox(self) -> dict[str, Any]:
         """The counts, and for each waiting event when a pass will try it: the first pass at or after it is due."""
-        state = self.container.state()
+        state = self.container.outside.state()
         found, now = state.stats(), time.time()
         waiting = [
             {"kind": w.kind, "attempts": w.attempts, "next_try_in": math.ceil(self._tried_at(w.due_at) - now)}

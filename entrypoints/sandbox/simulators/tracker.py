@@ -37,6 +37,7 @@ class Issue:
     status: str = "open"
     updated_at: str = ""
     updated_by: str = ROBOT_UID
+    assignee: str | None = None  # a uid
 
 
 class Tracker:
