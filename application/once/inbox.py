@@ -29,6 +29,7 @@ log = logging.getLogger("servicedesk.inbox")
 current_event: ContextVar[str | None] = ContextVar("current_event", default=None)
 
 Handler = Callable[[Event], str]
+ProblemHook = Callable[[str, str, "int | None"], None]  # (what: dead/refused, detail, HTTP status) -> tell a person
 TimeLeft = Callable[[], "float | None"]  # what is left of the invocation, None without a deadline
 Budget = Callable[[float], AbstractContextManager[object]]  # bounds every outbound call inside to these seconds
 
@@ -61,6 +62,7 @@ class Inbox:
     time_left: TimeLeft = lambda: None
     budget: Budget = lambda _: nullcontext()
     retention: tuple[Retention, RetentionPolicy] | None = None
+    on_problem: ProblemHook | None = None  # `application.services.alerts`: a dead or refused event reaches a person
 
     def __post_init__(self) -> None:
         self.troubles = TroubledRuns(self.cache, self.clock, self.schedule.give_up_after)
@@ -134,6 +136,7 @@ class Inbox:
         if troubled >= MAX_TROUBLED_RUNS:
             self.outbox.bury(event.key, f"gave up: {troubled} runs raised or never finished (ran out of time)")
             log.error("event dead: its runs keep raising or running out of time", extra=fields)
+            self._tell("dead", event.key, None)
             return FAILED
         try:
             outcome = self.handlers[event.kind](event)
@@ -142,6 +145,7 @@ class Inbox:
             if self.clock.now() - first_seen > self.schedule.give_up_after:
                 self.outbox.bury(event.key, str(e))
                 log.error("event dead: gave up retrying", extra={**fields, "error": str(e)})
+                self._tell("dead", f"{event.key}: {e}", None)
                 return FAILED
             if e.retry_after:
                 retry_at = max(retry_at, self.clock.now() + e.retry_after)
@@ -151,10 +155,12 @@ class Inbox:
         except PermanentFailure as e:
             self.outbox.bury(event.key, str(e))
             log.error("event dead: permanent failure", extra={**fields, "error": str(e)})
+            self._tell("dead", f"{event.key}: {e}", e.status)
             return FAILED
         except Refused as e:
             self.outbox.bury(event.key, f"{REFUSED}: {e}")
             log.warning("event refused", extra={**fields, "reason": str(e)})
+            self._tell(REFUSED, f"{event.key}: {e}", None)
             return REFUSED
         except StateUnavailable:
             raise
@@ -164,12 +170,17 @@ class Inbox:
         log.info("event handled", extra={**fields, "outcome": outcome})
         return outcome
 
+    def _tell(self, what: str, detail: str, status: int | None) -> None:
+        if self.on_problem is not None:
+            self.on_problem(what, detail, status)
+
     def _raised(self, event: Event, error: Exception, troubled: int, retry_at: float, fields: dict[str, Any]) -> str:
         """An unexpected error may be a fluke: retried like a transient failure, a bounded number of times."""
         reason = f"{type(error).__name__}: {error}"
         if troubled >= MAX_TROUBLED_RUNS:
             self.outbox.bury(event.key, f"gave up after {troubled} runs that raised: {reason}")
             log.exception("event dead: unexpected error", extra=fields)
+            self._tell("dead", f"{event.key}: {type(error).__name__}", None)
             return FAILED
         self.troubles.set(event.key, troubled)
         self.store.release(event.key, reason, retry_at)

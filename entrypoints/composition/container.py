@@ -4,9 +4,13 @@ from __future__ import annotations
 
 from dependency_injector import providers
 
+from adapters.pachca.history import HttpEventHistory, history_limiter
 from application.form_events import ButtonClicked, FormSubmitted
 from application.message_events import MessageDeleted, MessageEdited, MessagePosted, ThreadReplyPosted
 from application.once.inbox import Inbox
+from application.once.poller import Poller
+from application.once.recovery import DrainPass, HistoryRecovery, PassLog, TrackerRecovery, WebhookMark
+from application.services.alerts import Alerts
 from application.tracker_events import TrackerCommentAdded, TrackerStatusChanged
 from application.usecases.announce import AnnounceStatus
 from application.usecases.buttons import PressButton
@@ -19,8 +23,11 @@ from application.usecases.tickets import OpenTicket
 from entrypoints.composition.admin_container import AdminContainer
 from entrypoints.composition.services import Services
 from entrypoints.composition.wiring import (
+    bridge_queues,
     comment_settings_of,
     every_kind_handled,
+    history_event,
+    history_horizon,
     retention_of,
     webhook_secrets,
 )
@@ -45,6 +52,7 @@ class Container(Services):
         Services.schema,
     )
     writer, poster, cards, intake = Services.writer, Services.poster, Services.cards, Services.intake
+    pachca_http = Services.pachca_http
     files, mentions, carried, ticket_settings = (
         Services.files,
         Services.mentions,
@@ -126,6 +134,8 @@ class Container(Services):
         agents=settings.provided.agent_pachca_user_ids,
     )
     submit_form = providers.Singleton(SubmitForm, open_ticket=open_ticket, topics=settings.provided.intake_topics)
+    alerts = providers.Singleton(Alerts, poster=poster, clock=clock, chat_id=settings.provided.admin_chat_id)
+    passes = providers.Singleton(PassLog, cache=state, clock=clock)
 
     inbox = providers.Singleton(
         Inbox,
@@ -151,6 +161,50 @@ class Container(Services):
         time_left=budget.provided.left,
         budget=budget.provided.within,
         retention=providers.Callable(retention_of, state, settings),
+        on_problem=alerts.provided.event_problem,
+    )
+    event_history = providers.Singleton(
+        HttpEventHistory, client=pachca_http, limiter=providers.Singleton(history_limiter, state)
+    )
+    history_recovery = providers.Singleton(
+        HistoryRecovery,
+        history=event_history,
+        inbox=inbox,
+        read=providers.Object(history_event),
+        passes=passes,
+        alerts=alerts,
+        horizon_seconds=providers.Callable(history_horizon, settings),
+    )
+    tracker_recovery = providers.Singleton(
+        TrackerRecovery,
+        tracker=tracker,
+        changes=tracker,
+        inbox=inbox,
+        identities=identities,
+        schema=schema,
+        cache=state,
+        passes=passes,
+        alerts=alerts,
+        queues=providers.Callable(bridge_queues, settings),
+        minutes=settings.provided.reconcile_minutes,
+        internal_markers=settings.provided.internal_note_markers,
+    )
+    drain_pass = providers.Singleton(
+        DrainPass,
+        inbox=inbox,
+        outbox=state,
+        passes=passes,
+        alerts=alerts,
+        history=history_recovery,
+        tracker=tracker_recovery,
+    )
+    poller = providers.Factory(
+        Poller,
+        history=history_recovery,
+        tracker=tracker_recovery,
+        drain=drain_pass,
+        poll_seconds=settings.provided.poll_seconds,
+        search_seconds=settings.provided.tracker_search_seconds,
     )
     webhooks = providers.Singleton(
         WebhookApp,
@@ -160,6 +214,8 @@ class Container(Services):
         clock=clock,
         form_handler=submit_form.provided.validate,
         budget=budget,
+        drain_pass=drain_pass.provided.run,
+        webhook_mark=providers.Singleton(WebhookMark, passes).provided.seen,
     )
 
     admin = providers.Container(

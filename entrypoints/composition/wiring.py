@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
+from application.event import Event
 from application.events import EVENT_TYPES
 from application.once.inbox import Handler, RetentionPolicy
 from application.usecases.comments import CommentSettings
@@ -9,6 +13,7 @@ from application.usecases.tickets import TicketSettings
 from domain.files import FileLimits
 from entrypoints.config.settings import Settings
 from entrypoints.http.authentication import FUTURE_SKEW_SECONDS, WebhookSecrets
+from entrypoints.http.pachca_payloads import pachca_event
 from ports.upkeep import Retention
 
 
@@ -48,3 +53,19 @@ def ticket_settings_of(settings: Settings) -> TicketSettings:
         frozenset(settings.support_chat_ids),
         tuple(settings.intake_topics),
     )
+
+
+def history_event(payload: Mapping[str, Any]) -> Event | None:
+    """An event of Pachca's history carries the webhook body: read as a webhook is (BadPayload when unreadable)."""
+    return pachca_event(dict(payload))
+
+
+def bridge_queues(settings: Settings) -> tuple[str, ...]:
+    """Every queue the bridge opens tickets in: what the recovery pass looks through."""
+    return (settings.tracker_queue,)
+
+
+def history_horizon(settings: Settings) -> float:
+    """A history event older than what the store remembers cannot be told carried or not."""
+    replay_window = settings.webhook_max_age_seconds + FUTURE_SKEW_SECONDS
+    return RetentionPolicy.of(settings.retention_days, replay_window).keep_seconds
