@@ -93,7 +93,7 @@ def _delivery_problems(environ: Mapping[str, str]) -> list[Problem]:
         return []
     if "WEBHOOK_SECRET" in environ:
         return []  # set but blank: the field's own rule says so
-    return [problem("WEBHOOK_SECRET", f"is not set: it {rule_for('WEBHOOK_SECRET').must} (or set DELIVERY=poll)")]
+    return [problem("WEBHOOK_SECRET", f"is not set: it {rule_for('WEBHOOK_SECRET').must}")]
 
 
 def _problem_of(error: Any) -> Problem:
