@@ -62,8 +62,9 @@ class HttpEventHistory(EventHistory):
         return HistoryPage(events, paginate.next_page if more and paginate else None)
 
     def delete(self, event_id: str) -> None:
+        segment = quote(event_id, safe="")
         with suppress(NotFound):  # deleted already (by another instance): what was wanted
-            self.client.request("DELETE", f"/webhooks/events/{quote(event_id, safe='')}", idempotent=True)
+            self.client.request("DELETE", f"/webhooks/events/{segment}", idempotent=True)
 
     def _slot(self) -> None:
         if self.limiter is not None:

@@ -15,7 +15,6 @@ from tests.conftest import TEST_ENV
 from tests.entrypoints.apis import pachca_body, signed
 from tests.faults.test_recovery import AGENT_ANSWER, FIRST, NOTE, REPLY, SECOND, _message, _reply
 from tests.faults.world import IVAN, QUEUE, World
-from tests.state.conftest import durable_url, postgres_url, sqlite_url  # noqa: F401 - fixtures, reused
 
 POLL_ENV = {
     **{k: v for k, v in TEST_ENV.items() if k not in ("WEBHOOK_SECRET", "TRACKER_WEBHOOK_SECRET")},
