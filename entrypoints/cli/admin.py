@@ -31,10 +31,12 @@ def setup(dry_run: bool) -> None:
     except ConfigurationError as e:
         configuration_failed(e)
     settings: Settings = container.settings()
-    needed = (
+    needed: tuple[tuple[str, str | None], ...] = (
         ("PUBLIC_URL", settings.public_url),
         ("TRACKER_WEBHOOK_SECRET", settings.secret("tracker_webhook_secret")),
     )
+    if settings.polling:
+        needed = ()  # poll mode: nothing calls the bridge, so no URL and no secret to give anyone
     missing = [problem(name, f"is not set; setup needs it: it {rule_for(name).must}") for name, v in needed if not v]
     if missing:
         configuration_failed(ConfigurationError(missing))

@@ -225,4 +225,6 @@ class Container(Services):
         tracker_http=tracker_http,
         directory=directory,
         state=state,
+        event_history=providers.Singleton(HttpEventHistory, client=pachca_http),  # doctor writes no rate slots
+        clock=clock,
     )

@@ -107,6 +107,8 @@ def serve_pachca(httpserver: HTTPServer, emails: bool = True) -> None:
     person["email"] = "olegp@example.com" if emails else None
     httpserver.expect_request("/pachca/oauth/token/info", method="GET").respond_with_json({"data": token})
     httpserver.expect_request("/pachca/users", method="GET").respond_with_json({"data": [person], "meta": {}})
+    history = {"data": [], "meta": {"paginate": {"next_page": "", "has_next": False}}}
+    httpserver.expect_request("/pachca/webhooks/events", method="GET").respond_with_json(history)
 
 
 def serve_y360(httpserver: HTTPServer) -> None:
@@ -288,6 +290,9 @@ def test_doctor_passes_on_a_set_up_bridge(
         "ok   pachca token: valid, bot user 12",
         "ok   pachca bot id: BOT_USER_ID 12 matches the token",
         "ok   pachca personal data: e-mails are visible to the bot",
+        "warn pachca event history: readable, but no event has arrived yet: with the history off none ever will "
+        "— fix: turn on «Сохранять историю событий» in the bot's «Исходящий webhook» tab, then write to the bot and "
+        "run doctor again",
         f"ok   tracker token: robot {ROBOT} (Робот поддержки)",
         "ok   tracker queue: SERVICEDESK «Служба поддержки»",
         "ok   tracker local fields: pachcaMessageId, pachcaChatId, pachcaUserId, pachcaThreadId",
@@ -295,11 +300,14 @@ def test_doctor_passes_on_a_set_up_bridge(
         f'ok   tracker trigger "pachca-bridge: status changed": active, calls {PUBLIC_URL}',
         "ok   y360 directory: 40 people in the organisation",
         "ok   state store: answers; outbox: 0 pending, 0 dead",
-        lines[11],
+        lines[12],
         "ok   dead events: none",
+        "ok   last history pass: none yet",
+        "ok   last tracker pass: none yet",
+        "ok   last outbox pass: none yet",
     ]
     assert re.fullmatch(
-        r"ok   store size: \d+ KiB; 0 events \(0 KiB of payloads\), the oldest first seen none", lines[11]
+        r"ok   store size: \d+ KiB; 0 events \(0 KiB of payloads\), the oldest first seen none", lines[12]
     )
     assert writes(httpserver) == []
     assert_clean(result.output)
@@ -330,7 +338,7 @@ def test_doctor_reports_each_failure_on_one_line_and_exits_1(
     assert lines[4] == "ok   state store: answers; outbox: 0 pending, 1 dead"
     assert lines[5].startswith("ok   store size: ")
     assert lines[6].startswith("warn dead events: 1 events were given up after retries: pachca:message:56431")
-    assert len(lines) == 7
+    assert lines[7:] == [f"ok   last {kind} pass: none yet" for kind in ("history", "tracker", "outbox")]
     assert_clean(result.output)
 
 
