@@ -285,6 +285,7 @@ class DrainPass:
     alerts: Alerts
     history: HistoryRecovery | None = None
     tracker: TrackerRecovery | None = None
+    tracker_every: float = 0.0  # a pass searches Tracker only this long after the last search (shared by instances)
 
     def run(self, time_left: TimeLeft | None = None) -> tuple[int, int]:
         left_of = time_left or self.inbox.time_left
@@ -292,7 +293,7 @@ class DrainPass:
         if self.history is not None and _enough(left_of):
             done += self.history.run(left_of).carried
         if self.tracker is not None and _enough(left_of):
-            found = self.tracker.run(left_of)
+            found = self.tracker.run(left_of, self.tracker_every)
             done += found.carried if found else 0
         pending = self.outbox_check()
         self.passes.record(OUTBOX, PassRecord(self.passes.clock.now(), done, done))
