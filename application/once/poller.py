@@ -25,25 +25,28 @@ class Poller:
     search_seconds: float
     drain_seconds: float = 30.0
     monotonic: Callable[[], float] = time.monotonic
-    _next_search: float = field(default=0.0, init=False)
-    _next_drain: float = field(default=0.0, init=False)
+    _due: dict[str, float] = field(default_factory=dict, init=False)
 
-    def tick(self) -> None:
-        """One turn: the history always; Tracker and the outbox when due. Failures are logged, never raised."""
-        now = self.monotonic()
-        self._guarded("history", self.history.run)
-        if now >= self._next_search:
-            self._next_search = now + self.search_seconds
-            self._guarded("tracker", lambda: self.tracker.run(min_interval=self.search_seconds - 1.0))
-        if now >= self._next_drain:
-            self._next_drain = now + self.drain_seconds
-            self._guarded("outbox", self._outbox)
+    def tick(self) -> float:
+        """Runs what is due (each kind timed from its own last start, so a search comes every `search_seconds`,
+        not at the next history read after it); returns how long until something is due again. Failures are
+        logged, never raised."""
+        every = {"history": self.poll_seconds, "tracker": self.search_seconds, "outbox": self.drain_seconds}
+        work: dict[str, Callable[[], object]] = {
+            "history": self.history.run,
+            "tracker": lambda: self.tracker.run(min_interval=self.search_seconds - 1.0),
+            "outbox": self._outbox,
+        }
+        for kind, run in work.items():
+            now = self.monotonic()
+            if now >= self._due.get(kind, 0.0):
+                self._due[kind] = now + every[kind]
+                self._guarded(kind, run)
+        return max(0.0, min(self._due.values()) - self.monotonic())
 
     def run(self, stop: threading.Event) -> None:
         while not stop.is_set():
-            started = self.monotonic()
-            self.tick()
-            stop.wait(max(0.0, self.poll_seconds - (self.monotonic() - started)))
+            stop.wait(self.tick())
 
     def start(self, stop: threading.Event | None = None) -> threading.Thread:
         thread = threading.Thread(target=self.run, args=(stop or threading.Event(),), name="poller", daemon=True)
