@@ -61,8 +61,10 @@ def history_event(payload: Mapping[str, Any]) -> Event | None:
 
 
 def bridge_queues(settings: Settings) -> tuple[str, ...]:
-    """Every queue the bridge opens tickets in: what the recovery pass looks through."""
-    return (settings.tracker_queue,)
+    """Every queue the bridge opens tickets in (TRACKER_QUEUE and CHAT_QUEUES'): what the recovery pass looks
+    through, each once."""
+    routed = [queue for _, queue in getattr(settings, "chat_queues", None) or ()]
+    return tuple(dict.fromkeys([settings.tracker_queue, *routed]))
 
 
 def history_horizon(settings: Settings) -> float:
