@@ -54,8 +54,7 @@ class Poller:
         return thread
 
     def _outbox(self) -> None:
-        done, left = self.drain.inbox.drain()
-        self.drain.outbox_check()
+        done, left = self.drain.outbox_pass()
         if done or left:
             log.info("drained", extra={"done": done, "left": left})
 

@@ -289,14 +289,20 @@ class DrainPass:
 
     def run(self, time_left: TimeLeft | None = None) -> tuple[int, int]:
         left_of = time_left or self.inbox.time_left
-        done, _ = self.inbox.drain(time_left=left_of)
+        done, pending = self.outbox_pass(left_of)
         if self.history is not None and _enough(left_of):
             done += self.history.run(left_of).carried
         if self.tracker is not None and _enough(left_of):
             found = self.tracker.run(left_of, self.tracker_every)
             done += found.carried if found else 0
+        return done, self.outbox.stats().pending if done else pending
+
+    def outbox_pass(self, time_left: TimeLeft | None = None) -> tuple[int, int]:
+        """The retry outbox alone (poll mode runs it on its own clock): what was done, and what is left."""
+        at = self.passes.clock.now()
+        done, _ = self.inbox.drain(time_left=time_left or self.inbox.time_left)
         pending = self.outbox_check()
-        self.passes.record(OUTBOX, PassRecord(self.passes.clock.now(), done, done))
+        self.passes.record(OUTBOX, PassRecord(at, done + pending, done))
         return done, pending
 
     def outbox_check(self) -> int:
