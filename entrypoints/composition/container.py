@@ -197,6 +197,9 @@ class Container(Services):
         alerts=alerts,
         history=history_recovery,
         tracker=tracker_recovery,
+        # a public function's timer body can be posted by anyone: Tracker is searched at most this often however
+        # often a pass runs (shared by instances through the watermark)
+        tracker_every=settings.provided.tracker_search_seconds,
     )
     poller = providers.Factory(
         Poller,

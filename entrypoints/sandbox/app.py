@@ -10,7 +10,6 @@ import tempfile
 import threading
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
-from dataclasses import replace
 from functools import partial
 from pathlib import Path
 
@@ -27,7 +26,6 @@ from entrypoints.sandbox.simulators.world import World
 from entrypoints.sandbox.timeline import Timeline
 
 DRAIN_EVERY = 3.0  # seconds: often enough to watch a queued event carried once the API is back
-TRACKER_EVERY = 10.0  # seconds between the drain passes' searches of Tracker, as poll mode has them
 TOPICS = "Доступы;Оборудование;1С;Другое"
 
 
@@ -83,7 +81,7 @@ def _outbox(container: Container) -> dict[str, int]:
 def _drain(container: Container, timeline: Timeline, stop: threading.Event) -> None:
     """What the timer trigger does for the function, every few seconds (the outbox, then the recovery from the event
     history and Tracker); passes that did something are shown."""
-    drain_pass = replace(container.drain_pass(), tracker_every=TRACKER_EVERY)
+    drain_pass = container.drain_pass()  # Tracker is searched every max(10, 3 × POLL_SECONDS) s of these passes
     while not stop.wait(DRAIN_EVERY):
         try:
             done, left = drain_pass.run()

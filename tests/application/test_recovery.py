@@ -28,7 +28,9 @@ def opened(bridge: Bridge, message_id: int = 56431) -> str:
 
 
 def run_pass(bridge: Bridge) -> tuple[int, int]:
+    """One drain pass, the next one's Tracker search due (passes search Tracker at most every 10 s)."""
     result: tuple[int, int] = bridge.container.drain_pass().run()
+    bridge.clock.advance(10.0)
     return result
 
 
@@ -134,6 +136,18 @@ def test_reconcile_minutes_0_searches_nothing() -> None:
 
     assert bridge.tracker.calls["issues_updated"] == 0
     assert PassLog(bridge.state, bridge.clock).last(TRACKER) is None
+
+
+def test_passes_search_tracker_at_most_every_10_s_however_often_the_timer_is_called() -> None:
+    bridge = make_bridge()
+    drain = bridge.container.drain_pass()
+
+    for _ in range(5):
+        drain.run()
+    bridge.clock.advance(10.0)
+    drain.run()
+
+    assert bridge.tracker.calls["issues_updated"] == 2
 
 
 def test_instances_sharing_a_store_search_tracker_at_most_once_per_interval() -> None:
