@@ -24,6 +24,7 @@ from entrypoints.sandbox.simulators.people import QUEUE
 from entrypoints.sandbox.simulators.ratelimit import SlidingWindow
 from entrypoints.sandbox.simulators.world import World
 from entrypoints.sandbox.timeline import Timeline
+from entrypoints.sandbox.view import ADMIN_CHAT
 
 DRAIN_EVERY = 3.0  # seconds: often enough to watch a queued event carried once the API is back
 TOPICS = "Доступы;Оборудование;1С;Другое"
@@ -43,6 +44,7 @@ def bridge_env(world: World, state_dir: Path, web_url: str, keys: Secrets, polli
         "Y360_OAUTH": "sandbox-" + secrets.token_hex(8),
         "STATE_URL": f"sqlite:///{state_dir / 'state.db'}",
         "INTAKE_TOPICS": TOPICS,
+        "ADMIN_CHAT_ID": str(ADMIN_CHAT),
         "LOG_LEVEL": "WARNING",
     }
 

@@ -62,3 +62,17 @@ def test_in_poll_mode_both_sides_cross_with_no_webhook_and_no_trigger(polling: P
     assert issue(polling, key)["fields"]["pachcaThreadId"] == str(opened["thread_id"])
     assert not [e for e in polling.state()["timeline"] if e["flow"].endswith("→ мост")]  # nothing called the bridge
     assert polling.state()["duplicates"] == []
+
+
+def test_the_bots_posts_in_the_admin_chat_are_shown_apart_from_private_messages() -> None:
+    from entrypoints.sandbox.simulators.http import Call
+    from entrypoints.sandbox.simulators.pachca import Pachca
+    from entrypoints.sandbox.view import ADMIN_CHAT, chat
+
+    pachca = Pachca()
+    body = b'{"message": {"entity_type": "discussion", "entity_id": %d, "content": "\\u26a0 token"}}' % ADMIN_CHAT
+    pachca._post(Call("POST", "/pachca/messages", body=body))
+
+    shown = chat(pachca)
+
+    assert [p["text"] for p in shown["admin"]] == ["⚠ token"] and shown["private"] == []
