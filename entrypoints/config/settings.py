@@ -57,6 +57,7 @@ class Settings(BaseSettings):
     max_mentions: int = Field(20, ge=0, validation_alias="MAX_MENTIONS")
     retention_days: int = Field(30, ge=0, validation_alias="RETENTION_DAYS")
     max_file_mb: int = Field(50, ge=1, le=1024, validation_alias="MAX_FILE_MB")
+    max_files: int = Field(20, ge=0, le=1000, validation_alias="MAX_FILES")
     delivery: Literal["webhooks", "poll"] = Field("webhooks", validation_alias="DELIVERY")
     poll_seconds: float = Field(3.0, gt=0, le=3600, validation_alias="POLL_SECONDS")
     reconcile_minutes: int = Field(60, ge=0, le=7 * 24 * 60, validation_alias="RECONCILE_MINUTES")
