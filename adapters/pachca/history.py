@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from contextlib import suppress
 from dataclasses import dataclass
-from typing import Any, cast
+from typing import Any
 from urllib.parse import quote
 
 from pydantic import BaseModel, ConfigDict
@@ -55,7 +55,7 @@ class HttpEventHistory(EventHistory):
         response = self.client.request(
             "GET", "/webhooks/events", idempotent=True, params=params, before_attempt=self._slot
         )
-        reply = cast(_HistoryReply, parse_reply(response, _HistoryReply))
+        reply = parse_reply(response, _HistoryReply)
         events = [HistoryEvent(e.id, e.event_type, e.payload, e.created_at) for e in reply.data]
         paginate = reply.meta.paginate if reply.meta else None
         more = paginate is not None and paginate.next_page and paginate.has_next is not False and events

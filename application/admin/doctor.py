@@ -48,7 +48,7 @@ class Doctor:
         recovery: RecoveryChecks | None = None,
     ) -> None:
         self._recovery = recovery
-        self._pachca = PachcaChecks(messenger, settings.bot_user_id, variables)
+        self._pachca = PachcaChecks(messenger, settings.bot_user_id, variables, settings.polling)
         self._directory = DirectoryCheck(directory, settings.email_domain, variables)
         self._state = StateChecks(open_state, variables["state_url"])
         tracker_settings = TrackerSettings(

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from application.admin.checks import CheckResult, fail, failed, ok, warn
+from application.admin.pachca_webhook import WEBHOOK_SCOPE
 from ports.admin import MessengerAdmin, TokenInfo
 
 NEEDED_SCOPES = (
@@ -22,7 +23,14 @@ USERS_TO_PROBE = 5
 class PachcaChecks:
     """`variables` names each setting's environment variable, for the fixes."""
 
-    def __init__(self, messenger: MessengerAdmin, bot_user_id: int | None, variables: Mapping[str, str]) -> None:
+    def __init__(
+        self,
+        messenger: MessengerAdmin,
+        bot_user_id: int | None,
+        variables: Mapping[str, str],
+        polling: bool = False,
+    ) -> None:
+        self._polling = polling  # poll mode reads the event history: no webhook to point anywhere
         self._messenger = messenger
         self._bot_user_id = bot_user_id
         self._var = variables
@@ -33,7 +41,10 @@ class PachcaChecks:
         except Exception as e:
             fix = f"check {self._var['pachca_api_token']}: the token on the bot's «API» tab"
             return [failed("pachca token", e, fix, "Pachca")]
-        return [_token(token), self._bot_id(token), self._personal_data()]
+        webhook = ok("pachca webhook", "not needed: DELIVERY=poll reads the event history")
+        if not self._polling:
+            webhook = _webhook_scope(token)
+        return [_token(token), webhook, self._bot_id(token), self._personal_data()]
 
     def _bot_id(self, token: TokenInfo) -> CheckResult:
         configured, name = self._bot_user_id, self._var["bot_user_id"]
@@ -73,3 +84,19 @@ def _token(token: TokenInfo) -> CheckResult:
             "give the bot these scopes in its settings",
         )
     return ok("pachca token", f"valid, bot user {token.user_id}")
+
+
+def _webhook_scope(token: TokenInfo) -> CheckResult:
+    """setup points the bot's outgoing webhook at PUBLIC_URL with the bot's own token, which needs this scope."""
+    if token.scopes and WEBHOOK_SCOPE not in token.scopes:
+        return warn(
+            "pachca webhook",
+            f"the token lacks the scope {WEBHOOK_SCOPE}: setup cannot point the bot's webhook at PUBLIC_URL",
+            f"give the bot the scope {WEBHOOK_SCOPE} (its settings, «API» tab) and run setup, or enter PUBLIC_URL "
+            "as the URL on its «Исходящий webhook» tab",
+        )
+    return ok("pachca webhook", "setup may point the bot's webhook at PUBLIC_URL" + _scope_said(token))
+
+
+def _scope_said(token: TokenInfo) -> str:
+    return f" (the token has {WEBHOOK_SCOPE})" if token.scopes else ""

@@ -11,6 +11,7 @@ from adapters.http.client import HttpClient
 from adapters.tracker.queue import HttpTrackerAdmin
 from application.admin.doctor import Doctor, DoctorSettings
 from application.admin.doctor_recovery import RecoveryChecks
+from application.admin.pachca_webhook import PointPachcaWebhook
 from application.admin.setup import SetupTracker
 from application.once.recovery import PassLog
 from entrypoints.config.configuration import variable_names
@@ -73,6 +74,7 @@ class AdminContainer(containers.DeclarativeContainer):
         polling=settings.provided.polling,
         reconcile_minutes=settings.provided.reconcile_minutes,
     )
+    pachca_webhook = providers.Factory(PointPachcaWebhook, bot=messenger, public_url=settings.provided.public_url)
     doctor = providers.Factory(
         Doctor,
         messenger=messenger,

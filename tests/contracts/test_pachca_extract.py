@@ -12,7 +12,7 @@ from tests.contracts.extract_pachca_schemas import EXTRACT, NAMED, OPERATIONS, P
 
 ROOT = Path(__file__).resolve().parents[2]
 API_PATH = re.compile(
-    r"""f?["'](/(?:oauth|messages|threads|uploads|views|users|chats|direct_url|webhooks)[^"'?]*)["']"""
+    r"""f?["'](/(?:oauth|bot|messages|threads|uploads|views|users|chats|direct_url|webhooks)[^"'?]*)["']"""
 )
 
 
