@@ -146,7 +146,7 @@ class Inbox:
             if self.clock.now() - first_seen > self.schedule.give_up_after:
                 self.outbox.bury(event.key, brief(e))
                 log.error("event dead: gave up retrying", extra={**fields, "error": brief(e)})
-                self._tell("dead", f"{event.key}: {e}", None)
+                self._tell("dead", f"{event.key}: {brief(e)}", None)
                 return FAILED
             if e.retry_after:
                 retry_at = max(retry_at, self.clock.now() + e.retry_after)
@@ -156,12 +156,12 @@ class Inbox:
         except PermanentFailure as e:
             self.outbox.bury(event.key, brief(e))
             log.error("event dead: permanent failure", extra={**fields, "error": brief(e)})
-            self._tell("dead", f"{event.key}: {e}", e.status)
+            self._tell("dead", f"{event.key}: {brief(e)}", e.status)
             return FAILED
         except Refused as e:
             self.outbox.bury(event.key, f"{REFUSED}: {brief(e)}")
             log.warning("event refused", extra={**fields, "reason": brief(e)})
-            self._tell(REFUSED, f"{event.key}: {e}", None)
+            self._tell(REFUSED, f"{event.key}: {brief(e)}", None)
             return REFUSED
         except StateUnavailable:
             raise
