@@ -58,6 +58,10 @@ def _lowered(value: Any) -> Any:
     return (value.strip().lower() or None) if isinstance(value, str) else value
 
 
+def _delivery(value: Any) -> Any:
+    return (value.strip().lower() or "webhooks") if isinstance(value, str) else value
+
+
 def _required_secret(value: Any) -> Any:
     if isinstance(value, str) and not value.strip():
         raise ValueError("is empty")  # an empty signing secret would let anyone sign a webhook
@@ -138,8 +142,9 @@ class Settings(BaseSettings):
         "PACHKA_API_TOKEN", also="PACHCA_API_TOKEN",
         must="must be the Pachca bot's token (the bot's «API» tab)", example="<the bot's token>",
     )  # fmt: skip
-    webhook_secret: Secret = variable(
-        "WEBHOOK_SECRET",
+    # required unless polling (configuration checks that); set but blank is refused here
+    webhook_secret: Annotated[SecretStr | None, BeforeValidator(_required_secret)] = variable(
+        "WEBHOOK_SECRET", None,
         must="must be the bot's signing secret (its «Исходящий webhook» tab)", example="<the signing secret>",
     )  # fmt: skip
     bot_user_id: OptionalNumber = variable(
@@ -209,6 +214,18 @@ class Settings(BaseSettings):
     retention_days: int = variable("RETENTION_DAYS", 30, ge=0, must="must be a whole number of days, 0 or more")
     max_file_mb: int = variable("MAX_FILE_MB", 50, ge=1, le=1024, must="must be a whole number of MiB from 1 to 1024")
     max_files: int = variable("MAX_FILES", 20, ge=0, le=1000, must="must be a whole number of files from 0 to 1000")
+    delivery: Annotated[Literal["webhooks", "poll"], BeforeValidator(_delivery)] = variable(
+        "DELIVERY", "webhooks", must="must be webhooks or poll", example="poll"
+    )
+    poll_seconds: float = variable(
+        "POLL_SECONDS", 3.0, gt=0, le=3600, must="must be a number of seconds above 0, at most 3600", example="3"
+    )
+    reconcile_minutes: int = variable(
+        "RECONCILE_MINUTES", 60, ge=0, le=7 * 24 * 60, must="must be a whole number of minutes from 0 (off) to 10080"
+    )
+    admin_chat_id: OptionalNumber = variable(
+        "ADMIN_CHAT_ID", None, must="must be a whole number: a Pachca chat id", example="918400"
+    )
     internal_note_markers: Texts = variable(
         "INTERNAL_NOTE_MARKERS", ["#внутр", "#internal"], min_length=1,
         must="must be markers separated by ;", example="#внутр;#internal",
@@ -239,6 +256,16 @@ class Settings(BaseSettings):
             parts = urlsplit(self.tracker_create_url)
             return f"{parts.scheme}://{parts.netloc}"
         return "https://api.tracker.yandex.net"
+
+    @property
+    def polling(self) -> bool:
+        """Poll mode: the bridge reads Pachca's event history and searches Tracker itself; nothing calls it."""
+        return self.delivery == "poll"
+
+    @property
+    def tracker_search_seconds(self) -> float:
+        """How often poll mode searches Tracker: at most every max(10, 3 × POLL_SECONDS) seconds."""
+        return max(10.0, 3 * self.poll_seconds)
 
     @property
     def directory_configured(self) -> bool:

@@ -38,10 +38,16 @@ class Secrets:
 
 
 class Scene:
-    def __init__(self, world: World, courier: Courier, secrets: Secrets) -> None:
+    """Every Pachca event is also kept in the bot's event history (its «Сохранять историю событий» is on here).
+    With the bridge offline, webhooks and triggers fail (their deliveries are shown, refused); in poll mode
+    (`polling`) nothing is delivered at all: the bridge reads the history and searches Tracker itself."""
+
+    def __init__(self, world: World, courier: Courier, secrets: Secrets, polling: bool = False) -> None:
         self.world = world
         self.courier = courier
         self.secrets = secrets
+        self.polling = polling
+        self.offline = False
         world.tracker.on_trigger = self._trigger
 
     # Олег in Pachca
@@ -73,6 +79,8 @@ class Scene:
             raise Refused("no such form")
         opened = {"callback_id": form.callback_id, "private_metadata": form.private_metadata}
         answered = self._from_pachca("view submit", view_webhook(opened, OLEG.pachca_id, _now(), values))
+        if answered is None:
+            return {}  # nothing delivers it now: the bridge reads it from the history later
         try:
             status, body = answered.result(timeout=FORM_WAIT)
         except TimeoutError:
@@ -97,6 +105,9 @@ class Scene:
     # switches
     def switch(self, name: str, on: bool) -> None:
         routes = {"tracker_down": (TRACKER_DOWN, 503, None), "pachca_limited": (PACHCA_LIMITED, 429, 1.0)}
+        if name == "bridge_offline":
+            self.offline = on
+            return
         if name == "slow":
             self.world.latency = SLOW_SECONDS if on else 0.0
             return
@@ -113,12 +124,25 @@ class Scene:
             "tracker_down": TRACKER_DOWN in active,
             "pachca_limited": PACHCA_LIMITED in active,
             "slow": bool(self.world.latency),
+            "bridge_offline": self.offline,
         }
 
-    def _from_pachca(self, what: str, payload: dict[str, object]) -> Future[Reply]:
+    def _from_pachca(self, what: str, payload: dict[str, object]) -> Future[Reply] | None:
+        """The webhook on its way (its answer to come), or None when nothing delivers it (poll mode, bridge offline)."""
+        self.world.pachca.history.record(payload)
+        if self.polling:
+            return None
+        if self.offline:
+            self.courier.refuse("Пачка", what)
+            return None
         return self.courier.send("Пачка", what, *from_pachca(payload, self.secrets.pachca))
 
     def _trigger(self, payload: dict[str, object]) -> None:
+        if self.polling:
+            return
+        if self.offline:
+            self.courier.refuse("Трекер", str(payload["type"]))
+            return
         self.courier.send("Трекер", str(payload["type"]), *from_tracker(payload, self.secrets.tracker))
 
 

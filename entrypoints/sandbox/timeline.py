@@ -55,6 +55,7 @@ OUTCOMES = {
     "unreadable": "не прочитано",
     "not_carried": "не перенесено",
 }
+ROUTINE = {("GET", "GET /pachca/webhooks/events")}  # the recovery reads the event history every few seconds
 
 
 @dataclass(frozen=True)
@@ -116,7 +117,10 @@ class Timeline:
             del self._entries[:-KEEP]
 
     def api_call(self, call: ApiCall) -> None:
-        """A call the bridge made to a simulated API (during the cause running now)."""
+        """A call the bridge made to a simulated API (during the cause running now); the recovery's routine reads (the
+        event history) every few seconds are shown only when they fail: what they carry shows by itself."""
+        if call.status < 400 and (call.method, call.route) in ROUTINE:
+            return
         service = call.path.strip("/").split("/", 1)[0]
         path = call.path.removeprefix(f"/{service}")
         note = f"Retry-After: {call.retry_after}" if call.retry_after else ""
