@@ -20,7 +20,7 @@ from adapters.tracker.issues import HttpIssueTracker
 from domain.files import FileRef, LocalFile
 from ports.errors import NotFound, OutcomeUnknown, PermanentFailure
 from ports.files import TrackerFiles
-from tests.adapters.test_tracker import FIELD_IDS, KEY, NEW_ISSUE, ORG, TOKEN, only_request
+from tests.adapters.tracker.test_tracker import FIELD_IDS, KEY, NEW_ISSUE, ORG, TOKEN, only_request
 
 PDF = b"%PDF-1.7\n" + b"0123456789" * 5000
 

@@ -11,7 +11,7 @@ from adapters.pachca.messenger import HttpChatMessenger, pachca_client
 from domain.people import Person
 from ports.admin import MessengerAdmin, TokenInfo
 from ports.errors import PermanentFailure
-from tests.adapters.test_pachca import BASE, TOKEN, received, serve, token_info_json, user_json
+from tests.adapters.pachca.test_pachca import BASE, TOKEN, received, serve, token_info_json, user_json
 
 
 @pytest.fixture

@@ -6,9 +6,9 @@ from __future__ import annotations
 from application.admin.checks import Status
 from application.once.inbox import REFUSED
 from application.tracker_events import TrackerCommentAdded
-from tests.application.test_doctor import Parts
+from tests.application.admin.test_doctor import Parts
 from tests.conftest import AGENT, Bridge
-from tests.hostile.test_posts_only_where_opened import issue_typed_in_tracker
+from tests.application.usecases.test_posts_only_where_the_bridge_opened import issue_typed_in_tracker
 
 
 def test_a_refused_event_is_kept_with_its_reason(bridge: Bridge) -> None:

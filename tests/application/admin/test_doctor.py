@@ -14,7 +14,7 @@ from entrypoints.cli.admin import configuration_checks
 from entrypoints.config.configuration import ConfigurationError, problem, variable_names
 from ports.admin import DirectoryAdmin, LocalField, MessengerAdmin, StateProbe, TokenInfo
 from ports.errors import PermanentFailure, StateUnavailable, TransientFailure
-from tests.application.test_setup import PUBLIC_URL, QUEUE, SECRET, FakeTrackerAdmin
+from tests.application.admin.test_setup import PUBLIC_URL, QUEUE, SECRET, FakeTrackerAdmin
 
 BOT_ID = 12
 PEOPLE = [

@@ -19,7 +19,7 @@ from domain.files import FileRef, LocalFile
 from ports.errors import FileTooLarge, NotFound, PermanentFailure, TransientFailure
 from ports.files import MessengerFiles, PachcaUpload
 from tests.adapters.openapi_spec import assert_form_valid, assert_response_valid
-from tests.adapters.test_pachca import BASE, THREAD, TOKEN, message_json, sent_body, serve
+from tests.adapters.pachca.test_pachca import BASE, THREAD, TOKEN, message_json, sent_body, serve
 
 PNG = b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 40
 KEY = "attaches/files/93746/e354fd79-4f3e-4b5a-9c8d-1a2b3c4d5e6f/${filename}"

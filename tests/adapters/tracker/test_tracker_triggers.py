@@ -10,7 +10,7 @@ import pytest
 from adapters.tracker.trigger_diff import differences
 from adapters.tracker.triggers import StoredTrigger
 from ports.triggers import BridgeTrigger
-from tests.application.test_setup import SECRET, desired, stored_like_tracker
+from tests.application.admin.test_setup import SECRET, desired, stored_like_tracker
 
 # --- the comparison alone ------------------------------------------------------------------------------------------
 

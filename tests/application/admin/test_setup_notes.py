@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from application.admin.setup import SetupTracker
-from tests.application.test_setup import PUBLIC_URL, QUEUE, SECRET, FakeTrackerAdmin
+from tests.application.admin.test_setup import PUBLIC_URL, QUEUE, SECRET, FakeTrackerAdmin
 
 
 def test_the_comment_trigger_skips_comments_with_an_internal_note_marker() -> None:
