@@ -1,4 +1,4 @@
-"""Break 1: a text built to make a backtracking scan quadratic must not stall a worker.
+"""A text built to make a backtracking scan quadratic must not stall a worker.
 
 Each hostile text is scanned in a child process with a deadline a hundred times what a linear scan needs, so a
 quadratic scan (minutes for these sizes) is caught without the suite waiting for it."""

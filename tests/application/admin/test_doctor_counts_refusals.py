@@ -1,4 +1,4 @@
-"""Break 2, the operator's side: events refused because the bridge did not open that conversation are counted
+"""Events refused because the bridge did not open that conversation are counted
 by `doctor` on their own line, apart from events given up after retries."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Break 1's tail: a handler that raises, or never finishes (the function's invocation ran out of time), is tried a
+"""A handler that raises, or never finishes (the function's invocation ran out of time), is tried a
 bounded number of times and then buried, as an event that keeps failing transiently is; it never loops for ever
 answered `duplicate`."""
 

@@ -1,4 +1,4 @@
-"""Break 5: a text with hundreds of distinct mentions costs at most MAX_MENTIONS lookups; the rest stay as written."""
+"""A text with hundreds of distinct mentions costs at most MAX_MENTIONS lookups; the rest stay as written."""
 
 from __future__ import annotations
 

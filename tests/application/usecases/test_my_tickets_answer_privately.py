@@ -1,4 +1,4 @@
-"""Break 3: «Мои заявки» pressed on someone else's card answers the person who pressed it, privately (a direct
+"""«Мои заявки» pressed on someone else's card answers the person who pressed it, privately (a direct
 message from the bot), with only their own tickets; nothing appears in the chat where the button was."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Break 2: the bridge posts only into threads it opened for a ticket. A link rebuilt from Tracker's fields is
+"""The bridge posts only into threads it opened for a ticket. A link rebuilt from Tracker's fields is
 trusted only when the message's thread already holds the bridge's card for that issue, and only in a support chat
 (any chat when none are configured) or a direct conversation; otherwise the event is refused, logged and kept as
 refused for `doctor`."""

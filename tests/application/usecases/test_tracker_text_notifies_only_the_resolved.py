@@ -1,4 +1,4 @@
-"""Breaks 4 and 10: what a Tracker comment puts into Pachca. It notifies only the people the bridge resolved, it
+"""What a Tracker comment puts into Pachca. It notifies only the people the bridge resolved, it
 cannot forge the bridge's own lines, and a long one is cut with a link instead of being refused and lost."""
 
 from __future__ import annotations

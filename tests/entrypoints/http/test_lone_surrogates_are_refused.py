@@ -1,4 +1,4 @@
-"""Break 6: a lone surrogate (`"\\ud800"` as a JSON escape) is refused at parse time with a reason, never a 503 on
+"""A lone surrogate (`"\\ud800"` as a JSON escape) is refused at parse time with a reason, never a 503 on
 every redelivery; nothing is stored and nothing is called."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Breaks 7, 8 and 9: `serve` under a huge declared body, a long chunked upload, many slow connections and an
+"""`serve` under a huge declared body, a long chunked upload, many slow connections and an
 oversized X-Request-Id. Raw sockets on loopback, because a polite HTTP client cannot make these requests."""
 
 from __future__ import annotations
