@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from bench.per_event import TRACKER_AUTHOR, bench_bridge, calls_of, seed_ticket, webhook_request
 from bench.webhooks import from_tracker, reply_body, signed, tracker_comment_body
 from domain.tickets import Ticket
-from entrypoints.http.webhooks import HttpRequest
+from entrypoints.http.exchange import HttpRequest
 from tests.conftest import REQUESTER, Bridge
 
 LONG = 100_000

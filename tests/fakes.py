@@ -56,9 +56,9 @@ class Faults:
     """
 
     def __init__(self) -> None:
-        self.queued: dict[str, list[Exception]] = {}
+        self.queued: dict[str, list[BaseException]] = {}
 
-    def add(self, method: str, *errors: Exception) -> None:
+    def add(self, method: str, *errors: BaseException) -> None:
         self.queued.setdefault(method, []).extend(errors)
 
     def before(self, method: str) -> None:

@@ -156,6 +156,9 @@ class MemoryState:
     def ping(self) -> None:
         return None
 
+    def close(self) -> None:
+        """Nothing to let go of: as the SQL stores' `close`, so a caller need not ask which store it has."""
+
     # Retention
     def purge(self, keys_before: float, now: float, limit: int) -> int:
         with self._lock:

@@ -57,7 +57,7 @@ def test_a_dropped_and_recreated_postgres_schema_is_served_again_without_a_resta
         assert store.claim("before", "message", "{}", T, LEASE).status is ClaimStatus.ACQUIRED  # the old rows are gone
         assert store.stats().pending == 2
     finally:
-        store.close()  # type: ignore[union-attr]
+        store.close()
 
 
 def test_dropped_tables_are_created_again_on_the_next_statement(durable_url: str) -> None:
@@ -69,7 +69,7 @@ def test_dropped_tables_are_created_again_on_the_next_statement(durable_url: str
         assert store.get("bot-id", T) is None
         assert store.claim("k", "message", "{}", T, LEASE).status is ClaimStatus.ACQUIRED
     finally:
-        store.close()  # type: ignore[union-attr]
+        store.close()
 
 
 def _drop_tables(url: str) -> None:
@@ -90,7 +90,7 @@ def test_a_read_only_sqlite_file_fails_the_health_check(tmp_path: Path) -> None:
     path = tmp_path / "state.db"
     ready = open_state(f"sqlite:///{path}")
     ready.ping()
-    ready.close()  # type: ignore[union-attr]
+    ready.close()
 
     with read_only(path):
         store = open_state(f"sqlite:///{path}")
@@ -99,7 +99,7 @@ def test_a_read_only_sqlite_file_fails_the_health_check(tmp_path: Path) -> None:
             with pytest.raises(StateUnavailable, match="readonly"):
                 store.ping()
         finally:
-            store.close()  # type: ignore[union-attr]
+            store.close()
 
 
 def test_the_health_check_leaves_nothing_behind(state: Any) -> None:
@@ -122,12 +122,12 @@ def test_a_store_of_the_first_schema_version_is_migrated_and_its_write_records_k
         db.execute("INSERT INTO writes (effect, kind, external_id) VALUES ('e', 'tracker_comment', 'c-1')")
     store = open_state(f"sqlite:///{path}")
     try:
-        store.purge(keys_before=time.time() - 86400, now=time.time(), limit=100)  # type: ignore[union-attr]
+        store.purge(keys_before=time.time() - 86400, now=time.time(), limit=100)
 
         assert store.is_own("tracker_comment", "c-1")  # counted from the upgrade, not from 1970
-        assert store.reserve("chat", 4, 1.1) <= 0.01  # type: ignore[union-attr]
+        assert store.reserve("chat", 4, 1.1) <= 0.01
     finally:
-        store.close()  # type: ignore[union-attr]
+        store.close()
 
 
 @pytest.mark.postgres
@@ -148,9 +148,9 @@ def test_a_postgres_store_of_the_first_schema_version_is_migrated_and_its_write_
         db.execute("INSERT INTO writes (effect, kind, external_id) VALUES ('e', 'tracker_comment', 'c-1')")
     store = open_state(postgres_url)
     try:
-        store.purge(keys_before=time.time() - 86400, now=time.time(), limit=100)  # type: ignore[union-attr]
+        store.purge(keys_before=time.time() - 86400, now=time.time(), limit=100)
 
         assert store.is_own("tracker_comment", "c-1")
-        assert store.reserve("chat", 4, 1.1) <= 0.01  # type: ignore[union-attr]
+        assert store.reserve("chat", 4, 1.1) <= 0.01
     finally:
-        store.close()  # type: ignore[union-attr]
+        store.close()

@@ -12,6 +12,7 @@ from werkzeug import Request
 
 from adapters.tracker.client import tracker_client
 from adapters.tracker.queue import HttpTrackerAdmin
+from adapters.tracker.triggers import StoredTrigger
 from application.admin.setup import COMMENT_TRIGGER, bridge_triggers
 from domain.links import LINK_FIELDS
 from domain.people import Person
@@ -161,6 +162,7 @@ def test_triggers_walk_every_page(httpserver: HTTPServer, admin: HttpTrackerAdmi
         ("2", COMMENT_TRIGGER, 4, True),
         ("9", "Notify", 1, False),
     ]
+    assert isinstance(triggers[1], StoredTrigger) and isinstance(triggers[2], StoredTrigger)
     assert triggers[1].actions == ({"type": "Webhook", "id": 1, "endpoint": PUBLIC_URL},)
     assert triggers[2].conditions == (group,)
     assert len(received(httpserver)) == 2

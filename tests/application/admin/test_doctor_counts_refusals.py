@@ -7,8 +7,8 @@ from application.admin.checks import Status
 from application.once.inbox import REFUSED
 from application.tracker_events import TrackerCommentAdded
 from tests.application.admin.test_doctor import Parts
-from tests.conftest import AGENT, Bridge
 from tests.application.usecases.test_posts_only_where_the_bridge_opened import issue_typed_in_tracker
+from tests.conftest import AGENT, Bridge
 
 
 def test_a_refused_event_is_kept_with_its_reason(bridge: Bridge) -> None:

@@ -8,7 +8,7 @@ import pytest
 
 from adapters.state.memory import MemoryState
 from application.once.writes import OnceWriter
-from application.services.files import FileCarrier
+from application.services.files import CarriedFiles, FileCarrier
 from domain.files import MIB, FileLimits, FileRef, LocalFile
 from ports.errors import OutcomeUnknown, TransientFailure
 from tests.fakes import FakeChatMessenger, FakeClock, FakeIssueTracker
@@ -27,7 +27,9 @@ def carrier(limits: FileLimits = FileLimits()) -> FileCarrier:
     return FileCarrier(OnceWriter(MemoryState(), FakeClock()), limits, FakeChatMessenger(), FakeIssueTracker())
 
 
-def carry(carrier: FileCarrier, tracker: FakeIssueTracker, files: list[FileRef], effect: str = "reply:7") -> object:
+def carry(
+    carrier: FileCarrier, tracker: FakeIssueTracker, files: list[FileRef], effect: str = "reply:7"
+) -> CarriedFiles:
     return carrier.carry(effect, files, tracker, tracker.upload, LINK)
 
 

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from application.tracker_events import TrackerCommentAdded
 from domain.people import Person
+from domain.tickets import ThreadRef
 from ports.errors import TransientFailure
 from tests.builders import message, reply
 from tests.conftest import AGENT, Bridge, make_bridge
@@ -10,7 +11,7 @@ from tests.fakes import only
 ENGINEER = Person("1130000007986051", "Иван Иванов", "ivanov", "ivanov@example.com")
 
 
-def opened(bridge: Bridge, message_id: int = 56431):
+def opened(bridge: Bridge, message_id: int = 56431) -> ThreadRef:
     bridge.deliver(message(message_id))
     return bridge.messenger.threads[message_id]
 

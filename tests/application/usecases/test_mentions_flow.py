@@ -6,6 +6,7 @@ import pytest
 
 from application.tracker_events import TrackerCommentAdded
 from domain.people import Person
+from domain.tickets import ThreadRef
 from ports.errors import TransientFailure
 from tests.builders import message, reply
 from tests.conftest import AGENT, Bridge, make_bridge
@@ -14,7 +15,7 @@ ENGINEER = Person("1130000007986051", "Мария Соколова", "msokolova"
 IVAN_IN_TRACKER = Person("1130000000000777", "Иван Иванов", "ivanov", "ivanov@example.com")
 
 
-def opened(bridge: Bridge):
+def opened(bridge: Bridge) -> ThreadRef:
     bridge.deliver(message(56431))
     return bridge.messenger.threads[56431]
 

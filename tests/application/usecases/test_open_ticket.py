@@ -7,11 +7,12 @@ from application.message_events import MessagePosted
 from ports.errors import OutcomeUnknown, TransientFailure
 from tests.builders import SUPPORT_CHAT, message
 from tests.conftest import REQUESTER, Bridge, make_bridge
-from tests.fakes import only
+from tests.fakes import FakeIssue, only
 
 
-def the_issue(bridge: Bridge):
-    return only(list(bridge.tracker.issues.values()))
+def the_issue(bridge: Bridge) -> FakeIssue:
+    issue: FakeIssue = only(list(bridge.tracker.issues.values()))
+    return issue
 
 
 def test_a_message_opens_one_issue_with_every_field_and_a_card_in_its_thread(bridge: Bridge) -> None:

@@ -12,7 +12,7 @@ from click.testing import CliRunner
 
 from entrypoints.cli.main import main
 
-COMMANDS = sorted(main.commands)  # type: ignore[attr-defined]
+COMMANDS = sorted(main.commands)
 
 
 def test_version_prints_the_installed_version() -> None:
@@ -41,6 +41,6 @@ def test_the_top_level_help_shows_every_description_whole() -> None:
     assert "..." not in result.output.split("Commands:")[1]  # click marks a cut description with "..."
     assert {"deploy", "doctor", "drain", "package", "serve", "setup"} <= set(COMMANDS)
     for name in COMMANDS:
-        first_line = (main.commands[name].help or "").split("\n\n")[0].replace("\n", " ")  # type: ignore[attr-defined]
+        first_line = (main.commands[name].help or "").split("\n\n")[0].replace("\n", " ")
         assert f"  {name}" in result.output and first_line in result.output
     assert "exits 0 when done, 1 when a check or a run failed, 2 when the configuration" in result.output

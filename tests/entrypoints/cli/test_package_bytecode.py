@@ -9,6 +9,7 @@ import subprocess
 import sys
 import zipfile
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -60,7 +61,7 @@ def installed(python312: Interpreter, tmp_path_factory: pytest.TempPathFactory) 
     return code
 
 
-def run_handler(python: Interpreter, code: Path, state: Path) -> dict[str, object]:
+def run_handler(python: Interpreter, code: Path, state: Path) -> dict[str, Any]:
     env = {**TEST_ENV, "STATE_URL": f"sqlite:///{state}", "LOG_LEVEL": "WARNING"}
     events = [http_event("GET", b"", {}), TIMER_EVENT]
     done = subprocess.run(
@@ -97,9 +98,9 @@ def test_the_unzipped_archive_answers_real_events_from_its_own_bytecode(
     ]
     assert report["dont_write_bytecode"] == 1
     assert report["bridge_modules"] > 20  # the whole bridge, not just index
-    ours = [path for path in report["compiled"] if path.split("/")[0] in (*PACKAGES, "index.py")]  # type: ignore[union-attr]
+    ours = [path for path in report["compiled"] if path.split("/")[0] in (*PACKAGES, "index.py")]
     assert ours == []  # nothing of the bridge was compiled on import
-    assert len(report["loaded_from_cache"]) == report["bridge_modules"]  # type: ignore[arg-type]
+    assert len(report["loaded_from_cache"]) == report["bridge_modules"]
 
 
 def test_without_its_bytecode_the_same_check_sees_the_compile(
@@ -114,7 +115,7 @@ def test_without_its_bytecode_the_same_check_sees_the_compile(
     finally:
         moved.rename(cache)
 
-    assert "domain/__init__.py" in report["compiled"]  # type: ignore[operator]
+    assert "domain/__init__.py" in report["compiled"]
 
 
 def test_package_says_which_runtime_a_foreign_interpreter_matches(tmp_path: Path) -> None:

@@ -12,6 +12,8 @@ from tests.conftest import sign
 from tests.entrypoints.apis import pachca_body, tracker_headers
 from tests.entrypoints.conftest import Send
 
+Json = dict[str, object]
+
 
 def signed_ascii(payload: object) -> tuple[bytes, dict[str, str]]:
     raw = json.dumps(payload).encode()  # ASCII: the lone surrogate travels as the escape `\ud800`
@@ -26,7 +28,9 @@ def signed_ascii(payload: object) -> tuple[bytes, dict[str, str]]:
         {"extra": {"nested": ["\ud800"]}},
     ],
 )
-def test_a_lone_surrogate_in_a_signed_message_is_a_400_with_a_reason(send: Send, apis: World, where: dict) -> None:
+def test_a_lone_surrogate_in_a_signed_message_is_a_400_with_a_reason(
+    send: Send, apis: World, where: dict[str, object]
+) -> None:
     body, headers = signed_ascii(pachca_body(56431, **where))
 
     first, again = send("POST", body, headers), send("POST", body, headers)

@@ -14,13 +14,13 @@ from entrypoints.http.payloads import BadPayload
 from entrypoints.http.senders import is_timer, is_tracker
 from entrypoints.http.tracker_payloads import tracker_event
 
-CHANNEL_MESSAGE = {
+CHANNEL_MESSAGE: dict[str, Any] = {
     "event": "new", "type": "message", "webhook_timestamp": 1744618734, "chat_id": 918264,
     "content": "Клиент просит поправить шапку", "user_id": 134412, "id": 56431,
     "created_at": "2025-04-14T08:18:54.000Z", "parent_message_id": None, "entity_type": "discussion",
     "entity_id": 918264, "thread": None, "url": "https://app.pachca.com/chats/124511?message=56431",
 }  # fmt: skip
-THREAD_MESSAGE = {
+THREAD_MESSAGE: dict[str, Any] = {
     "type": "message", "event": "new", "id": 194300, "entity_type": "thread", "entity_id": 265142,
     "chat_id": 2637266155, "content": "Посмотрел, воспроизводится", "user_id": 12,
     "created_at": "2025-05-15T14:30:00.000Z", "changed_at": "2025-05-15T14:30:00.000Z",
