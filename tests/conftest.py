@@ -13,7 +13,7 @@ from adapters.state.memory import MemoryState
 from application.event import Event
 from entrypoints.composition.container import Container
 from entrypoints.config.configuration import load_settings
-from tests.fakes import FakeChatMessenger, FakeClock, FakeDirectory, FakeIssueTracker
+from tests.fakes import FakeChatMessenger, FakeClock, FakeDirectory, FakeIssueTracker, as_ports
 
 PACHCA_SECRET = "pachca-signing-secret"
 TRACKER_SECRET = "tracker-trigger-secret"
@@ -63,13 +63,16 @@ def make_bridge(env: dict[str, str] | None = None, state: MemoryState | None = N
     )
     bridge.messenger.add_user(REQUESTER, "Олег Петров", "olegpetrov", "olegp@example.com")
     bridge.messenger.add_user(AGENT, "Иван Иванов", "ivan_ivanov", "ivanov@example.com")
-    container.messenger.override(bridge.messenger)
-    container.tracker.override(bridge.tracker)
-    container.messenger_files.override(bridge.messenger)
-    container.tracker_files.override(bridge.tracker)
-    container.directory.override(bridge.directory)
+    messenger, messenger_files, tracker, tracker_files, directory, clock = as_ports(
+        bridge.messenger, bridge.tracker, bridge.directory, bridge.clock
+    )
+    container.messenger.override(messenger)
+    container.tracker.override(tracker)
+    container.messenger_files.override(messenger_files)
+    container.tracker_files.override(tracker_files)
+    container.directory.override(directory)
     container.state.override(bridge.state)
-    container.clock.override(bridge.clock)
+    container.clock.override(clock)
     return bridge
 
 

@@ -6,7 +6,7 @@ import os
 import tempfile
 from collections import Counter
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -17,10 +17,12 @@ from domain.issues import NewIssue
 from domain.links import LINK_FIELD_KEYS
 from domain.people import Person
 from domain.tickets import ThreadRef, TicketKey
+from ports.clock import Clock
+from ports.directory import UserDirectory
 from ports.errors import FileTooLarge, NotFound, OutcomeUnknown, PermanentFailure, ResolutionRefused
-from ports.files import PachcaUpload
-from ports.messenger import ButtonRows, FormField, MessageInfo, PostedMessage
-from ports.tracker import IssueInfo, Transition
+from ports.files import MessengerFiles, PachcaUpload, TrackerFiles
+from ports.messenger import ButtonRows, ChatMessenger, FormField, MessageInfo, PostedMessage
+from ports.tracker import IssueInfo, IssueTracker, Transition
 
 
 class FakeClock:
@@ -266,7 +268,7 @@ class FakeChatMessenger:
         self._call("message_files")
         return list(self.message_attachments.get(message_id, []))
 
-    def download(self, file: FileRef, max_bytes: int) -> Any:
+    def download(self, file: FileRef, max_bytes: int) -> AbstractContextManager[LocalFile]:
         self._call("download")
         return self.files.download(file, max_bytes)
 
@@ -451,7 +453,7 @@ class FakeIssueTracker:
             raise PermanentFailure(f"tracker: 400: unknown attachments {unknown}", 400)
 
     # TrackerFiles
-    def download(self, file: FileRef, max_bytes: int) -> Any:
+    def download(self, file: FileRef, max_bytes: int) -> AbstractContextManager[LocalFile]:
         self._call("download")
         return self.files.download(file, max_bytes)
 
@@ -496,3 +498,11 @@ def only(items: Sequence[Any], where: Callable[[Any], bool] = lambda _: True) ->
     matching = [i for i in items if where(i)]
     assert len(matching) == 1, f"expected exactly one, got {len(matching)}: {matching}"
     return matching[0]
+
+
+def as_ports(
+    messenger: FakeChatMessenger, tracker: FakeIssueTracker, directory: FakeDirectory, clock: FakeClock
+) -> tuple[ChatMessenger, MessengerFiles, IssueTracker, TrackerFiles, UserDirectory, Clock]:
+    """The fakes as the ports they stand in for: mypy checks each one against its port, so a port that changes
+    breaks the fakes at once, not a test later."""
+    return messenger, messenger, tracker, tracker, directory, clock
