@@ -77,4 +77,4 @@ class Services(Outside):
         messenger=messenger_files,
         tracker=tracker_files,
     )
-    carried = providers.Singleton(CarriedMessages, links=state, writer=writer, identities=identities)
+    carried = providers.Singleton(CarriedMessages, links=state, writer=writer, identities=identities, versions=state)
