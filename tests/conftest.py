@@ -35,7 +35,7 @@ class Bridge:
     messenger: FakeChatMessenger
     tracker: FakeIssueTracker
     directory: FakeDirectory
-    state: MemoryState
+    state: MemoryState  # or any store the test gives (`make_bridge(state=...)`): they behave alike
     clock: FakeClock
 
     def deliver(self, event: Event) -> str:
@@ -55,7 +55,7 @@ class Bridge:
         self.directory.calls = 0
 
 
-def make_bridge(env: dict[str, str] | None = None, state: MemoryState | None = None) -> Bridge:
+def make_bridge(env: dict[str, str] | None = None, state: Any = None) -> Bridge:
     settings = load_settings({**TEST_ENV, **(env or {})})
     container = Container(settings=settings, state_url="memory://")
     bridge = Bridge(
