@@ -18,10 +18,10 @@ import requests
 
 from bench.per_event import bench_bridge
 from bench.webhooks import message_body, signed
+from entrypoints.http.in_process import serving
 from entrypoints.http.wsgi import make_wsgi_app
 from tests.builders import SUPPORT_CHAT
 from tests.conftest import REQUESTER
-from tests.serving import serving
 
 MIB = 1024**2
 CHUNK = 64 * 1024

@@ -11,9 +11,9 @@ from application.once.inbox import RetentionPolicy
 from bench.per_event import bench_bridge
 from domain.people import Person
 from domain.tickets import Ticket
+from entrypoints.sandbox.in_memory import FakeClock
 from tests.builders import message, reply, tracker_comment
 from tests.conftest import Bridge
-from tests.fakes import FakeClock
 
 EVENTS_PER_DAY = 3000
 DRAIN_EVERY = 100  # events between drain passes: a pass every 48 minutes at this pace (the timer runs more often)

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
+from typing import Any
+
 from application.message_events import MessagePosted, ThreadReplyPosted
 from application.tracker_events import TrackerCommentAdded
 from domain.tickets import ThreadRef
 from entrypoints.sandbox.simulators.webhooks import NOW, SUPPORT_CHAT, message_webhook, thread_webhook
 from tests.conftest import REQUESTER
 
-__all__ = ["NOW", "SUPPORT_CHAT", "message", "message_webhook", "reply", "thread_webhook", "tracker_comment"]
+__all__ = ["NOW", "SUPPORT_CHAT", "message", "message_webhook", "only", "reply", "thread_webhook", "tracker_comment"]
 
 
 def message(
@@ -32,3 +35,9 @@ def reply(
 
 def tracker_comment(key: str, comment_id: str) -> TrackerCommentAdded:
     return TrackerCommentAdded(key, comment_id)
+
+
+def only(items: Sequence[Any], where: Callable[[Any], bool] = lambda _: True) -> Any:
+    matching = [i for i in items if where(i)]
+    assert len(matching) == 1, f"expected exactly one, got {len(matching)}: {matching}"
+    return matching[0]

@@ -13,7 +13,7 @@ from adapters.state.memory import MemoryState
 from application.event import Event
 from entrypoints.composition.container import Container
 from entrypoints.config.configuration import load_settings
-from tests.fakes import FakeChatMessenger, FakeClock, FakeDirectory, FakeIssueTracker, as_ports
+from entrypoints.sandbox.in_memory import FakeChatMessenger, FakeClock, FakeDirectory, FakeIssueTracker, as_ports
 
 PACHCA_SECRET = "pachca-signing-secret"
 TRACKER_SECRET = "tracker-trigger-secret"

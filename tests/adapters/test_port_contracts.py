@@ -13,13 +13,13 @@ from domain.issues import NewIssue
 from domain.tickets import TicketKey
 from entrypoints.composition.container import Container
 from entrypoints.config.configuration import load_settings
+from entrypoints.sandbox.in_memory import FakeChatMessenger, FakeIssueTracker
 from entrypoints.sandbox.simulators.people import BOT_ID, IVAN, OLEG, QUEUE
 from entrypoints.sandbox.simulators.world import World
 from ports.errors import NotFound
 from ports.messenger import ChatMessenger
 from ports.tracker import IssueTracker
 from tests.conftest import TEST_ENV
-from tests.fakes import FakeChatMessenger, FakeIssueTracker
 
 SUPPORT_CHAT = 918264
 

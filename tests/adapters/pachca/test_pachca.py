@@ -19,10 +19,10 @@ from domain.card import Button, Card
 from domain.people import Person
 from domain.tickets import ThreadRef, TicketKey
 from domain.workflow import StatusType, TicketStatus
+from entrypoints.sandbox.in_memory import FakeTime
 from ports.errors import NotFound, OutcomeUnknown, PermanentFailure, TransientFailure
 from ports.messenger import ChatMessenger, FormField, PostedMessage
 from tests.adapters.openapi_spec import assert_request_valid, assert_response_valid
-from tests.fakes import FakeTime
 
 BASE = "/api/shared/v1"
 TOKEN = "test-token-3f9a"

@@ -7,7 +7,7 @@ import threading
 import pytest
 
 from adapters.pachca.ratelimit import ChatRateLimiter
-from tests.fakes import FakeTime
+from entrypoints.sandbox.in_memory import FakeTime
 
 
 @pytest.fixture

@@ -10,8 +10,8 @@ from adapters.state.memory import MemoryState
 from application.once.writes import OnceWriter
 from application.services.files import CarriedFiles, FileCarrier
 from domain.files import MIB, FileLimits, FileRef, LocalFile
+from entrypoints.sandbox.in_memory import FakeChatMessenger, FakeClock, FakeIssueTracker
 from ports.errors import OutcomeUnknown, TransientFailure
-from tests.fakes import FakeChatMessenger, FakeClock, FakeIssueTracker
 
 PNG = b"\x89PNG" + b"p" * 3000
 PDF = b"%PDF-1.7" + b"d" * 5000

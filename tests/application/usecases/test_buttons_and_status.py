@@ -5,9 +5,8 @@ import json
 from application.form_events import ButtonClicked, FormSubmitted
 from application.tracker_events import TrackerStatusChanged
 from ports.errors import OutcomeUnknown
-from tests.builders import SUPPORT_CHAT, message
+from tests.builders import SUPPORT_CHAT, message, only
 from tests.conftest import AGENT, REQUESTER, Bridge, make_bridge
-from tests.fakes import only
 
 KEY = "SERVICEDESK-1"
 

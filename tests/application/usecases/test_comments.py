@@ -4,9 +4,8 @@ from application.tracker_events import TrackerCommentAdded
 from domain.people import Person
 from domain.tickets import ThreadRef
 from ports.errors import TransientFailure
-from tests.builders import message, reply
+from tests.builders import message, only, reply
 from tests.conftest import AGENT, Bridge, make_bridge
-from tests.fakes import only
 
 ENGINEER = Person("1130000007986051", "Иван Иванов", "ivanov", "ivanov@example.com")
 

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from application.message_events import MessageDeleted, MessageEdited
 from domain.tickets import ThreadRef
-from tests.builders import message, reply
+from tests.builders import message, only, reply
 from tests.conftest import REQUESTER, Bridge, make_bridge
-from tests.fakes import only
 
 KEY = "SERVICEDESK-1"
 OLD = 1_700_000_000.0  # created long before the fake clock's now

@@ -13,9 +13,8 @@ import pytest
 from application.message_events import MessageDeleted, MessageEdited
 from domain.comments import REPLY_DELETED
 from domain.tickets import TicketKey
-from tests.builders import message, reply
+from tests.builders import message, only, reply
 from tests.conftest import AGENT, REQUESTER, Bridge, make_bridge
-from tests.fakes import only
 from tests.state.conftest import postgres_url, sqlite_url, state
 
 __all__ = ["postgres_url", "sqlite_url", "state"]  # the stores under test, from the state contract suite

@@ -8,9 +8,8 @@ import pytest
 from domain.people import Person
 from domain.tickets import ThreadRef
 from ports.errors import OutcomeUnknown, TransientFailure
-from tests.builders import message, reply, tracker_comment
+from tests.builders import message, only, reply, tracker_comment
 from tests.conftest import Bridge, make_bridge
-from tests.fakes import only
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"p" * 4000
 PDF = b"%PDF-1.7\n" + b"d" * 9000

@@ -4,10 +4,10 @@ import threading
 
 from application.form_events import FormSubmitted
 from application.message_events import MessagePosted
+from entrypoints.sandbox.in_memory import FakeIssue
 from ports.errors import OutcomeUnknown, TransientFailure
-from tests.builders import SUPPORT_CHAT, message
+from tests.builders import SUPPORT_CHAT, message, only
 from tests.conftest import REQUESTER, Bridge, make_bridge
-from tests.fakes import FakeIssue, only
 
 
 def the_issue(bridge: Bridge) -> FakeIssue:

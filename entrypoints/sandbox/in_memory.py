@@ -1,11 +1,14 @@
-"""In-memory stand-ins for Pachca, Tracker and the directory that record what was done to them."""
+"""Pachca, Tracker and the directory in this process, without HTTP: in-memory stand-ins that record what was done
+to them, for the use-case tests and the bench. They are the simulators' in-memory face (`simulators/` is the HTTP
+one); mypy checks them against their ports (`as_ports`), and a port contract suite runs the same checks over them and
+over the HTTP adapters against the simulators (tests/adapters/test_port_contracts.py)."""
 
 from __future__ import annotations
 
 import os
 import tempfile
 from collections import Counter
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass, field, replace
 from typing import Any
@@ -74,7 +77,7 @@ class Faults:
             raise pending.pop(0)
 
 
-SUPPORT_CHAT = 918264  # tests.builders.SUPPORT_CHAT: where the tests' messages are written
+SUPPORT_CHAT = 918264  # simulators.webhooks.SUPPORT_CHAT: where the tests' messages are written
 DIRECT_CHATS = 7_000_000_000  # the fake's direct chat with a person: this plus their id
 
 
@@ -492,12 +495,6 @@ class FakeDirectory:
         if self.down:
             raise self.down
         yield from self.by_login.values()
-
-
-def only(items: Sequence[Any], where: Callable[[Any], bool] = lambda _: True) -> Any:
-    matching = [i for i in items if where(i)]
-    assert len(matching) == 1, f"expected exactly one, got {len(matching)}: {matching}"
-    return matching[0]
 
 
 def as_ports(

@@ -1,4 +1,5 @@
-"""`serve`'s WSGI app on a real waitress server, on a free local port, stoppable cleanly (tests and the bench)."""
+"""`serve`'s server in this process: a WSGI app on a real waitress server with `serve`'s limits, on a free local
+port, stoppable cleanly (for tests and the bench)."""
 
 from __future__ import annotations
 
