@@ -1,5 +1,5 @@
 """Hostile text (issue 9): a 100,000-character Tracker comment of several shapes, and a crowd of mentions, through
-the real WebhookApp.handle path on the tests' in-memory fakes."""
+the real WebhookApp.handle path on the in-memory fakes (entrypoints/sandbox/in_memory.py)."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from bench.per_event import TRACKER_AUTHOR, bench_bridge, calls_of, seed_ticket,
 from bench.webhooks import from_tracker, reply_body, signed, tracker_comment_body
 from domain.tickets import Ticket
 from entrypoints.http.exchange import HttpRequest
-from tests.conftest import REQUESTER, Bridge
+from entrypoints.sandbox.in_memory_bridge import REQUESTER, Bridge
 
 LONG = 100_000
 LONG_GOAL_MS = 50.0

@@ -20,8 +20,8 @@ from bench.per_event import bench_bridge
 from bench.webhooks import message_body, signed
 from entrypoints.http.in_process import serving
 from entrypoints.http.wsgi import make_wsgi_app
-from tests.builders import SUPPORT_CHAT
-from tests.conftest import REQUESTER
+from entrypoints.sandbox.in_memory_bridge import REQUESTER
+from entrypoints.sandbox.simulators.webhooks import SUPPORT_CHAT
 
 MIB = 1024**2
 CHUNK = 64 * 1024

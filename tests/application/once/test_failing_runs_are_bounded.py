@@ -7,11 +7,10 @@ from __future__ import annotations
 from application.once.inbox import DUPLICATE, FAILED, QUEUED
 from application.once.troubled_runs import MAX_TROUBLED_RUNS
 from application.tracker_events import TrackerCommentAdded
-from domain.people import Person
 from tests.builders import message
 from tests.conftest import Bridge
+from tests.people import ENGINEER
 
-ENGINEER = Person("1130000007986051", "Мария Соколова", "msokolova", "msokolova@example.com")
 LEASE = 300.0
 
 

@@ -10,14 +10,13 @@ from typing import Any
 import pytest
 
 from application.tracker_events import TrackerCommentAdded
-from domain.people import Person
 from tests.builders import message
 from tests.conftest import Bridge, make_bridge
+from tests.people import ENGINEER
 from tests.state.conftest import postgres_url, sqlite_url, state
 
 __all__ = ["postgres_url", "sqlite_url", "state"]  # the stores under test, from the state contract suite
 
-ENGINEER = Person("1130000007986051", "Мария Соколова", "msokolova", "msokolova@example.com")
 KEY = "SERVICEDESK-1"
 DAY = 86_400.0
 

@@ -4,11 +4,10 @@ from __future__ import annotations
 
 from application.tracker_events import TrackerCommentAdded
 from domain.mentions import MentionResolver, Side
-from domain.people import Person
 from tests.builders import message, reply
 from tests.conftest import Bridge, make_bridge
+from tests.people import ENGINEER
 
-ENGINEER = Person("1130000007986051", "Мария Соколова", "msokolova", "msokolova@example.com")
 CROWD = 300
 
 

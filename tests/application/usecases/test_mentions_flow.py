@@ -10,8 +10,8 @@ from domain.tickets import ThreadRef
 from ports.errors import TransientFailure
 from tests.builders import message, reply
 from tests.conftest import AGENT, Bridge, make_bridge
+from tests.people import ENGINEER
 
-ENGINEER = Person("1130000007986051", "Мария Соколова", "msokolova", "msokolova@example.com")
 IVAN_IN_TRACKER = Person("1130000000000777", "Иван Иванов", "ivanov", "ivanov@example.com")
 
 

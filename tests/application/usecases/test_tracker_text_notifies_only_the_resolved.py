@@ -11,8 +11,8 @@ from domain.people import Person
 from ports.errors import PermanentFailure
 from tests.builders import message
 from tests.conftest import Bridge
+from tests.people import ENGINEER
 
-ENGINEER = Person("1130000007986051", "Мария Соколова", "msokolova", "msokolova@example.com")
 IVAN = Person("1130000000000777", "Иван Иванов", "ivanov", "ivanov@example.com")
 LINK = "https://tracker.yandex.ru/SERVICEDESK-1"
 
