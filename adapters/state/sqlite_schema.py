@@ -57,7 +57,8 @@ _MIGRATIONS: tuple[tuple[str, ...], ...] = (
     (  # lasting write records (a carried Tracker comment), and the versions of carried messages, taken atomically
         "ALTER TABLE writes ADD COLUMN lasting INTEGER NOT NULL DEFAULT 0",
         "CREATE INDEX writes_passing ON writes (created_at) WHERE lasting = 0",
-        "UPDATE writes SET lasting = 1 WHERE effect LIKE 'relay:%'",
+        # what belongs to a ticket's lasting record: carried Tracker comments, carried replies, their files
+        "UPDATE writes SET lasting = 1 WHERE effect LIKE 'relay:%' OR effect LIKE 'comment:%' OR effect LIKE 'files:%'",
         _VERSIONS,
         """INSERT OR IGNORE INTO versions (message_id, carried, deleted)
             SELECT CAST(substr(effect, 9) AS INTEGER),

@@ -77,7 +77,7 @@ class RelayReply:
             return None
 
         self.writer.remember(author_effect(event.message_id), AUTHOR, str(event.user_id))
-        self.writer.write(effect, TRACKER_COMMENT, send, find)
+        self.writer.write(effect, TRACKER_COMMENT, send, find, lasting=True)  # its edits find it, months later too
         return "commented"
 
 

@@ -82,3 +82,17 @@ def test_an_edit_of_the_text_alone_posts_no_comment(bridge: Bridge) -> None:
 
     assert len(bridge.tracker.comments(KEY)) == 1
     assert uploaded_names(bridge) == ["screen.png"]
+
+
+def test_the_files_seen_outlive_retention_so_a_later_edit_carries_nothing_again(bridge: Bridge) -> None:
+    thread = opened(bridge)
+    bridge.deliver(reply(thread, text="Текст"))
+    with_files(bridge, 194300, ("screen.png", PNG))
+    bridge.deliver(edit(194300, "Текст", "2026-11-27T08:31:00.000Z"))
+
+    bridge.clock.advance(31 * 86_400)
+    bridge.drain()  # the timer's pass purges what retention no longer keeps
+    assert bridge.deliver(edit(194300, "Текст, поправлен", "2026-11-27T09:31:00.000Z")) == "edited"
+
+    assert len(bridge.tracker.comments(KEY)) == 2  # the reply and the one note of the added file
+    assert uploaded_names(bridge) == ["screen.png"]
