@@ -77,4 +77,6 @@ class Services(Outside):
         messenger=messenger_files,
         tracker=tracker_files,
     )
-    carried = providers.Singleton(CarriedMessages, links=state, writer=writer, identities=identities, versions=state)
+    carried = providers.Singleton(
+        CarriedMessages, links=state, writer=writer, identities=identities, versions=state, provenance=provenance
+    )

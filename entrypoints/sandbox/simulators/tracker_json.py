@@ -64,7 +64,8 @@ def issue(issue: Issue) -> dict[str, Any]:
     author = by_uid(issue.updated_by)
     updated_by = author.tracker_ref() if author else ROBOT_REF
     fields = {"key": issue.key, "id": f"id-{issue.key}", "summary": issue.summary, "description": issue.description}
-    return {**fields, "status": status(issue.status), "updatedAt": issue.updated_at, "updatedBy": updated_by, **local}
+    people = {"createdBy": ROBOT_REF, "updatedBy": updated_by}  # every issue here was opened by the bridge
+    return {**fields, "status": status(issue.status), "updatedAt": issue.updated_at, **people, **local}
 
 
 def comment(comment: Comment) -> dict[str, Any]:
