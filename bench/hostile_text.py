@@ -1,4 +1,4 @@
-"""Hostile text (issues 9 and 17): a 100,000-character text of several shapes along every path a text takes (a
+"""Hostile text: a 100,000-character text of several shapes along every path a text takes (a
 Tracker comment to Pachca, a reply to Tracker, a message opening a ticket, an edit of a reply), and a crowd of
 mentions, through the real WebhookApp.handle path on the in-memory fakes."""
 

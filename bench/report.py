@@ -46,7 +46,7 @@ class Results:
     files: FileMemory | None = None
     store: StoreResults | None = None
     bytecode: BytecodeColdStart | None = None  # the archive on Python 3.12; None when none is installed
-    hostile: Hostile | None = None  # hostile input (issue 9)
+    hostile: Hostile | None = None  # hostile input
 
 
 def rows(results: Results) -> list[Row]:

@@ -1,4 +1,4 @@
-"""`serve` under siege (issue 9): signed webhooks at a steady rate from one client, each on a new connection as
+"""`serve` under siege: signed webhooks at a steady rate from one client, each on a new connection as
 Pachca's would be, first alone, then while many slow connections trickle headers, then while huge uploads are
 attempted. Loopback only; every loop ends on a clock or a byte count."""
 

@@ -1,4 +1,4 @@
-"""Issue 17, point 17: an internal note stays in Tracker however its marker is spelt. A red team got 11 of 20
+"""An internal note stays in Tracker however its marker is spelt. A red team got 11 of 20
 spellings through: soft hyphen, zero-width characters, Latin/Cyrillic look-alikes, the full-width `＃`, `&#35;`,
 markup around the `#`. The marker is compared as a reader sees it; in doubt, the note stays."""
 

@@ -1,4 +1,4 @@
-"""Issue 17, points 14 and 15: a mention the bridge did not resolve notifies nobody, and a handle that cannot be
+"""A mention the bridge did not resolve notifies nobody, and a handle that cannot be
 looked up stays as written while the text goes.
 
 Pachca notifies whoever a written `@nickname` names, so toward Pachca an unresolved mention is quieted; toward

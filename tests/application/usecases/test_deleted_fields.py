@@ -1,4 +1,4 @@
-"""Issue 17, point 22: local fields deleted in Tracker made every create fail with 422 for up to a day (the field
+"""Local fields deleted in Tracker made every create fail with 422 for up to a day (the field
 ids are cached 24 h), and requesters got an empty thread. A refused create is tried once more with the ids read
 again; only a refusal that fresh ids do not change is final."""
 

@@ -69,7 +69,7 @@ def hand_made(bridge: Bridge, key: str, summary: str, requester: int, creator: s
 
 
 def test_an_issue_made_by_hand_with_someones_pachca_id_is_not_in_their_listing(bridge: Bridge) -> None:
-    """Issue 17, point 24: a hand-made issue with a phishing link in its summary reached a private «Мои заявки»."""
+    """A hand-made issue with a phishing link in its summary reached a private «Мои заявки»."""
     card = opened(bridge)
     hand_made(bridge, "SERVICEDESK-77", "Срочно: войдите на http://evil.example/login", REQUESTER, ENGINEER_UID)
 

@@ -1,4 +1,4 @@
-"""Issue 17, point 25: replies in ordinary threads of chats that are not support chats cost a Tracker search each,
+"""Replies in ordinary threads of chats that are not support chats cost a Tracker search each,
 and edits there were queued and retried. A conversation that cannot be a ticket's is skipped before any call to
 Pachca or Tracker and before anything is queued."""
 

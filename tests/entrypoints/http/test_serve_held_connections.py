@@ -1,4 +1,4 @@
-"""Issue 17, point 20: 600 connections trickling a body, or held idle and reopened, stopped `serve` answering
+"""600 connections trickling a body, or held idle and reopened, stopped `serve` answering
 webhooks (0 of 10 probes answered), and the header deadline did not cover the body. Real sockets on loopback,
 bounded in count (600) and in time; the probes are ordinary requests on new connections."""
 
