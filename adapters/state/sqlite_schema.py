@@ -62,7 +62,8 @@ _MIGRATIONS: tuple[tuple[str, ...], ...] = (
         _VERSIONS,
         """INSERT OR IGNORE INTO versions (message_id, carried, deleted)
             SELECT CAST(substr(effect, 9) AS INTEGER),
-                CASE WHEN external_id = 'deleted' THEN NULL ELSE (julianday(external_id) - 2440587.5) * 86400.0 END,
+                CASE WHEN external_id = 'deleted' THEN NULL
+                    ELSE round((julianday(external_id) - 2440587.5) * 86400.0, 3) END,  -- to the millisecond
                 CASE WHEN external_id = 'deleted' THEN 1 ELSE 0 END
             FROM writes WHERE kind = 'pachca_version' AND effect LIKE 'version:%' AND external_id IS NOT NULL""",
         "DELETE FROM writes WHERE kind = 'pachca_version'",

@@ -7,6 +7,7 @@ import sqlite3
 import subprocess
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -211,5 +212,38 @@ def test_the_health_check_fails_while_a_table_the_bridge_writes_cannot_be_writte
 
         with pytest.raises(StateUnavailable):
             store.ping()
+    finally:
+        store.close()
+
+
+def _second_version_with_carried_versions(url: str) -> None:
+    """A store as the second schema version left it, with the versions it carried as write records."""
+    records = (
+        "INSERT INTO writes (effect, kind, external_id, created_at) VALUES "
+        "('version:194300', 'pachca_version', '2026-11-27T08:31:00+00:00', 1), "
+        "('version:194301', 'pachca_version', 'deleted', 1), "
+        "('relay:SERVICEDESK-1/601', 'pachca_message', '50001', 1)"
+    )
+    if url.startswith("sqlite"):
+        from adapters.state.sqlite_schema import _MIGRATIONS as SQLITE
+
+        _execute(url, *SQLITE[0], *SQLITE[1], "PRAGMA user_version = 2", records)
+        return
+    from adapters.state.postgres_schema import _MIGRATIONS as POSTGRES
+
+    version = ("CREATE TABLE schema_version (version INTEGER NOT NULL)", "INSERT INTO schema_version VALUES (2)")
+    _execute(url, *POSTGRES[0], *POSTGRES[1], *version, records)
+
+
+def test_versions_carried_before_the_upgrade_still_decide_what_is_stale(durable_url: str) -> None:
+    _second_version_with_carried_versions(durable_url)
+    store = open_state(durable_url)
+    try:
+        carried = datetime.fromisoformat("2026-11-27T08:31:00+00:00").timestamp()
+        assert store.take_version(194300, carried, T, LEASE) is VersionClaim.STALE
+        assert store.take_version(194300, carried + 60, T, LEASE) is VersionClaim.TAKEN
+        assert store.take_version(194301, carried + 60, T, LEASE) is VersionClaim.STALE  # it was deleted
+        store.purge(keys_before=T + 10**9, now=T + 10**9, limit=100)
+        assert store.lookup("relay:SERVICEDESK-1/601") is not None  # a carried comment is lasting from the upgrade on
     finally:
         store.close()
