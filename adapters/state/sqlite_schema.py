@@ -57,6 +57,7 @@ _MIGRATIONS: tuple[tuple[str, ...], ...] = (
     (  # lasting write records (a carried Tracker comment), and the versions of carried messages, taken atomically
         "ALTER TABLE writes ADD COLUMN lasting INTEGER NOT NULL DEFAULT 0",
         "CREATE INDEX writes_passing ON writes (created_at) WHERE lasting = 0",
+        "DROP INDEX writes_age",  # the purge reads writes_passing now: lasting rows need no age in an index
         # what belongs to a ticket's lasting record: carried Tracker comments, carried replies, their files
         "UPDATE writes SET lasting = 1 WHERE effect LIKE 'relay:%' OR effect LIKE 'comment:%' OR effect LIKE 'files:%'",
         _VERSIONS,
@@ -108,7 +109,6 @@ CURRENT: tuple[str, ...] = (
         lasting INTEGER NOT NULL DEFAULT 0
     )""",
     "CREATE INDEX IF NOT EXISTS writes_external ON writes (kind, external_id)",
-    "CREATE INDEX IF NOT EXISTS writes_age ON writes (created_at)",
     "CREATE INDEX IF NOT EXISTS writes_passing ON writes (created_at) WHERE lasting = 0",
     "CREATE TABLE IF NOT EXISTS cache (key TEXT PRIMARY KEY, value TEXT NOT NULL, expires_at REAL NOT NULL)",
     "CREATE INDEX IF NOT EXISTS cache_expiry ON cache (expires_at)",
