@@ -20,6 +20,7 @@ class IssueInfo:
     updated_at: str = ""
     updated_by_id: str | None = None
     local_fields: Mapping[str, str] = field(default_factory=dict)  # short key -> value
+    assignee: Person | None = None
     created_by_id: str | None = None  # who created the issue: the bridge's robot, for the tickets it opened
 
 
@@ -66,3 +67,12 @@ class IssueTracker(Protocol):
     def open_issues_of(self, queue: str, pachca_user_id: int) -> list[IssueInfo]: ...
 
     def get_user(self, login: str) -> Person | None: ...
+
+
+@runtime_checkable
+class ChangedIssues(Protocol):
+    """What Tracker changed lately, for the recovery pass that looks for what no trigger delivered."""
+
+    def issues_updated(self, queue: str, within_minutes: int, limit: int) -> list[IssueInfo]:
+        """The queue's issues updated in the last `within_minutes`, least recently updated first."""
+        ...

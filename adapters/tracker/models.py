@@ -69,6 +69,7 @@ class Issue(Model):
     status: Status
     updated_at: str = ""
     updated_by: UserRef | None = None
+    assignee: UserRef | None = None
     created_by: UserRef | None = None
 
     def to_info(self) -> IssueInfo:
@@ -80,6 +81,7 @@ class Issue(Model):
             updated_at=self.updated_at,
             updated_by_id=self.updated_by.id if self.updated_by else None,
             local_fields=_local_fields(self.model_extra or {}),
+            assignee=self.assignee.to_person() if self.assignee else None,
             created_by_id=self.created_by.id if self.created_by else None,
         )
 
@@ -117,12 +119,15 @@ class Comment(Model):
     id: str
     text: str = ""
     created_by: UserRef
+    created_at: str = ""
     attachments: list[AttachmentRef] | None = None
 
     def to_comment(self, key: TicketKey, issue_url: str = "") -> TrackerComment:
         files = tuple(ref.to_file(issue_url) for ref in self.attachments or ()) if issue_url else ()
         author = self.created_by.to_person()
-        return TrackerComment(issue_key=key, comment_id=self.id, author=author, text=self.text, files=files)
+        return TrackerComment(
+            issue_key=key, comment_id=self.id, author=author, text=self.text, files=files, created_at=self.created_at
+        )
 
 
 class TransitionModel(Model):

@@ -1,4 +1,4 @@
-"""`doctor`'s Tracker checks: the robot's token, the queue, its local fields and the bridge's two triggers."""
+"""`doctor`'s Tracker checks: the robot's token, the queue, its local fields and the bridge's triggers."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from application.admin.checks import CheckResult, fail, failed, ok, warn
-from application.admin.setup import COMMENT_TRIGGER, STATUS_TRIGGER, bridge_triggers, first_of_each_name
+from application.admin.setup import TRIGGER_NAMES, bridge_triggers, first_of_each_name
 from domain.comments import DEFAULT_INTERNAL_MARKERS
 from domain.links import LINK_FIELDS
 from ports.admin import TrackerAdmin
@@ -23,6 +23,7 @@ class TrackerSettings:
     public_url: str | None
     webhook_secret: str | None
     internal_markers: tuple[str, ...] = DEFAULT_INTERNAL_MARKERS
+    polling: bool = False  # poll mode searches Tracker itself: triggers are not needed
 
 
 class TrackerChecks:
@@ -46,6 +47,12 @@ class TrackerChecks:
         results = [token, self._queue()]
         if results[-1].failed:
             return results
+        if self._settings.polling:
+            return [
+                *results,
+                self._local_fields(),
+                ok("tracker triggers", "not needed: DELIVERY=poll searches Tracker"),
+            ]
         return [*results, self._local_fields(), *self._triggers(robot.id)]
 
     def _token_fix(self) -> str:
@@ -85,7 +92,7 @@ class TrackerChecks:
             return [failed("tracker triggers", e, fix, "Tracker")]
         found = first_of_each_name(triggers)
         desired = self._desired(robot_uid)
-        return [self._trigger(name, found.get(name), desired.get(name)) for name in (COMMENT_TRIGGER, STATUS_TRIGGER)]
+        return [self._trigger(name, found.get(name), desired.get(name)) for name in TRIGGER_NAMES]
 
     def _desired(self, robot_uid: str) -> dict[str, BridgeTrigger]:
         public_url, secret = self._settings.public_url, self._settings.webhook_secret

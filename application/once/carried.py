@@ -7,7 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TypeVar
 
-from application.message_events import MessageDeleted, MessageEdited
+from application.events import MessageDeleted, MessageEdited
 from application.once.writes import PACHCA_MESSAGE, OnceWriter, author_effect
 from application.services.identities import Identities
 from application.services.provenance import Provenance

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from application.form_events import ButtonClicked
+from application.events import ButtonClicked
 from application.once.poster import Poster
 from application.services.identities import Identities
 from application.services.schema import TrackerSchema
 from domain.pachca_text import one_line
+from domain.routing import QueueRouting
 from ports.clock import Clock
 from ports.records import Cache, LinkStore
 from ports.tracker import IssueInfo, IssueTracker
@@ -39,7 +40,7 @@ class MyTickets:
     poster: Poster
     cache: Cache
     clock: Clock
-    queue: str
+    routing: QueueRouting
     web_url: str
 
     def post(self, event: ButtonClicked) -> str:
@@ -53,7 +54,7 @@ class MyTickets:
 
     def _listing(self, user_id: int) -> str:
         workflow = self.schema.workflow()
-        found = self.tracker.open_issues_of(self.queue, user_id)
+        found = [i for queue in self.routing.queues for i in self.tracker.open_issues_of(queue, user_id)]
         issues = [
             i
             for i in found

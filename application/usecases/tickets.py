@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
-from application.message_events import MessagePosted
+from application.events import MessagePosted
 from application.once.poster import Poster
 from application.once.writes import PACHCA_MESSAGE
 from application.services.cards import Cards
@@ -15,6 +15,7 @@ from application.services.schema import TrackerSchema
 from application.usecases.intake import IntakeForm, is_intake_command, without_command
 from domain.issues import NewIssue, PachcaMessage
 from domain.people import Person
+from domain.routing import QueueRouting
 from domain.tickets import Ticket
 from ports.messenger import ChatMessenger
 from ports.records import WriteLog
@@ -23,7 +24,7 @@ from ports.tracker import IssueTracker
 
 @dataclass(frozen=True)
 class TicketSettings:
-    queue: str
+    routing: QueueRouting
     support_chat_ids: frozenset[int] = frozenset()
     intake_topics: tuple[str, ...] = ()
 
@@ -91,7 +92,8 @@ class OpenTicket:
     def _create(self, message: PachcaMessage, author: Person, topic: str | None, with_files: bool) -> Ticket:
         self.locator.opening(message.message_id)  # replies in the new thread wait for it
         thread = self.messenger.open_thread(message.message_id)
-        issue = NewIssue.from_message(self.settings.queue, message, author, thread, topic)
+        queue = self.settings.routing.queue_for(message.chat_id)
+        issue = NewIssue.from_message(queue, message, author, thread, topic)
         if with_files:
             issue = self._with_files(issue, message)
         key = self.schema.create_issue(issue)

@@ -1,12 +1,27 @@
-"""The composition root: builds the bridge from Settings. Nothing connects or calls out until first used."""
+"""The composition root: builds the bridge from Settings. Nothing connects or calls out until first used.
+
+Three rings, composed (not inherited): `outside` (the adapters), `services` (what the use cases share, over the
+adapters), and here the use cases, the handlers of each event class, the inbox and the HTTP app; `admin` holds the
+operator's commands over the same clients.
+"""
 
 from __future__ import annotations
 
-from dependency_injector import providers
+from dependency_injector import containers, providers
 
-from application.form_events import ButtonClicked, FormSubmitted
-from application.message_events import MessageDeleted, MessageEdited, MessagePosted, ThreadReplyPosted
-from application.once.inbox import Inbox
+from application.events import (
+    BodyRefused,
+    ButtonClicked,
+    FormSubmitted,
+    MessageDeleted,
+    MessageEdited,
+    MessagePosted,
+    ThreadReplyPosted,
+)
+from application.once.inbox import Inbox, refuse_unreadable
+from application.once.poller import Poller
+from application.once.recovery import DrainPass, HistoryRecovery, PassLog, TrackerRecovery, WebhookMark
+from application.services.alerts import Alerts
 from application.tracker_events import TrackerCommentAdded, TrackerStatusChanged
 from application.usecases.announce import AnnounceStatus
 from application.usecases.buttons import PressButton
@@ -17,165 +32,210 @@ from application.usecases.my_tickets import MyTickets
 from application.usecases.submit_form import SubmitForm
 from application.usecases.tickets import OpenTicket
 from entrypoints.composition.admin_container import AdminContainer
+from entrypoints.composition.outside import Outside
 from entrypoints.composition.services import Services
 from entrypoints.composition.wiring import (
     comment_settings_of,
     every_kind_handled,
+    history_event,
+    history_horizon,
     retention_of,
     webhook_secrets,
 )
+from entrypoints.config.settings import Settings
 from entrypoints.http.webhooks import WebhookApp
 
 
-class Container(Services):
-    """The use cases, the inbox and the HTTP app over the shared `Services`; `admin` holds the operator's
-    commands."""
+class Container(containers.DeclarativeContainer):
+    settings = providers.Dependency(instance_of=Settings)
+    state_url = providers.Dependency(instance_of=str)
 
-    settings, state, clock, budget = Services.settings, Services.state, Services.clock, Services.budget
-    messenger, tracker, tracker_http, directory = (
-        Services.messenger,
-        Services.tracker,
-        Services.tracker_http,
-        Services.directory,
-    )
-    tracker_files, locator, identities, schema = (
-        Services.tracker_files,
-        Services.locator,
-        Services.identities,
-        Services.schema,
-    )
-    writer, poster, cards, intake = Services.writer, Services.poster, Services.cards, Services.intake
-    files, mentions, carried, ticket_settings = (
-        Services.files,
-        Services.mentions,
-        Services.carried,
-        Services.ticket_settings,
-    )
+    outside = providers.Container(Outside, settings=settings, state_url=state_url)
+    services = providers.Container(Services, settings=settings, outside=outside)
 
     open_ticket = providers.Singleton(
         OpenTicket,
-        messenger=messenger,
-        tracker=tracker,
-        locator=locator,
-        identities=identities,
-        schema=schema,
-        log=state,
-        poster=poster,
-        cards=cards,
-        intake=intake,
-        settings=ticket_settings,
-        files=files,
+        messenger=outside.messenger,
+        tracker=outside.tracker,
+        locator=services.locator,
+        identities=services.identities,
+        schema=services.schema,
+        log=outside.state,
+        poster=services.poster,
+        cards=services.cards,
+        intake=services.intake,
+        settings=services.ticket_settings,
+        files=services.files,
     )
     relay_reply = providers.Singleton(
         RelayReply,
-        tracker=tracker,
-        locator=locator,
-        log=state,
-        identities=identities,
-        mentions=mentions,
-        writer=writer,
-        files=files,
+        tracker=outside.tracker,
+        locator=services.locator,
+        log=outside.state,
+        identities=services.identities,
+        mentions=services.mentions,
+        writer=services.writer,
+        files=services.files,
     )
     relay_comment = providers.Singleton(
         RelayTrackerComment,
-        tracker=tracker,
-        locator=locator,
-        log=state,
-        identities=identities,
-        mentions=mentions,
-        poster=poster,
-        files=files,
-        settings=providers.Callable(comment_settings_of, settings),
+        tracker=outside.tracker,
+        locator=services.locator,
+        log=outside.state,
+        identities=services.identities,
+        mentions=services.mentions,
+        poster=services.poster,
+        files=services.files,
+        settings=providers.Callable(comment_settings_of, settings=settings),
     )
     edit_message = providers.Singleton(
         EditMessage,
-        files=tracker_files,
-        carried=carried,
-        identities=identities,
-        mentions=mentions,
-        writer=writer,
-        tracker=tracker,
-        carrier=files,
+        files=outside.tracker_files,
+        carried=services.carried,
+        identities=services.identities,
+        mentions=services.mentions,
+        writer=services.writer,
+        tracker=outside.tracker,
+        carrier=services.files,
     )
     delete_message = providers.Singleton(
-        DeleteMessage, tracker=tracker, files=tracker_files, carried=carried, identities=identities, writer=writer
+        DeleteMessage,
+        tracker=outside.tracker,
+        files=outside.tracker_files,
+        carried=services.carried,
+        identities=services.identities,
+        writer=services.writer,
     )
     announce_status = providers.Singleton(
         AnnounceStatus,
-        tracker=tracker,
-        locator=locator,
-        schema=schema,
-        cards=cards,
-        poster=poster,
-        cache=state,
-        clock=clock,
+        tracker=outside.tracker,
+        locator=services.locator,
+        schema=services.schema,
+        cards=services.cards,
+        poster=services.poster,
+        cache=outside.state,
+        clock=outside.clock,
     )
     my_tickets = providers.Singleton(
         MyTickets,
-        tracker=tracker,
-        identities=identities,
-        links=state,
-        schema=schema,
-        poster=poster,
-        cache=state,
-        clock=clock,
-        queue=settings.provided.tracker_queue,
+        tracker=outside.tracker,
+        identities=services.identities,
+        links=outside.state,
+        schema=services.schema,
+        poster=services.poster,
+        cache=outside.state,
+        clock=outside.clock,
+        routing=services.routing,
         web_url=settings.provided.tracker_web_url,
     )
     press_button = providers.Singleton(
         PressButton,
-        tracker=tracker,
-        locator=locator,
-        schema=schema,
-        cards=cards,
-        writer=writer,
-        poster=poster,
+        tracker=outside.tracker,
+        locator=services.locator,
+        schema=services.schema,
+        cards=services.cards,
+        writer=services.writer,
+        poster=services.poster,
         my_tickets=my_tickets,
-        intake=intake,
+        intake=services.intake,
         agents=settings.provided.agent_pachca_user_ids,
     )
     submit_form = providers.Singleton(SubmitForm, open_ticket=open_ticket, topics=settings.provided.intake_topics)
+    alerts = providers.Singleton(
+        Alerts, poster=services.poster, clock=outside.clock, chat_id=settings.provided.admin_chat_id
+    )
+    passes = providers.Singleton(PassLog, cache=outside.state, clock=outside.clock)
+
+    # every event class -> its handlers, run in order (an event class without one stops start-up)
+    handlers = providers.Dict(
+        {
+            MessagePosted: providers.List(open_ticket.provided.execute),
+            ThreadReplyPosted: providers.List(relay_reply.provided.execute),
+            MessageEdited: providers.List(edit_message.provided.execute),
+            MessageDeleted: providers.List(delete_message.provided.execute),
+            ButtonClicked: providers.List(press_button.provided.execute),
+            FormSubmitted: providers.List(submit_form.provided.execute),
+            TrackerCommentAdded: providers.List(relay_comment.provided.execute),
+            TrackerStatusChanged: providers.List(announce_status.provided.execute),
+            BodyRefused: providers.List(providers.Object(refuse_unreadable)),
+        }
+    )
 
     inbox = providers.Singleton(
         Inbox,
-        store=state,
-        outbox=state,
-        cache=state,
-        handlers=providers.Callable(
-            every_kind_handled,
-            providers.Dict(
-                {
-                    MessagePosted.kind: open_ticket.provided.execute,
-                    ThreadReplyPosted.kind: relay_reply.provided.execute,
-                    TrackerCommentAdded.kind: relay_comment.provided.execute,
-                    TrackerStatusChanged.kind: announce_status.provided.execute,
-                    ButtonClicked.kind: press_button.provided.execute,
-                    FormSubmitted.kind: submit_form.provided.execute,
-                    MessageEdited.kind: edit_message.provided.execute,
-                    MessageDeleted.kind: delete_message.provided.execute,
-                }
-            ),
-        ),
-        clock=clock,
-        time_left=budget.provided.left,
-        budget=budget.provided.within,
-        retention=providers.Callable(retention_of, state, settings),
+        store=outside.state,
+        outbox=outside.state,
+        cache=outside.state,
+        handlers=providers.Callable(every_kind_handled, handlers=handlers),
+        clock=outside.clock,
+        time_left=outside.budget.provided.left,
+        budget=outside.budget.provided.within,
+        retention=providers.Callable(retention_of, store=outside.state, settings=settings),
+        on_problem=alerts.provided.event_problem,
+    )
+    history_recovery = providers.Singleton(
+        HistoryRecovery,
+        history=outside.event_history,
+        inbox=inbox,
+        read=providers.Object(history_event),
+        passes=passes,
+        alerts=alerts,
+        horizon_seconds=providers.Callable(history_horizon, settings=settings),
+    )
+    tracker_recovery = providers.Singleton(
+        TrackerRecovery,
+        tracker=outside.tracker,
+        changes=outside.tracker,
+        inbox=inbox,
+        identities=services.identities,
+        schema=services.schema,
+        cache=outside.state,
+        passes=passes,
+        alerts=alerts,
+        queues=services.routing.provided.queues,
+        minutes=settings.provided.reconcile_minutes,
+        internal_markers=settings.provided.internal_note_markers,
+    )
+    drain_pass = providers.Singleton(
+        DrainPass,
+        inbox=inbox,
+        outbox=outside.state,
+        passes=passes,
+        alerts=alerts,
+        history=history_recovery,
+        tracker=tracker_recovery,
+        # a public function's timer body can be posted by anyone: Tracker is searched at most this often however
+        # often a pass runs (shared by instances through the watermark)
+        tracker_every=settings.provided.tracker_search_seconds,
+    )
+    poller = providers.Factory(
+        Poller,
+        history=history_recovery,
+        tracker=tracker_recovery,
+        drain=drain_pass,
+        poll_seconds=settings.provided.poll_seconds,
+        search_seconds=settings.provided.tracker_search_seconds,
     )
     webhooks = providers.Singleton(
         WebhookApp,
-        secrets=providers.Callable(webhook_secrets, settings),
+        secrets=providers.Callable(webhook_secrets, settings=settings),
         inbox=inbox,
-        health=state,
-        clock=clock,
+        health=outside.state,
+        clock=outside.clock,
         form_handler=submit_form.provided.validate,
-        budget=budget,
+        budget=outside.budget,
+        drain_pass=drain_pass.provided.run,
+        webhook_mark=providers.Singleton(WebhookMark, passes=passes).provided.seen,
     )
 
     admin = providers.Container(
         AdminContainer,
         settings=settings,
-        messenger=messenger,
-        tracker_http=tracker_http,
-        directory=directory,
-        state=state,
+        routing=services.routing,
+        messenger=outside.messenger,
+        tracker_http=outside.tracker_http,
+        directory=outside.directory,
+        state=outside.state,
+        event_history=outside.doctor_event_history,
+        clock=outside.clock,
     )

@@ -1,5 +1,5 @@
-"""The composition root's outer ring (see `composition.container`): every adapter, built from Settings, nothing
-connected or called until first used."""
+"""The composition root's outer ring (composed into `composition.container`): every adapter, built from Settings,
+nothing connected or called until first used."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from adapters.clock import SystemClock
 from adapters.http.budget import InvocationBudget
 from adapters.http.client import RetryPolicy
 from adapters.pachca.files import HttpMessengerFiles
+from adapters.pachca.history import HttpEventHistory, history_limiter
 from adapters.pachca.messenger import HttpChatMessenger, pachca_client
 from adapters.pachca.ratelimit import ChatRateLimiter
 from adapters.redaction import Redactor
@@ -45,25 +46,25 @@ class Outside(containers.DeclarativeContainer):
     password_provider: providers.Object[object] = providers.Object(None)
 
     clock = providers.Singleton(SystemClock)
-    redactor = providers.Singleton(Redactor, settings.provided.secret_values.call())
+    redactor = providers.Singleton(Redactor, secrets=settings.provided.secret_values.call())
     budget = providers.Singleton(InvocationBudget)
     retry_policy = providers.Object(RetryPolicy())  # `doctor` overrides it: one try each
     session = providers.Singleton(requests.Session)
-    state = providers.Singleton(open_state, state_url, password_provider)
+    state = providers.Singleton(open_state, url=state_url, password_provider=password_provider)
 
     pachca_http = providers.Singleton(
         pachca_client,
-        session,
-        settings.provided.pachca_api_url,
-        settings.provided.secret.call("pachca_api_token"),
+        session=session,
+        base_url=settings.provided.pachca_api_url,
+        token=settings.provided.secret.call("pachca_api_token"),
         policy=retry_policy,
         budget=budget,
     )
     tracker_http = providers.Singleton(
         tracker_client,
-        session,
-        settings.provided.tracker_base_url,
-        settings.provided.secret.call("tracker_api_token"),
+        session=session,
+        base_url=settings.provided.tracker_base_url,
+        token=settings.provided.secret.call("tracker_api_token"),
         org_id=settings.provided.tracker_org_id,
         cloud_org_id=settings.provided.tracker_cloud_org_id,
         policy=retry_policy,
@@ -76,5 +77,12 @@ class Outside(containers.DeclarativeContainer):
     )
     tracker = providers.Singleton(HttpIssueTracker, client=tracker_http)
     messenger_files = providers.Singleton(HttpMessengerFiles, client=pachca_http)
+    # Pachca's event history: reads limited for every instance through the store; `doctor` reads it unlimited
+    event_history = providers.Singleton(
+        HttpEventHistory, client=pachca_http, limiter=providers.Singleton(history_limiter, shared=state)
+    )
+    doctor_event_history = providers.Singleton(HttpEventHistory, client=pachca_http)
     tracker_files = providers.Singleton(HttpTrackerFiles, client=tracker_http)
-    directory = providers.Singleton(directory_of, settings, session, retry_policy, budget)
+    directory = providers.Singleton(
+        directory_of, settings=settings, session=session, policy=retry_policy, budget=budget
+    )

@@ -2,13 +2,20 @@
 
 from __future__ import annotations
 
-from application.events import EVENT_TYPES
-from application.once.inbox import Handler, RetentionPolicy
+from collections.abc import Mapping
+from typing import Any
+
+from application.events import EVENT_TYPES, Event
+from application.once.inbox import Handlers
+from application.once.retry import RetentionPolicy
+from application.tracker_events import TRACKER_EVENTS
 from application.usecases.comments import CommentSettings
 from application.usecases.tickets import TicketSettings
 from domain.files import FileLimits
+from domain.routing import QueueRouting
 from entrypoints.config.settings import Settings
 from entrypoints.http.authentication import FUTURE_SKEW_SECONDS, WebhookSecrets
+from entrypoints.http.pachca_reader import pachca_event
 from ports.upkeep import Retention
 
 
@@ -20,9 +27,11 @@ def webhook_secrets(settings: Settings) -> WebhookSecrets:
     )
 
 
-def every_kind_handled(handlers: dict[str, Handler]) -> dict[str, Handler]:
-    """Checked when the inbox is built (at start-up): an event kind without a handler is a wiring error."""
-    missing = sorted(set(EVENT_TYPES) - set(handlers))
+def every_kind_handled(handlers: Handlers) -> Handlers:
+    """Checked when the inbox is built (at start-up): an event kind without a handler is a wiring error, and so is
+    a Tracker event kind whose event class is not registered."""
+    kinds = {cls.kind: cls for cls in EVENT_TYPES.values()} | {k.event.kind: k.event for k in TRACKER_EVENTS.kinds}
+    missing = sorted(kind for kind, cls in kinds.items() if not handlers.get(cls))
     if missing:
         raise LookupError("no handler for the event kinds " + ", ".join(missing))
     return handlers
@@ -42,9 +51,25 @@ def file_limits_of(settings: Settings) -> FileLimits:
     return FileLimits.from_megabytes(settings.max_file_mb, settings.max_files)
 
 
-def ticket_settings_of(settings: Settings) -> TicketSettings:
+def routing_of(settings: Settings) -> QueueRouting:
+    """The one place the bridge learns which queue a chat's tickets go to."""
+    return QueueRouting(settings.tracker_queue)
+
+
+def ticket_settings_of(settings: Settings, routing: QueueRouting) -> TicketSettings:
     return TicketSettings(
-        settings.tracker_queue,
+        routing,
         frozenset(settings.support_chat_ids),
         tuple(settings.intake_topics),
     )
+
+
+def history_event(payload: Mapping[str, Any]) -> Event | None:
+    """An event of Pachca's history carries the webhook body: read as a webhook is (BadPayload when unreadable)."""
+    return pachca_event(dict(payload))
+
+
+def history_horizon(settings: Settings) -> float:
+    """A history event older than what the store remembers cannot be told carried or not."""
+    replay_window = settings.webhook_max_age_seconds + FUTURE_SKEW_SECONDS
+    return RetentionPolicy.of(settings.retention_days, replay_window).keep_seconds

@@ -9,8 +9,8 @@ import math
 from dataclasses import dataclass
 from typing import Any
 
+from application.events import Unreadable
 from entrypoints.http.exchange import HttpRequest, Unauthorized
-from entrypoints.http.payloads import BadPayload
 
 FUTURE_SKEW_SECONDS = 60
 
@@ -32,12 +32,14 @@ def authenticate_tracker(request: HttpRequest, secrets: WebhookSecrets) -> None:
 
 
 def authenticate_pachca(request: HttpRequest, body: Any, secrets: WebhookSecrets, now: float) -> None:
+    if not secrets.pachca:  # poll mode: nothing may call in, and an empty key would let anyone sign
+        raise Unauthorized("pachca webhooks are not configured (WEBHOOK_SECRET; DELIVERY=poll reads the events)")
     signature = request.header("pachca-signature").strip().lower()
     digest = hmac.new(secrets.pachca.encode(), request.body, hashlib.sha256).hexdigest()
     if not hmac.compare_digest(signature.encode(), digest.encode()):
         raise Unauthorized("missing or wrong Pachca-Signature")
     if not isinstance(body, dict):
-        raise BadPayload("body is not a JSON object")
+        raise Unreadable("body is not a JSON object" if body is not None else "body is not JSON")
     sent_at = body.get("webhook_timestamp")
     if isinstance(sent_at, bool) or not isinstance(sent_at, int | float) or not 0 < sent_at < math.inf:
         raise Unauthorized("missing webhook_timestamp")

@@ -23,6 +23,7 @@ from domain.tickets import ThreadRef, TicketKey
 from ports.clock import Clock
 from ports.directory import UserDirectory
 from ports.errors import FileTooLarge, NotFound, OutcomeUnknown, PermanentFailure, ResolutionRefused
+from ports.event_history import HistoryEvent, HistoryPage
 from ports.files import MessengerFiles, PachcaUpload, TrackerFiles
 from ports.messenger import ButtonRows, ChatMessenger, FormField, MessageInfo, PostedMessage
 from ports.tracker import IssueInfo, IssueTracker, Transition
@@ -295,6 +296,7 @@ class FakeIssue:
     description: str = ""
     attachment_ids: list[str] = field(default_factory=list)
     comment_attachments: dict[str, list[str]] = field(default_factory=dict)  # comment id -> attachment ids
+    assignee: Person | None = None
     created_by: str = "1120000000049224"  # the robot's uid (FakeIssueTracker.robot): the bridge opened it
 
 
@@ -392,7 +394,15 @@ class FakeIssueTracker:
     def _info(self, issue: FakeIssue) -> IssueInfo:
         display = self.display[issue.status]
         return IssueInfo(
-            issue.key, issue.new.summary, issue.status, display, issue.updated_at, None, issue.fields, issue.created_by
+            issue.key,
+            issue.new.summary,
+            issue.status,
+            display,
+            issue.updated_at,
+            None,
+            issue.fields,
+            assignee=issue.assignee,
+            created_by_id=issue.created_by,
         )
 
     def add_comment(
@@ -454,6 +464,15 @@ class FakeIssueTracker:
             if i.fields.get("pachcaUserId") == str(pachca_user_id) and i.status != "closed"
         ]
 
+    def issues_updated(self, queue: str, within_minutes: int, limit: int) -> list[IssueInfo]:
+        """ChangedIssues: every issue of the queue (the fake's times are not the clock's), oldest key first."""
+        self._call("issues_updated")
+        return [
+            IssueInfo(i.key, i.new.summary, i.status, self.display[i.status], i.updated_at, None, i.fields)
+            for i in self.issues.values()
+            if str(i.key).startswith(f"{queue}-")
+        ][:limit]
+
     def get_user(self, login: str) -> Person | None:
         self._call("get_user")
         return self.users.get(login.lower())
@@ -503,6 +522,39 @@ class FakeDirectory:
         if self.down:
             raise self.down
         yield from self.by_login.values()
+
+
+class FakeEventHistory:
+    """Pachca's event history (`ports.event_history`): events kept newest first, read by pages, deleted one by one."""
+
+    def __init__(self, enabled: bool = True) -> None:
+        self.enabled = enabled
+        self.kept: list[HistoryEvent] = []  # oldest first
+        self.reads = 0
+        self.deleted: list[str] = []
+        self.faults = Faults()
+        self._ids = 0
+
+    def keep(self, payload: dict[str, Any], created_at: str = "") -> str:
+        self._ids += 1
+        event_id = f"01KH{self._ids:022d}"
+        if self.enabled:
+            self.kept.append(
+                HistoryEvent(event_id, f"{payload.get('type')}_{payload.get('event')}", payload, created_at)
+            )
+        return event_id
+
+    def read(self, limit: int, cursor: str | None = None) -> HistoryPage:
+        self.reads += 1
+        self.faults.before("read")
+        newest = [e for e in reversed(self.kept) if cursor is None or e.event_id < cursor]
+        page = newest[:limit]
+        return HistoryPage(page, page[-1].event_id if len(newest) > limit else None)
+
+    def delete(self, event_id: str) -> None:
+        self.faults.before("delete")
+        self.kept = [e for e in self.kept if e.event_id != event_id]
+        self.deleted.append(event_id)
 
 
 def as_ports(

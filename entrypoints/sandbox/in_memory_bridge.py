@@ -3,17 +3,23 @@ through the inbox, in this process, for the use-case tests and the bench."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from adapters.state.memory import MemoryState
-from application.event import Event
-from application.message_events import MessagePosted, ThreadReplyPosted
+from application.events import Event, MessagePosted, ThreadReplyPosted
 from application.tracker_events import TrackerCommentAdded
 from domain.tickets import ThreadRef
 from entrypoints.composition.container import Container
 from entrypoints.config.configuration import load_settings
-from entrypoints.sandbox.in_memory import FakeChatMessenger, FakeClock, FakeDirectory, FakeIssueTracker, as_ports
+from entrypoints.sandbox.in_memory import (
+    FakeChatMessenger,
+    FakeClock,
+    FakeDirectory,
+    FakeEventHistory,
+    FakeIssueTracker,
+    as_ports,
+)
 from entrypoints.sandbox.simulators.people import IVAN, OLEG
 from entrypoints.sandbox.simulators.webhooks import SUPPORT_CHAT
 
@@ -39,6 +45,7 @@ class Bridge:
     directory: FakeDirectory
     state: MemoryState  # or any store the test gives (`make_bridge(state=...)`): they behave alike
     clock: FakeClock
+    history: FakeEventHistory = field(default_factory=FakeEventHistory)
 
     def deliver(self, event: Event) -> str:
         outcome: str = self.container.inbox().accept(event)
@@ -68,13 +75,14 @@ def make_bridge(env: dict[str, str] | None = None, state: Any = None) -> Bridge:
     messenger, messenger_files, tracker, tracker_files, directory, clock = as_ports(
         bridge.messenger, bridge.tracker, bridge.directory, bridge.clock
     )
-    container.messenger.override(messenger)
-    container.tracker.override(tracker)
-    container.messenger_files.override(messenger_files)
-    container.tracker_files.override(tracker_files)
-    container.directory.override(directory)
-    container.state.override(bridge.state)
-    container.clock.override(clock)
+    container.outside.messenger.override(messenger)
+    container.outside.tracker.override(tracker)
+    container.outside.messenger_files.override(messenger_files)
+    container.outside.tracker_files.override(tracker_files)
+    container.outside.directory.override(directory)
+    container.outside.state.override(bridge.state)
+    container.outside.clock.override(clock)
+    container.outside.event_history.override(bridge.history)
     return bridge
 
 

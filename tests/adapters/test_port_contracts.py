@@ -54,7 +54,7 @@ def side(request: pytest.FixtureRequest) -> Iterator[Side]:
         return
     with World().served() as world:
         container = Container(settings=load_settings({**TEST_ENV, **world.env()}), state_url="memory://")
-        yield Side(container.messenger(), container.tracker(), world=world)
+        yield Side(container.outside.messenger(), container.outside.tracker(), world=world)
 
 
 def new_issue(message_id: int, unique: str = "") -> NewIssue:

@@ -64,11 +64,19 @@ def issue(issue: Issue) -> dict[str, Any]:
     author = by_uid(issue.updated_by)
     updated_by = author.tracker_ref() if author else ROBOT_REF
     fields = {"key": issue.key, "id": f"id-{issue.key}", "summary": issue.summary, "description": issue.description}
+    assignee = by_uid(issue.assignee) if issue.assignee else None
+    assigned = {"assignee": assignee.tracker_ref()} if assignee else {}
     people = {"createdBy": ROBOT_REF, "updatedBy": updated_by}  # every issue here was opened by the bridge
-    return {**fields, "status": status(issue.status), "updatedAt": issue.updated_at, **people, **local}
+    return {**fields, "status": status(issue.status), "updatedAt": issue.updated_at, **people, **assigned, **local}
 
 
 def comment(comment: Comment) -> dict[str, Any]:
     author = by_uid(comment.author)
     created_by = author.tracker_ref() if author else ROBOT_REF
-    return {"id": comment.id, "longId": f"long-{comment.id}", "text": comment.text, "createdBy": created_by}
+    return {
+        "id": comment.id,
+        "longId": f"long-{comment.id}",
+        "text": comment.text,
+        "createdBy": created_by,
+        "createdAt": comment.created_at,
+    }

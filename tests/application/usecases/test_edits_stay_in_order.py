@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from application.message_events import MessageDeleted, MessageEdited
+from application.events import MessageDeleted, MessageEdited
 from domain.comments import REPLY_DELETED
 from domain.tickets import TicketKey
 from tests.builders import message, only, reply
