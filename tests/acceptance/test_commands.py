@@ -11,12 +11,13 @@ from tests.acceptance.conftest import run
 
 FLAGS = {
     "sandbox": ["--host", "--port", "--no-browser"],
-    "serve": ["--host", "--port"],
+    "serve": ["--host", "--port", "--poll"],
     "setup": ["--dry-run"],
+    "init": [],
     "doctor": [],
     "drain": [],
     "package": ["--output"],
-    "deploy": ["--print"],
+    "deploy": ["--dry-run", "--no-check", "--print"],
 }
 REQUIRED = ("PACHKA_API_TOKEN", "WEBHOOK_SECRET", "TRACKER_API_TOKEN", "TRACKER_ORG_ID")
 
