@@ -14,7 +14,8 @@ import pytest
 import index
 from entrypoints.function import handler as function
 from entrypoints.sandbox.simulators.http import Answer, Call
-from entrypoints.sandbox.simulators.webhooks import from_pachca, message_webhook
+from entrypoints.sandbox.simulators.people import OLEG
+from entrypoints.sandbox.simulators.webhooks import SUPPORT_CHAT, from_pachca, message_webhook
 from entrypoints.sandbox.simulators.world import World
 from tests.conftest import PACHCA_SECRET
 from tests.entrypoints.conftest import Context, bridge_env, http_event
@@ -75,3 +76,24 @@ def test_the_issue_carries_the_tag_a_stable_unique_and_is_found_again_by_it(
         "pachcaUserId",
         "pachcaThreadId",
     }
+
+
+def test_with_support_chats_named_another_chat_opens_nothing_and_a_direct_message_opens_a_ticket(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("SUPPORT_CHAT_IDS", str(SUPPORT_CHAT))
+    function.reset()
+
+    def send(payload: dict[str, Any]) -> tuple[int, Any]:
+        raw, headers = from_pachca({**payload, "webhook_timestamp": int(time.time())}, PACHCA_SECRET)
+        result = index.handler(http_event("POST", raw, headers), Context())
+        return result["statusCode"], json.loads(result["body"])
+
+    other = message_webhook(message_id=56600, chat_id=SUPPORT_CHAT + 1, content="Обсуждаем обед")
+    status, body = send(other)
+    assert status == 200 and body["ok"] is True and world.issues == {}
+
+    direct = message_webhook(message_id=56500, chat_id=918300, content="Не работает вход")
+    direct |= {"entity_type": "user", "entity_id": OLEG.pachca_id}
+    assert send(direct) == (200, {"ok": True, "outcome": "created"})
+    assert world.issue_of(56500).local_fields["pachcaChatId"] == "918300"
