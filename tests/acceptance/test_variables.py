@@ -13,6 +13,7 @@ from pytest_httpserver import HTTPServer
 
 import index
 from entrypoints.function import handler as function
+from entrypoints.sandbox.simulators.people import BOT_ID
 from entrypoints.sandbox.simulators.webhooks import from_pachca, message_webhook
 from entrypoints.sandbox.simulators.world import World
 from tests.acceptance.conftest import run
@@ -103,3 +104,26 @@ def test_webhook_max_age_seconds_sets_how_old_a_webhook_may_be(world: World, mon
     assert deliver(monkeypatch, env, fresh) == 200
     assert deliver(monkeypatch, env, message_webhook(message_id=56433, timestamp=int(time.time()) + 90)) == 401
     assert [issue.local_fields["pachcaMessageId"] for issue in world.issues.values()] == ["56432"]
+
+
+TOKEN_INFO = "GET /pachca/oauth/token/info"
+
+
+def test_without_bot_user_id_the_bots_id_is_read_once_for_all_invocations(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("BOT_USER_ID", raising=False)
+    function.reset()
+    for n in range(3):  # one instance, three invocations
+        raw, headers = from_pachca(message_webhook(message_id=56700 + n, timestamp=int(time.time())), PACHCA_SECRET)
+        assert index.handler(http_event("POST", raw, headers), Context())["statusCode"] == 200
+
+    assert len(world.issues) == 3
+    assert world.received(TOKEN_INFO) == 1
+
+
+def test_with_bot_user_id_the_bots_id_is_never_asked_for(world: World, monkeypatch: pytest.MonkeyPatch) -> None:
+    env = {"BOT_USER_ID": str(BOT_ID)}
+    assert deliver(monkeypatch, env, message_webhook(message_id=56800, timestamp=int(time.time()))) == 200
+
+    assert world.received(TOKEN_INFO) == 0
