@@ -7,16 +7,16 @@ from application.once.recovery import HISTORY, TRACKER, WEBHOOK_MARK, PassLog
 from domain.instants import iso_utc
 from domain.people import Person
 from ports.errors import PermanentFailure, TransientFailure
-from tests.builders import message
-from tests.conftest import Bridge, make_bridge
-from tests.entrypoints.apis import pachca_body
-from tests.hostile.test_posts_only_where_opened import (
+from tests.application.usecases.test_posts_only_where_the_bridge_opened import (
     INSIDER,
     PRIVATE_CHAT,
     SECRET_MESSAGE,
     comment,
     issue_typed_in_tracker,
 )
+from tests.builders import message
+from tests.conftest import Bridge, make_bridge
+from tests.entrypoints.apis import pachca_body
 
 ADMIN_CHAT = 918400
 AGENT = Person("1130000007986051", "Иван Иванов", "ivanov", "ivanov@example.com")
