@@ -14,6 +14,7 @@ from application.services.locator import TicketLocator
 from application.services.schema import TrackerSchema
 from application.usecases.intake import IntakeForm, is_intake_command, without_command
 from domain.issues import NewIssue, PachcaMessage
+from domain.noise import DEFAULT_PLEASANTRIES, is_pleasantry
 from domain.people import Person
 from domain.tickets import Ticket
 from ports.messenger import ChatMessenger
@@ -26,6 +27,7 @@ class TicketSettings:
     queue: str
     support_chat_ids: frozenset[int] = frozenset()
     intake_topics: tuple[str, ...] = ()
+    pleasantries: tuple[str, ...] = DEFAULT_PLEASANTRIES
 
 
 @dataclass(frozen=True)
@@ -35,6 +37,7 @@ class OpenTicket:
     - `/new` offers the intake form when topics are configured; without topics the form is skipped and the
       rest of the message opens the ticket;
     - messages of the bot itself, of any other bot, and the bot's own writes open nothing;
+    - a message that is only a pleasantry («Спасибо!», «ок 👍») opens nothing and gets no answer;
     - the thread is opened first, so the issue is created once with every local field, `pachcaThreadId` included;
     - the issue carries a `unique` derived from the message id: a repeated attempt finds the same issue;
     - the bot's card with the key and the buttons is posted in the thread once;
@@ -62,6 +65,8 @@ class OpenTicket:
         if author.is_bot:
             return "bot_message"
         text = event.text
+        if is_pleasantry(text, self.settings.pleasantries):
+            return "pleasantry"
         if is_intake_command(text):
             if self.settings.intake_topics:
                 return self.intake.offer(event.message_id, event.chat_id)

@@ -47,4 +47,5 @@ def ticket_settings_of(settings: Settings) -> TicketSettings:
         settings.tracker_queue,
         frozenset(settings.support_chat_ids),
         tuple(settings.intake_topics),
+        tuple(settings.ignore_messages),
     )

@@ -10,6 +10,7 @@ from pydantic import AliasChoices, Field, SecretStr, field_validator, model_vali
 from pydantic_settings import BaseSettings, NoDecode, PydanticBaseSettingsSource, SettingsConfigDict
 
 from adapters.state.url import check_state_url
+from domain.noise import DEFAULT_PLEASANTRIES
 
 QUEUE_KEY = re.compile(r"^[A-Z][A-Z0-9_]*$")
 # Pachca's limits for a form's select (docs/pachca.md, «Forms»): the intake topics must fit them
@@ -60,9 +61,29 @@ class Settings(BaseSettings):
     internal_note_markers: Annotated[list[str], NoDecode] = Field(
         ["#внутр", "#internal"], min_length=1, validation_alias="INTERNAL_NOTE_MARKERS"
     )
+    ignore_messages: Annotated[list[str], NoDecode] = Field(
+        list(DEFAULT_PLEASANTRIES), validation_alias="IGNORE_MESSAGES"
+    )
+    csat: bool = Field(True, validation_alias="CSAT")
+    agents_chat_id: int | None = Field(None, validation_alias="AGENTS_CHAT_ID")
+    follow_up_minutes: int = Field(10, ge=0, le=7 * 24 * 60, validation_alias="FOLLOW_UP_MINUTES")
 
     _split_ids = field_validator("support_chat_ids", "agent_pachca_user_ids", mode="before")(_split(","))
-    _split_topics = field_validator("intake_topics", "internal_note_markers", mode="before")(_split(";"))
+    _split_topics = field_validator("intake_topics", "internal_note_markers", "ignore_messages", mode="before")(
+        _split(";")
+    )
+
+    @field_validator("csat", mode="before")
+    @classmethod
+    def _on_off(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            word = value.strip().lower()
+            if word in ("", "on"):
+                return True
+            if word == "off":
+                return False
+            raise ValueError("must be on or off")
+        return value
 
     @field_validator(
         "tracker_org_id",
@@ -76,6 +97,7 @@ class Settings(BaseSettings):
         "public_url",
         "tracker_create_url",
         "tracker_api_url",
+        "agents_chat_id",
         mode="before",
     )
     @classmethod

@@ -47,6 +47,10 @@ RULES: dict[str, Rule] = {
     "MAX_FILE_MB": Rule("must be a whole number of MiB from 1 to 1024", "50"),
     "INTERNAL_NOTE_MARKERS": Rule("must be markers separated by ;", "#внутр;#internal"),
     "RETENTION_DAYS": Rule("must be a whole number of days, 0 or more", "30"),
+    "IGNORE_MESSAGES": Rule("must be pleasantries separated by ;", "спасибо;ок;👍"),
+    "CSAT": Rule("must be on or off", "off"),
+    "AGENTS_CHAT_ID": Rule("must be a whole number: the Pachca chat id of the support team", "918300"),
+    "FOLLOW_UP_MINUTES": Rule("must be a whole number of minutes from 0 (off) to 10080", "10"),
 }
 RULES["PACHCA_API_TOKEN"] = RULES["PACHKA_API_TOKEN"]
 
