@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from domain.actions import Action, ButtonPress
+from domain.actions import RATINGS, Action, ButtonPress
 from domain.pachca_text import one_line
 from domain.tickets import TicketKey
 from domain.workflow import TicketStatus
@@ -33,6 +33,17 @@ class Card:
         link = (Button("Открыть в Трекере", url=f"{web_url.rstrip('/')}/{key}"),)
         mine = (Button("Мои заявки", data=ButtonPress(Action.MINE).encode()),)
         return cls(text=text, buttons=(link, _actions(key, status), mine))
+
+
+RATING_REQUEST = "Оцените, пожалуйста, решение"
+UNSOLVED = "Не решено"
+
+
+def rating_request(key: TicketKey, chosen: str | None = None) -> Card:
+    """Asked in the thread once the ticket is done: 1–5, or «Не решено»; `chosen` says what was pressed last."""
+    text = RATING_REQUEST + (f"\n{chosen}" if chosen else "")
+    scores = tuple(Button(score, data=ButtonPress(Action.RATE, key, score).encode()) for score in RATINGS)
+    return Card(text, (scores, (Button(UNSOLVED, data=ButtonPress(Action.UNSOLVED, key).encode()),)))
 
 
 def is_card_of(text: str, key: TicketKey) -> bool:

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from application.admin.checks import CheckResult, fail, failed, ok, warn
 from application.admin.setup import COMMENT_TRIGGER, STATUS_TRIGGER, bridge_triggers, first_of_each_name
 from domain.comments import DEFAULT_INTERNAL_MARKERS
-from domain.links import LINK_FIELDS
+from domain.links import QUEUE_FIELDS
 from ports.admin import TrackerAdmin
 from ports.errors import NotFound
 from ports.triggers import BridgeTrigger, Trigger
@@ -68,10 +68,10 @@ class TrackerChecks:
             present = {field.key for field in self._tracker.local_fields(self._settings.queue)}
         except Exception as e:
             return failed(check, e, "give the robot access to the queue's settings", "Tracker")
-        missing = [spec.key for spec in LINK_FIELDS if spec.key not in present]
+        missing = [spec.key for spec in QUEUE_FIELDS if spec.key not in present]
         if missing:
             return fail(check, "missing " + ", ".join(missing), RUN_SETUP)
-        return ok(check, ", ".join(spec.key for spec in LINK_FIELDS))
+        return ok(check, ", ".join(spec.key for spec in QUEUE_FIELDS))
 
     def _triggers(self, robot_login: str) -> list[CheckResult]:
         try:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from domain.comments import DEFAULT_INTERNAL_MARKERS
-from domain.links import LINK_FIELDS
+from domain.links import QUEUE_FIELDS
 from ports.admin import TrackerAdmin
 from ports.errors import ExternalServiceError
 from ports.triggers import BridgeTrigger, Trigger, TriggerKind
@@ -82,7 +82,7 @@ class SetupTracker:
 
     def _fields(self, dry_run: bool, done: list[str]) -> None:
         existing = {field.key for field in self._admin.local_fields(self._queue)}
-        for spec in LINK_FIELDS:
+        for spec in QUEUE_FIELDS:
             if spec.key in existing:
                 done.append(f"exists local field {spec.key}")
             elif dry_run:

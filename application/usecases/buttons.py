@@ -13,6 +13,7 @@ from application.services.locator import TicketLocator
 from application.services.schema import TrackerSchema
 from application.usecases.intake import IntakeForm
 from application.usecases.my_tickets import MyTickets
+from application.usecases.rating import RateTicket
 from domain.actions import Action, ButtonPress
 from domain.tickets import Ticket, TicketKey
 from domain.workflow import TicketStatus, Transition
@@ -34,7 +35,8 @@ class PressButton:
       shows the new status; a click the workflow no longer allows (a double click) changes nothing;
     - when agents are configured only they may take and close tickets; the requester may always close or reopen
       their own;
-    - «Мои заявки» lists the clicking person's open tickets; «Новая заявка» opens the intake form.
+    - «Мои заявки» lists the clicking person's open tickets; «Новая заявка» opens the intake form;
+    - a rating or «Не решено» under the rating request goes to the rating (`RateTicket`).
     """
 
     tracker: IssueTracker
@@ -46,6 +48,7 @@ class PressButton:
     my_tickets: MyTickets
     intake: IntakeForm
     agents: Collection[int]
+    rating: RateTicket
 
     def execute(self, event: ButtonClicked) -> str:
         press = ButtonPress.decode(event.data)
@@ -55,7 +58,12 @@ class PressButton:
             return self.intake.open(event.trigger_id, event.chat_id)
         if press.action is Action.MINE:
             return self.my_tickets.post(event)
-        assert press.key is not None
+        if press.key is None:
+            return "ignored"
+        if press.action in (Action.RATE, Action.UNSOLVED):
+            return self.rating.press(event, press)
+        if press.action not in REFUSALS:
+            return "ignored"
         return self._transition(event, press.action, press.key)
 
     def _transition(self, event: ButtonClicked, action: Action, key: TicketKey) -> str:

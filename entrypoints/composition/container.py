@@ -14,6 +14,7 @@ from application.usecases.comments import RelayReply, RelayTrackerComment
 from application.usecases.deletions import DeleteMessage
 from application.usecases.edits import EditMessage
 from application.usecases.my_tickets import MyTickets
+from application.usecases.rating import AskRating, RateTicket
 from application.usecases.submit_form import SubmitForm
 from application.usecases.tickets import OpenTicket
 from entrypoints.composition.admin_container import AdminContainer
@@ -21,6 +22,7 @@ from entrypoints.composition.services import Services
 from entrypoints.composition.wiring import (
     comment_settings_of,
     every_kind_handled,
+    in_turn,
     retention_of,
     webhook_secrets,
 )
@@ -113,6 +115,26 @@ class Container(Services):
         queue=settings.provided.tracker_queue,
         web_url=settings.provided.tracker_web_url,
     )
+    ask_rating = providers.Singleton(
+        AskRating,
+        tracker=tracker,
+        locator=locator,
+        schema=schema,
+        poster=poster,
+        cache=state,
+        clock=clock,
+        enabled=settings.provided.csat,
+    )
+    rate_ticket = providers.Singleton(
+        RateTicket,
+        tracker=tracker,
+        changes=tracker,
+        locator=locator,
+        schema=schema,
+        identities=identities,
+        writer=writer,
+        messenger=messenger,
+    )
     press_button = providers.Singleton(
         PressButton,
         tracker=tracker,
@@ -124,6 +146,7 @@ class Container(Services):
         my_tickets=my_tickets,
         intake=intake,
         agents=settings.provided.agent_pachca_user_ids,
+        rating=rate_ticket,
     )
     submit_form = providers.Singleton(SubmitForm, open_ticket=open_ticket, topics=settings.provided.intake_topics)
 
@@ -139,7 +162,9 @@ class Container(Services):
                     MessagePosted.kind: open_ticket.provided.execute,
                     ThreadReplyPosted.kind: relay_reply.provided.execute,
                     TrackerCommentAdded.kind: relay_comment.provided.execute,
-                    TrackerStatusChanged.kind: announce_status.provided.execute,
+                    TrackerStatusChanged.kind: providers.Callable(
+                        in_turn, announce_status.provided.execute, ask_rating.provided.execute
+                    ),
                     ButtonClicked.kind: press_button.provided.execute,
                     FormSubmitted.kind: submit_form.provided.execute,
                     MessageEdited.kind: edit_message.provided.execute,

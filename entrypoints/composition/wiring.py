@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from application.event import Event
 from application.events import EVENT_TYPES
 from application.once.inbox import Handler, RetentionPolicy
 from application.usecases.comments import CommentSettings
@@ -26,6 +27,17 @@ def every_kind_handled(handlers: dict[str, Handler]) -> dict[str, Handler]:
     if missing:
         raise LookupError("no handler for the event kinds " + ", ".join(missing))
     return handlers
+
+
+def in_turn(*handlers: Handler) -> Handler:
+    """Several handlers of one event kind, run one after the other; the first one's outcome answers the event.
+    Each is idempotent on its own, so a retry after one of them failed runs the others again harmlessly."""
+
+    def handle(event: Event) -> str:
+        outcomes = [handler(event) for handler in handlers]
+        return outcomes[0]
+
+    return handle
 
 
 def retention_of(store: Retention, settings: Settings) -> tuple[Retention, RetentionPolicy]:

@@ -181,10 +181,11 @@ def test_setup_creates_everything_then_finds_it_all_in_place(
         "created local field pachcaChatId",
         "created local field pachcaUserId",
         "created local field pachcaThreadId",
+        "created local field pachcaRating",
         'created trigger "pachca-bridge: comment created"',
         'created trigger "pachca-bridge: status changed"',
     ]
-    assert writes(httpserver) == [f"POST {LOCAL_FIELDS}"] * 4 + [f"POST {TRIGGERS}"] * 2
+    assert writes(httpserver) == [f"POST {LOCAL_FIELDS}"] * 5 + [f"POST {TRIGGERS}"] * 2
     comment = tracker.triggers[0]
     assert comment["actions"][0]["endpoint"] == PUBLIC_URL
     assert comment["actions"][0]["headers"] == {"X-Tracker-Secret": TRACKER_SECRET}
@@ -199,6 +200,7 @@ def test_setup_creates_everything_then_finds_it_all_in_place(
         "exists local field pachcaChatId",
         "exists local field pachcaUserId",
         "exists local field pachcaThreadId",
+        "exists local field pachcaRating",
         'unchanged trigger "pachca-bridge: comment created"',
         'unchanged trigger "pachca-bridge: status changed"',
     ]
@@ -214,7 +216,7 @@ def test_setup_dry_run_writes_nothing(
     assert result.exit_code == 0, result.output
     lines = result.output.splitlines()
     assert lines[0] == "would create local field pachcaMessageId"
-    assert lines[4] == 'would create trigger "pachca-bridge: comment created"'
+    assert lines[5] == 'would create trigger "pachca-bridge: comment created"'
     assert lines[-1] == "dry run: nothing was changed"
     assert writes(httpserver) == []
     assert tracker.fields == tracker.triggers == []
@@ -229,7 +231,7 @@ def test_setup_updates_a_trigger_that_calls_an_old_url(
     result = run("setup", env=env)
 
     assert result.exit_code == 0, result.output
-    assert result.output.splitlines()[4:] == [
+    assert result.output.splitlines()[5:] == [
         'updated trigger "pachca-bridge: comment created" (endpoint)',
         'updated trigger "pachca-bridge: status changed" (endpoint)',
     ]
@@ -290,7 +292,7 @@ def test_doctor_passes_on_a_set_up_bridge(
         "ok   pachca personal data: e-mails are visible to the bot",
         f"ok   tracker token: robot {ROBOT} (Робот поддержки)",
         "ok   tracker queue: SERVICEDESK «Служба поддержки»",
-        "ok   tracker local fields: pachcaMessageId, pachcaChatId, pachcaUserId, pachcaThreadId",
+        "ok   tracker local fields: pachcaMessageId, pachcaChatId, pachcaUserId, pachcaThreadId, pachcaRating",
         f'ok   tracker trigger "pachca-bridge: comment created": active, calls {PUBLIC_URL}',
         f'ok   tracker trigger "pachca-bridge: status changed": active, calls {PUBLIC_URL}',
         "ok   y360 directory: 40 people in the organisation",

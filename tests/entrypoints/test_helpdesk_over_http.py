@@ -3,9 +3,15 @@ pleasantries, the rating after closing, the agents' chat, follow-ups merged."""
 
 from __future__ import annotations
 
+import json
+import time
+
+from entrypoints.sandbox.simulators.pachca import Post
+from entrypoints.sandbox.simulators.people import IVAN, OLEG
+from entrypoints.sandbox.simulators.webhooks import button_webhook
 from entrypoints.sandbox.simulators.world import World
-from tests.entrypoints.apis import pachca_body, signed
-from tests.entrypoints.conftest import Send
+from tests.entrypoints.apis import pachca_body, signed, tracker_headers
+from tests.entrypoints.conftest import Reply, Send
 
 
 def test_a_pleasantry_opens_nothing_and_a_longer_message_with_it_opens_a_ticket(send: Send, apis: World) -> None:
@@ -18,3 +24,51 @@ def test_a_pleasantry_opens_nothing_and_a_longer_message_with_it_opens_a_ticket(
 
     assert (reply.status, reply.body) == (200, {"ok": True, "outcome": "created"})
     assert [i.summary for i in apis.issues.values()] == ["Спасибо, но принтер так и не печатает"]
+
+
+def opened(send: Send, apis: World, message_id: int = 56431, content: str = "Не работает вход в 1С") -> str:
+    reply = send("POST", *signed(pachca_body(message_id, content=content)))
+    assert reply.body["outcome"] == "created"
+    return apis.issue_of(message_id).key
+
+
+def status_trigger(send: Send, key: str) -> Reply:
+    body = {"type": "issueStatusEvent", "issue": {"key": key}}
+    return send("POST", json.dumps(body).encode(), tracker_headers())
+
+
+def press(send: Send, post: Post, text: str, user_id: int) -> Reply:
+    [data] = [b["data"] for row in post.buttons for b in row if b["text"] == text and "data" in b]
+    return send("POST", *signed(button_webhook(post.id, post.chat_id, user_id, int(time.time()), data)))
+
+
+def rating_request(apis: World, key: str) -> Post:
+    [asked] = [p for p in apis.posts_in(apis.thread_of_issue(key)) if p.content.startswith("Оцените, пожалуйста")]
+    return asked
+
+
+def test_closing_asks_for_a_rating_and_only_the_requesters_press_lands_on_the_issue(send: Send, apis: World) -> None:
+    key = opened(send, apis)
+    assert apis.tracker.move(key, "close", IVAN.uid)
+
+    assert status_trigger(send, key).body["outcome"] == "announced"
+    status_trigger(send, key)  # delivered again: asked once
+    asked = rating_request(apis, key)
+    assert [[b["text"] for b in row] for row in asked.buttons] == [["1", "2", "3", "4", "5"], ["Не решено"]]
+
+    assert press(send, asked, "2", IVAN.pachca_id).body["outcome"] == "not_requester"
+    assert "pachcaRating" not in apis.issues[key].local_fields and apis.comments_on(key) == []
+
+    assert press(send, asked, "5", OLEG.pachca_id).body["outcome"] == "rated"
+    assert apis.issues[key].local_fields["pachcaRating"] == "5"
+    assert [c.text for c in apis.comments_on(key)] == ["Оценка решения в Пачке: 5 из 5 (Олег Петров)"]
+
+
+def test_not_solved_reopens_the_ticket(send: Send, apis: World) -> None:
+    key = opened(send, apis)
+    apis.tracker.move(key, "close", IVAN.uid)
+    status_trigger(send, key)
+
+    assert press(send, rating_request(apis, key), "Не решено", OLEG.pachca_id).body["outcome"] == "reopened"
+
+    assert apis.issues[key].status == "open"

@@ -37,6 +37,8 @@ class Issue:
     status: str = "open"
     updated_at: str = ""
     updated_by: str = ROBOT_UID
+    assignee: str | None = None  # a login
+    links: tuple[tuple[str, str], ...] = ()  # (relationship, other key)
 
 
 class Tracker:
@@ -54,6 +56,7 @@ class Tracker:
             ("POST /tracker/v2/issues/_search", self._search),
             ("GET /tracker/v2/issues/{key}", self._get),
             ("PATCH /tracker/v2/issues/{key}", self._edit),
+            ("POST /tracker/v2/issues/{key}/links", self._link),
             *self.notes.routes,
             ("GET /tracker/v2/issues/{key}/transitions", self._transitions),
             ("POST /tracker/v2/issues/{key}/transitions/{id}/_execute", self._execute),
@@ -123,15 +126,37 @@ class Tracker:
         return answer(shape.issue(issue)) if issue else not_found()
 
     def _edit(self, call: Call, key: str) -> Answer:
-        """A PATCH changes the fields it names (the bridge edits the description)."""
+        """A PATCH changes the fields it names: the description, the assignee (a login), local fields."""
         body = call.json()
         with self.lock:
             issue = self.issues.get(key)
             if issue is None:
                 return not_found()
-            changes = {name: str(body[name]) for name in ("summary", "description") if name in body}
-            self.issues[key] = issue = replace(issue, **changes, updated_at=shape.now())  # type: ignore[arg-type]
+            if "assignee" in body and not any(p.login == body["assignee"] for p in PEOPLE):
+                return answer({"errorMessages": ["Пользователь не найден"], "statusCode": 422}, 422)
+            changes: dict[str, Any] = {name: str(body[name]) for name in ("summary", "description") if name in body}
+            if "assignee" in body:
+                changes["assignee"] = body["assignee"]
+            prefix = f"{shape.FIELD_PREFIX}--"
+            local = {k.removeprefix(prefix): str(v) for k, v in body.items() if k.startswith(prefix)}
+            if local:
+                changes["local_fields"] = {**issue.local_fields, **local}
+            self.issues[key] = issue = replace(issue, **changes, updated_at=shape.now())
+        if "assignee" in body:
+            self._fire({"type": "issueAssigneeEvent", "issue": {"key": key}})
         return answer(shape.issue(issue))
+
+    def _link(self, call: Call, key: str) -> Answer:
+        body = call.json()
+        with self.lock:
+            issue, other = self.issues.get(key), self.issues.get(str(body.get("issue")))
+            if issue is None or other is None:
+                return not_found()
+            link = (str(body.get("relationship")), other.key)
+            if link in issue.links:
+                return answer({"errorMessages": ["Связь уже существует"], "statusCode": 409}, 409)
+            self.issues[key] = replace(issue, links=(*issue.links, link))
+        return answer({"id": len(issue.links) + 1, "type": {"id": link[0]}, "object": {"key": other.key}}, 201)
 
     def _transitions(self, call: Call, key: str) -> Answer:
         with self.lock:

@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
-from domain.links import LINK_FIELD_KEYS
-from entrypoints.sandbox.simulators.people import ROBOT_LOGIN, ROBOT_NAME, ROBOT_REF, ROBOT_UID, by_uid
+from domain.links import QUEUE_FIELDS
+from entrypoints.sandbox.simulators.people import PEOPLE, ROBOT_LOGIN, ROBOT_NAME, ROBOT_REF, ROBOT_UID, by_uid
 
 if TYPE_CHECKING:
     from entrypoints.sandbox.simulators.tracker import Issue
@@ -22,7 +22,7 @@ def robot() -> dict[str, str]:
 
 
 def fields() -> list[dict[str, str]]:
-    return [{"id": f"{FIELD_PREFIX}--{name}", "key": name} for name in LINK_FIELD_KEYS]  # as `setup` made them
+    return [{"id": f"{FIELD_PREFIX}--{f.key}", "key": f.key} for f in QUEUE_FIELDS]  # as `setup` made them
 
 
 def status(key: str) -> dict[str, str]:
@@ -41,7 +41,10 @@ def issue(issue: Issue) -> dict[str, Any]:
     local = {f"{FIELD_PREFIX}--{name}": value for name, value in issue.local_fields.items()}
     author = by_uid(issue.updated_by)
     updated_by = author.tracker_ref() if author else ROBOT_REF
-    fields = {"key": issue.key, "id": f"id-{issue.key}", "summary": issue.summary, "description": issue.description}
+    fields: dict[str, Any] = {"key": issue.key, "id": f"id-{issue.key}", "summary": issue.summary}
+    fields["description"] = issue.description
+    assignee = next((p.tracker_ref() for p in PEOPLE if p.login == issue.assignee), None)
+    fields |= {"assignee": assignee} if assignee else {}
     return {**fields, "status": status(issue.status), "updatedAt": issue.updated_at, "updatedBy": updated_by, **local}
 
 
