@@ -46,6 +46,17 @@ def rating_request(key: TicketKey, chosen: str | None = None) -> Card:
     return Card(text, (scores, (Button(UNSOLVED, data=ButtonPress(Action.UNSOLVED, key).encode()),)))
 
 
+def agents_announcement(
+    key: TicketKey, web_url: str, summary: str, requester: str, taken_by: str | None = None
+) -> Card:
+    """The ticket as the agents' chat sees it: «Взять» until someone took it, then who did."""
+    text = f"Новая заявка **{key}**: {one_line(summary)}\nАвтор: {one_line(requester)}"
+    link = (Button("Открыть в Трекере", url=f"{web_url.rstrip('/')}/{key}"),)
+    if taken_by:
+        return Card(f"{text}\nВзял(а) в работу: {one_line(taken_by)}", (link,))
+    return Card(text, ((Button("Взять", data=ButtonPress(Action.CLAIM, key).encode()),), link))
+
+
 def is_card_of(text: str, key: TicketKey) -> bool:
     """Whether a message's text is the bot's card for `key` (a relayed comment naming the key is not)."""
     return text.startswith(f"Заявка **{key}**")

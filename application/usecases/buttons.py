@@ -11,6 +11,7 @@ from application.once.writes import OnceWriter
 from application.services.cards import Cards
 from application.services.locator import TicketLocator
 from application.services.schema import TrackerSchema
+from application.usecases.agents_chat import AgentsChat
 from application.usecases.intake import IntakeForm
 from application.usecases.my_tickets import MyTickets
 from application.usecases.rating import RateTicket
@@ -36,7 +37,8 @@ class PressButton:
     - when agents are configured only they may take and close tickets; the requester may always close or reopen
       their own;
     - «Мои заявки» lists the clicking person's open tickets; «Новая заявка» opens the intake form;
-    - a rating or «Не решено» under the rating request goes to the rating (`RateTicket`).
+    - a rating or «Не решено» under the rating request goes to the rating (`RateTicket`), «Взять» in the agents'
+      chat to `AgentsChat`.
     """
 
     tracker: IssueTracker
@@ -49,6 +51,7 @@ class PressButton:
     intake: IntakeForm
     agents: Collection[int]
     rating: RateTicket
+    agents_chat: AgentsChat
 
     def execute(self, event: ButtonClicked) -> str:
         press = ButtonPress.decode(event.data)
@@ -60,6 +63,8 @@ class PressButton:
             return self.my_tickets.post(event)
         if press.key is None:
             return "ignored"
+        if press.action is Action.CLAIM:
+            return self.agents_chat.claim(event, press.key)
         if press.action in (Action.RATE, Action.UNSOLVED):
             return self.rating.press(event, press)
         if press.action not in REFUSALS:

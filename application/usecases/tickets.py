@@ -12,8 +12,9 @@ from application.services.files import FileCarrier
 from application.services.identities import Identities
 from application.services.locator import TicketLocator
 from application.services.schema import TrackerSchema
+from application.usecases.agents_chat import AgentsChat
 from application.usecases.intake import IntakeForm, is_intake_command, without_command
-from domain.issues import NewIssue, PachcaMessage
+from domain.issues import NewIssue, PachcaMessage, ticket_summary
 from domain.noise import DEFAULT_PLEASANTRIES, is_pleasantry
 from domain.people import Person
 from domain.tickets import Ticket
@@ -28,6 +29,7 @@ class TicketSettings:
     support_chat_ids: frozenset[int] = frozenset()
     intake_topics: tuple[str, ...] = ()
     pleasantries: tuple[str, ...] = DEFAULT_PLEASANTRIES
+    agents_chat_id: int | None = None  # the team's own chat: its messages are never tickets
 
 
 @dataclass(frozen=True)
@@ -41,7 +43,8 @@ class OpenTicket:
     - the thread is opened first, so the issue is created once with every local field, `pachcaThreadId` included;
     - the issue carries a `unique` derived from the message id: a repeated attempt finds the same issue;
     - the bot's card with the key and the buttons is posted in the thread once;
-    - the message's files become the issue's attachments; a file left out is named in the description.
+    - the message's files become the issue's attachments; a file left out is named in the description;
+    - the new ticket is announced in the agents' chat, when there is one (`AgentsChat`); that chat opens none.
     """
 
     messenger: ChatMessenger
@@ -55,6 +58,7 @@ class OpenTicket:
     intake: IntakeForm
     settings: TicketSettings
     files: FileCarrier
+    agents: AgentsChat
 
     def execute(self, event: MessagePosted) -> str:
         if not self._is_support_chat(event):
@@ -91,6 +95,7 @@ class OpenTicket:
             card = self.cards.first(ticket.key)
             card_id = self.poster.to_thread(f"card:{ticket.key}", ticket.thread, card.text, card.buttons)
             self.locator.remember(ticket.with_card(card_id))
+        self.agents.announce(ticket, ticket_summary(message.text, topic), author.display_name)
         return "created"
 
     def _create(self, message: PachcaMessage, author: Person, topic: str | None, with_files: bool) -> Ticket:
@@ -110,4 +115,6 @@ class OpenTicket:
 
     def _is_support_chat(self, event: MessagePosted) -> bool:
         chats = self.settings.support_chat_ids
+        if event.chat_id == self.settings.agents_chat_id and not event.direct:
+            return False
         return event.direct or not chats or event.chat_id in chats

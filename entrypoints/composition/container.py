@@ -8,6 +8,7 @@ from application.form_events import ButtonClicked, FormSubmitted
 from application.message_events import MessageDeleted, MessageEdited, MessagePosted, ThreadReplyPosted
 from application.once.inbox import Inbox
 from application.tracker_events import TrackerCommentAdded, TrackerStatusChanged
+from application.usecases.agents_chat import AgentsChat
 from application.usecases.announce import AnnounceStatus
 from application.usecases.buttons import PressButton
 from application.usecases.comments import RelayReply, RelayTrackerComment
@@ -54,6 +55,20 @@ class Container(Services):
         Services.ticket_settings,
     )
 
+    agents_chat = providers.Singleton(
+        AgentsChat,
+        chat_id=settings.provided.agents_chat_id,
+        web_url=settings.provided.tracker_web_url,
+        agents=settings.provided.agent_pachca_user_ids,
+        tracker=tracker,
+        changes=tracker,
+        locator=locator,
+        schema=schema,
+        identities=identities,
+        mentions=mentions,
+        poster=poster,
+        writer=writer,
+    )
     open_ticket = providers.Singleton(
         OpenTicket,
         messenger=messenger,
@@ -67,6 +82,7 @@ class Container(Services):
         intake=intake,
         settings=ticket_settings,
         files=files,
+        agents=agents_chat,
     )
     relay_reply = providers.Singleton(
         RelayReply,
@@ -147,6 +163,7 @@ class Container(Services):
         intake=intake,
         agents=settings.provided.agent_pachca_user_ids,
         rating=rate_ticket,
+        agents_chat=agents_chat,
     )
     submit_form = providers.Singleton(SubmitForm, open_ticket=open_ticket, topics=settings.provided.intake_topics)
 

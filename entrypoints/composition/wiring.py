@@ -60,4 +60,5 @@ def ticket_settings_of(settings: Settings) -> TicketSettings:
         frozenset(settings.support_chat_ids),
         tuple(settings.intake_topics),
         tuple(settings.ignore_messages),
+        settings.agents_chat_id,
     )

@@ -6,6 +6,8 @@ from __future__ import annotations
 import json
 import time
 
+import pytest
+
 from entrypoints.sandbox.simulators.pachca import Post
 from entrypoints.sandbox.simulators.people import IVAN, OLEG
 from entrypoints.sandbox.simulators.webhooks import button_webhook
@@ -72,3 +74,38 @@ def test_not_solved_reopens_the_ticket(send: Send, apis: World) -> None:
     assert press(send, rating_request(apis, key), "Не решено", OLEG.pachca_id).body["outcome"] == "reopened"
 
     assert apis.issues[key].status == "open"
+
+
+AGENTS_CHAT = 918300
+
+
+@pytest.fixture
+def agents_chat(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("AGENTS_CHAT_ID", str(AGENTS_CHAT))
+
+
+@pytest.mark.usefixtures("agents_chat")
+def test_a_new_ticket_is_announced_to_the_agents_and_take_assigns_it(send: Send, apis: World) -> None:
+    key = opened(send, apis)
+    [announcement] = [p for p in apis.posts if p.chat_id == AGENTS_CHAT]
+    assert announcement.content == f"Новая заявка **{key}**: Не работает вход в 1С\nАвтор: Олег Петров"
+
+    assert press(send, announcement, "Взять", IVAN.pachca_id).body["outcome"] == "claimed"
+
+    issue = apis.issues[key]
+    assert (issue.assignee, issue.status) == (IVAN.login, "inProgress")
+    [shown] = [p for p in apis.posts if p.id == announcement.id]
+    assert shown.content.endswith("Взял(а) в работу: Иван Иванов")
+    assert [b["text"] for row in shown.buttons for b in row] == ["Открыть в Трекере"]
+
+
+@pytest.mark.usefixtures("agents_chat")
+def test_take_by_someone_without_a_tracker_account_is_answered_privately(send: Send, apis: World) -> None:
+    key = opened(send, apis)
+    [announcement] = [p for p in apis.posts if p.chat_id == AGENTS_CHAT]
+
+    assert press(send, announcement, "Взять", 3003).body["outcome"] == "no_tracker_account"
+
+    assert apis.issues[key].assignee is None and apis.issues[key].status == "open"
+    [why] = [p for p in apis.posts if p.entity_type == "user" and p.entity_id == 3003]
+    assert why.content.startswith(f"Не удалось взять заявку {key}")
