@@ -7,7 +7,7 @@ from dataclasses import fields
 from typing import Any
 
 from application.event import Event
-from application.form_events import ButtonClicked, FormSubmitted
+from application.form_events import ButtonClicked, FormSubmitted, MergeRequested
 from application.message_events import MessageDeleted, MessageEdited, MessagePosted, ThreadReplyPosted
 from application.tracker_events import TrackerCommentAdded, TrackerStatusChanged
 
@@ -22,6 +22,7 @@ EVENT_TYPES: dict[str, type[Event]] = {
         TrackerStatusChanged,
         MessageEdited,
         MessageDeleted,
+        MergeRequested,
     )
 }
 

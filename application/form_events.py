@@ -46,3 +46,17 @@ class FormSubmitted(Event):
 
     def value(self, name: str) -> str:
         return dict(self.values).get(name, "")
+
+
+@dataclass(frozen=True)
+class MergeRequested(Event):
+    """«Объединить с …» pressed on a follow-up's card: one merge per follow-up, whoever pressed and how often."""
+
+    kind: ClassVar[str] = "pachca.merge"
+    key_from: str  # the follow-up, closed as a duplicate
+    key_into: str  # the earlier ticket it joins
+    user_id: int
+
+    @property
+    def key(self) -> str:
+        return f"merge:{self.key_from}"

@@ -25,14 +25,28 @@ class Card:
     buttons: tuple[tuple[Button, ...], ...]
 
     @classmethod
-    def for_ticket(cls, key: TicketKey, web_url: str, status: TicketStatus | None = None) -> Card:
-        """Only the actions that make sense now: nobody takes a ticket in progress or closes a closed one."""
+    def for_ticket(
+        cls,
+        key: TicketKey,
+        web_url: str,
+        status: TicketStatus | None = None,
+        merge_into: TicketKey | None = None,
+        merged_into: TicketKey | None = None,
+    ) -> Card:
+        """Only the actions that make sense now: nobody takes a ticket in progress or closes a closed one; a
+        follow-up offers «Объединить с <KEY>» until it is closed, and once merged it offers nothing but its link."""
         text = f"Заявка **{key}** создана"
+        link = (Button("Открыть в Трекере", url=f"{web_url.rstrip('/')}/{key}"),)
+        if merged_into is not None:
+            return cls(f"{text}\nОбъединена с **{merged_into}**: ответы в этом треде уходят в {merged_into}", (link,))
         if status is not None and status.display:
             text += f"\nСтатус: {one_line(status.display)}"  # a name typed in Tracker
-        link = (Button("Открыть в Трекере", url=f"{web_url.rstrip('/')}/{key}"),)
         mine = (Button("Мои заявки", data=ButtonPress(Action.MINE).encode()),)
-        return cls(text=text, buttons=(link, _actions(key, status), mine))
+        rows: tuple[tuple[Button, ...], ...] = (link, _actions(key, status))
+        if merge_into is not None and not (status is not None and status.closed):
+            merge = ButtonPress(Action.MERGE, key, str(merge_into)).encode()
+            rows += ((Button(f"Объединить с {merge_into}", data=merge),),)
+        return cls(text=text, buttons=(*rows, mine))
 
 
 RATING_REQUEST = "Оцените, пожалуйста, решение"

@@ -13,6 +13,7 @@ from application.services.locator import TicketLocator
 from application.services.schema import TrackerSchema
 from application.usecases.agents_chat import AgentsChat
 from application.usecases.intake import IntakeForm
+from application.usecases.merge import MergeFollowUp
 from application.usecases.my_tickets import MyTickets
 from application.usecases.rating import RateTicket
 from domain.actions import Action, ButtonPress
@@ -38,7 +39,7 @@ class PressButton:
       their own;
     - «Мои заявки» lists the clicking person's open tickets; «Новая заявка» opens the intake form;
     - a rating or «Не решено» under the rating request goes to the rating (`RateTicket`), «Взять» in the agents'
-      chat to `AgentsChat`.
+      chat to `AgentsChat`, «Объединить с …» to `MergeFollowUp`.
     """
 
     tracker: IssueTracker
@@ -52,6 +53,7 @@ class PressButton:
     agents: Collection[int]
     rating: RateTicket
     agents_chat: AgentsChat
+    merge: MergeFollowUp
 
     def execute(self, event: ButtonClicked) -> str:
         press = ButtonPress.decode(event.data)
@@ -63,6 +65,8 @@ class PressButton:
             return self.my_tickets.post(event)
         if press.key is None:
             return "ignored"
+        if press.action is Action.MERGE:
+            return self.merge.press(event, press)
         if press.action is Action.CLAIM:
             return self.agents_chat.claim(event, press.key)
         if press.action in (Action.RATE, Action.UNSOLVED):

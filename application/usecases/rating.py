@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from application.form_events import ButtonClicked
 from application.once.poster import Poster
 from application.once.writes import TRACKER_COMMENT, OnceWriter
+from application.services.follow_ups import FollowUps
 from application.services.identities import Identities
 from application.services.locator import TicketLocator
 from application.services.schema import TrackerSchema
@@ -44,7 +45,8 @@ class AskRating:
     - when a ticket reaches a status whose Tracker type is `done`, its requester is asked in the thread
       «Оцените, пожалуйста, решение» with 1–5 and «Не решено»;
     - once per closing: the same closing delivered again asks nothing; a reopen and a new closing ask again;
-    - a cancelled ticket, or one the bridge did not open, is not asked; `CSAT=off` asks nobody.
+    - a cancelled ticket, one merged into another, or one the bridge did not open, is not asked; `CSAT=off` asks
+      nobody.
     """
 
     tracker: IssueTracker
@@ -53,6 +55,7 @@ class AskRating:
     poster: Poster
     cache: Cache
     clock: Clock
+    follow_ups: FollowUps
     enabled: bool = True
 
     def execute(self, event: TrackerStatusChanged) -> str:
@@ -68,6 +71,8 @@ class AskRating:
             return "not_done"
         if seen:
             return "already_asked"
+        if self.follow_ups.merged_into(key) is not None:
+            return "merged"  # closed as a duplicate: the earlier ticket is the one to rate
         ticket = self.locator.by_key(key, issue)
         if ticket is None or ticket.thread is None:
             return "not_a_ticket"

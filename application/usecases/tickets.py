@@ -9,6 +9,7 @@ from application.once.poster import Poster
 from application.once.writes import PACHCA_MESSAGE
 from application.services.cards import Cards
 from application.services.files import FileCarrier
+from application.services.follow_ups import FollowUps
 from application.services.identities import Identities
 from application.services.locator import TicketLocator
 from application.services.schema import TrackerSchema
@@ -44,6 +45,7 @@ class OpenTicket:
     - the issue carries a `unique` derived from the message id: a repeated attempt finds the same issue;
     - the bot's card with the key and the buttons is posted in the thread once;
     - the message's files become the issue's attachments; a file left out is named in the description;
+    - a quick second ticket from the same person in the same chat offers «Объединить с <KEY>» (`FollowUps`);
     - the new ticket is announced in the agents' chat, when there is one (`AgentsChat`); that chat opens none.
     """
 
@@ -59,6 +61,7 @@ class OpenTicket:
     settings: TicketSettings
     files: FileCarrier
     agents: AgentsChat
+    follow_ups: FollowUps
 
     def execute(self, event: MessagePosted) -> str:
         if not self._is_support_chat(event):
@@ -92,7 +95,7 @@ class OpenTicket:
             ticket = self._create(message, author, topic, with_files)
         if ticket.card_message_id is None:
             assert ticket.thread is not None
-            card = self.cards.first(ticket.key)
+            card = self.cards.first(ticket.key, merge_into=self.follow_ups.offer_for(ticket))
             card_id = self.poster.to_thread(f"card:{ticket.key}", ticket.thread, card.text, card.buttons)
             self.locator.remember(ticket.with_card(card_id))
         self.agents.announce(ticket, ticket_summary(message.text, topic), author.display_name)

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from dependency_injector import providers
 
-from application.form_events import ButtonClicked, FormSubmitted
+from application.form_events import ButtonClicked, FormSubmitted, MergeRequested
 from application.message_events import MessageDeleted, MessageEdited, MessagePosted, ThreadReplyPosted
+from application.once.exclusive import OnceOnly
 from application.once.inbox import Inbox
 from application.tracker_events import TrackerCommentAdded, TrackerStatusChanged
 from application.usecases.agents_chat import AgentsChat
@@ -14,6 +15,7 @@ from application.usecases.buttons import PressButton
 from application.usecases.comments import RelayReply, RelayTrackerComment
 from application.usecases.deletions import DeleteMessage
 from application.usecases.edits import EditMessage
+from application.usecases.merge import MergeFollowUp
 from application.usecases.my_tickets import MyTickets
 from application.usecases.rating import AskRating, RateTicket
 from application.usecases.submit_form import SubmitForm
@@ -48,6 +50,7 @@ class Container(Services):
         Services.schema,
     )
     writer, poster, cards, intake = Services.writer, Services.poster, Services.cards, Services.intake
+    follow_ups = Services.follow_ups
     files, mentions, carried, ticket_settings = (
         Services.files,
         Services.mentions,
@@ -83,6 +86,7 @@ class Container(Services):
         settings=ticket_settings,
         files=files,
         agents=agents_chat,
+        follow_ups=follow_ups,
     )
     relay_reply = providers.Singleton(
         RelayReply,
@@ -93,6 +97,7 @@ class Container(Services):
         mentions=mentions,
         writer=writer,
         files=files,
+        follow_ups=follow_ups,
     )
     relay_comment = providers.Singleton(
         RelayTrackerComment,
@@ -139,6 +144,7 @@ class Container(Services):
         poster=poster,
         cache=state,
         clock=clock,
+        follow_ups=follow_ups,
         enabled=settings.provided.csat,
     )
     rate_ticket = providers.Singleton(
@@ -150,6 +156,23 @@ class Container(Services):
         identities=identities,
         writer=writer,
         messenger=messenger,
+    )
+    once_only = providers.Singleton(OnceOnly, store=state, outbox=state, clock=clock)
+    merge_follow_up = providers.Singleton(
+        MergeFollowUp,
+        tracker=tracker,
+        changes=tracker,
+        tracker_files=tracker_files,
+        locator=locator,
+        schema=schema,
+        identities=identities,
+        follow_ups=follow_ups,
+        cards=cards,
+        poster=poster,
+        writer=writer,
+        files=files,
+        once=once_only,
+        agents=settings.provided.agent_pachca_user_ids,
     )
     press_button = providers.Singleton(
         PressButton,
@@ -164,6 +187,7 @@ class Container(Services):
         agents=settings.provided.agent_pachca_user_ids,
         rating=rate_ticket,
         agents_chat=agents_chat,
+        merge=merge_follow_up,
     )
     submit_form = providers.Singleton(SubmitForm, open_ticket=open_ticket, topics=settings.provided.intake_topics)
 
@@ -186,6 +210,7 @@ class Container(Services):
                     FormSubmitted.kind: submit_form.provided.execute,
                     MessageEdited.kind: edit_message.provided.execute,
                     MessageDeleted.kind: delete_message.provided.execute,
+                    MergeRequested.kind: merge_follow_up.provided.execute,
                 }
             ),
         ),

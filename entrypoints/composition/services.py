@@ -11,6 +11,7 @@ from application.once.writes import OnceWriter
 from application.services.cards import Cards
 from application.services.directory_index import DirectoryIndex
 from application.services.files import FileCarrier
+from application.services.follow_ups import FollowUps
 from application.services.identities import Identities
 from application.services.locator import TicketLocator
 from application.services.mentions import Mentions
@@ -68,7 +69,12 @@ class Services(Outside):
         clock=clock,
         queue=settings.provided.tracker_queue,
     )
-    cards = providers.Singleton(Cards, messenger=messenger, links=state, web_url=settings.provided.tracker_web_url)
+    follow_ups = providers.Singleton(
+        FollowUps, cache=state, clock=clock, window_minutes=settings.provided.follow_up_minutes
+    )
+    cards = providers.Singleton(
+        Cards, messenger=messenger, links=state, web_url=settings.provided.tracker_web_url, follow_ups=follow_ups
+    )
     intake = providers.Singleton(IntakeForm, messenger=messenger, poster=poster, topics=settings.provided.intake_topics)
     files = providers.Singleton(
         FileCarrier,

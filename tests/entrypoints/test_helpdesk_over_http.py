@@ -8,9 +8,10 @@ import time
 
 import pytest
 
+from domain.tickets import ThreadRef
 from entrypoints.sandbox.simulators.pachca import Post
 from entrypoints.sandbox.simulators.people import IVAN, OLEG
-from entrypoints.sandbox.simulators.webhooks import button_webhook
+from entrypoints.sandbox.simulators.webhooks import button_webhook, thread_webhook
 from entrypoints.sandbox.simulators.world import World
 from tests.entrypoints.apis import pachca_body, signed, tracker_headers
 from tests.entrypoints.conftest import Reply, Send
@@ -109,3 +110,22 @@ def test_take_by_someone_without_a_tracker_account_is_answered_privately(send: S
     assert apis.issues[key].assignee is None and apis.issues[key].status == "open"
     [why] = [p for p in apis.posts if p.entity_type == "user" and p.entity_id == 3003]
     assert why.content.startswith(f"Не удалось взять заявку {key}")
+
+
+def test_a_quick_second_message_offers_a_merge_and_pressing_it_twice_merges_once(send: Send, apis: World) -> None:
+    first = opened(send, apis, 100, "Не работает VPN")
+    second = opened(send, apis, 101, "И почта тоже не открывается")
+    [card] = apis.cards_of(second)
+    assert [b["text"] for row in card.buttons for b in row][-2] == f"Объединить с {first}"
+
+    assert press(send, card, f"Объединить с {first}", OLEG.pachca_id).body["outcome"] == "merged"
+    assert press(send, card, f"Объединить с {first}", IVAN.pachca_id).body["outcome"] == "already_merged"
+
+    [added] = apis.comments_on(first)
+    assert "дополнение из заявки" in added.text and "И почта тоже не открывается" in added.text
+    assert (apis.issues[second].status, apis.issues[second].links) == ("closed", (("duplicates", first),))
+    thread = apis.thread_of(101)
+    ref = ThreadRef(thread.id, thread.chat_id, thread.message_id, thread.root_chat_id)
+    reply = send("POST", *signed(thread_webhook(ref, 555, "Вот ещё скриншот", timestamp=int(time.time()))))
+    assert reply.body["outcome"] == "commented"
+    assert [c.key for c in apis.comments if "Вот ещё скриншот" in c.text] == [first]
