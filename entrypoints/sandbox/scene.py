@@ -10,6 +10,7 @@ from domain.tickets import ThreadRef
 from entrypoints.sandbox.courier import Courier
 from entrypoints.sandbox.simulators.people import IVAN, OLEG
 from entrypoints.sandbox.simulators.webhooks import (
+    AGENTS_CHAT,
     SUPPORT_CHAT,
     button_webhook,
     from_pachca,
@@ -62,7 +63,8 @@ class Scene:
         post = self.world.pachca.post(message_id)
         if post is None or not any(b.get("data") == data for row in post.buttons for b in row):
             raise Refused("no such button")
-        self._from_pachca("button click", button_webhook(message_id, post.chat_id, OLEG.pachca_id, _now(), data))
+        who = IVAN if post.chat_id == AGENTS_CHAT else OLEG  # the agents' chat is Иван's side of Pachca
+        self._from_pachca("button click", button_webhook(message_id, post.chat_id, who.pachca_id, _now(), data))
 
     def submit(self, trigger_id: str, values: dict[str, str]) -> None:
         form = self.world.pachca.take_form(trigger_id)

@@ -9,7 +9,7 @@ from entrypoints.sandbox.simulators.pachca import Pachca, Post
 from entrypoints.sandbox.simulators.people import BOT_ID, PEOPLE, by_uid, pachca_person
 from entrypoints.sandbox.simulators.tracker import WORKFLOW, Issue, Tracker
 from entrypoints.sandbox.simulators.tracker_json import STATUSES
-from entrypoints.sandbox.simulators.webhooks import SUPPORT_CHAT
+from entrypoints.sandbox.simulators.webhooks import AGENTS_CHAT, SUPPORT_CHAT
 
 
 def chat(pachca: Pachca) -> dict[str, Any]:
@@ -26,8 +26,10 @@ def chat(pachca: Pachca) -> dict[str, Any]:
         messages.append(
             {**_post(post), "thread_id": thread.id if thread else None, "thread": [_post(p) for p in replies]}
         )
-    private = [_post(p) for p in everything if p.chat_id not in thread_chats and p.chat_id != SUPPORT_CHAT]
-    return {"messages": messages, "private": private, "forms": forms}
+    shared = (SUPPORT_CHAT, AGENTS_CHAT)
+    private = [_post(p) for p in everything if p.chat_id not in thread_chats and p.chat_id not in shared]
+    agents = [_post(p) for p in everything if p.chat_id == AGENTS_CHAT]
+    return {"messages": messages, "private": private, "forms": forms, "agents": agents}
 
 
 def issues(tracker: Tracker) -> list[dict[str, Any]]:
@@ -69,4 +71,6 @@ def _issue(issue: Issue, comments: list[Any]) -> dict[str, Any]:
         "moves": moves,
         "comments": shown,
         "fields": issue.local_fields,
+        "assignee": next((p.display_name for p in PEOPLE if p.login == issue.assignee), None),
+        "links": [{"relationship": r, "key": k} for r, k in issue.links],
     }

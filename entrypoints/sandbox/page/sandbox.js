@@ -56,6 +56,8 @@ function drawChat(chat) {
       draft("t" + m.thread_id, "input", {class: "reply", placeholder: "Ответить в треде…"}), el("button", {type: "submit"}, "Ответить"))) : "")));
   if (chat.private.length) feed.append(el("h3", {}, "Личные сообщения от бота"), ...chat.private.map(message));
   $("#forms").replaceChildren(...chat.forms.map(form));
+  const agents = chat.agents || [];
+  $("#agents-chat").replaceChildren(...(agents.length ? agents.map(message) : [el("p", {class: "empty"}, "Новые заявки объявляются здесь с кнопкой «Взять».")]));
 }
 
 function form(f) {
@@ -75,7 +77,8 @@ function drawIssues(issues) {
   if (!issues.length) { $("#issues").replaceChildren(el("p", {class: "empty"}, "Задач пока нет: напишите в чат слева.")); return; }
   $("#issues").replaceChildren(...issues.map(i => el("div", {class: "issue", id: i.key, "data-key": i.key},
     el("div", {}, el("b", {}, i.key), " ", i.summary),
-    el("div", {}, "Статус: ", el("span", {class: "status"}, i.status)),
+    el("div", {}, "Статус: ", el("span", {class: "status"}, i.status), i.assignee ? ` · исполнитель: ${i.assignee}` : "",
+      (i.links || []).map(l => ` · дубликат ${l.key}`)),
     el("details", {}, el("summary", {}, "Описание и поля"), el("pre", {}, i.description), el("pre", {}, JSON.stringify(i.fields, null, 1))),
     i.comments.map(c => el("div", {class: "comment"}, el("div", {class: "who"}, c.author + (c.summonees.length ? " · призваны: " + c.summonees.join(", ") : "")), md(c.text))),
     el("form", {class: "composer", onsubmit: e => { e.preventDefault(); send("c" + i.key, "comment", {key: i.key}); }},
