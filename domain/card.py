@@ -61,11 +61,18 @@ def rating_request(key: TicketKey, chosen: str | None = None) -> Card:
 
 
 def agents_announcement(
-    key: TicketKey, web_url: str, summary: str, requester: str, taken_by: str | None = None
+    key: TicketKey,
+    web_url: str,
+    summary: str,
+    requester: str,
+    taken_by: str | None = None,
+    merged_into: TicketKey | None = None,
 ) -> Card:
-    """The ticket as the agents' chat sees it: «Взять» until someone took it, then who did."""
+    """The ticket as the agents' chat sees it: «Взять» until someone took it (then who did) or it was merged."""
     text = f"Новая заявка **{key}**: {one_line(summary)}\nАвтор: {one_line(requester)}"
     link = (Button("Открыть в Трекере", url=f"{web_url.rstrip('/')}/{key}"),)
+    if merged_into:
+        return Card(f"{text}\nОбъединена с **{merged_into}**", (link,))
     if taken_by:
         return Card(f"{text}\nВзял(а) в работу: {one_line(taken_by)}", (link,))
     return Card(text, ((Button("Взять", data=ButtonPress(Action.CLAIM, key).encode()),), link))

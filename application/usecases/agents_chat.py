@@ -28,6 +28,10 @@ NO_ACCOUNT = (
 )
 
 
+def announcement_effect(key: TicketKey) -> str:
+    return f"agents:{key}"
+
+
 @dataclass(frozen=True)
 class AgentsChat:
     """Rules:
@@ -56,7 +60,16 @@ class AgentsChat:
         if self.chat_id is None:
             return
         card = agents_announcement(ticket.key, self.web_url, summary, requester)
-        self.poster.to_chat(f"agents:{ticket.key}", self.chat_id, card.text, card.buttons)
+        self.poster.to_chat(announcement_effect(ticket.key), self.chat_id, card.text, card.buttons)
+
+    def merged(self, key: TicketKey, into: TicketKey, requester: str) -> None:
+        """The announcement of a follow-up merged into an earlier ticket says so, and offers «Взять» no more."""
+        posted = self.writer.log.lookup(announcement_effect(key))
+        if self.chat_id is None or posted is None or posted.external_id is None:
+            return
+        summary = self.tracker.get_issue(key).summary
+        card = agents_announcement(key, self.web_url, summary, requester, merged_into=into)
+        self.poster.messenger.update_message(int(posted.external_id), card.text, card.buttons, self.chat_id)
 
     def claim(self, event: ButtonClicked, key: TicketKey) -> str:
         if self.agents and event.user_id not in self.agents:

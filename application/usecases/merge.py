@@ -15,6 +15,7 @@ from application.services.follow_ups import FollowUps
 from application.services.identities import Identities
 from application.services.locator import TicketLocator
 from application.services.schema import TrackerSchema
+from application.usecases.agents_chat import AgentsChat
 from domain.actions import Action, ButtonPress
 from domain.tickets import TicketKey
 from ports.errors import ResolutionRefused
@@ -32,7 +33,8 @@ class MergeFollowUp:
     - only a ticket that offers «Объединить с <KEY>» merges, and only into that ticket;
     - the requester of the follow-up or an agent (anyone, when no agents are configured) may press it;
     - the follow-up's message (its text, author and files) becomes a comment on the earlier issue; the follow-up
-      is closed as a duplicate and linked to it; from then on its thread's replies go to the earlier issue;
+      is closed as a duplicate and linked to it; from then on its thread's replies go to the earlier issue; its
+      announcement in the agents' chat says it was merged;
     - pressed twice, or on two instances at once, it happens once (`OnceOnly`); each step is also written once, so a
       merge finished by the drain after a failure repeats nothing.
     """
@@ -50,6 +52,7 @@ class MergeFollowUp:
     files: FileCarrier
     once: OnceOnly
     agents: Collection[int]
+    agents_chat: AgentsChat
 
     def press(self, event: ButtonClicked, press: ButtonPress) -> str:
         key, into = press.key, press.other_key
@@ -82,6 +85,7 @@ class MergeFollowUp:
             status = self.tracker.get_issue(key)
             shown = self.schema.workflow().status(status.status_key, status.status_display)
             self.cards.show(ticket.card_message_id, ticket.chat_id, key, shown)
+        self.agents_chat.merged(key, into, author)
         return "merged"
 
     def _comment(self, effect: str, key: TicketKey, text: str, attachments: list[str]) -> None:

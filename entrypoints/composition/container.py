@@ -173,6 +173,7 @@ class Container(Services):
         files=files,
         once=once_only,
         agents=settings.provided.agent_pachca_user_ids,
+        agents_chat=agents_chat,
     )
     press_button = providers.Singleton(
         PressButton,

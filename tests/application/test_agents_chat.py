@@ -100,3 +100,19 @@ def test_messages_in_the_agents_chat_open_no_ticket() -> None:
 
     assert bridge.deliver(message(1, "Кто возьмёт принтер?", chat_id=AGENTS_CHAT)) == "ignored"
     assert bridge.tracker.issues == {}
+
+
+def test_a_merged_follow_up_s_announcement_says_so_and_offers_take_no_more() -> None:
+    bridge = with_agents_chat()
+    announced(bridge)
+    bridge.deliver(message(56432, "И сканер тоже"))
+    second = bridge.messenger.chat_posts(AGENTS_CHAT)[1]
+    card = bridge.messenger.thread_posts(bridge.messenger.threads[56432].thread_id)[0]
+    [data] = [b.data for row in card.buttons for b in row if b.text == f"Объединить с {KEY}"]
+    assert data is not None
+
+    assert bridge.deliver(ButtonClicked(card.message_id, card.chat_id, REQUESTER, data, "m")) == "merged"
+
+    text, buttons = bridge.messenger.edits[second.message_id]
+    assert text.endswith(f"\nОбъединена с **{KEY}**")
+    assert [b.text for row in buttons for b in row] == ["Открыть в Трекере"]
