@@ -374,7 +374,11 @@ class FakeIssueTracker:
 
     def find_issue_by_message(self, queue: str, message_id: int) -> TicketKey | None:
         self._call("find_issue_by_message")
-        found = (i.key for i in self.issues.values() if i.fields.get("pachcaMessageId") == str(message_id))
+        found = (
+            i.key
+            for i in self.issues.values()
+            if i.key.queue == queue and i.fields.get("pachcaMessageId") == str(message_id)
+        )
         return next(found, None)
 
     def get_issue(self, key: TicketKey) -> IssueInfo:
@@ -443,7 +447,7 @@ class FakeIssueTracker:
         return [
             IssueInfo(i.key, i.new.summary, i.status, self.display[i.status], i.updated_at, None, i.fields)
             for i in self.issues.values()
-            if i.fields.get("pachcaUserId") == str(pachca_user_id) and i.status != "closed"
+            if i.key.queue == queue and i.fields.get("pachcaUserId") == str(pachca_user_id) and i.status != "closed"
         ]
 
     def get_user(self, login: str) -> Person | None:

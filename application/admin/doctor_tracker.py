@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from application.admin.checks import CheckResult, fail, failed, ok, warn
 from application.admin.setup import COMMENT_TRIGGER, STATUS_TRIGGER, bridge_triggers, first_of_each_name
@@ -28,12 +28,22 @@ class TrackerSettings:
 class TrackerChecks:
     """`variables` names each setting's environment variable, for the fixes (e.g. `queue` -> `TRACKER_QUEUE`)."""
 
-    def __init__(self, tracker: TrackerAdmin, settings: TrackerSettings, variables: Mapping[str, str]) -> None:
+    def __init__(
+        self, tracker: TrackerAdmin, settings: TrackerSettings, variables: Mapping[str, str], named: bool = False
+    ) -> None:
         self._tracker = tracker
         self._settings = settings
         self._var = variables
+        self._named = named  # several queues: each line names its queue
 
     def execute(self) -> list[CheckResult]:
+        results = self._checks()
+        if not self._named:
+            return results
+        queue = self._settings.queue
+        return [replace(r, check=f"{r.check} [{queue}]") if r.check != "tracker token" else r for r in results]
+
+    def _checks(self) -> list[CheckResult]:
         try:
             robot = self._tracker.myself()
         except Exception as e:

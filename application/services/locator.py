@@ -6,6 +6,7 @@ from dataclasses import dataclass, replace
 
 from application.services.provenance import Provenance
 from domain.links import IssueLink
+from domain.routing import Routing
 from domain.tickets import ThreadRef, Ticket, TicketKey
 from ports.clock import Clock
 from ports.errors import NotFound, Refused, TransientFailure
@@ -36,7 +37,7 @@ class TicketLocator:
     provenance: Provenance
     log: WriteLog
     clock: Clock
-    queue: str
+    routing: Routing
 
     def known(self, key: TicketKey) -> Ticket | None:
         """The bridge's own link only: no call to either side."""
@@ -65,7 +66,7 @@ class TicketLocator:
         if ticket is not None or not thread.root_message_id:
             return ticket
         self._wait_while_opening(thread.root_message_id)
-        key = self.tracker.find_issue_by_message(self.queue, thread.root_message_id)
+        key = self.tracker.find_issue_by_message(self.routing.queue_for(thread.root_chat_id), thread.root_message_id)
         if key is None:
             return None
         ticket = self.provenance.ticket(key, IssueLink(thread.root_message_id))

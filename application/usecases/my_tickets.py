@@ -25,7 +25,7 @@ class MyTickets:
     """Rules:
     - the listing goes to the person who pressed the button, as a direct message from the bot, whoever's card it
       was pressed on; nothing appears in the chat where the button was;
-    - it lists only their own open tickets (those whose requester they are);
+    - it lists only their own open tickets (those whose requester they are), from every queue the bridge uses;
     - their direct chat is remembered, so a listing whose answer was lost is looked for there, not sent twice.
     """
 
@@ -34,7 +34,7 @@ class MyTickets:
     poster: Poster
     cache: Cache
     clock: Clock
-    queue: str
+    queues: tuple[str, ...]
     web_url: str
 
     def post(self, event: ButtonClicked) -> str:
@@ -48,7 +48,7 @@ class MyTickets:
 
     def _listing(self, user_id: int) -> str:
         workflow = self.schema.workflow()
-        found = self.tracker.open_issues_of(self.queue, user_id)
+        found = [issue for queue in self.queues for issue in self.tracker.open_issues_of(queue, user_id)]
         issues = [i for i in found if not workflow.status(i.status_key).closed]  # closed without a resolution too
         if not issues:
             return "У вас нет открытых заявок."

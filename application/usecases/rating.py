@@ -35,10 +35,6 @@ def asked_key(key: TicketKey) -> str:
     return f"rating:asked:{key}"
 
 
-def queue_of(key: TicketKey) -> str:
-    return str(key).rsplit("-", 1)[0]
-
-
 @dataclass(frozen=True)
 class AskRating:
     """Rules (a second handler of the status event, beside the announcement):
@@ -113,7 +109,7 @@ class RateTicket:
             return "ignored"
         text = f"Оценка решения в Пачке: {score} из 5 ({author})"
         self._comment(f"rating:{event.trigger_id}", key, text)
-        field_id = self.schema.field_ids(queue_of(key)).get(RATING.key)
+        field_id = self.schema.field_ids(key.queue).get(RATING.key)
         if field_id is None:
             log.warning("no pachcaRating field in the queue: run setup", extra={"issue": str(key)})
         else:

@@ -18,6 +18,7 @@ from application.usecases.intake import IntakeForm, is_intake_command, without_c
 from domain.issues import NewIssue, PachcaMessage, ticket_summary
 from domain.noise import DEFAULT_PLEASANTRIES, is_pleasantry
 from domain.people import Person
+from domain.routing import Routing
 from domain.tickets import Ticket
 from ports.messenger import ChatMessenger
 from ports.records import WriteLog
@@ -26,7 +27,7 @@ from ports.tracker import IssueTracker
 
 @dataclass(frozen=True)
 class TicketSettings:
-    queue: str
+    routing: Routing
     support_chat_ids: frozenset[int] = frozenset()
     intake_topics: tuple[str, ...] = ()
     pleasantries: tuple[str, ...] = DEFAULT_PLEASANTRIES
@@ -36,7 +37,8 @@ class TicketSettings:
 @dataclass(frozen=True)
 class OpenTicket:
     """Rules:
-    - a top-level message in a support chat (any chat when none is configured) or a direct message opens one ticket;
+    - a top-level message in a support chat (any chat when none is configured; a chat of CHAT_QUEUES is one) or a
+      direct message opens one ticket, in its chat's queue (`Routing`);
     - `/new` offers the intake form when topics are configured; without topics the form is skipped and the
       rest of the message opens the ticket;
     - messages of the bot itself, of any other bot, and the bot's own writes open nothing;
@@ -104,10 +106,11 @@ class OpenTicket:
     def _create(self, message: PachcaMessage, author: Person, topic: str | None, with_files: bool) -> Ticket:
         self.locator.opening(message.message_id)  # replies in the new thread wait for it
         thread = self.messenger.open_thread(message.message_id)
-        issue = NewIssue.from_message(self.settings.queue, message, author, thread, topic)
+        queue = self.settings.routing.queue_for(message.chat_id)
+        issue = NewIssue.from_message(queue, message, author, thread, topic)
         if with_files:
             issue = self._with_files(issue, message)
-        key = self.tracker.create_issue(issue, self.schema.field_ids(self.settings.queue))
+        key = self.tracker.create_issue(issue, self.schema.field_ids(queue))
         return self.locator.opened(Ticket(key, message.message_id, message.chat_id, message.user_id, thread))
 
     def _with_files(self, issue: NewIssue, message: PachcaMessage) -> NewIssue:
@@ -120,4 +123,4 @@ class OpenTicket:
         chats = self.settings.support_chat_ids
         if event.chat_id == self.settings.agents_chat_id and not event.direct:
             return False
-        return event.direct or not chats or event.chat_id in chats
+        return event.direct or not chats or event.chat_id in chats | self.settings.routing.routed_chats

@@ -9,6 +9,7 @@ from adapters.http.client import HttpClient
 from adapters.tracker.queue import HttpTrackerAdmin
 from application.admin.doctor import Doctor, DoctorSettings
 from application.admin.setup import SetupTracker
+from entrypoints.composition.wiring import routing_of
 from entrypoints.config.configuration import variable_names
 from entrypoints.config.settings import Settings
 from ports.admin import DirectoryAdmin, MessengerAdmin, StateProbe
@@ -17,6 +18,7 @@ from ports.admin import DirectoryAdmin, MessengerAdmin, StateProbe
 def _doctor_settings(settings: Settings) -> DoctorSettings:
     return DoctorSettings(
         queue=settings.tracker_queue,
+        more_queues=routing_of(settings).queues[1:],
         bot_user_id=settings.bot_user_id,
         public_url=settings.public_url,
         tracker_webhook_secret=settings.secret("tracker_webhook_secret") or None,
@@ -36,7 +38,7 @@ class AdminContainer(containers.DeclarativeContainer):
     setup = providers.Factory(
         SetupTracker,
         admin=tracker_admin,
-        queue=settings.provided.tracker_queue,
+        queue=providers.Callable(routing_of, settings).provided.queues,
         public_url=settings.provided.public_url,
         webhook_secret=settings.provided.secret.call("tracker_webhook_secret"),
         internal_markers=settings.provided.internal_note_markers,

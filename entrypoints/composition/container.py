@@ -133,7 +133,7 @@ class Container(Services):
         poster=poster,
         cache=state,
         clock=clock,
-        queue=settings.provided.tracker_queue,
+        queues=Services.routing.provided.queues,
         web_url=settings.provided.tracker_web_url,
     )
     ask_rating = providers.Singleton(

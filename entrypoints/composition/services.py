@@ -19,7 +19,7 @@ from application.services.provenance import Provenance
 from application.services.schema import TrackerSchema
 from application.usecases.intake import IntakeForm
 from entrypoints.composition.outside import Outside
-from entrypoints.composition.wiring import file_limits_of, ticket_settings_of
+from entrypoints.composition.wiring import file_limits_of, routing_of, ticket_settings_of
 
 
 class Services(Outside):
@@ -34,6 +34,7 @@ class Services(Outside):
     )
     messenger_files, tracker_files = Outside.messenger_files, Outside.tracker_files
 
+    routing = providers.Singleton(routing_of, settings)
     identities = providers.Singleton(
         Identities,
         messenger=messenger,
@@ -67,7 +68,7 @@ class Services(Outside):
         provenance=provenance,
         log=state,
         clock=clock,
-        queue=settings.provided.tracker_queue,
+        routing=routing,
     )
     follow_ups = providers.Singleton(
         FollowUps, cache=state, clock=clock, window_minutes=settings.provided.follow_up_minutes

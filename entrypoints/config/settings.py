@@ -61,6 +61,7 @@ class Settings(BaseSettings):
     internal_note_markers: Annotated[list[str], NoDecode] = Field(
         ["#внутр", "#internal"], min_length=1, validation_alias="INTERNAL_NOTE_MARKERS"
     )
+    chat_queues: Annotated[list[tuple[int, str]], NoDecode] = Field([], validation_alias="CHAT_QUEUES")
     ignore_messages: Annotated[list[str], NoDecode] = Field(
         list(DEFAULT_PLEASANTRIES), validation_alias="IGNORE_MESSAGES"
     )
@@ -72,6 +73,23 @@ class Settings(BaseSettings):
     _split_topics = field_validator("intake_topics", "internal_note_markers", "ignore_messages", mode="before")(
         _split(";")
     )
+
+    @field_validator("chat_queues", mode="before")
+    @classmethod
+    def _chat_queues(cls, value: Any) -> Any:
+        if not isinstance(value, str):
+            return value
+        pairs = []
+        for part in _split(";")(value):
+            chat, colon, queue = part.partition(":")
+            chat, queue = chat.strip(), queue.strip()
+            if not colon or not chat.isdigit() or not QUEUE_KEY.match(queue):
+                raise ValueError(f"has {part!r}: each pair must be <chat id>:<queue key>")
+            pairs.append((int(chat), queue))
+        chats = [chat for chat, _ in pairs]
+        if len(set(chats)) != len(chats):
+            raise ValueError("names a chat twice: each chat goes to one queue")
+        return pairs
 
     @field_validator("csat", mode="before")
     @classmethod

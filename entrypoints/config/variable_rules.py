@@ -47,6 +47,7 @@ RULES: dict[str, Rule] = {
     "MAX_FILE_MB": Rule("must be a whole number of MiB from 1 to 1024", "50"),
     "INTERNAL_NOTE_MARKERS": Rule("must be markers separated by ;", "#внутр;#internal"),
     "RETENTION_DAYS": Rule("must be a whole number of days, 0 or more", "30"),
+    "CHAT_QUEUES": Rule("must be <chat id>:<queue> pairs separated by ;", "918264:HELP;918300:IT"),
     "IGNORE_MESSAGES": Rule("must be pleasantries separated by ;", "спасибо;ок;👍"),
     "CSAT": Rule("must be on or off", "off"),
     "AGENTS_CHAT_ID": Rule("must be a whole number: the Pachca chat id of the support team", "918300"),

@@ -29,8 +29,10 @@ def test_a_pleasantry_opens_nothing_and_a_longer_message_with_it_opens_a_ticket(
     assert [i.summary for i in apis.issues.values()] == ["Спасибо, но принтер так и не печатает"]
 
 
-def opened(send: Send, apis: World, message_id: int = 56431, content: str = "Не работает вход в 1С") -> str:
-    reply = send("POST", *signed(pachca_body(message_id, content=content)))
+def opened(
+    send: Send, apis: World, message_id: int = 56431, content: str = "Не работает вход в 1С", **where: int
+) -> str:
+    reply = send("POST", *signed(pachca_body(message_id, content=content, **where)))
     assert reply.body["outcome"] == "created"
     return apis.issue_of(message_id).key
 
@@ -129,3 +131,24 @@ def test_a_quick_second_message_offers_a_merge_and_pressing_it_twice_merges_once
     reply = send("POST", *signed(thread_webhook(ref, 555, "Вот ещё скриншот", timestamp=int(time.time()))))
     assert reply.body["outcome"] == "commented"
     assert [c.key for c in apis.comments if "Вот ещё скриншот" in c.text] == [first]
+
+
+IT_CHAT = 918310
+
+
+@pytest.fixture
+def chat_queues(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("CHAT_QUEUES", f"{IT_CHAT}:IT")
+
+
+@pytest.mark.usefixtures("chat_queues")
+def test_chat_queues_routes_a_chat_to_its_queue_and_my_tickets_covers_both(send: Send, apis: World) -> None:
+    routed = opened(send, apis, 1, "Нужен доступ к VPN", chat_id=IT_CHAT)
+    default = opened(send, apis, 2, "Не работает 1С")
+
+    assert (routed, default) == ("IT-1", "SERVICEDESK-2")
+    assert apis.issues[routed].local_fields["pachcaChatId"] == str(IT_CHAT)
+    [card] = apis.cards_of(routed)
+    assert press(send, card, "Мои заявки", OLEG.pachca_id).body["outcome"] == "listed"
+    [listing] = [p for p in apis.posts if p.entity_type == "user" and p.entity_id == OLEG.pachca_id]
+    assert "IT-1" in listing.content and "SERVICEDESK-2" in listing.content

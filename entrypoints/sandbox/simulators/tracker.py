@@ -94,7 +94,7 @@ class Tracker:
                 for k, v in body.items()
                 if k.startswith(shape.FIELD_PREFIX)
             }
-            key = f"{QUEUE}-{len(self.issues) + 1}"
+            key = f"{body.get('queue') or QUEUE}-{len(self.issues) + 1}"
             issue = Issue(
                 key, body["unique"], body["summary"], local, body.get("description", ""), updated_at=shape.now()
             )
@@ -107,15 +107,18 @@ class Tracker:
         return answer(shape.issue(found[0])) if found else not_found()
 
     def _search(self, call: Call) -> Answer:
-        """Understands the two queries the bridge makes: by `pachcaMessageId`, and open ones by `pachcaUserId`."""
+        """Understands the two queries the bridge makes: by `pachcaMessageId`, and open ones by `pachcaUserId`; each
+        in one queue (`Queue: <key>`)."""
         query = call.json().get("query", "")
         wanted = dict(re.findall(r'\.(pachca\w+): "(\d+)"', query))
+        queue = re.search(r"Queue: (\w+)", query)
         open_only = "Resolution: empty()" in query
         with self.lock:
             found = [
                 i
                 for i in self.issues.values()
                 if wanted and all(i.local_fields.get(k) == v for k, v in wanted.items())
+                if queue is None or i.key.rsplit("-", 1)[0] == queue.group(1)
                 if not (open_only and i.status == "closed")
             ]
         return answer([shape.issue(issue) for issue in found])
