@@ -22,7 +22,7 @@ from entrypoints.sandbox.scene import Scene, Secrets
 from entrypoints.sandbox.simulators.http import WsgiApp
 from entrypoints.sandbox.simulators.people import QUEUE
 from entrypoints.sandbox.simulators.ratelimit import SlidingWindow
-from entrypoints.sandbox.simulators.webhooks import AGENTS_CHAT
+from entrypoints.sandbox.simulators.webhooks import AGENTS_CHAT, IT_CHAT, IT_QUEUE
 from entrypoints.sandbox.simulators.world import World
 from entrypoints.sandbox.timeline import Timeline
 
@@ -44,6 +44,7 @@ def bridge_env(world: World, state_dir: Path, web_url: str, keys: Secrets) -> di
         "STATE_URL": f"sqlite:///{state_dir / 'state.db'}",
         "INTAKE_TOPICS": TOPICS,
         "AGENTS_CHAT_ID": str(AGENTS_CHAT),
+        "CHAT_QUEUES": f"{IT_CHAT}:{IT_QUEUE}",
         "LOG_LEVEL": "WARNING",
     }
 

@@ -11,6 +11,7 @@ from entrypoints.sandbox.courier import Courier
 from entrypoints.sandbox.simulators.people import IVAN, OLEG
 from entrypoints.sandbox.simulators.webhooks import (
     AGENTS_CHAT,
+    IT_CHAT,
     SUPPORT_CHAT,
     button_webhook,
     from_pachca,
@@ -44,11 +45,13 @@ class Scene:
         world.tracker.on_trigger = self._trigger
 
     # Олег in Pachca
-    def write(self, text: str) -> None:
-        post = self.world.pachca.say(OLEG.pachca_id, SUPPORT_CHAT, _text(text))
-        url = f"https://app.pachca.com/chats/{SUPPORT_CHAT}?message={post.id}"
+    def write(self, text: str, chat_id: int = SUPPORT_CHAT) -> None:
+        if chat_id not in (SUPPORT_CHAT, IT_CHAT):
+            raise Refused("no such chat")
+        post = self.world.pachca.say(OLEG.pachca_id, chat_id, _text(text))
+        url = f"https://app.pachca.com/chats/{chat_id}?message={post.id}"
         self._from_pachca(
-            "message new", message_webhook(post.id, post.content, OLEG.pachca_id, SUPPORT_CHAT, _now(), url=url)
+            "message new", message_webhook(post.id, post.content, OLEG.pachca_id, chat_id, _now(), url=url)
         )
 
     def reply(self, thread_id: int, text: str) -> None:

@@ -44,3 +44,9 @@ def test_the_help_desk_paths_in_a_browser(sandbox: str) -> None:
         screen.click("#chat .thread .buttons button", "5")
         screen.wait_text(f"#{key} .comment", "Оценка решения в Пачке: 5 из 5")
         screen.shot("rated")
+
+        driver.execute_script('document.querySelector("#write-chat").value = "918310"')
+        screen.type_into("#write-text", "Нужен доступ к VPN")
+        screen.wait_text("#issues .issue", "IT-")
+        screen.wait_text("#chat", "чат «ИТ-поддержка» → очередь IT")
+        screen.shot("second-chat-routed")

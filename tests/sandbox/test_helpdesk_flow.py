@@ -74,3 +74,11 @@ def test_closing_asks_for_a_rating_and_the_rating_lands_in_the_field(page: Page)
 
     wait_for(lambda: issue(page, key)["fields"].get("pachcaRating") == "5")
     assert any(c["text"].startswith("Оценка решения в Пачке: 5 из 5") for c in issue(page, key)["comments"])
+
+
+def test_the_second_support_chat_opens_tickets_in_its_own_queue(page: Page) -> None:
+    page.act("write", text="Нужен доступ к VPN", chat_id=918310)
+    opened = wait_for(lambda: ticket_of(page, "Нужен доступ к VPN"))
+
+    assert opened["chat"] == "ИТ-поддержка" and key_of(opened).startswith("IT-")
+    assert issue(page, key_of(opened))["fields"]["pachcaChatId"] == "918310"

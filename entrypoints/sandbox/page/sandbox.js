@@ -50,7 +50,7 @@ function message(msg) {
 
 function drawChat(chat) {
   const feed = $("#chat");
-  feed.replaceChildren(...chat.messages.map(m => el("div", {}, message(m), m.thread_id ? el("div", {class: "thread", "data-thread": m.thread_id},
+  feed.replaceChildren(...chat.messages.map(m => el("div", {"data-chat": m.chat || ""}, m.chat_id === 918310 ? el("div", {class: "who"}, "чат «" + m.chat + "» → очередь IT") : "", message(m), m.thread_id ? el("div", {class: "thread", "data-thread": m.thread_id},
     m.thread.map(message),
     el("form", {class: "composer", onsubmit: e => { e.preventDefault(); send("t" + m.thread_id, "reply", {thread_id: m.thread_id}); }},
       draft("t" + m.thread_id, "input", {class: "reply", placeholder: "Ответить в треде…"}), el("button", {type: "submit"}, "Ответить"))) : "")));
@@ -117,7 +117,7 @@ async function poll() {
 
 document.querySelectorAll("[data-switch]").forEach(box =>
   box.addEventListener("change", () => act("switch", {name: box.dataset.switch, on: box.checked})));
-$("#write").addEventListener("submit", e => { e.preventDefault(); send("write", "write", {}); });
+$("#write").addEventListener("submit", e => { e.preventDefault(); send("write", "write", {chat_id: Number($("#write-chat").value)}); });
 $("#write-text").dataset.draft = "write";
 $("#write-text").addEventListener("input", e => { drafts.write = e.target.value; });
 setInterval(poll, 700);
