@@ -15,6 +15,7 @@ from application.services.schema import TrackerSchema
 from domain.actions import Action
 from domain.card import agents_announcement
 from domain.tickets import Ticket, TicketKey
+from ports.messenger import ChatMessenger
 from ports.tracker import IssueChanges, IssueTracker
 
 ONLY_AGENTS = "Брать заявки в работу может только служба поддержки."
@@ -55,6 +56,7 @@ class AgentsChat:
     mentions: Mentions
     poster: Poster
     writer: OnceWriter
+    messenger: ChatMessenger
 
     def announce(self, ticket: Ticket, summary: str, requester: str) -> None:
         if self.chat_id is None:
@@ -69,7 +71,7 @@ class AgentsChat:
             return
         summary = self.tracker.get_issue(key).summary
         card = agents_announcement(key, self.web_url, summary, requester, merged_into=into)
-        self.poster.messenger.update_message(int(posted.external_id), card.text, card.buttons, self.chat_id)
+        self.messenger.update_message(int(posted.external_id), card.text, card.buttons, self.chat_id)
 
     def claim(self, event: ButtonClicked, key: TicketKey) -> str:
         if self.agents and event.user_id not in self.agents:
@@ -87,7 +89,7 @@ class AgentsChat:
         ticket = self.locator.with_requester(key)
         requester = self.identities.pachca_person(ticket.requester_id).display_name if ticket else ""
         card = agents_announcement(key, self.web_url, issue.summary, requester, taken_by=person.display_name)
-        self.poster.messenger.update_message(event.message_id, card.text, card.buttons, event.chat_id)
+        self.messenger.update_message(event.message_id, card.text, card.buttons, event.chat_id)
         return "claimed"
 
     def _start_work(self, event: ButtonClicked, key: TicketKey) -> None:

@@ -71,6 +71,7 @@ class Container(Services):
         mentions=mentions,
         poster=poster,
         writer=writer,
+        messenger=messenger,
     )
     open_ticket = providers.Singleton(
         OpenTicket,
