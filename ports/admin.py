@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Protocol, runtime_checkable
 
@@ -35,6 +36,11 @@ class TrackerAdmin(Protocol):
     """The issue tracker's queue settings: local fields and the triggers that call the bridge."""
 
     def myself(self) -> Person: ...
+
+    def answer_shapes(self) -> Mapping[str, str]:
+        """How the answers seen so far came where the vendor documents a one-element list, by call (`GET
+        /v2/myself`: `an object` or `a one-element list`), for `doctor` to say."""
+        ...
 
     def queue(self, key: str) -> Queue:
         """Raises NotFound when there is no such queue."""

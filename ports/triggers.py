@@ -16,12 +16,13 @@ class TriggerKind(Enum):
 @dataclass(frozen=True)
 class BridgeTrigger:
     """A trigger as the bridge wants it: on which event it calls `endpoint` with `secret`, and whose comments (the
-    robot's own) it skips. How Tracker spells that is the adapter's business (see docs/tracker.md)."""
+    robot's own, named by its uid) it skips. How Tracker spells that is the adapter's business (see
+    docs/tracker.md)."""
 
     kind: TriggerKind
     endpoint: str
     secret: str
-    robot_login: str
+    robot_uid: str
     active: bool = True
     internal_markers: tuple[str, ...] = ()  # a comment containing one is an internal note: no call for it
 
@@ -38,6 +39,7 @@ class Trigger:
     version: int
     name: str
     active: bool
+    notes: tuple[str, ...] = ()  # how Tracker stored what it may spell in more than one way, for `doctor`
 
     @property
     def endpoint(self) -> str:

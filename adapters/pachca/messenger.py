@@ -144,7 +144,8 @@ class HttpChatMessenger(ChatMessenger, MessengerAdmin):
         if buttons:
             message["buttons"] = button_rows(buttons)
         if files:
-            message["files"] = [asdict(file) for file in files]  # {key, name, file_type, size}, as uploaded
+            # {key, name, file_type, size} as uploaded, and an image's width and height for its preview
+            message["files"] = [{k: v for k, v in asdict(file).items() if v is not None} for file in files]
         response = self.client.request(
             "POST",
             "/messages",

@@ -9,7 +9,7 @@ from pydantic import BaseModel, ConfigDict, TypeAdapter
 from pydantic.alias_generators import to_camel
 
 from domain.comments import TrackerComment
-from domain.files import FileRef
+from domain.files import FileRef, clean_name
 from domain.people import Person
 from domain.tickets import TicketKey
 from ports.tracker import IssueInfo, Transition
@@ -105,8 +105,10 @@ class AttachmentRef(Model):
     display: str = ""
 
     def to_file(self, issue_url: str) -> FileRef:
-        name = self.display or self.id
-        return FileRef(name, f"{issue_url}/attachments/{quote(self.id, safe='')}/{quote(name, safe='')}")
+        """Located by id; the name in the path is clean (never `..`, no separators), so it cannot change the path."""
+        name = clean_name(self.display or self.id)
+        url = f"{issue_url}/attachments/{quote(self.id, safe='')}/{quote(name, safe='')}"
+        return FileRef(name, url, ident=self.id)
 
 
 class Comment(Model):

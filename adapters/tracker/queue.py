@@ -6,8 +6,8 @@ import requests
 
 from adapters.tracker.client import TrackerResource, reading, segment
 from adapters.tracker.queue_models import LOCAL_FIELDS, TRIGGERS, LocalFieldModel, QueueModel, TriggerModel
-from adapters.tracker.trigger_diff import differences
-from adapters.tracker.triggers import StoredTrigger, trigger_body
+from adapters.tracker.trigger_diff import differences, top_level
+from adapters.tracker.triggers import StoredTrigger, trigger_body, words_spelling
 from domain.links import LinkField
 from ports.admin import LocalField, Queue, TrackerAdmin
 from ports.triggers import BridgeTrigger, Trigger
@@ -81,7 +81,11 @@ def _stored(response: requests.Response, call: str) -> StoredTrigger:
 
 def _read(model: TriggerModel) -> StoredTrigger:
     conditions, actions = tuple(model.conditions), tuple(model.actions)
-    return StoredTrigger(model.id, model.version, model.name, model.active, conditions=conditions, actions=actions)
+    spellings = [words_spelling(condition) for condition in top_level(conditions)]
+    notes = tuple(f"internal-note words stored as `{spelling}`" for spelling in spellings if spelling)
+    return StoredTrigger(
+        model.id, model.version, model.name, model.active, notes, conditions=conditions, actions=actions
+    )
 
 
 def _local_fields_path(queue: str) -> str:

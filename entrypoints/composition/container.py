@@ -112,7 +112,14 @@ class Container(Services):
         settings=providers.Callable(comment_settings_of, settings),
     )
     edit_message = providers.Singleton(
-        EditMessage, files=tracker_files, carried=carried, identities=identities, mentions=mentions, writer=writer
+        EditMessage,
+        files=tracker_files,
+        carried=carried,
+        identities=identities,
+        mentions=mentions,
+        writer=writer,
+        tracker=tracker,
+        carrier=files,
     )
     delete_message = providers.Singleton(
         DeleteMessage, tracker=tracker, files=tracker_files, carried=carried, identities=identities, writer=writer

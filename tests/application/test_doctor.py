@@ -104,9 +104,32 @@ def test_a_healthy_setup_passes_every_check(parts: Parts) -> None:
         ("ok", "dead events"),
     ]
     checks = {result.check: result.detail for result in results}
-    assert checks["tracker token"] == "robot robot-servicedesk (Робот)"
-    assert checks[f'tracker trigger "{COMMENT_TRIGGER}"'] == f"active, calls {PUBLIC_URL}"
+    assert checks["tracker token"] == "robot robot-servicedesk (Робот, uid 1120000000016876)"
+    assert checks[f'tracker trigger "{COMMENT_TRIGGER}"'] == (
+        f"active, calls {PUBLIC_URL}; internal-note words stored as `words`"
+    )
     assert checks["state store"] == "answers; outbox: 0 pending, 0 dead"
+
+
+def test_doctor_says_how_tracker_answered_myself() -> None:
+    parts = Parts()
+    parts.tracker.shapes = {"GET /v2/myself": "a one-element list"}
+
+    detail = parts.by_check()["tracker token"].detail
+
+    assert detail.endswith("; GET /v2/myself answered a one-element list")
+
+
+def test_doctor_says_which_spelling_tracker_kept_for_the_internal_note_words() -> None:
+    parts = Parts()
+    parts.tracker.words_as = "word"
+    parts.tracker.stored.clear()
+    SetupTracker(parts.tracker, QUEUE, PUBLIC_URL, SECRET).execute()
+
+    check = parts.by_check()[f'tracker trigger "{COMMENT_TRIGGER}"']
+
+    assert check.status.value == "ok"
+    assert check.detail == f"active, calls {PUBLIC_URL}; internal-note words stored as `word`"
 
 
 def test_no_check_writes_anything(parts: Parts) -> None:

@@ -189,7 +189,11 @@ def test_setup_creates_everything_then_finds_it_all_in_place(
     comment = tracker.triggers[0]
     assert comment["actions"][0]["endpoint"] == PUBLIC_URL
     assert comment["actions"][0]["headers"] == {"X-Tracker-Secret": TRACKER_SECRET}
-    assert {"type": "CommentAuthorNot", "user": ROBOT} in httpserver.log[-2][0].get_json()["conditions"]
+    created = [
+        request.get_json() for request, _ in httpserver.log if (request.method, request.path) == ("POST", TRIGGERS)
+    ]
+    assert {"type": "CommentAuthorNot", "user": "1120000000016876"} in created[0]["conditions"]  # the uid, not login
+    assert [request.method for request, _ in httpserver.log][-1] == "GET"  # read back after writing
     httpserver.clear_log()
 
     second = run("setup", env=env)
@@ -290,10 +294,11 @@ def test_doctor_passes_on_a_set_up_bridge(
         "ok   pachca token: valid, bot user 12",
         "ok   pachca bot id: BOT_USER_ID 12 matches the token",
         "ok   pachca personal data: e-mails are visible to the bot",
-        f"ok   tracker token: robot {ROBOT} (Робот поддержки)",
+        f"ok   tracker token: robot {ROBOT} (Робот поддержки, uid 1120000000016876); GET /v2/myself answered an object",
         "ok   tracker queue: SERVICEDESK «Служба поддержки»",
         "ok   tracker local fields: pachcaMessageId, pachcaChatId, pachcaUserId, pachcaThreadId, pachcaRating",
-        f'ok   tracker trigger "pachca-bridge: comment created": active, calls {PUBLIC_URL}',
+        f'ok   tracker trigger "pachca-bridge: comment created": active, calls {PUBLIC_URL}; '
+        "internal-note words stored as `words`",
         f'ok   tracker trigger "pachca-bridge: status changed": active, calls {PUBLIC_URL}',
         "ok   y360 directory: 40 people in the organisation",
         "ok   state store: answers; outbox: 0 pending, 0 dead",
