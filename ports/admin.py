@@ -31,6 +31,15 @@ class TokenInfo:
     scopes: tuple[str, ...] = ()  # empty when the token does not say
 
 
+class StoreNotCreated(Exception):
+    """The state store does not exist yet (nothing was ever stored): it is created on first use at `where`."""
+
+    def __init__(self, where: str, writable: bool) -> None:
+        super().__init__(f"not created yet: {where}")
+        self.where = where
+        self.writable = writable  # whether what creates it may create it there
+
+
 @runtime_checkable
 class TrackerAdmin(Protocol):
     """The issue tracker's queue settings: local fields and the triggers that call the bridge."""
@@ -72,6 +81,16 @@ class MessengerAdmin(Protocol):
 
     def some_users(self, limit: int) -> list[Person]:
         """A first page of the workspace's people, as the bot sees them (e-mails may be hidden)."""
+        ...
+
+
+@runtime_checkable
+class BotWebhook(Protocol):
+    """The messenger bot's own outgoing webhook: where the messenger sends its events."""
+
+    def set_webhook(self, url: str) -> str:
+        """Points the bot's webhook at `url`; returns the URL the messenger now holds. A token without the right
+        scope is a PermanentFailure with status 403."""
         ...
 
 

@@ -8,6 +8,7 @@ from adapters.state.memory import MemoryState
 from application.admin.checks import CheckResult, Status
 from application.admin.doctor import Doctor, DoctorSettings
 from application.admin.doctor_pachca import NEEDED_SCOPES
+from application.admin.pachca_webhook import WEBHOOK_SCOPE
 from application.admin.setup import COMMENT_TRIGGER, STATUS_TRIGGER, SetupTracker
 from domain.people import Person
 from entrypoints.cli.admin import configuration_checks
@@ -25,7 +26,7 @@ PEOPLE = [
 
 class FakeMessengerAdmin:
     def __init__(self) -> None:
-        self.token = TokenInfo(user_id=BOT_ID, scopes=NEEDED_SCOPES)
+        self.token = TokenInfo(user_id=BOT_ID, scopes=(*NEEDED_SCOPES, WEBHOOK_SCOPE))
         self.people = list(PEOPLE)
         self.error: Exception | None = None
 
@@ -91,6 +92,7 @@ def test_a_healthy_setup_passes_every_check(parts: Parts) -> None:
 
     assert statuses(results) == [
         ("ok", "pachca token"),
+        ("ok", "pachca webhook"),
         ("ok", "pachca bot id"),
         ("ok", "pachca personal data"),
         ("ok", "tracker token"),
@@ -400,3 +402,12 @@ def test_a_configuration_error_names_the_variables() -> None:
     assert all(result.failed for result in results)
     assert [result.detail.split(" ")[0] for result in results] == ["TRACKER_API_TOKEN", "WEBHOOK_SECRET"]
     assert results[1].detail == ("WEBHOOK_SECRET is not set; for example WEBHOOK_SECRET=<the signing secret>")
+
+
+def test_a_token_without_the_webhook_scope_is_told_which_scope_to_give(parts: Parts) -> None:
+    parts.messenger.token = TokenInfo(user_id=BOT_ID, scopes=NEEDED_SCOPES)
+
+    [result] = [r for r in parts.run() if r.check == "pachca webhook"]
+
+    assert result.status is Status.WARN
+    assert f"give the bot the scope {WEBHOOK_SCOPE}" in result.fix
