@@ -110,7 +110,7 @@ class OpenTicket:
         issue = NewIssue.from_message(queue, message, author, thread, topic)
         if with_files:
             issue = self._with_files(issue, message)
-        key = self.tracker.create_issue(issue, self.schema.field_ids(queue))
+        key = self.schema.create_issue(issue)
         return self.locator.opened(Ticket(key, message.message_id, message.chat_id, message.user_id, thread))
 
     def _with_files(self, issue: NewIssue, message: PachcaMessage) -> NewIssue:

@@ -137,6 +137,8 @@ class Container(Services):
     my_tickets = providers.Singleton(
         MyTickets,
         tracker=tracker,
+        identities=identities,
+        links=state,
         schema=schema,
         poster=poster,
         cache=state,

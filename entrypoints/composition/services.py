@@ -84,4 +84,6 @@ class Services(Outside):
         messenger=messenger_files,
         tracker=tracker_files,
     )
-    carried = providers.Singleton(CarriedMessages, links=state, writer=writer, identities=identities)
+    carried = providers.Singleton(
+        CarriedMessages, links=state, writer=writer, identities=identities, provenance=provenance
+    )

@@ -75,7 +75,8 @@ def issue(issue: Issue) -> dict[str, Any]:
     fields["description"] = issue.description
     assignee = next((p.tracker_ref() for p in PEOPLE if p.login == issue.assignee), None)
     fields |= {"assignee": assignee} if assignee else {}
-    return {**fields, "status": status(issue.status), "updatedAt": issue.updated_at, "updatedBy": updated_by, **local}
+    people = {"createdBy": ROBOT_REF, "updatedBy": updated_by}  # every issue here was opened by the bridge
+    return {**fields, "status": status(issue.status), "updatedAt": issue.updated_at, **people, **local}
 
 
 def comment(comment: Comment) -> dict[str, Any]:
