@@ -8,14 +8,14 @@ from dataclasses import dataclass
 from application.form_events import ButtonClicked
 from application.once.poster import Poster
 from application.once.writes import OnceWriter
+from application.services.agents_chat import AgentsChat
 from application.services.cards import Cards
 from application.services.locator import TicketLocator
+from application.services.merging import MergeFollowUp
+from application.services.ratings import RateTicket
 from application.services.schema import TrackerSchema
-from application.usecases.agents_chat import AgentsChat
 from application.usecases.intake import IntakeForm
-from application.usecases.merge import MergeFollowUp
 from application.usecases.my_tickets import MyTickets
-from application.usecases.rating import RateTicket
 from domain.actions import Action, ButtonPress
 from domain.tickets import Ticket, TicketKey
 from domain.workflow import TicketStatus, Transition

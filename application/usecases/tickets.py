@@ -7,13 +7,13 @@ from dataclasses import dataclass, replace
 from application.message_events import MessagePosted
 from application.once.poster import Poster
 from application.once.writes import PACHCA_MESSAGE
+from application.services.agents_chat import AgentsChat
 from application.services.cards import Cards
 from application.services.files import FileCarrier
 from application.services.follow_ups import FollowUps
 from application.services.identities import Identities
 from application.services.locator import TicketLocator
 from application.services.schema import TrackerSchema
-from application.usecases.agents_chat import AgentsChat
 from application.usecases.intake import IntakeForm, is_intake_command, without_command
 from domain.issues import NewIssue, PachcaMessage, ticket_summary
 from domain.noise import DEFAULT_PLEASANTRIES, is_pleasantry

@@ -8,16 +8,17 @@ from application.form_events import ButtonClicked, FormSubmitted, MergeRequested
 from application.message_events import MessageDeleted, MessageEdited, MessagePosted, ThreadReplyPosted
 from application.once.exclusive import OnceOnly
 from application.once.inbox import Inbox
+from application.services.agents_chat import AgentsChat
+from application.services.merging import MergeFollowUp
+from application.services.ratings import RateTicket
 from application.tracker_events import TrackerCommentAdded, TrackerStatusChanged
-from application.usecases.agents_chat import AgentsChat
 from application.usecases.announce import AnnounceStatus
 from application.usecases.buttons import PressButton
 from application.usecases.comments import RelayReply, RelayTrackerComment
 from application.usecases.deletions import DeleteMessage
 from application.usecases.edits import EditMessage
-from application.usecases.merge import MergeFollowUp
 from application.usecases.my_tickets import MyTickets
-from application.usecases.rating import AskRating, RateTicket
+from application.usecases.rating import AskRating
 from application.usecases.submit_form import SubmitForm
 from application.usecases.tickets import OpenTicket
 from entrypoints.composition.admin_container import AdminContainer

@@ -9,13 +9,13 @@ from application.form_events import ButtonClicked, MergeRequested
 from application.once.exclusive import DONE_BEFORE, OnceOnly
 from application.once.poster import Poster
 from application.once.writes import TRACKER_COMMENT, OnceWriter
+from application.services.agents_chat import AgentsChat
 from application.services.cards import Cards
 from application.services.files import FileCarrier
 from application.services.follow_ups import FollowUps
 from application.services.identities import Identities
 from application.services.locator import TicketLocator
 from application.services.schema import TrackerSchema
-from application.usecases.agents_chat import AgentsChat
 from domain.actions import Action, ButtonPress
 from domain.tickets import TicketKey
 from ports.errors import ResolutionRefused
