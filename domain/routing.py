@@ -1,28 +1,27 @@
-"""Routing: which Tracker queue a chat's tickets go to."""
+"""Which Tracker queue a chat's tickets go to."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 
 
 @dataclass(frozen=True)
-class Routing:
-    """Rules:
-    - a chat named in `chats` (CHAT_QUEUES) sends its tickets to its own queue, and is a support chat;
-    - every other chat, and a direct message to the bot, uses the default queue (TRACKER_QUEUE);
-    - `queues` is every queue the bridge writes to, the default first: what `setup` prepares and `doctor` checks.
-    """
+class QueueRouting:
+    """Each chat's tickets go to its own queue when it has one, else to the default queue (`TRACKER_QUEUE`)."""
 
     default: str
-    chats: tuple[tuple[int, str], ...] = ()  # (chat id, queue), as configured
+    by_chat: Mapping[int, str] = field(default_factory=dict)
 
-    def queue_for(self, chat_id: int | None) -> str:
-        return dict(self.chats).get(chat_id, self.default) if chat_id is not None else self.default
+    def queue_for(self, chat_id: int) -> str:
+        return self.by_chat.get(chat_id, self.default)
 
     @property
     def queues(self) -> tuple[str, ...]:
-        return tuple(dict.fromkeys([self.default, *(queue for _, queue in self.chats)]))
+        """Every queue the bridge opens tickets in, the default first, each once."""
+        return tuple(dict.fromkeys((self.default, *self.by_chat.values())))
 
     @property
     def routed_chats(self) -> frozenset[int]:
-        return frozenset(chat for chat, _ in self.chats)
+        """The chats CHAT_QUEUES names: support chats, whatever SUPPORT_CHAT_IDS says."""
+        return frozenset(self.by_chat)

@@ -6,7 +6,7 @@ from dataclasses import dataclass, replace
 
 from application.services.provenance import Provenance
 from domain.links import IssueLink
-from domain.routing import Routing
+from domain.routing import QueueRouting
 from domain.tickets import ThreadRef, Ticket, TicketKey
 from ports.clock import Clock
 from ports.errors import NotFound, Refused, TransientFailure
@@ -40,7 +40,7 @@ class TicketLocator:
     provenance: Provenance
     log: WriteLog
     clock: Clock
-    routing: Routing
+    routing: QueueRouting
 
     def known(self, key: TicketKey) -> Ticket | None:
         """The bridge's own link only: no call to either side."""

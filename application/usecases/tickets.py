@@ -18,7 +18,7 @@ from application.usecases.intake import IntakeForm, is_intake_command, without_c
 from domain.issues import NewIssue, PachcaMessage, ticket_summary
 from domain.noise import DEFAULT_PLEASANTRIES, is_pleasantry
 from domain.people import Person
-from domain.routing import Routing
+from domain.routing import QueueRouting
 from domain.tickets import Ticket
 from ports.messenger import ChatMessenger
 from ports.records import WriteLog
@@ -27,7 +27,7 @@ from ports.tracker import IssueTracker
 
 @dataclass(frozen=True)
 class TicketSettings:
-    routing: Routing
+    routing: QueueRouting
     support_chat_ids: frozenset[int] = frozenset()
     intake_topics: tuple[str, ...] = ()
     pleasantries: tuple[str, ...] = DEFAULT_PLEASANTRIES
@@ -38,7 +38,7 @@ class TicketSettings:
 class OpenTicket:
     """Rules:
     - a top-level message in a support chat (any chat when none is configured; a chat of CHAT_QUEUES is one) or a
-      direct message opens one ticket, in its chat's queue (`Routing`);
+      direct message opens one ticket, in its chat's queue (`QueueRouting`);
     - `/new` offers the intake form when topics are configured; without topics the form is skipped and the
       rest of the message opens the ticket;
     - messages of the bot itself, of any other bot, and the bot's own writes open nothing;

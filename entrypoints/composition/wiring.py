@@ -8,7 +8,7 @@ from application.once.inbox import Handler, RetentionPolicy
 from application.usecases.comments import CommentSettings
 from application.usecases.tickets import TicketSettings
 from domain.files import FileLimits
-from domain.routing import Routing
+from domain.routing import QueueRouting
 from entrypoints.config.settings import Settings
 from entrypoints.http.authentication import FUTURE_SKEW_SECONDS, WebhookSecrets
 from ports.upkeep import Retention
@@ -55,9 +55,9 @@ def file_limits_of(settings: Settings) -> FileLimits:
     return FileLimits.from_megabytes(settings.max_file_mb, settings.max_files)
 
 
-def routing_of(settings: Settings) -> Routing:
+def routing_of(settings: Settings) -> QueueRouting:
     """The one routing value: each chat of CHAT_QUEUES to its queue, every other chat to TRACKER_QUEUE."""
-    return Routing(settings.tracker_queue, tuple(settings.chat_queues))
+    return QueueRouting(settings.tracker_queue, dict(settings.chat_queues))
 
 
 def ticket_settings_of(settings: Settings) -> TicketSettings:
