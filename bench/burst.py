@@ -115,7 +115,7 @@ class Message:
 
 
 def _close(container: Container) -> None:
-    state = container.state()
+    state = container.outside.state()
     if isinstance(state, SqliteState):
         state.close()
 
@@ -187,7 +187,7 @@ def _drain(container: Container, seconds: float) -> None:
     """Runs the retry outbox, as the timer trigger would, until it is empty or `seconds` have passed."""
     inbox = container.inbox()
     deadline = time.monotonic() + seconds
-    while container.state().stats().pending and time.monotonic() < deadline:
+    while container.outside.state().stats().pending and time.monotonic() < deadline:
         inbox.drain()
         time.sleep(0.5)
 

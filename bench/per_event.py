@@ -43,7 +43,7 @@ def bench_bridge(store: Store = "memory") -> Iterator[Bridge]:
         return
     with tempfile.TemporaryDirectory(prefix="bench-sqlite-") as tmp:
         sqlite = SqliteState(str(Path(tmp) / "state.db"))
-        bridge.container.state.override(sqlite)
+        bridge.container.outside.state.override(sqlite)
         try:
             yield bridge
         finally:
@@ -115,7 +115,7 @@ def seed_ticket(bridge: Bridge, message_id: int = 56_431) -> Ticket:
     card = Card.for_ticket(key, "https://tracker.yandex.ru")
     card_id = messenger.post_to_thread(thread, card.text, card.buttons).message_id
     ticket = Ticket(key, message_id, SUPPORT_CHAT, REQUESTER, thread, card_id)
-    bridge.container.state().save_ticket(ticket)
+    bridge.container.outside.state().save_ticket(ticket)
     bridge.reset_calls()
     return ticket
 

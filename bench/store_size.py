@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from adapters.state.sqlite import SqliteState
-from application.once.inbox import RetentionPolicy
+from application.once.retry import RetentionPolicy
 from bench.per_event import bench_bridge
 from domain.people import Person
 from domain.tickets import Ticket
@@ -53,10 +53,10 @@ def measure_store_size(events: int = 10_000) -> list[Kept]:
 
 def _run(label: str, events: int, days: int | None, store: type[SqliteState]) -> Kept:
     with bench_bridge("sqlite") as bridge:
-        state = bridge.container.state()
+        state = bridge.container.outside.state()
         assert isinstance(state, SqliteState)
         replaced = store(state.path)
-        bridge.container.state.override(replaced)
+        bridge.container.outside.state.override(replaced)
         retention = None if days is None else (replaced, RetentionPolicy.of(days, 360))
         bridge.container.inbox.add_kwargs(retention=retention)
         _deliver(bridge, events)
@@ -90,6 +90,6 @@ def _deliver(bridge: Bridge, events: int) -> None:
 
 
 def _ticket(bridge: Bridge, message_id: int) -> Ticket:
-    ticket = bridge.container.state().ticket_by_message(message_id)
+    ticket = bridge.container.outside.state().ticket_by_message(message_id)
     assert ticket is not None, f"message {message_id} opened no ticket"
     return ticket

@@ -1,4 +1,6 @@
-"""The Tracker triggers that call the bridge, in the bridge's terms: which event, where, with which secret."""
+"""The Tracker triggers that call the bridge, in the bridge's terms: what fires one, what it sends, where, with which
+secret. Which triggers there are is the catalogue's business (`application.tracker_events`); how Tracker spells them
+is the adapter's (see docs/tracker.md)."""
 
 from __future__ import annotations
 
@@ -6,11 +8,20 @@ from dataclasses import dataclass
 from enum import Enum
 
 
-class TriggerKind(Enum):
-    """The two Tracker events the bridge listens to; the value is the trigger's name in the queue."""
+class FiresOn(Enum):
+    COMMENT_CREATED = "comment created"  # a new comment, not by the robot, not an internal note
+    FIELD_CHANGED = "field changed"  # a change of one field of the issue (`TriggerSpec.field`)
 
-    COMMENT = "pachca-bridge: comment created"
-    STATUS = "pachca-bridge: status changed"
+
+@dataclass(frozen=True)
+class TriggerSpec:
+    """One trigger of the bridge: its name in the queue (`setup` and `doctor` match by it), what fires it, and the
+    JSON body its webhook sends, with Tracker's `{{…}}` placeholders."""
+
+    name: str
+    fires_on: FiresOn
+    body: str
+    field: str = ""  # for FIELD_CHANGED: the issue field whose change fires it
 
 
 @dataclass(frozen=True)
@@ -19,7 +30,7 @@ class BridgeTrigger:
     robot's own, named by its uid) it skips. How Tracker spells that is the adapter's business (see
     docs/tracker.md)."""
 
-    kind: TriggerKind
+    spec: TriggerSpec
     endpoint: str
     secret: str
     robot_uid: str
@@ -28,7 +39,7 @@ class BridgeTrigger:
 
     @property
     def name(self) -> str:
-        return self.kind.value
+        return self.spec.name
 
 
 @dataclass(frozen=True)

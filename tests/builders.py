@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from application.message_events import MessagePosted, ThreadReplyPosted
+from application.events import MessagePosted, ThreadReplyPosted
 from application.tracker_events import TrackerCommentAdded
 from domain.tickets import ThreadRef
 from entrypoints.sandbox.simulators.webhooks import NOW, SUPPORT_CHAT, message_webhook, thread_webhook

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from adapters.state.memory import MemoryState
-from application.event import Event
+from application.events import Event
 from entrypoints.composition.container import Container
 from entrypoints.config.configuration import load_settings
 from tests.fakes import FakeChatMessenger, FakeClock, FakeDirectory, FakeIssueTracker
@@ -63,13 +63,13 @@ def make_bridge(env: dict[str, str] | None = None, state: MemoryState | None = N
     )
     bridge.messenger.add_user(REQUESTER, "Олег Петров", "olegpetrov", "olegp@example.com")
     bridge.messenger.add_user(AGENT, "Иван Иванов", "ivan_ivanov", "ivanov@example.com")
-    container.messenger.override(bridge.messenger)
-    container.tracker.override(bridge.tracker)
-    container.messenger_files.override(bridge.messenger)
-    container.tracker_files.override(bridge.tracker)
-    container.directory.override(bridge.directory)
-    container.state.override(bridge.state)
-    container.clock.override(bridge.clock)
+    container.outside.messenger.override(bridge.messenger)
+    container.outside.tracker.override(bridge.tracker)
+    container.outside.messenger_files.override(bridge.messenger)
+    container.outside.tracker_files.override(bridge.tracker)
+    container.outside.directory.override(bridge.directory)
+    container.outside.state.override(bridge.state)
+    container.outside.clock.override(bridge.clock)
     return bridge
 
 

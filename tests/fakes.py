@@ -290,7 +290,7 @@ class FakeIssue:
     description: str = ""
     attachment_ids: list[str] = field(default_factory=list)
     comment_attachments: dict[str, list[str]] = field(default_factory=dict)  # comment id -> attachment ids
-    assignee: str | None = None
+    assignee: Person | None = None
     links: list[tuple[str, str]] = field(default_factory=list)  # (relationship, other key)
     created_by: str = "1120000000049224"  # the robot's uid (FakeIssueTracker.robot): the bridge opened it
 
@@ -393,7 +393,15 @@ class FakeIssueTracker:
     def _info(self, issue: FakeIssue) -> IssueInfo:
         display = self.display[issue.status]
         return IssueInfo(
-            issue.key, issue.new.summary, issue.status, display, issue.updated_at, None, issue.fields, issue.created_by
+            issue.key,
+            issue.new.summary,
+            issue.status,
+            display,
+            issue.updated_at,
+            None,
+            issue.fields,
+            assignee=issue.assignee,
+            created_by_id=issue.created_by,
         )
 
     def add_comment(
@@ -470,7 +478,7 @@ class FakeIssueTracker:
 
     def assign(self, key: TicketKey, login: str) -> None:
         self._call("assign")
-        self._issue(key).assignee = login
+        self._issue(key).assignee = self.users.get(login.lower()) or Person(login, login, login)
 
     def link(self, key: TicketKey, relationship: str, other: TicketKey) -> None:
         self._call("link")

@@ -69,6 +69,7 @@ class Issue(Model):
     status: Status
     updated_at: str = ""
     updated_by: UserRef | None = None
+    assignee: UserRef | None = None
     created_by: UserRef | None = None
 
     def to_info(self) -> IssueInfo:
@@ -80,6 +81,7 @@ class Issue(Model):
             updated_at=self.updated_at,
             updated_by_id=self.updated_by.id if self.updated_by else None,
             local_fields=_local_fields(self.model_extra or {}),
+            assignee=self.assignee.to_person() if self.assignee else None,
             created_by_id=self.created_by.id if self.created_by else None,
         )
 

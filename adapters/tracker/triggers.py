@@ -6,14 +6,10 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from ports.triggers import BridgeTrigger, Trigger, TriggerKind
+from ports.triggers import BridgeTrigger, FiresOn, Trigger
 
 JsonObject = Mapping[str, Any]
 
-COMMENT_EVENT_BODY = (
-    '{"type":"issueCommentEvent","issue":{"key":"{{issue.key}}"},"comment":{"id":"{{userComment.id}}"}}'
-)
-STATUS_EVENT_BODY = '{"type":"issueStatusEvent","issue":{"key":"{{issue.key}}"}}'
 SECRET_HEADER = "X-Tracker-Secret"  # noqa: S105 - a header name, not a secret
 # Tracker's condition reference names the field `word` in its table and writes `words` in its example for
 # `CommentNoneMatchCondition`: the bridge writes `words` and takes either back (docs/tracker.md, «Triggers»)
@@ -51,7 +47,7 @@ class StoredTrigger(Trigger):
 
 
 def conditions(wanted: BridgeTrigger) -> tuple[JsonObject, ...]:
-    if wanted.kind is TriggerKind.COMMENT:
+    if wanted.spec.fires_on is FiresOn.COMMENT_CREATED:
         notes = ({"type": NONE_MATCH, WORDS: list(wanted.internal_markers), "ignoreCase": True},)
         return (
             {"type": "Event.comment-create"},
@@ -59,7 +55,7 @@ def conditions(wanted: BridgeTrigger) -> tuple[JsonObject, ...]:
             {"type": "CommentMessageInternal"},
             *(notes if wanted.internal_markers else ()),
         )
-    return ({"type": "Event.update"}, {"type": "FieldChangedCondition", "field": "status"})
+    return ({"type": "Event.update"}, {"type": "FieldChangedCondition", "field": wanted.spec.field})
 
 
 def webhook(wanted: BridgeTrigger) -> dict[str, Any]:
@@ -70,7 +66,7 @@ def webhook(wanted: BridgeTrigger) -> dict[str, Any]:
         "contentType": "application/json; charset=UTF-8",
         "authContext": {"type": "noauth"},
         "headers": {SECRET_HEADER: wanted.secret},
-        "body": COMMENT_EVENT_BODY if wanted.kind is TriggerKind.COMMENT else STATUS_EVENT_BODY,
+        "body": wanted.spec.body,
     }
 
 

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from application.admin.checks import CheckResult, fail, ok, problem, warn
+from application.events import BodyRefused
 from application.once.inbox import REFUSED
 from ports.admin import StateProbe, StoreNotCreated
 from ports.outbox import StoredEvent
@@ -64,8 +65,10 @@ def _dead_events(store: StateProbe, count: int) -> list[CheckResult]:
                 "fix the cause shown; dead events are kept but never retried",
             )
         )
+    unreadable = [event for event in refused if event.kind == BodyRefused.kind]
+    refused = [event for event in refused if event not in unreadable]
     if refused:
-        reasons = "; ".join((e.last_error or "").removeprefix(f"{REFUSED}: ") for e in refused[:DEAD_TO_LIST])
+        reasons = "; ".join(_reason(e) for e in refused[:DEAD_TO_LIST])
         results.append(
             warn(
                 "refused events",
@@ -73,7 +76,21 @@ def _dead_events(store: StateProbe, count: int) -> list[CheckResult]:
                 "an issue's Pachca link fields were typed or edited by hand; open such tickets from Pachca",
             )
         )
+    if unreadable:
+        reasons = "; ".join(_reason(e) for e in unreadable[:DEAD_TO_LIST])
+        results.append(
+            warn(
+                "unreadable bodies",
+                f"{len(unreadable)} authenticated webhook bodies could not be read (answered 200, kept): {reasons}",
+                "nothing to do unless they keep coming: then a sender (or a hand-made trigger) sends what the bridge "
+                "does not read",
+            )
+        )
     return results
+
+
+def _reason(event: StoredEvent) -> str:
+    return (event.last_error or "").removeprefix(f"{REFUSED}: ")
 
 
 def _listed(events: list[StoredEvent]) -> str:

@@ -1,4 +1,4 @@
-"""`doctor`'s Tracker checks: the robot's token, the queue, its local fields and the bridge's two triggers."""
+"""`doctor`'s Tracker checks: the robot's token, the queue, its local fields and the bridge's triggers."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, replace
 
 from application.admin.checks import CheckResult, fail, failed, ok, warn
-from application.admin.setup import COMMENT_TRIGGER, STATUS_TRIGGER, bridge_triggers, first_of_each_name
+from application.admin.setup import TRIGGER_NAMES, bridge_triggers, first_of_each_name
 from domain.comments import DEFAULT_INTERNAL_MARKERS
 from domain.links import QUEUE_FIELDS
 from ports.admin import TrackerAdmin
@@ -95,7 +95,7 @@ class TrackerChecks:
             return [failed("tracker triggers", e, fix, "Tracker")]
         found = first_of_each_name(triggers)
         desired = self._desired(robot_uid)
-        return [self._trigger(name, found.get(name), desired.get(name)) for name in (COMMENT_TRIGGER, STATUS_TRIGGER)]
+        return [self._trigger(name, found.get(name), desired.get(name)) for name in TRIGGER_NAMES]
 
     def _desired(self, robot_uid: str) -> dict[str, BridgeTrigger]:
         public_url, secret = self._settings.public_url, self._settings.webhook_secret

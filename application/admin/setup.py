@@ -1,17 +1,18 @@
-"""`servicedesk-bot setup`: the queue's local fields and the two Tracker triggers that call the bridge."""
+"""`servicedesk-bot setup`: the queue's local fields and the Tracker triggers that call the bridge (one for each
+kind of the catalogue, `application.tracker_events.TRACKER_EVENTS`)."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 
+from application.tracker_events import TRACKER_EVENTS
 from domain.comments import DEFAULT_INTERNAL_MARKERS
 from domain.links import QUEUE_FIELDS
 from ports.admin import TrackerAdmin
 from ports.errors import ExternalServiceError
-from ports.triggers import BridgeTrigger, Trigger, TriggerKind
+from ports.triggers import BridgeTrigger, FiresOn, Trigger
 
-COMMENT_TRIGGER = TriggerKind.COMMENT.value
-STATUS_TRIGGER = TriggerKind.STATUS.value
+TRIGGER_NAMES = tuple(kind.trigger.name for kind in TRACKER_EVENTS.kinds)
 
 
 def bridge_triggers(
@@ -19,14 +20,20 @@ def bridge_triggers(
     webhook_secret: str,
     robot_uid: str,
     internal_markers: Sequence[str] = DEFAULT_INTERNAL_MARKERS,
-) -> tuple[BridgeTrigger, BridgeTrigger]:
-    """The comment and status triggers (see docs/interface.md, «Tracker triggers»); the comment trigger skips the
-    robot's comments (by its uid: Tracker may misread a login made of digits) and internal notes, so Tracker does not
-    even call for them."""
+) -> tuple[BridgeTrigger, ...]:
+    """A trigger for each kind of the catalogue (see docs/interface.md, «Tracker triggers»); a comment trigger skips
+    the robot's comments (by its uid: Tracker may misread a login made of digits) and internal notes, so Tracker does
+    not even call for them."""
     markers = tuple(internal_markers)
-    return (
-        BridgeTrigger(TriggerKind.COMMENT, public_url, webhook_secret, robot_uid, internal_markers=markers),
-        BridgeTrigger(TriggerKind.STATUS, public_url, webhook_secret, robot_uid),
+    return tuple(
+        BridgeTrigger(
+            kind.trigger,
+            public_url,
+            webhook_secret,
+            robot_uid,
+            internal_markers=markers if kind.trigger.fires_on is FiresOn.COMMENT_CREATED else (),
+        )
+        for kind in TRACKER_EVENTS.kinds
     )
 
 
@@ -53,7 +60,7 @@ class SetupTracker:
     - Local fields are matched by key; only missing ones are created, existing ones are never changed.
     - Triggers are matched by name; one that differs in any aspect the bridge relies on is updated in place, at the
       version read, so a concurrent edit in Tracker is refused rather than overwritten.
-    - The comment trigger ignores comments by the token's own account (the robot, by uid), so the bridge never echoes
+    - A comment trigger ignores comments by the token's own account (the robot, by uid), so the bridge never echoes
       itself, and internal notes (a comment with a marker), so they never leave Tracker.
     - A trigger written is read back and compared again: what Tracker stored in its own spelling is no difference,
       and one it stored otherwise is said, so a second run does not write it again unseen.

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from application.message_events import MessageDeleted, MessageEdited
+from application.events import MessageDeleted, MessageEdited
 from application.once.writes import PACHCA_MESSAGE, OnceWriter
 from application.services.identities import Identities
 from application.services.provenance import Provenance

@@ -9,7 +9,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TypeVar
 
-from application.event import Event
+from application.events import Event
 from ports.claims import ClaimStatus, IdempotencyStore
 from ports.clock import Clock
 from ports.errors import PermanentFailure, StateUnavailable

@@ -4,16 +4,14 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from contextlib import AbstractContextManager, nullcontext
 from contextvars import ContextVar
 from dataclasses import dataclass, field
 from typing import Any
 
-from application.event import Event
-from application.events import load_event
-from application.once.retry import RetentionPolicy as RetentionPolicy  # imported from here too
-from application.once.retry import RetrySchedule as RetrySchedule
+from application.events import BodyRefused, Event, load_event
+from application.once.retry import RetentionPolicy, RetrySchedule
 from application.once.troubled_runs import MAX_TROUBLED_RUNS, TroubledRuns
 from domain.instants import iso_utc
 from ports.claims import Claim, ClaimStatus, IdempotencyStore
@@ -28,7 +26,8 @@ log = logging.getLogger("servicedesk.inbox")
 # the event being handled, so every log line written meanwhile (a retry deep in an adapter too) can name it
 current_event: ContextVar[str | None] = ContextVar("current_event", default=None)
 
-Handler = Callable[[Event], str]
+Handler = Callable[[Any], str]  # takes the events of one class, returns its outcome (a word)
+Handlers = Mapping[type[Event], Sequence[Handler]]  # every event class -> its handlers, run in order
 TimeLeft = Callable[[], "float | None"]  # what is left of the invocation, None without a deadline
 Budget = Callable[[float], AbstractContextManager[object]]  # bounds every outbound call inside to these seconds
 
@@ -50,12 +49,14 @@ class Inbox:
     - a transient failure keeps the event for a retry that is due at once; a permanent one buries it, loudly;
     - a handler that raises, or a run that never finishes (out of time), is tried `MAX_TROUBLED_RUNS` times
       (the latter once more), then the event is buried: it never loops for ever;
-    - every drain pass also purges, in bounded batches, what the retention policy no longer keeps.
+    - every drain pass also purges, in bounded batches, what the retention policy no longer keeps;
+    - an event class may have several handlers: they run in order, and a retry runs them all again (each makes its
+      writes once), so the event is done when the last one is; the first one's outcome is the event's.
     """
 
     store: IdempotencyStore
     outbox: Outbox
-    handlers: Mapping[str, Handler]
+    handlers: Handlers
     clock: Clock
     cache: Cache
     schedule: RetrySchedule = field(default_factory=RetrySchedule)
@@ -137,7 +138,7 @@ class Inbox:
             log.error("event dead: its runs keep raising or running out of time", extra=fields)
             return FAILED
         try:
-            outcome = self.handlers[event.kind](event)
+            outcomes = [handler(event) for handler in self.handlers[type(event)]]
         except TransientFailure as e:
             self.troubles.ended(event.key, attempts, troubled)
             if self.clock.now() - first_seen > self.schedule.give_up_after:
@@ -161,8 +162,9 @@ class Inbox:
             raise
         except Exception as e:
             return self._raised(event, e, troubled + 1, retry_at, fields)
+        outcome = outcomes[0]
         self.store.complete(event.key, outcome)
-        log.info("event handled", extra={**fields, "outcome": outcome})
+        log.info("event handled", extra={**fields, "outcome": outcome, **_others(outcomes)})
         return outcome
 
     def _raised(self, event: Event, error: Exception, troubled: int, retry_at: float, fields: dict[str, Any]) -> str:
@@ -176,6 +178,15 @@ class Inbox:
         self.store.release(event.key, reason, retry_at)
         log.exception("event queued for retry after an unexpected error", extra=fields)
         return QUEUED
+
+
+def _others(outcomes: list[str]) -> dict[str, str]:
+    return {"outcomes": ", ".join(outcomes)} if len(outcomes) > 1 else {}
+
+
+def refuse_unreadable(event: BodyRefused) -> str:
+    """The handler of a body that could not be read: kept as refused, with its reason, never retried."""
+    raise Refused(f"unreadable body: {event.reason}")
 
 
 def brief(error: BaseException) -> str:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Collection
 from dataclasses import dataclass
 
-from application.form_events import ButtonClicked, MergeRequested
+from application.events import ButtonClicked, MergeRequested
 from application.once.exclusive import DONE_BEFORE, OnceOnly
 from application.once.poster import Poster
 from application.once.writes import TRACKER_COMMENT, OnceWriter

@@ -6,7 +6,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 
-from application.form_events import ButtonClicked
+from application.events import ButtonClicked
 from application.once.writes import TRACKER_COMMENT, OnceWriter
 from application.services.identities import Identities
 from application.services.locator import TicketLocator

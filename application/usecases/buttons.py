@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Collection
 from dataclasses import dataclass
 
-from application.form_events import ButtonClicked
+from application.events import ButtonClicked
 from application.once.poster import Poster
 from application.once.writes import OnceWriter
 from application.services.agents_chat import AgentsChat

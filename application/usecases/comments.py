@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 
-from application.message_events import ThreadReplyPosted
+from application.events import ThreadReplyPosted
 from application.once.poster import Poster
 from application.once.writes import PACHCA_MESSAGE, TRACKER_COMMENT, OnceWriter
 from application.services.files import FileCarrier

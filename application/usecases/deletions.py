@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from application.message_events import MessageDeleted
+from application.events import MessageDeleted
 from application.once.carried import DELETED, CarriedMessages
 from application.once.writes import TRACKER_COMMENT, OnceWriter
 from application.services.identities import Identities

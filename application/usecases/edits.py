@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from application.message_events import MessageEdited
+from application.events import MessageEdited
 from application.once.carried import CarriedMessages
 from application.once.writes import TRACKER_COMMENT, OnceWriter
 from application.services.files import EditedFiles, FileCarrier, recorded_lines

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from application.form_events import ButtonClicked
+from application.events import ButtonClicked
 from application.once.poster import Poster
 from application.services.identities import Identities
 from application.services.schema import TrackerSchema
 from domain.pachca_text import one_line
+from domain.routing import QueueRouting
 from ports.clock import Clock
 from ports.records import Cache, LinkStore
 from ports.tracker import IssueInfo, IssueTracker
@@ -26,9 +27,9 @@ class MyTickets:
     """Rules:
     - the listing goes to the person who pressed the button, as a direct message from the bot, whoever's card it
       was pressed on; nothing appears in the chat where the button was;
-    - it lists only their own open tickets (those whose requester they are), from every queue the bridge uses,
-      and only tickets the bridge opened: created by its robot, and, where the bridge keeps the ticket's link,
-      with them as its requester (an issue made or edited by hand, naming someone's `pachcaUserId`, is not theirs);
+    - it lists only their own open tickets (those whose requester they are), and only tickets the bridge opened:
+      created by its robot, and, where the bridge keeps the ticket's link, with them as its requester (an issue
+      made or edited by hand, naming someone's `pachcaUserId`, is not theirs);
     - their direct chat is remembered, so a listing whose answer was lost is looked for there, not sent twice.
     """
 
@@ -39,7 +40,7 @@ class MyTickets:
     poster: Poster
     cache: Cache
     clock: Clock
-    queues: tuple[str, ...]
+    routing: QueueRouting
     web_url: str
 
     def post(self, event: ButtonClicked) -> str:
@@ -53,7 +54,7 @@ class MyTickets:
 
     def _listing(self, user_id: int) -> str:
         workflow = self.schema.workflow()
-        found = [issue for queue in self.queues for issue in self.tracker.open_issues_of(queue, user_id)]
+        found = [i for queue in self.routing.queues for i in self.tracker.open_issues_of(queue, user_id)]
         issues = [
             i
             for i in found

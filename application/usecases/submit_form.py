@@ -6,7 +6,7 @@ import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from application.form_events import FormSubmitted
+from application.events import FormSubmitted
 from application.usecases.tickets import OpenTicket
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
-from application.message_events import MessagePosted
+from application.events import MessagePosted
 from application.once.poster import Poster
 from application.once.writes import PACHCA_MESSAGE
 from application.services.agents_chat import AgentsChat

@@ -49,7 +49,7 @@ def run_setup(environ: Mapping[str, str], dry_run: bool = False) -> int:
     missing = [problem(name, f"is not set; setup needs it: it {rule_for(name).must}") for name, v in needed if not v]
     if missing:
         configuration_failed(ConfigurationError(missing))
-    scrub = container.redactor()
+    scrub = container.outside.redactor()
     try:
         lines = container.admin.setup().execute(dry_run)
     except SetupIncomplete as e:
@@ -76,12 +76,12 @@ def doctor() -> None:
     except ConfigurationError as e:
         _echo_all([render(result) for result in configuration_checks(e)])
         sys.exit(2)
-    container.retry_policy.override(ONE_TRY)
+    container.outside.retry_policy.override(ONE_TRY)
     absent = absent_store(container.state_url())
     if absent:  # the state check says so instead of creating it
-        container.state.override(providers.Object(AbsentStore(absent)))
+        container.outside.state.override(providers.Object(AbsentStore(absent)))
     results = [configuration_ok(), *container.admin.doctor().execute()]
-    scrub = container.redactor()
+    scrub = container.outside.redactor()
     for result in results:
         click.echo(scrub(render(result)))
     sys.exit(1 if any(result.failed for result in results) else 0)

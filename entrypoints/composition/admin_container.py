@@ -10,16 +10,16 @@ from adapters.tracker.queue import HttpTrackerAdmin
 from application.admin.doctor import Doctor, DoctorSettings
 from application.admin.pachca_webhook import PointPachcaWebhook
 from application.admin.setup import SetupTracker
-from entrypoints.composition.wiring import routing_of
+from domain.routing import QueueRouting
 from entrypoints.config.configuration import variable_names
 from entrypoints.config.settings import Settings
 from ports.admin import DirectoryAdmin, MessengerAdmin, StateProbe
 
 
-def _doctor_settings(settings: Settings) -> DoctorSettings:
+def _doctor_settings(settings: Settings, routing: QueueRouting) -> DoctorSettings:
     return DoctorSettings(
-        queue=settings.tracker_queue,
-        more_queues=routing_of(settings).queues[1:],
+        queue=routing.default,
+        more_queues=routing.queues[1:],
         bot_user_id=settings.bot_user_id,
         public_url=settings.public_url,
         tracker_webhook_secret=settings.secret("tracker_webhook_secret") or None,
@@ -30,6 +30,7 @@ def _doctor_settings(settings: Settings) -> DoctorSettings:
 
 class AdminContainer(containers.DeclarativeContainer):
     settings = providers.Dependency(instance_of=Settings)
+    routing = providers.Dependency(instance_of=QueueRouting)
     messenger: providers.Dependency[MessengerAdmin] = providers.Dependency()
     tracker_http: providers.Dependency[HttpClient] = providers.Dependency()
     directory: providers.Dependency[DirectoryAdmin | None] = providers.Dependency()
@@ -39,7 +40,7 @@ class AdminContainer(containers.DeclarativeContainer):
     setup = providers.Factory(
         SetupTracker,
         admin=tracker_admin,
-        queue=providers.Callable(routing_of, settings).provided.queues,
+        queue=routing.provided.queues,
         public_url=settings.provided.public_url,
         webhook_secret=settings.provided.secret.call("tracker_webhook_secret"),
         internal_markers=settings.provided.internal_note_markers,
@@ -51,6 +52,6 @@ class AdminContainer(containers.DeclarativeContainer):
         tracker=tracker_admin,
         directory=directory,
         open_state=state.provider,
-        settings=providers.Callable(_doctor_settings, settings),
+        settings=providers.Callable(_doctor_settings, settings=settings, routing=routing),
         variables=providers.Callable(variable_names),
     )

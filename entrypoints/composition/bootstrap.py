@@ -28,7 +28,7 @@ def build_container(
         refuse_memory_store(state_url)
     container = Container(settings=settings, state_url=state_url)
     configure_logging(
-        settings.log_level, container.redactor(), log_stream, settings.log_format, for_function=for_function
+        settings.log_level, container.outside.redactor(), log_stream, settings.log_format, for_function=for_function
     )
     if for_function and state_url.startswith("sqlite:"):
         log.warning(
@@ -36,7 +36,7 @@ def build_container(
             extra={"state": "sqlite"},
         )
     if password_provider is not None:
-        container.password_provider.override(password_provider)
+        container.outside.password_provider.override(password_provider)
     return container
 
 

@@ -1,13 +1,26 @@
-"""The composition root: builds the bridge from Settings. Nothing connects or calls out until first used."""
+"""The composition root: builds the bridge from Settings. Nothing connects or calls out until first used.
+
+Three rings, composed (not inherited): `outside` (the adapters), `services` (what the use cases share, over the
+adapters), and here the use cases, the handlers of each event class, the inbox and the HTTP app; `admin` holds the
+operator's commands over the same clients.
+"""
 
 from __future__ import annotations
 
-from dependency_injector import providers
+from dependency_injector import containers, providers
 
-from application.form_events import ButtonClicked, FormSubmitted, MergeRequested
-from application.message_events import MessageDeleted, MessageEdited, MessagePosted, ThreadReplyPosted
+from application.events import (
+    BodyRefused,
+    ButtonClicked,
+    FormSubmitted,
+    MergeRequested,
+    MessageDeleted,
+    MessageEdited,
+    MessagePosted,
+    ThreadReplyPosted,
+)
 from application.once.exclusive import OnceOnly
-from application.once.inbox import Inbox
+from application.once.inbox import Inbox, refuse_unreadable
 from application.services.agents_chat import AgentsChat
 from application.services.merging import MergeFollowUp
 from application.services.ratings import RateTicket
@@ -22,180 +35,162 @@ from application.usecases.rating import AskRating
 from application.usecases.submit_form import SubmitForm
 from application.usecases.tickets import OpenTicket
 from entrypoints.composition.admin_container import AdminContainer
+from entrypoints.composition.outside import Outside
 from entrypoints.composition.services import Services
-from entrypoints.composition.wiring import (
-    comment_settings_of,
-    every_kind_handled,
-    in_turn,
-    retention_of,
-    webhook_secrets,
-)
+from entrypoints.composition.wiring import comment_settings_of, every_kind_handled, retention_of, webhook_secrets
+from entrypoints.config.settings import Settings
 from entrypoints.http.webhooks import WebhookApp
 
 
-class Container(Services):
-    """The use cases, the inbox and the HTTP app over the shared `Services`; `admin` holds the operator's
-    commands."""
+class Container(containers.DeclarativeContainer):
+    settings = providers.Dependency(instance_of=Settings)
+    state_url = providers.Dependency(instance_of=str)
 
-    settings, state, clock, budget = Services.settings, Services.state, Services.clock, Services.budget
-    messenger, tracker, tracker_http, directory = (
-        Services.messenger,
-        Services.tracker,
-        Services.tracker_http,
-        Services.directory,
-    )
-    tracker_files, locator, identities, schema = (
-        Services.tracker_files,
-        Services.locator,
-        Services.identities,
-        Services.schema,
-    )
-    writer, poster, cards, intake = Services.writer, Services.poster, Services.cards, Services.intake
-    follow_ups = Services.follow_ups
-    files, mentions, carried, ticket_settings = (
-        Services.files,
-        Services.mentions,
-        Services.carried,
-        Services.ticket_settings,
-    )
+    outside = providers.Container(Outside, settings=settings, state_url=state_url)
+    services = providers.Container(Services, settings=settings, outside=outside)
 
     agents_chat = providers.Singleton(
         AgentsChat,
         chat_id=settings.provided.agents_chat_id,
         web_url=settings.provided.tracker_web_url,
         agents=settings.provided.agent_pachca_user_ids,
-        tracker=tracker,
-        changes=tracker,
-        locator=locator,
-        schema=schema,
-        identities=identities,
-        mentions=mentions,
-        poster=poster,
-        writer=writer,
-        messenger=messenger,
+        tracker=outside.tracker,
+        changes=outside.tracker,
+        locator=services.locator,
+        schema=services.schema,
+        identities=services.identities,
+        mentions=services.mentions,
+        poster=services.poster,
+        writer=services.writer,
+        messenger=outside.messenger,
     )
     open_ticket = providers.Singleton(
         OpenTicket,
-        messenger=messenger,
-        tracker=tracker,
-        locator=locator,
-        identities=identities,
-        schema=schema,
-        log=state,
-        poster=poster,
-        cards=cards,
-        intake=intake,
-        settings=ticket_settings,
-        files=files,
+        messenger=outside.messenger,
+        tracker=outside.tracker,
+        locator=services.locator,
+        identities=services.identities,
+        schema=services.schema,
+        log=outside.state,
+        poster=services.poster,
+        cards=services.cards,
+        intake=services.intake,
+        settings=services.ticket_settings,
+        files=services.files,
         agents=agents_chat,
-        follow_ups=follow_ups,
+        follow_ups=services.follow_ups,
     )
     relay_reply = providers.Singleton(
         RelayReply,
-        tracker=tracker,
-        locator=locator,
-        log=state,
-        identities=identities,
-        mentions=mentions,
-        writer=writer,
-        files=files,
-        follow_ups=follow_ups,
+        tracker=outside.tracker,
+        locator=services.locator,
+        log=outside.state,
+        identities=services.identities,
+        mentions=services.mentions,
+        writer=services.writer,
+        files=services.files,
+        follow_ups=services.follow_ups,
     )
     relay_comment = providers.Singleton(
         RelayTrackerComment,
-        tracker=tracker,
-        locator=locator,
-        log=state,
-        identities=identities,
-        mentions=mentions,
-        poster=poster,
-        files=files,
-        settings=providers.Callable(comment_settings_of, settings),
+        tracker=outside.tracker,
+        locator=services.locator,
+        log=outside.state,
+        identities=services.identities,
+        mentions=services.mentions,
+        poster=services.poster,
+        files=services.files,
+        settings=providers.Callable(comment_settings_of, settings=settings),
     )
     edit_message = providers.Singleton(
         EditMessage,
-        files=tracker_files,
-        carried=carried,
-        identities=identities,
-        mentions=mentions,
-        writer=writer,
-        tracker=tracker,
-        carrier=files,
+        files=outside.tracker_files,
+        carried=services.carried,
+        identities=services.identities,
+        mentions=services.mentions,
+        writer=services.writer,
+        tracker=outside.tracker,
+        carrier=services.files,
     )
     delete_message = providers.Singleton(
-        DeleteMessage, tracker=tracker, files=tracker_files, carried=carried, identities=identities, writer=writer
+        DeleteMessage,
+        tracker=outside.tracker,
+        files=outside.tracker_files,
+        carried=services.carried,
+        identities=services.identities,
+        writer=services.writer,
     )
     announce_status = providers.Singleton(
         AnnounceStatus,
-        tracker=tracker,
-        locator=locator,
-        schema=schema,
-        cards=cards,
-        poster=poster,
-        cache=state,
-        clock=clock,
+        tracker=outside.tracker,
+        locator=services.locator,
+        schema=services.schema,
+        cards=services.cards,
+        poster=services.poster,
+        cache=outside.state,
+        clock=outside.clock,
     )
     my_tickets = providers.Singleton(
         MyTickets,
-        tracker=tracker,
-        identities=identities,
-        links=state,
-        schema=schema,
-        poster=poster,
-        cache=state,
-        clock=clock,
-        queues=Services.routing.provided.queues,
+        tracker=outside.tracker,
+        identities=services.identities,
+        links=outside.state,
+        schema=services.schema,
+        poster=services.poster,
+        cache=outside.state,
+        clock=outside.clock,
+        routing=services.routing,
         web_url=settings.provided.tracker_web_url,
     )
     ask_rating = providers.Singleton(
         AskRating,
-        tracker=tracker,
-        locator=locator,
-        schema=schema,
-        poster=poster,
-        cache=state,
-        clock=clock,
-        follow_ups=follow_ups,
+        tracker=outside.tracker,
+        locator=services.locator,
+        schema=services.schema,
+        poster=services.poster,
+        cache=outside.state,
+        clock=outside.clock,
+        follow_ups=services.follow_ups,
         enabled=settings.provided.csat,
     )
     rate_ticket = providers.Singleton(
         RateTicket,
-        tracker=tracker,
-        changes=tracker,
-        locator=locator,
-        schema=schema,
-        identities=identities,
-        writer=writer,
-        messenger=messenger,
+        tracker=outside.tracker,
+        changes=outside.tracker,
+        locator=services.locator,
+        schema=services.schema,
+        identities=services.identities,
+        writer=services.writer,
+        messenger=outside.messenger,
     )
-    once_only = providers.Singleton(OnceOnly, store=state, outbox=state, clock=clock)
+    once_only = providers.Singleton(OnceOnly, store=outside.state, outbox=outside.state, clock=outside.clock)
     merge_follow_up = providers.Singleton(
         MergeFollowUp,
-        tracker=tracker,
-        changes=tracker,
-        tracker_files=tracker_files,
-        locator=locator,
-        schema=schema,
-        identities=identities,
-        follow_ups=follow_ups,
-        cards=cards,
-        poster=poster,
-        writer=writer,
-        files=files,
+        tracker=outside.tracker,
+        changes=outside.tracker,
+        tracker_files=outside.tracker_files,
+        locator=services.locator,
+        schema=services.schema,
+        identities=services.identities,
+        follow_ups=services.follow_ups,
+        cards=services.cards,
+        poster=services.poster,
+        writer=services.writer,
+        files=services.files,
         once=once_only,
         agents=settings.provided.agent_pachca_user_ids,
         agents_chat=agents_chat,
     )
     press_button = providers.Singleton(
         PressButton,
-        tracker=tracker,
-        locator=locator,
-        schema=schema,
-        cards=cards,
-        writer=writer,
-        poster=poster,
+        tracker=outside.tracker,
+        locator=services.locator,
+        schema=services.schema,
+        cards=services.cards,
+        writer=services.writer,
+        poster=services.poster,
         my_tickets=my_tickets,
-        intake=intake,
+        intake=services.intake,
         agents=settings.provided.agent_pachca_user_ids,
         rating=rate_ticket,
         agents_chat=agents_chat,
@@ -203,49 +198,49 @@ class Container(Services):
     )
     submit_form = providers.Singleton(SubmitForm, open_ticket=open_ticket, topics=settings.provided.intake_topics)
 
+    # every event class -> its handlers, run in order (an event class without one stops start-up)
+    handlers = providers.Dict(
+        {
+            MessagePosted: providers.List(open_ticket.provided.execute),
+            ThreadReplyPosted: providers.List(relay_reply.provided.execute),
+            MessageEdited: providers.List(edit_message.provided.execute),
+            MessageDeleted: providers.List(delete_message.provided.execute),
+            ButtonClicked: providers.List(press_button.provided.execute),
+            FormSubmitted: providers.List(submit_form.provided.execute),
+            TrackerCommentAdded: providers.List(relay_comment.provided.execute),
+            TrackerStatusChanged: providers.List(announce_status.provided.execute, ask_rating.provided.execute),
+            MergeRequested: providers.List(merge_follow_up.provided.execute),
+            BodyRefused: providers.List(providers.Object(refuse_unreadable)),
+        }
+    )
+
     inbox = providers.Singleton(
         Inbox,
-        store=state,
-        outbox=state,
-        cache=state,
-        handlers=providers.Callable(
-            every_kind_handled,
-            providers.Dict(
-                {
-                    MessagePosted.kind: open_ticket.provided.execute,
-                    ThreadReplyPosted.kind: relay_reply.provided.execute,
-                    TrackerCommentAdded.kind: relay_comment.provided.execute,
-                    TrackerStatusChanged.kind: providers.Callable(
-                        in_turn, announce_status.provided.execute, ask_rating.provided.execute
-                    ),
-                    ButtonClicked.kind: press_button.provided.execute,
-                    FormSubmitted.kind: submit_form.provided.execute,
-                    MessageEdited.kind: edit_message.provided.execute,
-                    MessageDeleted.kind: delete_message.provided.execute,
-                    MergeRequested.kind: merge_follow_up.provided.execute,
-                }
-            ),
-        ),
-        clock=clock,
-        time_left=budget.provided.left,
-        budget=budget.provided.within,
-        retention=providers.Callable(retention_of, state, settings),
+        store=outside.state,
+        outbox=outside.state,
+        cache=outside.state,
+        handlers=providers.Callable(every_kind_handled, handlers=handlers),
+        clock=outside.clock,
+        time_left=outside.budget.provided.left,
+        budget=outside.budget.provided.within,
+        retention=providers.Callable(retention_of, store=outside.state, settings=settings),
     )
     webhooks = providers.Singleton(
         WebhookApp,
-        secrets=providers.Callable(webhook_secrets, settings),
+        secrets=providers.Callable(webhook_secrets, settings=settings),
         inbox=inbox,
-        health=state,
-        clock=clock,
+        health=outside.state,
+        clock=outside.clock,
         form_handler=submit_form.provided.validate,
-        budget=budget,
+        budget=outside.budget,
     )
 
     admin = providers.Container(
         AdminContainer,
         settings=settings,
-        messenger=messenger,
-        tracker_http=tracker_http,
-        directory=directory,
-        state=state,
+        routing=services.routing,
+        messenger=outside.messenger,
+        tracker_http=outside.tracker_http,
+        directory=outside.directory,
+        state=outside.state,
     )

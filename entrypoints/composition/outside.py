@@ -1,5 +1,5 @@
-"""The composition root's outer ring (see `composition.container`): every adapter, built from Settings, nothing
-connected or called until first used."""
+"""The composition root's outer ring (composed into `composition.container`): every adapter, built from Settings,
+nothing connected or called until first used."""
 
 from __future__ import annotations
 
@@ -45,25 +45,25 @@ class Outside(containers.DeclarativeContainer):
     password_provider: providers.Object[object] = providers.Object(None)
 
     clock = providers.Singleton(SystemClock)
-    redactor = providers.Singleton(Redactor, settings.provided.secret_values.call())
+    redactor = providers.Singleton(Redactor, secrets=settings.provided.secret_values.call())
     budget = providers.Singleton(InvocationBudget)
     retry_policy = providers.Object(RetryPolicy())  # `doctor` overrides it: one try each
     session = providers.Singleton(requests.Session)
-    state = providers.Singleton(open_state, state_url, password_provider)
+    state = providers.Singleton(open_state, url=state_url, password_provider=password_provider)
 
     pachca_http = providers.Singleton(
         pachca_client,
-        session,
-        settings.provided.pachca_api_url,
-        settings.provided.secret.call("pachca_api_token"),
+        session=session,
+        base_url=settings.provided.pachca_api_url,
+        token=settings.provided.secret.call("pachca_api_token"),
         policy=retry_policy,
         budget=budget,
     )
     tracker_http = providers.Singleton(
         tracker_client,
-        session,
-        settings.provided.tracker_base_url,
-        settings.provided.secret.call("tracker_api_token"),
+        session=session,
+        base_url=settings.provided.tracker_base_url,
+        token=settings.provided.secret.call("tracker_api_token"),
         org_id=settings.provided.tracker_org_id,
         cloud_org_id=settings.provided.tracker_cloud_org_id,
         policy=retry_policy,
@@ -77,4 +77,6 @@ class Outside(containers.DeclarativeContainer):
     tracker = providers.Singleton(HttpIssueTracker, client=tracker_http)
     messenger_files = providers.Singleton(HttpMessengerFiles, client=pachca_http)
     tracker_files = providers.Singleton(HttpTrackerFiles, client=tracker_http)
-    directory = providers.Singleton(directory_of, settings, session, retry_policy, budget)
+    directory = providers.Singleton(
+        directory_of, settings=settings, session=session, policy=retry_policy, budget=budget
+    )

@@ -1,9 +1,9 @@
-"""The composition root's middle ring (see `composition.container`): the application services the use cases share,
-over the adapters of `Outside`."""
+"""The composition root's middle ring (composed into `composition.container`): the application services the use
+cases share, over the adapters of `Outside`."""
 
 from __future__ import annotations
 
-from dependency_injector import providers
+from dependency_injector import containers, providers
 
 from application.once.carried import CarriedMessages
 from application.once.poster import Poster
@@ -18,72 +18,78 @@ from application.services.mentions import Mentions
 from application.services.provenance import Provenance
 from application.services.schema import TrackerSchema
 from application.usecases.intake import IntakeForm
-from entrypoints.composition.outside import Outside
 from entrypoints.composition.wiring import file_limits_of, routing_of, ticket_settings_of
+from entrypoints.config.settings import Settings
 
 
-class Services(Outside):
-    """Who is who, mentions, the schema, the write log, the ticket locator, cards, the intake form and files."""
+class Services(containers.DeclarativeContainer):
+    """Who is who, mentions, the schema, the write log, the ticket locator, cards, the intake form, files, and the
+    queue routing (chat -> queue), each built once over `outside`'s adapters."""
 
-    settings, state, clock, budget = Outside.settings, Outside.state, Outside.clock, Outside.budget
-    messenger, tracker, tracker_http, directory = (
-        Outside.messenger,
-        Outside.tracker,
-        Outside.tracker_http,
-        Outside.directory,
-    )
-    messenger_files, tracker_files = Outside.messenger_files, Outside.tracker_files
+    settings = providers.Dependency(instance_of=Settings)
+    outside = providers.DependenciesContainer()
 
-    routing = providers.Singleton(routing_of, settings)
+    routing = providers.Singleton(routing_of, settings=settings)  # chat -> queue: wherever a queue is needed
     identities = providers.Singleton(
         Identities,
-        messenger=messenger,
-        tracker=tracker,
-        cache=state,
-        clock=clock,
+        messenger=outside.messenger,
+        tracker=outside.tracker,
+        cache=outside.state,
+        clock=outside.clock,
         bot_user_id=settings.provided.bot_user_id,
     )
-    directory_index = providers.Singleton(DirectoryIndex, directory=directory, cache=state, clock=clock)
+    directory_index = providers.Singleton(
+        DirectoryIndex, directory=outside.directory, cache=outside.state, clock=outside.clock
+    )
     mentions = providers.Singleton(
         Mentions,
-        messenger=messenger,
-        tracker=tracker,
+        messenger=outside.messenger,
+        tracker=outside.tracker,
         directory=directory_index,
-        cache=state,
-        clock=clock,
+        cache=outside.state,
+        clock=outside.clock,
         email_domain=settings.provided.pachca_email_domain,
         max_mentions=settings.provided.max_mentions,
     )
-    schema = providers.Singleton(TrackerSchema, tracker=tracker, cache=state, clock=clock)
-    writer = providers.Singleton(OnceWriter, log=state, clock=clock)
-    poster = providers.Singleton(Poster, messenger=messenger, identities=identities, writer=writer)
-    ticket_settings = providers.Singleton(ticket_settings_of, settings)
+    schema = providers.Singleton(TrackerSchema, tracker=outside.tracker, cache=outside.state, clock=outside.clock)
+    writer = providers.Singleton(OnceWriter, log=outside.state, clock=outside.clock)
+    poster = providers.Singleton(Poster, messenger=outside.messenger, identities=identities, writer=writer)
+    ticket_settings = providers.Singleton(ticket_settings_of, settings=settings, routing=routing)
     provenance = providers.Singleton(
-        Provenance, messenger=messenger, identities=identities, support_chats=settings.provided.support_chat_ids
+        Provenance,
+        messenger=outside.messenger,
+        identities=identities,
+        support_chats=settings.provided.support_chat_ids,
     )
     locator = providers.Singleton(
         TicketLocator,
-        links=state,
-        tracker=tracker,
+        links=outside.state,
+        tracker=outside.tracker,
         provenance=provenance,
-        log=state,
-        clock=clock,
+        log=outside.state,
+        clock=outside.clock,
         routing=routing,
     )
     follow_ups = providers.Singleton(
-        FollowUps, cache=state, clock=clock, window_minutes=settings.provided.follow_up_minutes
+        FollowUps, cache=outside.state, clock=outside.clock, window_minutes=settings.provided.follow_up_minutes
     )
     cards = providers.Singleton(
-        Cards, messenger=messenger, links=state, web_url=settings.provided.tracker_web_url, follow_ups=follow_ups
+        Cards,
+        messenger=outside.messenger,
+        links=outside.state,
+        web_url=settings.provided.tracker_web_url,
+        follow_ups=follow_ups,
     )
-    intake = providers.Singleton(IntakeForm, messenger=messenger, poster=poster, topics=settings.provided.intake_topics)
+    intake = providers.Singleton(
+        IntakeForm, messenger=outside.messenger, poster=poster, topics=settings.provided.intake_topics
+    )
     files = providers.Singleton(
         FileCarrier,
         writer=writer,
-        limits=providers.Callable(file_limits_of, settings),
-        messenger=messenger_files,
-        tracker=tracker_files,
+        limits=providers.Callable(file_limits_of, settings=settings),
+        messenger=outside.messenger_files,
+        tracker=outside.tracker_files,
     )
     carried = providers.Singleton(
-        CarriedMessages, links=state, writer=writer, identities=identities, provenance=provenance
+        CarriedMessages, links=outside.state, writer=writer, identities=identities, provenance=provenance
     )

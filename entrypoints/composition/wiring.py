@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from application.event import Event
 from application.events import EVENT_TYPES
-from application.once.inbox import Handler, RetentionPolicy
+from application.once.inbox import Handlers
+from application.once.retry import RetentionPolicy
+from application.tracker_events import TRACKER_EVENTS
 from application.usecases.comments import CommentSettings
 from application.usecases.tickets import TicketSettings
 from domain.files import FileLimits
@@ -22,23 +23,14 @@ def webhook_secrets(settings: Settings) -> WebhookSecrets:
     )
 
 
-def every_kind_handled(handlers: dict[str, Handler]) -> dict[str, Handler]:
-    """Checked when the inbox is built (at start-up): an event kind without a handler is a wiring error."""
-    missing = sorted(set(EVENT_TYPES) - set(handlers))
+def every_kind_handled(handlers: Handlers) -> Handlers:
+    """Checked when the inbox is built (at start-up): an event kind without a handler is a wiring error, and so is
+    a Tracker event kind whose event class is not registered."""
+    kinds = {cls.kind: cls for cls in EVENT_TYPES.values()} | {k.event.kind: k.event for k in TRACKER_EVENTS.kinds}
+    missing = sorted(kind for kind, cls in kinds.items() if not handlers.get(cls))
     if missing:
         raise LookupError("no handler for the event kinds " + ", ".join(missing))
     return handlers
-
-
-def in_turn(*handlers: Handler) -> Handler:
-    """Several handlers of one event kind, run one after the other; the first one's outcome answers the event.
-    Each is idempotent on its own, so a retry after one of them failed runs the others again harmlessly."""
-
-    def handle(event: Event) -> str:
-        outcomes = [handler(event) for handler in handlers]
-        return outcomes[0]
-
-    return handle
 
 
 def retention_of(store: Retention, settings: Settings) -> tuple[Retention, RetentionPolicy]:
@@ -56,13 +48,14 @@ def file_limits_of(settings: Settings) -> FileLimits:
 
 
 def routing_of(settings: Settings) -> QueueRouting:
-    """The one routing value: each chat of CHAT_QUEUES to its queue, every other chat to TRACKER_QUEUE."""
+    """The one place the bridge learns which queue a chat's tickets go to: each chat of CHAT_QUEUES to its queue,
+    every other chat to TRACKER_QUEUE."""
     return QueueRouting(settings.tracker_queue, dict(settings.chat_queues))
 
 
-def ticket_settings_of(settings: Settings) -> TicketSettings:
+def ticket_settings_of(settings: Settings, routing: QueueRouting) -> TicketSettings:
     return TicketSettings(
-        routing_of(settings),
+        routing,
         frozenset(settings.support_chat_ids),
         tuple(settings.intake_topics),
         tuple(settings.ignore_messages),

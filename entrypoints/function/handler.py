@@ -16,7 +16,7 @@ from entrypoints.config.logs import current_request
 from entrypoints.config.settings import DEFAULT_FUNCTION_STATE_URL
 from entrypoints.function.events import deadline_of, request_from_event, request_id_of, to_function_response, token_of
 from entrypoints.http.exchange import HttpResponse
-from entrypoints.http.senders import is_timer
+from entrypoints.http.tracker_reader import is_timer
 from entrypoints.http.webhooks import WebhookApp
 
 log = logging.getLogger("servicedesk.function")
@@ -68,7 +68,7 @@ class FunctionRuntime:
                 container = build_container(
                     os.environ, DEFAULT_FUNCTION_STATE_URL, for_function=True, password_provider=self.iam_token
                 )
-                self._app, self._budget = container.webhooks(), container.budget()
+                self._app, self._budget = container.webhooks(), container.outside.budget()
             except ConfigurationError as e:
                 self._config_error = e
                 line: dict[str, object] = {"time": iso_utc(time.time()), "level": "ERROR"}

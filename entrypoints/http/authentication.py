@@ -9,8 +9,8 @@ import math
 from dataclasses import dataclass
 from typing import Any
 
+from application.events import Unreadable
 from entrypoints.http.exchange import HttpRequest, Unauthorized
-from entrypoints.http.payloads import BadPayload
 
 FUTURE_SKEW_SECONDS = 60
 
@@ -37,7 +37,7 @@ def authenticate_pachca(request: HttpRequest, body: Any, secrets: WebhookSecrets
     if not hmac.compare_digest(signature.encode(), digest.encode()):
         raise Unauthorized("missing or wrong Pachca-Signature")
     if not isinstance(body, dict):
-        raise BadPayload("body is not a JSON object")
+        raise Unreadable("body is not a JSON object" if body is not None else "body is not JSON")
     sent_at = body.get("webhook_timestamp")
     if isinstance(sent_at, bool) or not isinstance(sent_at, int | float) or not 0 < sent_at < math.inf:
         raise Unauthorized("missing webhook_timestamp")

@@ -6,10 +6,9 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from application.event import Event
+from application.events import BodyRefused, Event
 from application.once.inbox import QUEUED
 from entrypoints.http.exchange import HttpResponse, MethodNotAllowed, PayloadTooLarge, Unauthorized
-from entrypoints.http.payloads import BadPayload
 from ports.errors import StateUnavailable
 
 log = logging.getLogger("servicedesk.webhooks")
@@ -18,7 +17,6 @@ log = logging.getLogger("servicedesk.webhooks")
 # the one error table: (exception, status, whether its message is safe to show)
 ERRORS: tuple[tuple[type[BaseException], int, bool], ...] = (
     (Unauthorized, 401, True),
-    (BadPayload, 400, True),
     (PayloadTooLarge, 413, True),
     (MethodNotAllowed, 405, True),
     (StateUnavailable, 503, False),
@@ -38,6 +36,12 @@ def accepted(event: Event, outcome: str) -> HttpResponse:
     if outcome == QUEUED:
         return HttpResponse(202, {"ok": True, "outcome": QUEUED})
     return ok(outcome)
+
+
+def unreadable(event: BodyRefused, outcome: str) -> HttpResponse:
+    """An authenticated body the bridge cannot read: 200, so the sender does not deliver it again."""
+    log.info("webhook unreadable", extra={"event_key": event.key, "reason": event.reason, "outcome": outcome})
+    return HttpResponse(200, {"ok": False, "outcome": "unreadable"})
 
 
 def refused(error: Exception) -> HttpResponse:

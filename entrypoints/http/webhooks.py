@@ -6,6 +6,7 @@ and no state write. The timer body carries no secret, so it only drains work tha
 
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
 from collections.abc import Callable
@@ -13,17 +14,14 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from adapters.http.budget import InvocationBudget
-from application.event import Event
-from application.form_events import FormSubmitted
+from application.events import BodyRefused, Event, FormSubmitted, Unreadable
 from application.once.inbox import Inbox
 from entrypoints.config.logs import current_request
 from entrypoints.http.authentication import WebhookSecrets, authenticate_pachca, authenticate_tracker
 from entrypoints.http.exchange import HttpRequest, HttpResponse, MethodNotAllowed, PayloadTooLarge
-from entrypoints.http.pachca_payloads import pachca_event
-from entrypoints.http.payloads import BadPayload
-from entrypoints.http.responses import accepted, ignored, refused
-from entrypoints.http.senders import Source, source_of
-from entrypoints.http.tracker_payloads import tracker_event
+from entrypoints.http.pachca_reader import pachca_event
+from entrypoints.http.responses import accepted, ignored, refused, unreadable
+from entrypoints.http.tracker_reader import Source, source_of, tracker_event
 from ports.clock import Clock
 from ports.upkeep import HealthCheck
 
@@ -75,26 +73,32 @@ class WebhookApp:
         source = source_of(body, bool(request.header("x-tracker-secret")))
         if source is Source.TIMER:
             return self._drain()
-        if source is Source.PACHCA:
-            event = self._pachca_event(request, body)
-        else:
-            event = self._tracker_event(request, body, source)
+        try:
+            pachca = source is Source.PACHCA
+            event = self._pachca_event(request, body) if pachca else self._tracker_event(request, body)
+        except Unreadable as e:
+            return self._unreadable(request.body, str(e))
         if event is None:
             return ignored(body)  # a kind the bridge does not act on
         if isinstance(event, FormSubmitted):
             return self._submit(event)
         return accepted(event, self.inbox.accept(event))
 
-    def _tracker_event(self, request: HttpRequest, body: Any, source: Source) -> Event | None:
+    def _tracker_event(self, request: HttpRequest, body: Any) -> Event:
         authenticate_tracker(request, self.secrets)
         check_unicode(body)
-        body = _object(body)
-        return tracker_event(body, self.clock.now()) if source is Source.TRACKER else None
+        return tracker_event(_object(body), self.clock.now())
 
     def _pachca_event(self, request: HttpRequest, body: Any) -> Event | None:
         authenticate_pachca(request, body, self.secrets, self.clock.now())
         check_unicode(body)
         return pachca_event(_object(body))
+
+    def _unreadable(self, raw: bytes, reason: str) -> HttpResponse:
+        """Authenticated, but never readable: answered 200 so it is not delivered again, and kept as a refused event
+        (the same body delivered again is the same event, so it changes nothing)."""
+        event = BodyRefused(hashlib.sha256(raw).hexdigest()[:32], reason)
+        return unreadable(event, self.inbox.accept(event))
 
     def _submit(self, event: FormSubmitted) -> HttpResponse:
         """Pachca wants 200 (or 400 with field errors) within 3 s: what does not fit is finished by the outbox."""
@@ -122,10 +126,10 @@ def check_unicode(body: Any) -> None:
     try:
         json.dumps(body, ensure_ascii=False).encode()
     except UnicodeEncodeError:
-        raise BadPayload("body is not valid Unicode (a lone surrogate)") from None
+        raise Unreadable("body is not valid Unicode (a lone surrogate)") from None
 
 
 def _object(body: Any) -> dict[str, Any]:
     if not isinstance(body, dict):
-        raise BadPayload("body is not a JSON object")
+        raise Unreadable("body is not a JSON object" if body is not None else "body is not JSON")
     return body

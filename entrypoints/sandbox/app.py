@@ -72,7 +72,7 @@ def running(bridge_url: str) -> Iterator[WsgiApp]:
 
 
 def _outbox(container: Container) -> dict[str, int]:
-    found = container.state().stats()
+    found = container.outside.state().stats()
     return {"pending": found.pending, "dead": found.dead}
 
 

@@ -72,6 +72,6 @@ def _issue(issue: Issue, comments: list[Any]) -> dict[str, Any]:
         "moves": moves,
         "comments": shown,
         "fields": issue.local_fields,
-        "assignee": next((p.display_name for p in PEOPLE if p.login == issue.assignee), None),
+        "assignee": next((p.display_name for p in PEOPLE if p.uid == issue.assignee), None),
         "links": [{"relationship": r, "key": k} for r, k in issue.links],
     }

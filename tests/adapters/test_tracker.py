@@ -272,6 +272,19 @@ def test_get_issue_reads_status_and_local_fields(httpserver: HTTPServer, tracker
     assert only_request(httpserver).method == "GET"
 
 
+def test_get_issue_reads_its_assignee(httpserver: HTTPServer, tracker: HttpIssueTracker) -> None:
+    """Tracker's reference, «Get issue parameters»: `assignee` is a user reference (`id`, `display`)."""
+    assignee = {"self": "https://api.tracker.yandex.net/v2/users/1130000000000412", "id": "1130000000000412",
+                "display": "Олег Петров"}  # fmt: skip
+    httpserver.expect_request("/v2/issues/SERVICEDESK-42", method="GET").respond_with_json(
+        {**ISSUE, "assignee": assignee}
+    )
+
+    info = tracker.get_issue(KEY)
+
+    assert info.assignee == Person("1130000000000412", "Олег Петров", None)
+
+
 def test_an_unreadable_answer_is_a_port_error(httpserver: HTTPServer, tracker: HttpIssueTracker) -> None:
     httpserver.expect_request("/v2/issues/SERVICEDESK-42", method="GET").respond_with_data("<html>", status=200)
 

@@ -12,12 +12,13 @@ from werkzeug import Request
 
 from adapters.tracker.client import tracker_client
 from adapters.tracker.queue import HttpTrackerAdmin
-from application.admin.setup import COMMENT_TRIGGER, bridge_triggers
+from application.admin.setup import bridge_triggers
 from domain.links import LINK_FIELDS
 from domain.people import Person
 from ports.admin import LocalField, Queue, TrackerAdmin
 from ports.errors import NotFound, OutcomeUnknown, PermanentFailure
 from ports.triggers import Trigger
+from tests.application.test_setup import COMMENT_TRIGGER
 
 TOKEN = "tracker-secret-token"
 ORG = "7654321"

@@ -13,10 +13,11 @@ from adapters.tracker.client import tracker_client
 from adapters.tracker.issues import HttpIssueTracker
 from adapters.tracker.queue import HttpTrackerAdmin
 from adapters.tracker.triggers import conditions
-from application.admin.setup import COMMENT_TRIGGER, bridge_triggers
+from application.admin.setup import bridge_triggers
 from domain.people import Person
 from domain.tickets import TicketKey
 from ports.errors import PermanentFailure
+from tests.application.test_setup import COMMENT_TRIGGER
 from tests.contracts.tracker_reference_answers import (
     ADDED_COMMENT,
     MYSELF,
@@ -27,7 +28,11 @@ from tests.contracts.tracker_reference_answers import (
 KEY = TicketKey("TREK-1")
 TRIGGERS = "/v2/queues/SERVICEDESK/triggers"
 PUBLIC_URL = "https://functions.yandexcloud.net/d4e0000000000000000"
-COMMENT_SPEC, _ = bridge_triggers(PUBLIC_URL, "trigger-secret", "1120000000016876", ("Version 0.1", "Version 0.2"))
+COMMENT_SPEC = next(
+    trigger
+    for trigger in bridge_triggers(PUBLIC_URL, "trigger-secret", "1120000000016876", ("Version 0.1", "Version 0.2"))
+    if trigger.name == COMMENT_TRIGGER
+)
 
 
 @pytest.fixture

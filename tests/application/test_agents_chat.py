@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from application.form_events import ButtonClicked
+from application.events import ButtonClicked
 from domain.people import Person
 from tests.builders import message
 from tests.conftest import AGENT, REQUESTER, Bridge, make_bridge
@@ -58,7 +58,7 @@ def test_take_assigns_the_issue_to_the_presser_starts_work_and_shows_who_took_it
     assert take(bridge, post, AGENT) == "claimed"
 
     issue = bridge.tracker.issues[KEY]
-    assert (issue.assignee, issue.status) == ("iivanov", "inProgress")
+    assert (issue.assignee and issue.assignee.nickname, issue.status) == ("iivanov", "inProgress")
     text, buttons = bridge.messenger.edits[post.message_id]
     assert text.endswith("\nВзял(а) в работу: Иван Иванов")
     assert [b.text for row in buttons for b in row] == ["Открыть в Трекере"]
@@ -70,7 +70,7 @@ def test_without_the_directory_tracker_s_user_record_finds_the_login_by_e_mail()
     bridge.tracker.users["ivanov"] = Person("1130000000002001", "Иван Иванов", "ivanov", "ivanov@example.com")
 
     assert take(bridge, announced(bridge), AGENT) == "claimed"
-    assert bridge.tracker.issues[KEY].assignee == "ivanov"
+    assert bridge.tracker.issues[KEY].assignee == bridge.tracker.users["ivanov"]
 
 
 def test_a_press_by_someone_without_a_tracker_account_changes_nothing_and_is_told_privately_why() -> None:

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import json
 
-from application.form_events import ButtonClicked, FormSubmitted
+from application.events import ButtonClicked, FormSubmitted
 from application.tracker_events import TrackerStatusChanged
 from ports.errors import OutcomeUnknown
 from tests.builders import SUPPORT_CHAT, message
@@ -191,8 +191,8 @@ def test_the_requester_may_close_their_ticket_even_where_the_link_was_lost() -> 
     first = make_bridge({"AGENT_PACHCA_USER_IDS": str(AGENT)})
     card = opened(first)
     other = make_bridge({"AGENT_PACHCA_USER_IDS": str(AGENT)})  # an instance whose store never saw the ticket
-    other.container.tracker.override(first.tracker)
-    other.container.messenger.override(first.messenger)
+    other.container.outside.tracker.override(first.tracker)
+    other.container.outside.messenger.override(first.messenger)
 
     assert click(other, card, f"close:{KEY}", user_id=REQUESTER) == "status_changed"
     assert click(other, card, f"reopen:{KEY}", user_id=3003, trigger="t2") == "forbidden"

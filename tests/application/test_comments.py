@@ -47,8 +47,8 @@ def test_a_reply_delivered_twice_is_commented_once(bridge: Bridge) -> None:
 def test_a_missing_link_is_found_by_tracker_search(bridge: Bridge) -> None:
     thread = opened(bridge)
     other = make_bridge()  # an instance whose store never saw the ticket
-    other.container.tracker.override(bridge.tracker)
-    other.container.messenger.override(bridge.messenger)
+    other.container.outside.tracker.override(bridge.tracker)
+    other.container.outside.messenger.override(bridge.messenger)
 
     assert other.deliver(reply(thread)) == "commented"
     assert bridge.tracker.calls["find_issue_by_message"] == 1
@@ -117,8 +117,8 @@ def test_the_bridges_own_comment_is_known_by_id_without_asking_tracker(bridge: B
 def test_a_tracker_comment_for_an_unlinked_issue_rebuilds_the_link_from_its_fields(bridge: Bridge) -> None:
     thread = opened(bridge)
     other = make_bridge()
-    other.container.tracker.override(bridge.tracker)
-    other.container.messenger.override(bridge.messenger)
+    other.container.outside.tracker.override(bridge.tracker)
+    other.container.outside.messenger.override(bridge.messenger)
     comment_id = bridge.tracker.human_comment("SERVICEDESK-1", ENGINEER, "Готово")
 
     assert other.deliver(TrackerCommentAdded("SERVICEDESK-1", comment_id)) == "posted"

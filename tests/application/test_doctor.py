@@ -9,13 +9,13 @@ from application.admin.checks import CheckResult, Status
 from application.admin.doctor import Doctor, DoctorSettings
 from application.admin.doctor_pachca import NEEDED_SCOPES
 from application.admin.pachca_webhook import WEBHOOK_SCOPE
-from application.admin.setup import COMMENT_TRIGGER, STATUS_TRIGGER, SetupTracker
+from application.admin.setup import SetupTracker
 from domain.people import Person
 from entrypoints.cli.admin import configuration_checks
 from entrypoints.config.configuration import ConfigurationError, problem, variable_names
 from ports.admin import DirectoryAdmin, LocalField, MessengerAdmin, StateProbe, TokenInfo
 from ports.errors import PermanentFailure, StateUnavailable, TransientFailure
-from tests.application.test_setup import PUBLIC_URL, QUEUE, SECRET, FakeTrackerAdmin
+from tests.application.test_setup import COMMENT_TRIGGER, PUBLIC_URL, QUEUE, SECRET, STATUS_TRIGGER, FakeTrackerAdmin
 
 BOT_ID = 12
 PEOPLE = [

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from application.message_events import MessageDeleted, MessageEdited
+from application.events import MessageDeleted, MessageEdited
 from domain.tickets import ThreadRef
 from tests.builders import message, reply
 from tests.conftest import REQUESTER, Bridge, make_bridge

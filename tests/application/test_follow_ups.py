@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import threading
 
-from application.form_events import ButtonClicked
+from application.events import ButtonClicked
 from application.tracker_events import TrackerStatusChanged
 from tests.builders import message, reply
 from tests.conftest import AGENT, REQUESTER, Bridge, make_bridge

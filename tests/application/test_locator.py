@@ -17,7 +17,7 @@ def test_a_partial_link_is_completed_from_the_issue_and_keeps_its_card_and_statu
     assert opened is not None and opened.card_message_id is not None
     bridge.state.save_ticket(replace(opened, thread=None, requester_id=0, status="inProgress"))
 
-    found = bridge.container.locator().by_key(KEY)
+    found = bridge.container.services.locator().by_key(KEY)
 
     assert found is not None
     assert found.thread == bridge.messenger.threads[56431]  # opening the thread again returns the same one
@@ -33,5 +33,5 @@ def test_an_issue_the_bridge_did_not_open_is_no_ticket(bridge: Bridge) -> None:
     assert opened is not None
     bridge.state.save_ticket(replace(opened, thread=None))
 
-    assert bridge.container.locator().by_key(KEY) is None
-    assert bridge.container.locator().by_key(TicketKey("SERVICEDESK-404")) is None
+    assert bridge.container.services.locator().by_key(KEY) is None
+    assert bridge.container.services.locator().by_key(TicketKey("SERVICEDESK-404")) is None

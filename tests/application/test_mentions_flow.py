@@ -56,9 +56,9 @@ def test_the_second_comment_mentioning_the_same_person_makes_no_directory_call(s
 def test_the_next_cold_instance_reuses_the_cached_identity(staffed: Bridge) -> None:
     tracker_says(staffed, "@ivanov посмотри")
     cold = make_bridge(state=staffed.state)  # a new instance on the same shared store
-    cold.container.tracker.override(staffed.tracker)
-    cold.container.messenger.override(staffed.messenger)
-    cold.container.directory.override(staffed.directory)
+    cold.container.outside.tracker.override(staffed.tracker)
+    cold.container.outside.messenger.override(staffed.messenger)
+    cold.container.outside.directory.override(staffed.directory)
     staffed.reset_calls()
 
     comment_id = staffed.tracker.human_comment("SERVICEDESK-1", ENGINEER, "@ivanov ну что?")
@@ -96,7 +96,7 @@ def test_an_unresolved_pachca_mention_is_never_sent_as_a_summonee(staffed: Bridg
 
 
 def test_without_a_directory_tracker_user_record_gives_the_email(bridge: Bridge) -> None:
-    bridge.container.directory.override(None)
+    bridge.container.outside.directory.override(None)
     bridge.tracker.users["ivanov"] = IVAN_IN_TRACKER
     opened(bridge)
 
@@ -105,7 +105,7 @@ def test_without_a_directory_tracker_user_record_gives_the_email(bridge: Bridge)
 
 def test_the_email_domain_is_the_last_guess() -> None:
     bridge = make_bridge({"PACHCA_EMAIL_DOMAIN": "example.com"})
-    bridge.container.directory.override(None)
+    bridge.container.outside.directory.override(None)
     opened(bridge)
 
     assert tracker_says(bridge, "@ivanov?").endswith("@ivan_ivanov?")

@@ -2,8 +2,7 @@ from __future__ import annotations
 
 import threading
 
-from application.form_events import FormSubmitted
-from application.message_events import MessagePosted
+from application.events import FormSubmitted, MessagePosted
 from ports.errors import OutcomeUnknown, TransientFailure
 from tests.builders import SUPPORT_CHAT, message
 from tests.conftest import REQUESTER, Bridge, make_bridge
@@ -113,8 +112,8 @@ def test_a_409_on_create_recovers_the_existing_issue_instead_of_a_second() -> No
     bridge = make_bridge()
     bridge.deliver(message(56431))
     fresh = make_bridge()  # another instance with an empty store, the same Tracker and Pachca
-    fresh.container.tracker.override(bridge.tracker)
-    fresh.container.messenger.override(bridge.messenger)
+    fresh.container.outside.tracker.override(bridge.tracker)
+    fresh.container.outside.messenger.override(bridge.messenger)
 
     assert fresh.deliver(message(56431)) == "created"
     assert bridge.tracker.conflicts == 1

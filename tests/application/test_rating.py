@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from application.form_events import ButtonClicked
+from application.events import ButtonClicked
 from application.tracker_events import TrackerStatusChanged
 from tests.builders import message
 from tests.conftest import AGENT, REQUESTER, Bridge, make_bridge

@@ -6,7 +6,7 @@ from typing import Any
 
 from application.admin.doctor import Doctor, DoctorSettings
 from application.admin.setup import SetupTracker
-from application.form_events import ButtonClicked
+from application.events import ButtonClicked
 from application.tracker_events import TrackerStatusChanged
 from domain.links import QUEUE_FIELDS
 from entrypoints.config.configuration import variable_names

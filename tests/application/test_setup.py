@@ -5,19 +5,18 @@ from dataclasses import replace
 import pytest
 
 from adapters.tracker.trigger_diff import differences
-from adapters.tracker.triggers import COMMENT_EVENT_BODY, STATUS_EVENT_BODY, StoredTrigger, conditions, webhook
-from application.admin.setup import (
-    COMMENT_TRIGGER,
-    STATUS_TRIGGER,
-    SetupIncomplete,
-    SetupTracker,
-    bridge_triggers,
-)
+from adapters.tracker.triggers import StoredTrigger, conditions, webhook
+from application.admin.setup import SetupIncomplete, SetupTracker, bridge_triggers
+from application.tracker_events import TRACKER_EVENTS
 from domain.links import QUEUE_FIELDS, LinkField
 from domain.people import Person
 from ports.admin import LocalField, Queue, TrackerAdmin
 from ports.errors import NotFound, PermanentFailure, TransientFailure
 from ports.triggers import BridgeTrigger, Trigger
+
+COMMENT_KIND, STATUS_KIND = TRACKER_EVENTS.by_type["issueCommentEvent"], TRACKER_EVENTS.by_type["issueStatusEvent"]
+COMMENT_TRIGGER, STATUS_TRIGGER = COMMENT_KIND.trigger.name, STATUS_KIND.trigger.name
+COMMENT_EVENT_BODY, STATUS_EVENT_BODY = COMMENT_KIND.trigger.body, STATUS_KIND.trigger.body
 
 QUEUE = "SERVICEDESK"
 PUBLIC_URL = "https://functions.yandexcloud.net/d4e0000000000000000"
@@ -120,8 +119,7 @@ def stored_like_tracker(spec: BridgeTrigger, trigger_id: str, version: int, word
 
 
 def desired(name: str = COMMENT_TRIGGER, public_url: str = PUBLIC_URL) -> BridgeTrigger:
-    comment, status = bridge_triggers(public_url, SECRET, ROBOT_UID)
-    return comment if name == COMMENT_TRIGGER else status
+    return next(trigger for trigger in bridge_triggers(public_url, SECRET, ROBOT_UID) if trigger.name == name)
 
 
 @pytest.fixture

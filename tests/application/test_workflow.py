@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from application.form_events import ButtonClicked
+from application.events import ButtonClicked
 from ports.errors import PermanentFailure
 from ports.tracker import Transition
 from tests.builders import message

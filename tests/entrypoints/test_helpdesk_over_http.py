@@ -96,7 +96,7 @@ def test_a_new_ticket_is_announced_to_the_agents_and_take_assigns_it(send: Send,
     assert press(send, announcement, "Взять", IVAN.pachca_id).body["outcome"] == "claimed"
 
     issue = apis.issues[key]
-    assert (issue.assignee, issue.status) == (IVAN.login, "inProgress")
+    assert (issue.assignee, issue.status) == (IVAN.uid, "inProgress")
     [shown] = [p for p in apis.posts if p.id == announcement.id]
     assert shown.content.endswith("Взял(а) в работу: Иван Иванов")
     assert [b["text"] for row in shown.buttons for b in row] == ["Открыть в Трекере"]

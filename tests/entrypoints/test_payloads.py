@@ -6,13 +6,18 @@ from typing import Any
 
 import pytest
 
-from application.form_events import ButtonClicked, FormSubmitted
-from application.message_events import MessageDeleted, MessageEdited, MessagePosted, ThreadReplyPosted
-from application.tracker_events import TrackerCommentAdded
-from entrypoints.http.pachca_payloads import pachca_event
-from entrypoints.http.payloads import BadPayload
-from entrypoints.http.senders import is_timer, is_tracker
-from entrypoints.http.tracker_payloads import tracker_event
+from application.events import (
+    ButtonClicked,
+    FormSubmitted,
+    MessageDeleted,
+    MessageEdited,
+    MessagePosted,
+    ThreadReplyPosted,
+    Unreadable,
+)
+from application.tracker_events import TrackerCommentAdded, TrackerStatusChanged
+from entrypoints.http.pachca_reader import pachca_event
+from entrypoints.http.tracker_reader import Source, is_timer, source_of, tracker_event
 
 CHANNEL_MESSAGE = {
     "event": "new", "type": "message", "webhook_timestamp": 1744618734, "chat_id": 918264,
@@ -125,7 +130,7 @@ def test_a_button_click_and_a_form_submission() -> None:
     ],
 )
 def test_a_malformed_payload_of_a_handled_kind_is_refused(payload: dict[str, Any]) -> None:
-    with pytest.raises(BadPayload):
+    with pytest.raises(Unreadable):
         pachca_event(payload)
 
 
@@ -133,17 +138,37 @@ def test_tracker_bodies_are_read_for_ids_only() -> None:
     body = {"type": "issueCommentEvent", "issue": {"key": "SERVICEDESK-42", "summary": "ignored"},
             "comment": {"id": 626, "text": "never trusted"}}  # fmt: skip
 
-    assert is_tracker(body)
+    assert source_of(body, tracker_header=False) is Source.TRACKER
     assert tracker_event(body, 0.0) == TrackerCommentAdded("SERVICEDESK-42", "626")
-    with pytest.raises(BadPayload):
+    with pytest.raises(Unreadable):
         tracker_event({"type": "issueCommentEvent", "issue": {"key": "SERVICEDESK-42"}}, 0.0)
 
 
 def test_a_refusal_names_the_json_type_not_a_class_of_ours() -> None:
-    with pytest.raises(BadPayload) as refused:
-        tracker_event({"type": "issueCommentEvent", "issue": 7, "comment": {"id": "1"}}, 0.0)
+    with pytest.raises(Unreadable) as refused:
+        pachca_event({**CHANNEL_MESSAGE, "thread": 7})
 
-    assert str(refused.value) == "issue: should be an object"
+    assert str(refused.value) == "thread: should be an object"
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        {"type": "issueCommentEvent", "issue": 7, "comment": {"id": "1"}},
+        {"type": "issueStatusEvent", "issue": {"key": "not a key"}},
+        {"type": "issueDeletedEvent", "issue": {"key": "SERVICEDESK-42"}},
+        {"type": ["issueStatusEvent"], "issue": {"key": "SERVICEDESK-42"}},
+        {"issue": {"key": "SERVICEDESK-42"}},
+    ],
+)
+def test_a_tracker_body_outside_the_catalogue_or_without_its_issue_is_unreadable(body: dict[str, Any]) -> None:
+    with pytest.raises(Unreadable):
+        tracker_event(body, 0.0)
+
+
+def test_a_status_body_is_never_read_as_a_comment_and_the_reverse() -> None:
+    status = tracker_event({"type": "issueStatusEvent", "issue": {"key": "SERVICEDESK-42"}}, 5.0)
+    assert status == TrackerStatusChanged("SERVICEDESK-42", 5.0)
 
 
 def test_the_timer_body_is_recognised_by_its_event_type() -> None:

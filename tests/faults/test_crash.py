@@ -15,7 +15,7 @@ import time
 
 import pytest
 
-from application.once.inbox import RetrySchedule
+from application.once.retry import RetrySchedule
 from tests.entrypoints.conftest import http_event
 from tests.faults.conftest import LONG_MS, SHORT_MS, Webhook, deliver, drain, invoke, new_message
 from tests.faults.world import ISSUE_CREATE, MESSAGE_LIST, MESSAGE_POST, World

@@ -3,7 +3,7 @@ message from the bot), with only their own tickets; nothing appears in the chat 
 
 from __future__ import annotations
 
-from application.form_events import ButtonClicked
+from application.events import ButtonClicked
 from domain.issues import NewIssue
 from domain.tickets import TicketKey
 from ports.errors import OutcomeUnknown

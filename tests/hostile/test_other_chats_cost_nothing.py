@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from application.message_events import MessageDeleted, MessageEdited, MessagePosted
+from application.events import MessageDeleted, MessageEdited, MessagePosted
 from domain.tickets import ThreadRef
 from tests.builders import SUPPORT_CHAT, reply
 from tests.conftest import REQUESTER, Bridge, make_bridge

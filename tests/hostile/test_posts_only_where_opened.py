@@ -36,8 +36,8 @@ def cold_twin(bridge: Bridge, env: dict[str, str] | None = None) -> Bridge:
     """Another instance on an empty store (the function's /tmp SQLite after a cold start), same Pachca and Tracker."""
     cold = make_bridge(env)
     cold.messenger, cold.tracker = bridge.messenger, bridge.tracker
-    cold.container.messenger.override(bridge.messenger)
-    cold.container.tracker.override(bridge.tracker)
+    cold.container.outside.messenger.override(bridge.messenger)
+    cold.container.outside.tracker.override(bridge.tracker)
     return cold
 
 

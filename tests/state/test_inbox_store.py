@@ -6,8 +6,9 @@ from __future__ import annotations
 import threading
 from typing import Any
 
-from application.event import Event
-from application.once.inbox import DUPLICATE, QUEUED, Inbox, RetentionPolicy, RetrySchedule
+from application.events import Event, MessagePosted
+from application.once.inbox import DUPLICATE, QUEUED, Inbox
+from application.once.retry import RetentionPolicy, RetrySchedule
 from ports.claims import ClaimStatus
 from ports.errors import TransientFailure
 from tests.builders import message
@@ -32,7 +33,7 @@ class Handler:
 
 def inbox(state: Any, clock: FakeClock, handler: Any, days: float = 30, **kw: Any) -> Inbox:
     retention = (state, RetentionPolicy.of(days, REPLAY_WINDOW))
-    return Inbox(state, state, {"pachca.message": handler}, clock, cache=state, retention=retention, **kw)
+    return Inbox(state, state, {MessagePosted: [handler]}, clock, cache=state, retention=retention, **kw)
 
 
 def test_the_drain_pass_purges_by_retention_and_a_replay_is_still_recognised(state: Any) -> None:

@@ -5,8 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from application.events import load_event
-from application.message_events import MessagePosted
+from application.events import MessagePosted, load_event
 from ports.claims import ClaimStatus
 
 T = 1_700_000_000.0

@@ -37,7 +37,7 @@ class Issue:
     status: str = "open"
     updated_at: str = ""
     updated_by: str = ROBOT_UID
-    assignee: str | None = None  # a login
+    assignee: str | None = None  # a uid
     links: tuple[tuple[str, str], ...] = ()  # (relationship, other key)
 
 
@@ -159,17 +159,18 @@ class Tracker:
         return answer(shape.issue(issue)) if issue else not_found()
 
     def _edit(self, call: Call, key: str) -> Answer:
-        """A PATCH changes the fields it names: the description, the assignee (a login), local fields."""
+        """A PATCH changes the fields it names: the description, the assignee (by login), local fields."""
         body = call.json()
         with self.lock:
             issue = self.issues.get(key)
             if issue is None:
                 return not_found()
-            if "assignee" in body and not any(p.login == body["assignee"] for p in PEOPLE):
+            assignee = next((p for p in PEOPLE if p.login == body.get("assignee")), None)
+            if "assignee" in body and assignee is None:
                 return answer({"errorMessages": ["Пользователь не найден"], "statusCode": 422}, 422)
             changes: dict[str, Any] = {name: str(body[name]) for name in ("summary", "description") if name in body}
-            if "assignee" in body:
-                changes["assignee"] = body["assignee"]
+            if assignee is not None:
+                changes["assignee"] = assignee.uid
             prefix = f"{shape.FIELD_PREFIX}--"
             local = {k.removeprefix(prefix): str(v) for k, v in body.items() if k.startswith(prefix)}
             if local:

@@ -7,7 +7,6 @@ from typing import TYPE_CHECKING, Any
 
 from domain.links import QUEUE_FIELDS
 from entrypoints.sandbox.simulators.people import (
-    PEOPLE,
     QUEUES,
     ROBOT_LOGIN,
     ROBOT_NAME,
@@ -71,12 +70,11 @@ def issue(issue: Issue) -> dict[str, Any]:
     local = {f"{FIELD_PREFIX}--{name}": value for name, value in issue.local_fields.items()}
     author = by_uid(issue.updated_by)
     updated_by = author.tracker_ref() if author else ROBOT_REF
-    fields: dict[str, Any] = {"key": issue.key, "id": f"id-{issue.key}", "summary": issue.summary}
-    fields["description"] = issue.description
-    assignee = next((p.tracker_ref() for p in PEOPLE if p.login == issue.assignee), None)
-    fields |= {"assignee": assignee} if assignee else {}
+    fields = {"key": issue.key, "id": f"id-{issue.key}", "summary": issue.summary, "description": issue.description}
+    assignee = by_uid(issue.assignee) if issue.assignee else None
+    assigned = {"assignee": assignee.tracker_ref()} if assignee else {}
     people = {"createdBy": ROBOT_REF, "updatedBy": updated_by}  # every issue here was opened by the bridge
-    return {**fields, "status": status(issue.status), "updatedAt": issue.updated_at, **people, **local}
+    return {**fields, "status": status(issue.status), "updatedAt": issue.updated_at, **people, **assigned, **local}
 
 
 def comment(comment: Comment) -> dict[str, Any]:

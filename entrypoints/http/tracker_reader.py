@@ -1,11 +1,14 @@
-"""Who sent an inbound body: the timer trigger, a Tracker trigger, or Pachca. Read once per request."""
+"""Who sent an inbound body (the timer trigger, a Tracker trigger, or Pachca), and Tracker's trigger bodies as the
+bridge's events: the one place that reads them, through the catalogue (`application.tracker_events`)."""
 
 from __future__ import annotations
 
 from enum import Enum
 from typing import Any
 
-TRACKER_EVENT_TYPES = ("issueCommentEvent", "issueStatusEvent")
+from application.events import Unreadable
+from application.tracker_events import TRACKER_EVENTS, TrackerEvent
+
 TIMER_EVENT_TYPE = "yandex.cloud.events.serverless.triggers.TimerMessage"
 
 
@@ -13,17 +16,16 @@ class Source(Enum):
     """Who sent a request body, read once per request."""
 
     TIMER = "timer"  # a timer trigger's message: drain the outbox
-    TRACKER = "tracker"  # a Tracker trigger's event
-    TRACKER_OTHER = "tracker-other"  # carries Tracker's secret header, but is no event the bridge reads
+    TRACKER = "tracker"  # a Tracker trigger's event, or a body carrying Tracker's secret header
     PACHCA = "pachca"
 
 
 def source_of(body: Any, tracker_header: bool) -> Source:
     if is_timer(body):
         return Source.TIMER
-    if is_tracker(body):
+    if tracker_header or (isinstance(body, dict) and TRACKER_EVENTS.is_tracker_type(body.get("type"))):
         return Source.TRACKER
-    return Source.TRACKER_OTHER if tracker_header else Source.PACHCA
+    return Source.PACHCA
 
 
 def is_timer(body: Any) -> bool:
@@ -37,5 +39,8 @@ def _is_timer_message(message: Any) -> bool:
     return isinstance(metadata, dict) and metadata.get("event_type") == TIMER_EVENT_TYPE
 
 
-def is_tracker(body: Any) -> bool:
-    return isinstance(body, dict) and body.get("type") in TRACKER_EVENT_TYPES
+def tracker_event(body: Any, received_at: float) -> TrackerEvent:
+    """The event of an authenticated Tracker body; a `type` outside the catalogue is Unreadable, never guessed."""
+    if not isinstance(body, dict):
+        raise Unreadable("body is not a JSON object")
+    return TRACKER_EVENTS.read(body, received_at)
