@@ -13,6 +13,7 @@ from bench.cold_start import NOT_PACKAGED, USED_IMPORTS, ColdStart
 from bench.files_memory import FileMemory
 from bench.hostile_report import HOSTILE_NOTE, Hostile, hostile_rows
 from bench.per_event import Calls, Cost
+from bench.recovery import RECOVERY_NOTE, RecoveryResults, recovery_rows
 from bench.store_report import StoreResults, store_notes, store_rows
 from entrypoints.sandbox.simulators.ratelimit import WINDOW_SECONDS, WRITES_PER_WINDOW
 
@@ -47,6 +48,7 @@ class Results:
     store: StoreResults | None = None
     bytecode: BytecodeColdStart | None = None  # the archive on Python 3.12; None when none is installed
     hostile: Hostile | None = None  # hostile input (issue 9)
+    recovery: RecoveryResults | None = None  # recovery after an outage and poll mode (issue 19)
 
 
 def rows(results: Results) -> list[Row]:
@@ -61,6 +63,7 @@ def rows(results: Results) -> list[Row]:
         *([_files_row(results.files)] if results.files else []),
         *(Row(*row) for row in (store_rows(results.store) if results.store else [])),
         *(Row(*line) for line in (hostile_rows(results.hostile) if results.hostile else [])),
+        *(Row(*line) for line in (recovery_rows(results.recovery) if results.recovery else [])),
     ]
 
 
@@ -242,4 +245,5 @@ def notes(results: Results) -> list[str]:
         "direction (`bench/files_memory.py`). Reading the file whole instead shows as growth of the file's size.",
         *(store_notes() if results.store else []),
         *([HOSTILE_NOTE] if results.hostile else []),
+        *([RECOVERY_NOTE] if results.recovery else []),
     ]

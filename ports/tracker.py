@@ -82,3 +82,12 @@ class IssueChanges(Protocol):
     def link(self, key: TicketKey, relationship: str, other: TicketKey) -> None:
         """Links `key` to `other` (`duplicates`, `relates`, …); a link that exists already is left as it is."""
         ...
+
+
+@runtime_checkable
+class ChangedIssues(Protocol):
+    """What Tracker changed lately, for the recovery pass that looks for what no trigger delivered."""
+
+    def issues_updated(self, queue: str, within_minutes: int, limit: int) -> list[IssueInfo]:
+        """The queue's issues updated in the last `within_minutes`, least recently updated first."""
+        ...

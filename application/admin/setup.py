@@ -74,7 +74,9 @@ class SetupTracker:
         public_url: str,
         webhook_secret: str,
         internal_markers: Sequence[str] = DEFAULT_INTERNAL_MARKERS,
+        polling: bool = False,
     ) -> None:
+        self._polling = polling  # poll mode: the bridge searches Tracker itself, so no trigger is created
         self._admin = admin
         self._queues = (queue,) if isinstance(queue, str) else tuple(queue)
         self._queue = self._queues[0]
@@ -89,7 +91,10 @@ class SetupTracker:
             lines: list[str] = []
             try:
                 self._fields(dry_run, lines)
-                self._triggers(dry_run, lines)
+                if self._polling:
+                    lines.append("no triggers: DELIVERY=poll searches Tracker itself")
+                else:
+                    self._triggers(dry_run, lines)
             except ExternalServiceError as e:
                 raise SetupIncomplete(done + self._named(lines), e) from e
             done += self._named(lines)

@@ -18,6 +18,11 @@ from ports.tracker import IssueTracker
 ANNOUNCED_TTL = 90 * 86400.0
 
 
+def announced_key(key: str | TicketKey) -> str:
+    """Where the last status announced for an issue is kept (the recovery pass compares with it too)."""
+    return f"status:announced:{key}"
+
+
 @dataclass(frozen=True)
 class AnnounceStatus:
     """Rules:
@@ -40,7 +45,7 @@ class AnnounceStatus:
         ticket = self.locator.by_key(key, issue)
         if ticket is None or ticket.thread is None:
             return "not_a_ticket"
-        announced = f"status:announced:{key}"
+        announced = announced_key(key)
         outcome = "duplicate"
         if self.cache.get(announced, self.clock.now()) != issue.status_key:
             text = f"Статус заявки изменён: {one_line(issue.status_display)}"  # a name typed in Tracker

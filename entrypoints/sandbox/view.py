@@ -11,6 +11,8 @@ from entrypoints.sandbox.simulators.tracker import WORKFLOW, Issue, Tracker
 from entrypoints.sandbox.simulators.tracker_json import STATUSES
 from entrypoints.sandbox.simulators.webhooks import AGENTS_CHAT, IT_CHAT, SUPPORT_CHAT
 
+ADMIN_CHAT = 918400  # the sandbox's ADMIN_CHAT_ID: where problems that need a person are told
+
 
 def chat(pachca: Pachca) -> dict[str, Any]:
     with pachca.lock:
@@ -27,10 +29,11 @@ def chat(pachca: Pachca) -> dict[str, Any]:
         messages.append(
             {**_post(post), **where, "thread_id": thread.id if thread else None, "thread": [_post(p) for p in replies]}
         )
-    shared = (SUPPORT_CHAT, IT_CHAT, AGENTS_CHAT)
-    private = [_post(p) for p in everything if p.chat_id not in thread_chats and p.chat_id not in shared]
-    agents = [_post(p) for p in everything if p.chat_id == AGENTS_CHAT]
-    return {"messages": messages, "private": private, "forms": forms, "agents": agents}
+    elsewhere = [p for p in everything if p.chat_id not in thread_chats and p.chat_id not in (SUPPORT_CHAT, IT_CHAT)]
+    private = [_post(p) for p in elsewhere if p.chat_id not in (ADMIN_CHAT, AGENTS_CHAT)]
+    admin = [_post(p) for p in elsewhere if p.chat_id == ADMIN_CHAT]
+    agents = [_post(p) for p in elsewhere if p.chat_id == AGENTS_CHAT]
+    return {"messages": messages, "private": private, "forms": forms, "admin": admin, "agents": agents}
 
 
 def issues(tracker: Tracker) -> list[dict[str, Any]]:
