@@ -19,6 +19,11 @@ def ticket_of(page: Page, text: str) -> dict[str, Any] | None:
     return next((m for m in page.state()["chat"]["messages"] if m["text"] == text and m["thread"]), None)
 
 
+def thread_of(page: Page, text: str) -> list[dict[str, Any]]:
+    found = ticket_of(page, text)
+    return list(found["thread"]) if found else []
+
+
 def issue(page: Page, key: str) -> dict[str, Any]:
     return next(i for i in page.state()["issues"] if i["key"] == key)
 
@@ -67,7 +72,9 @@ def test_closing_asks_for_a_rating_and_the_rating_lands_in_the_field(page: Page)
     key = key_of(opened)
     page.act("move", key=key, transition="close")
     asked = wait_for(
-        lambda: [p for p in ticket_of(page, "Не открывается почта")["thread"] if p["text"].startswith("Оцените")]
+        lambda: [
+            p for p in (ticket_of(page, "Не открывается почта") or {})["thread"] if p["text"].startswith("Оцените")
+        ]
     )[0]
 
     press(page, asked, "5")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from adapters.state.memory import MemoryState
 from application.admin.doctor import Doctor, DoctorSettings
 from application.admin.setup import SetupTracker
 from application.events import ButtonClicked
@@ -11,11 +12,10 @@ from application.tracker_events import TrackerStatusChanged
 from domain.links import QUEUE_FIELDS
 from entrypoints.config.configuration import variable_names
 from ports.admin import Queue
-from tests.application.test_doctor import FakeDirectoryAdmin, FakeMessengerAdmin
-from tests.application.test_setup import PUBLIC_URL, SECRET, FakeTrackerAdmin
-from tests.builders import SUPPORT_CHAT, message, reply
+from tests.application.admin.test_doctor import FakeDirectoryAdmin, FakeMessengerAdmin
+from tests.application.admin.test_setup import PUBLIC_URL, SECRET, FakeTrackerAdmin
+from tests.builders import SUPPORT_CHAT, message, only, reply
 from tests.conftest import AGENT, REQUESTER, Bridge, make_bridge
-from tests.fakes import only
 
 IT_CHAT = 918300
 ROUTED = {"CHAT_QUEUES": f"{IT_CHAT}:IT"}
@@ -102,7 +102,7 @@ class Queues:
 def test_setup_prepares_every_queue_named_and_doctor_checks_each() -> None:
     tracker = Queues("SERVICEDESK", "IT")
 
-    lines = SetupTracker(tracker, ("SERVICEDESK", "IT"), PUBLIC_URL, SECRET).execute()  # type: ignore[arg-type]
+    lines = SetupTracker(tracker, ("SERVICEDESK", "IT"), PUBLIC_URL, SECRET).execute()
 
     assert [line for line in lines if line.startswith("IT: created local field")] == [
         f"IT: created local field {spec.key}" for spec in QUEUE_FIELDS
@@ -117,9 +117,9 @@ def test_setup_prepares_every_queue_named_and_doctor_checks_each() -> None:
         FakeMessengerAdmin(),
         tracker,
         FakeDirectoryAdmin(),
-        lambda: None,
+        MemoryState,
         settings,
-        variables=variable_names(),  # type: ignore[arg-type]
+        variables=variable_names(),
     ).execute()
     checks = {r.check: r for r in results}
     assert [r.check for r in results].count("tracker token") == 1

@@ -8,9 +8,9 @@ from pytest_httpserver import HTTPServer
 from adapters.tracker.issues import HttpIssueTracker
 from ports.errors import OutcomeUnknown, PermanentFailure
 from ports.tracker import IssueChanges
-from tests.adapters.test_tracker import ISSUE, KEY, PREFIX, body_of, only_request, received
-from tests.adapters.test_tracker import sleeps as sleeps
-from tests.adapters.test_tracker import tracker as tracker
+from tests.adapters.tracker.test_tracker import ISSUE, KEY, PREFIX, body_of, only_request, received
+from tests.adapters.tracker.test_tracker import sleeps as sleeps
+from tests.adapters.tracker.test_tracker import tracker as tracker
 
 OTHER = type(KEY)("SERVICEDESK-7")
 

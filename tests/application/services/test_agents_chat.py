@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from application.events import ButtonClicked
 from domain.people import Person
-from tests.builders import message
+from entrypoints.sandbox.in_memory import Post
+from tests.builders import message, only
 from tests.conftest import AGENT, REQUESTER, Bridge, make_bridge
-from tests.fakes import Post, only
 
 AGENTS_CHAT = 918300
 KEY = "SERVICEDESK-1"
@@ -22,7 +22,8 @@ def with_agents_chat(env: dict[str, str] | None = None) -> Bridge:
 
 def announced(bridge: Bridge) -> Post:
     bridge.deliver(message(56431, "Не работает вход в 1С\nОшибка 403"))
-    return only(bridge.messenger.chat_posts(AGENTS_CHAT))
+    post: Post = only(bridge.messenger.chat_posts(AGENTS_CHAT))
+    return post
 
 
 def take(bridge: Bridge, post: Post, user_id: int, trigger: str = "c1") -> str:

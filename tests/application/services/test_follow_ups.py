@@ -6,9 +6,9 @@ import threading
 
 from application.events import ButtonClicked
 from application.tracker_events import TrackerStatusChanged
+from entrypoints.sandbox.in_memory import Post
 from tests.builders import message, reply
 from tests.conftest import AGENT, REQUESTER, Bridge, make_bridge
-from tests.fakes import Post
 
 FIRST, SECOND = "SERVICEDESK-1", "SERVICEDESK-2"
 STRANGER = 3003
