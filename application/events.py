@@ -171,6 +171,21 @@ class FormSubmitted(Event):
 
 
 @dataclass(frozen=True)
+class MergeRequested(Event):
+    """«Объединить с …» pressed on a follow-up's card: one merge per follow-up, whoever pressed and how often. The
+    merge is claimed as this event (`application.once.exclusive`), and the drain finishes one that failed part way."""
+
+    kind: ClassVar[str] = "pachca.merge"
+    key_from: str  # the follow-up, closed as a duplicate
+    key_into: str  # the earlier ticket it joins
+    user_id: int
+
+    @property
+    def key(self) -> str:
+        return f"merge:{self.key_from}"
+
+
+@dataclass(frozen=True)
 class BodyRefused(Event):
     """An authenticated body that could not be read (`Unreadable`): kept, refused, with its reason, so `doctor`
     counts it; the same body delivered again is the same event."""

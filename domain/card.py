@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from domain.actions import Action, ButtonPress
+from domain.actions import RATINGS, Action, ButtonPress
 from domain.pachca_text import one_line
 from domain.tickets import TicketKey
 from domain.workflow import TicketStatus
@@ -34,14 +34,57 @@ class Card:
     buttons: tuple[tuple[Button, ...], ...]
 
     @classmethod
-    def for_ticket(cls, key: TicketKey, web_url: str, status: TicketStatus | None = None) -> Card:
-        """Only the actions that make sense now: nobody takes a ticket in progress or closes a closed one."""
+    def for_ticket(
+        cls,
+        key: TicketKey,
+        web_url: str,
+        status: TicketStatus | None = None,
+        merge_into: TicketKey | None = None,
+        merged_into: TicketKey | None = None,
+    ) -> Card:
+        """Only the actions that make sense now: nobody takes a ticket in progress or closes a closed one; a
+        follow-up offers «Объединить с <KEY>» until it is closed, and once merged it offers nothing but its link."""
         text = f"Заявка **{key}** создана"
+        link = (Button("Открыть в Трекере", url=f"{web_url.rstrip('/')}/{key}"),)
+        if merged_into is not None:
+            return cls(f"{text}\nОбъединена с **{merged_into}**: ответы в этом треде уходят в {merged_into}", (link,))
         if status is not None and status.display:
             text += f"\nСтатус: {one_line(status.display)}"  # a name typed in Tracker
-        link = (Button("Открыть в Трекере", url=f"{web_url.rstrip('/')}/{key}"),)
         mine = (Button("Мои заявки", data=ButtonPress(Action.MINE).encode()),)
-        return cls(text=text, buttons=(link, _actions(key, status), mine))
+        rows: tuple[tuple[Button, ...], ...] = (link, _actions(key, status))
+        if merge_into is not None and not (status is not None and status.closed):
+            merge = ButtonPress(Action.MERGE, key, str(merge_into)).encode()
+            rows += ((Button(f"Объединить с {merge_into}", data=merge),),)
+        return cls(text=text, buttons=(*rows, mine))
+
+
+RATING_REQUEST = "Оцените, пожалуйста, решение"
+UNSOLVED = "Не решено"
+
+
+def rating_request(key: TicketKey, chosen: str | None = None) -> Card:
+    """Asked in the thread once the ticket is done: 1–5, or «Не решено»; `chosen` says what was pressed last."""
+    text = RATING_REQUEST + (f"\n{chosen}" if chosen else "")
+    scores = tuple(Button(score, data=ButtonPress(Action.RATE, key, score).encode()) for score in RATINGS)
+    return Card(text, (scores, (Button(UNSOLVED, data=ButtonPress(Action.UNSOLVED, key).encode()),)))
+
+
+def agents_announcement(
+    key: TicketKey,
+    web_url: str,
+    summary: str,
+    requester: str,
+    taken_by: str | None = None,
+    merged_into: TicketKey | None = None,
+) -> Card:
+    """The ticket as the agents' chat sees it: «Взять» until someone took it (then who did) or it was merged."""
+    text = f"Новая заявка **{key}**: {one_line(summary)}\nАвтор: {one_line(requester)}"
+    link = (Button("Открыть в Трекере", url=f"{web_url.rstrip('/')}/{key}"),)
+    if merged_into:
+        return Card(f"{text}\nОбъединена с **{merged_into}**", (link,))
+    if taken_by:
+        return Card(f"{text}\nВзял(а) в работу: {one_line(taken_by)}", (link,))
+    return Card(text, ((Button("Взять", data=ButtonPress(Action.CLAIM, key).encode()),), link))
 
 
 def is_card_of(text: str, key: TicketKey) -> bool:

@@ -35,9 +35,7 @@ class NewIssue:
     def from_message(
         cls, queue: str, message: PachcaMessage, author: Person, thread: ThreadRef, topic: str | None = None
     ) -> NewIssue:
-        summary = summarize(message.text)
-        if topic:
-            summary = truncate(f"{topic}: {summary}", SUMMARY_LIMIT)
+        summary = ticket_summary(message.text, topic)
         author_line = author.display_name + (f" (@{author.nickname})" if author.nickname else "")
         link = IssueLink(message.message_id, message.chat_id, message.user_id, thread.thread_id)
         return cls(
@@ -48,6 +46,12 @@ class NewIssue:
             tags=(TICKET_TAG,),
             local_fields=link.to_fields(),
         )
+
+
+def ticket_summary(text: str, topic: str | None = None) -> str:
+    """The first line of the message, after the intake form's topic when there is one."""
+    summary = summarize(text)
+    return truncate(f"{topic}: {summary}", SUMMARY_LIMIT) if topic else summary
 
 
 def summarize(text: str) -> str:

@@ -24,6 +24,8 @@ USER = LinkField("pachcaUserId", "Pachca user id", "ID автора в Пачк�
 THREAD = LinkField("pachcaThreadId", "Pachca thread id", "ID треда в Пачке")
 LINK_FIELDS = (MESSAGE, CHAT, USER, THREAD)
 LINK_FIELD_KEYS = tuple(f.key for f in LINK_FIELDS)
+RATING = LinkField("pachcaRating", "Pachca rating", "Оценка в Пачке", "The requester's rating (1-5), from Pachca")
+QUEUE_FIELDS = (*LINK_FIELDS, RATING)  # what `setup` creates in each queue and `doctor` looks for
 
 
 @dataclass(frozen=True)

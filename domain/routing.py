@@ -20,3 +20,8 @@ class QueueRouting:
     def queues(self) -> tuple[str, ...]:
         """Every queue the bridge opens tickets in, the default first, each once."""
         return tuple(dict.fromkeys((self.default, *self.by_chat.values())))
+
+    @property
+    def routed_chats(self) -> frozenset[int]:
+        """The chats CHAT_QUEUES names: support chats, whatever SUPPORT_CHAT_IDS says."""
+        return frozenset(self.by_chat)

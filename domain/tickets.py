@@ -19,6 +19,11 @@ class TicketKey:
     def __str__(self) -> str:
         return self.value
 
+    @property
+    def queue(self) -> str:
+        """The queue the issue is in: its key's prefix."""
+        return self.value.rsplit("-", 1)[0]
+
 
 @dataclass(frozen=True)
 class ThreadRef:

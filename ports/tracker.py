@@ -70,6 +70,21 @@ class IssueTracker(Protocol):
 
 
 @runtime_checkable
+class IssueChanges(Protocol):
+    """Changes to an issue beyond its workflow: its local fields, its assignee, its links to other issues."""
+
+    def set_local_fields(self, key: TicketKey, values: Mapping[str, str]) -> None:
+        """`values`: full local field id -> value; setting the same values again changes nothing."""
+        ...
+
+    def assign(self, key: TicketKey, login: str) -> None: ...
+
+    def link(self, key: TicketKey, relationship: str, other: TicketKey) -> None:
+        """Links `key` to `other` (`duplicates`, `relates`, …); a link that exists already is left as it is."""
+        ...
+
+
+@runtime_checkable
 class ChangedIssues(Protocol):
     """What Tracker changed lately, for the recovery pass that looks for what no trigger delivered."""
 

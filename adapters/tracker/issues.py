@@ -24,15 +24,16 @@ from domain.issues import NewIssue
 from domain.people import Person
 from domain.tickets import TicketKey
 from ports.errors import NotFound, PermanentFailure, ResolutionRefused
-from ports.tracker import ChangedIssues, IssueInfo, IssueTracker, Transition
+from ports.tracker import ChangedIssues, IssueChanges, IssueInfo, IssueTracker, Transition
 
 log = logging.getLogger("servicedesk.tracker")
 
 CONFLICT = 409
+LINK_EXISTS = (409, 422)  # Tracker's answer to a second link between the same two issues
 RESOLUTION_REFUSALS = (400, 422)  # a transition screen without the resolution field
 
 
-class HttpIssueTracker(TrackerComments, IssueTracker, ChangedIssues):
+class HttpIssueTracker(TrackerComments, IssueTracker, ChangedIssues, IssueChanges):
     """Build it with `adapters.tracker.client.tracker_client`."""
 
     def local_field_ids(self, queue: str) -> dict[str, str]:
@@ -116,6 +117,21 @@ class HttpIssueTracker(TrackerComments, IssueTracker, ChangedIssues):
         if isinstance(found, list):
             return found[0].to_person() if found else None
         return found.to_person()
+
+    def set_local_fields(self, key: TicketKey, values: Mapping[str, str]) -> None:
+        self._client.request("PATCH", f"/v2/issues/{key}", idempotent=True, json=dict(values))
+
+    def assign(self, key: TicketKey, login: str) -> None:
+        self._client.request("PATCH", f"/v2/issues/{key}", idempotent=True, json={"assignee": login})
+
+    def link(self, key: TicketKey, relationship: str, other: TicketKey) -> None:
+        body = {"relationship": relationship, "issue": str(other)}
+        try:
+            self._client.request("POST", f"/v2/issues/{key}/links", idempotent=False, json=body)
+        except PermanentFailure as e:
+            if e.status not in LINK_EXISTS:
+                raise
+            log.info("issues already linked", extra={"issue": str(key), "other": str(other)})
 
     def _find_by_unique(self, unique: str) -> TicketKey:
         call = "POST /v2/issues/_findByUnique"

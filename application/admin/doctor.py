@@ -18,6 +18,7 @@ from ports.admin import DirectoryAdmin, MessengerAdmin, StateProbe, TrackerAdmin
 @dataclass(frozen=True)
 class DoctorSettings:
     queue: str
+    more_queues: tuple[str, ...] = ()  # the queues CHAT_QUEUES names besides TRACKER_QUEUE: each is checked
     bot_user_id: int | None = None
     public_url: str | None = None
     tracker_webhook_secret: str | None = None
@@ -51,23 +52,33 @@ class Doctor:
         self._pachca = PachcaChecks(messenger, settings.bot_user_id, variables, settings.polling)
         self._directory = DirectoryCheck(directory, settings.email_domain, variables)
         self._state = StateChecks(open_state, variables["state_url"])
-        tracker_settings = TrackerSettings(
-            settings.queue,
-            settings.public_url,
-            settings.tracker_webhook_secret,
-            settings.internal_markers,
-            settings.polling,
-        )
-        self._tracker = TrackerChecks(tracker, tracker_settings, variables)
+        self._trackers = [
+            TrackerChecks(
+                tracker,
+                TrackerSettings(
+                    queue,
+                    settings.public_url,
+                    settings.tracker_webhook_secret,
+                    settings.internal_markers,
+                    settings.polling,
+                ),
+                variables,
+                named=bool(settings.more_queues),
+            )
+            for queue in dict.fromkeys([settings.queue, *settings.more_queues])
+        ]
 
     def execute(self) -> list[CheckResult]:
         pachca = self._pachca.execute()
         recovery = self._recovery
         if recovery is not None and not any(result.failed for result in pachca):  # one cause, one line
             pachca.append(recovery.history_check())
+        tracker = [result for checks in self._trackers for result in checks.execute()]
+        tokens = [n for n, result in enumerate(tracker) if result.check == "tracker token"]
+        tracker = [result for n, result in enumerate(tracker) if n not in tokens[1:]]  # one token, several queues
         return [
             *pachca,
-            *self._tracker.execute(),
+            *tracker,
             self._directory.execute(),
             *self._state.execute(),
             *(recovery.last_passes() if recovery is not None else []),

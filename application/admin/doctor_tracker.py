@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from application.admin.checks import CheckResult, fail, failed, ok, warn
 from application.admin.setup import TRIGGER_NAMES, bridge_triggers, first_of_each_name
 from domain.comments import DEFAULT_INTERNAL_MARKERS
-from domain.links import LINK_FIELDS
+from domain.links import QUEUE_FIELDS
 from ports.admin import TrackerAdmin
 from ports.errors import NotFound
 from ports.triggers import BridgeTrigger, Trigger
@@ -29,12 +29,22 @@ class TrackerSettings:
 class TrackerChecks:
     """`variables` names each setting's environment variable, for the fixes (e.g. `queue` -> `TRACKER_QUEUE`)."""
 
-    def __init__(self, tracker: TrackerAdmin, settings: TrackerSettings, variables: Mapping[str, str]) -> None:
+    def __init__(
+        self, tracker: TrackerAdmin, settings: TrackerSettings, variables: Mapping[str, str], named: bool = False
+    ) -> None:
         self._tracker = tracker
         self._settings = settings
         self._var = variables
+        self._named = named  # several queues: each line names its queue
 
     def execute(self) -> list[CheckResult]:
+        results = self._checks()
+        if not self._named:
+            return results
+        queue = self._settings.queue
+        return [replace(r, check=f"{r.check} [{queue}]") if r.check != "tracker token" else r for r in results]
+
+    def _checks(self) -> list[CheckResult]:
         try:
             robot = self._tracker.myself()
         except Exception as e:
@@ -79,10 +89,10 @@ class TrackerChecks:
             present = {field.key for field in self._tracker.local_fields(self._settings.queue)}
         except Exception as e:
             return failed(check, e, "give the robot access to the queue's settings", "Tracker")
-        missing = [spec.key for spec in LINK_FIELDS if spec.key not in present]
+        missing = [spec.key for spec in QUEUE_FIELDS if spec.key not in present]
         if missing:
             return fail(check, "missing " + ", ".join(missing), RUN_SETUP)
-        return ok(check, ", ".join(spec.key for spec in LINK_FIELDS))
+        return ok(check, ", ".join(spec.key for spec in QUEUE_FIELDS))
 
     def _triggers(self, robot_uid: str) -> list[CheckResult]:
         try:

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 
 from application.tracker_events import TRACKER_EVENTS
 from domain.comments import DEFAULT_INTERNAL_MARKERS
-from domain.links import LINK_FIELDS
+from domain.links import QUEUE_FIELDS
 from ports.admin import TrackerAdmin
 from ports.errors import ExternalServiceError
 from ports.triggers import BridgeTrigger, FiresOn, Trigger
@@ -54,7 +54,7 @@ class SetupIncomplete(Exception):
 
 
 class SetupTracker:
-    """Brings the queue up to what the bridge needs.
+    """Brings each queue the bridge writes to up to what it needs (with several, each line names its queue).
 
     - Idempotent: run it again and every item reads `exists` or `unchanged`.
     - Local fields are matched by key; only missing ones are created, existing ones are never changed.
@@ -70,7 +70,7 @@ class SetupTracker:
     def __init__(
         self,
         admin: TrackerAdmin,
-        queue: str,
+        queue: str | Sequence[str],
         public_url: str,
         webhook_secret: str,
         internal_markers: Sequence[str] = DEFAULT_INTERNAL_MARKERS,
@@ -78,26 +78,34 @@ class SetupTracker:
     ) -> None:
         self._polling = polling  # poll mode: the bridge searches Tracker itself, so no trigger is created
         self._admin = admin
-        self._queue = queue
+        self._queues = (queue,) if isinstance(queue, str) else tuple(queue)
+        self._queue = self._queues[0]
         self._public_url = public_url
         self._webhook_secret = webhook_secret
         self._internal_markers = internal_markers
 
     def execute(self, dry_run: bool = False) -> list[str]:
         done: list[str] = []
-        try:
-            self._fields(dry_run, done)
-            if self._polling:
-                done.append("no triggers: DELIVERY=poll searches Tracker itself")
-            else:
-                self._triggers(dry_run, done)
-        except ExternalServiceError as e:
-            raise SetupIncomplete(done, e) from e
+        for queue in self._queues:
+            self._queue = queue
+            lines: list[str] = []
+            try:
+                self._fields(dry_run, lines)
+                if self._polling:
+                    lines.append("no triggers: DELIVERY=poll searches Tracker itself")
+                else:
+                    self._triggers(dry_run, lines)
+            except ExternalServiceError as e:
+                raise SetupIncomplete(done + self._named(lines), e) from e
+            done += self._named(lines)
         return done
+
+    def _named(self, lines: list[str]) -> list[str]:
+        return [f"{self._queue}: {line}" for line in lines] if len(self._queues) > 1 else lines
 
     def _fields(self, dry_run: bool, done: list[str]) -> None:
         existing = {field.key for field in self._admin.local_fields(self._queue)}
-        for spec in LINK_FIELDS:
+        for spec in QUEUE_FIELDS:
             if spec.key in existing:
                 done.append(f"exists local field {spec.key}")
             elif dry_run:

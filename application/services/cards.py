@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from application.helpdesk.follow_ups import FollowUps
 from domain.card import Card
 from domain.tickets import Ticket, TicketKey
 from domain.workflow import TicketStatus
@@ -16,9 +17,10 @@ class Cards:
     messenger: ChatMessenger
     links: LinkStore
     web_url: str
+    follow_ups: FollowUps
 
-    def first(self, key: TicketKey) -> Card:
-        return Card.for_ticket(key, self.web_url)
+    def first(self, key: TicketKey, merge_into: TicketKey | None = None) -> Card:
+        return Card.for_ticket(key, self.web_url, merge_into=merge_into)
 
     def refresh(self, ticket: Ticket, status: TicketStatus) -> None:
         """Shows a new status on the ticket's card; a status the card shows already costs no call."""
@@ -28,5 +30,6 @@ class Cards:
         self.links.save_ticket(ticket.with_status(status.key))
 
     def show(self, message_id: int, chat_id: int, key: TicketKey, status: TicketStatus) -> None:
-        card = Card.for_ticket(key, self.web_url, status)
+        offered, merged = self.follow_ups.offered(key), self.follow_ups.merged_into(key)
+        card = Card.for_ticket(key, self.web_url, status, merge_into=offered, merged_into=merged)
         self.messenger.update_message(message_id, card.text, card.buttons, chat_id)

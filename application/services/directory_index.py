@@ -38,6 +38,16 @@ class DirectoryIndex:
             log.warning("directory unavailable, using Tracker's user record", extra={"error": str(e)})
             return None
 
+    def by_email(self, email: str) -> Person | None:
+        if self.directory is None:
+            return None
+        try:
+            people = self._index(self.directory).values()
+        except (TransientFailure, PermanentFailure) as e:
+            log.warning("directory unavailable, using Tracker's user record", extra={"error": str(e)})
+            return None
+        return next((p for p in people if p.email and p.email.lower() == email.lower()), None)
+
     def _index(self, directory: UserDirectory) -> dict[str, Person]:
         now = self.clock.now()
         cached = self.cache.get(DIRECTORY_KEY, now)

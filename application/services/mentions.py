@@ -58,6 +58,18 @@ class Mentions:
         found = {h: self._cached(f"people:p2t:{h.lower()}", partial(self._tracker_login, h)) for h in handles}
         return MentionResolver.resolve(text, Side.PACHCA, found)
 
+    def tracker_login_of(self, person: Person) -> str | None:
+        """The Tracker login of a Pachca person, by e-mail: the directory first, then Tracker's user record."""
+        if not person.email:
+            return None
+        found = self.directory.by_email(person.email)
+        if found is not None and found.nickname:
+            return found.nickname
+        candidate = self._tracker_user(person.email.split("@", 1)[0])
+        if candidate and candidate.email and candidate.email.lower() == person.email.lower():
+            return candidate.nickname
+        return None
+
     def _cached(self, key: str, lookup: Callable[[], str | None]) -> str | None:
         now = self.clock.now()
         hit = self.cache.get(key, now)

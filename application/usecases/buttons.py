@@ -6,6 +6,9 @@ from collections.abc import Collection
 from dataclasses import dataclass
 
 from application.events import ButtonClicked
+from application.helpdesk.agents_chat import AgentsChat
+from application.helpdesk.merging import MergeFollowUp
+from application.helpdesk.ratings import RateTicket
 from application.once.poster import Poster
 from application.once.writes import OnceWriter
 from application.services.cards import Cards
@@ -34,7 +37,9 @@ class PressButton:
       shows the new status; a click the workflow no longer allows (a double click) changes nothing;
     - when agents are configured only they may take and close tickets; the requester may always close or reopen
       their own;
-    - «Мои заявки» lists the clicking person's open tickets; «Новая заявка» opens the intake form.
+    - «Мои заявки» lists the clicking person's open tickets; «Новая заявка» opens the intake form;
+    - a rating or «Не решено» under the rating request goes to the rating (`RateTicket`), «Взять» in the agents'
+      chat to `AgentsChat`, «Объединить с …» to `MergeFollowUp`.
     """
 
     tracker: IssueTracker
@@ -46,6 +51,9 @@ class PressButton:
     my_tickets: MyTickets
     intake: IntakeForm
     agents: Collection[int]
+    rating: RateTicket
+    agents_chat: AgentsChat
+    merge: MergeFollowUp
 
     def execute(self, event: ButtonClicked) -> str:
         press = ButtonPress.decode(event.data)
@@ -55,7 +63,16 @@ class PressButton:
             return self.intake.open(event.trigger_id, event.chat_id)
         if press.action is Action.MINE:
             return self.my_tickets.post(event)
-        assert press.key is not None
+        if press.key is None:
+            return "ignored"
+        if press.action is Action.MERGE:
+            return self.merge.press(event, press)
+        if press.action is Action.CLAIM:
+            return self.agents_chat.claim(event, press.key)
+        if press.action in (Action.RATE, Action.UNSOLVED):
+            return self.rating.press(event, press)
+        if press.action not in REFUSALS:
+            return "ignored"
         return self._transition(event, press.action, press.key)
 
     def _transition(self, event: ButtonClicked, action: Action, key: TicketKey) -> str:

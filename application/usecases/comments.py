@@ -6,6 +6,7 @@ import logging
 from dataclasses import dataclass
 
 from application.events import ThreadReplyPosted
+from application.helpdesk.follow_ups import FollowUps
 from application.once.poster import Poster
 from application.once.writes import AUTHOR, PACHCA_MESSAGE, TRACKER_COMMENT, OnceWriter, author_effect
 from application.services.files import FileCarrier
@@ -41,7 +42,8 @@ class RelayReply:
     - a reply to a ticket still being opened waits for it (it is queued), instead of being dropped;
     - replies by the bot itself, by other bots, and the bot's own posts are not relayed;
     - Pachca mentions of people known in Tracker summon them; the others stay as written;
-    - the reply's files become the comment's attachments; a file left out is named in the text.
+    - the reply's files become the comment's attachments; a file left out is named in the text;
+    - a reply in the thread of a follow-up merged into an earlier ticket goes to the earlier issue.
     """
 
     tracker: IssueTracker
@@ -51,6 +53,7 @@ class RelayReply:
     mentions: Mentions
     writer: OnceWriter
     files: FileCarrier
+    follow_ups: FollowUps
 
     def execute(self, event: ThreadReplyPosted) -> str:
         if event.user_id == self.identities.bot_user_id() or self.log.is_own(PACHCA_MESSAGE, str(event.message_id)):
@@ -62,7 +65,7 @@ class RelayReply:
         if author.is_bot:
             return "bot_message"
         resolution = self.mentions.pachca_to_tracker(event.text)
-        key = ticket.key
+        key = self.follow_ups.merged_into(ticket.key) or ticket.key
         effect = reply_effect(event.message_id)
         files = self.files.to_tracker(effect, event.message_id, event.url or None)
         text = files.text_with_lines(Comment(author, resolution.text).for_tracker())

@@ -6,6 +6,8 @@ from contextlib import suppress
 from dataclasses import dataclass, replace
 
 from application.events import MessagePosted
+from application.helpdesk.agents_chat import AgentsChat
+from application.helpdesk.follow_ups import FollowUps
 from application.once.poster import Poster
 from application.once.writes import PACHCA_MESSAGE
 from application.services.cards import Cards
@@ -15,7 +17,8 @@ from application.services.locator import TicketLocator
 from application.services.schema import TrackerSchema
 from application.usecases.intake import IntakeForm, is_intake_command, without_command
 from domain.card import ACCEPTED, intake_post
-from domain.issues import NewIssue, PachcaMessage
+from domain.issues import NewIssue, PachcaMessage, ticket_summary
+from domain.noise import DEFAULT_PLEASANTRIES, is_pleasantry
 from domain.people import Person
 from domain.routing import QueueRouting
 from domain.tickets import ThreadRef, Ticket
@@ -30,21 +33,27 @@ class TicketSettings:
     routing: QueueRouting
     support_chat_ids: frozenset[int] = frozenset()
     intake_topics: tuple[str, ...] = ()
+    pleasantries: tuple[str, ...] = DEFAULT_PLEASANTRIES
+    agents_chat_id: int | None = None  # the team's own chat: its messages are never tickets
 
 
 @dataclass(frozen=True)
 class OpenTicket:
     """Rules:
-    - a top-level message in a support chat (any chat when none is configured) or a direct message opens one ticket;
+    - a top-level message in a support chat (any chat when none is configured; a chat of CHAT_QUEUES is one) or a
+      direct message opens one ticket, in its chat's queue (`QueueRouting`);
     - `/new` offers the intake form when topics are configured; without topics the form is skipped and the
       rest of the message opens the ticket;
     - messages of the bot itself, of any other bot, and the bot's own writes open nothing;
+    - a message that is only a pleasantry («Спасибо!», «ок 👍») opens nothing and gets no answer;
     - the thread is opened first, so the issue is created once with every local field, `pachcaThreadId` included;
     - the issue carries a `unique` derived from the message id: a repeated attempt finds the same issue;
     - the bot's card with the key and the buttons is posted in the thread once;
     - when Tracker cannot create the issue now, the thread says so once («Заявка принята, создаём…») and the event
       is queued for another attempt;
-    - the message's files become the issue's attachments; a file left out is named in the description.
+    - the message's files become the issue's attachments; a file left out is named in the description;
+    - a quick second ticket from the same person in the same chat offers «Объединить с <KEY>» (`FollowUps`);
+    - the new ticket is announced in the agents' chat, when there is one (`AgentsChat`); that chat opens none.
     """
 
     messenger: ChatMessenger
@@ -58,6 +67,8 @@ class OpenTicket:
     intake: IntakeForm
     settings: TicketSettings
     files: FileCarrier
+    agents: AgentsChat
+    follow_ups: FollowUps
 
     def execute(self, event: MessagePosted) -> str:
         if not self._is_support_chat(event):
@@ -68,6 +79,8 @@ class OpenTicket:
         if author.is_bot:
             return "bot_message"
         text = event.text
+        if is_pleasantry(text, self.settings.pleasantries):
+            return "pleasantry"
         if is_intake_command(text):
             if self.settings.intake_topics:
                 return self.intake.offer(event.message_id, event.chat_id)
@@ -89,9 +102,10 @@ class OpenTicket:
             ticket = self._create(message, author, topic, with_files)
         if ticket.card_message_id is None:
             assert ticket.thread is not None
-            card = self.cards.first(ticket.key)
+            card = self.cards.first(ticket.key, merge_into=self.follow_ups.offer_for(ticket))
             card_id = self.poster.to_thread(f"card:{ticket.key}", ticket.thread, card.text, card.buttons)
             self.locator.remember(ticket.with_card(card_id))
+        self.agents.announce(ticket, ticket_summary(message.text, topic), author.display_name)
         return "created"
 
     def _create(self, message: PachcaMessage, author: Person, topic: str | None, with_files: bool) -> Ticket:
@@ -121,4 +135,6 @@ class OpenTicket:
 
     def _is_support_chat(self, event: MessagePosted) -> bool:
         chats = self.settings.support_chat_ids
-        return event.direct or not chats or event.chat_id in chats
+        if event.chat_id == self.settings.agents_chat_id and not event.direct:
+            return False
+        return event.direct or not chats or event.chat_id in chats | self.settings.routing.routed_chats

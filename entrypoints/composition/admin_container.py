@@ -25,6 +25,7 @@ from ports.records import Cache
 def _doctor_settings(settings: Settings, routing: QueueRouting) -> DoctorSettings:
     return DoctorSettings(
         queue=routing.default,
+        more_queues=routing.queues[1:],
         bot_user_id=settings.bot_user_id,
         public_url=settings.public_url,
         tracker_webhook_secret=settings.secret("tracker_webhook_secret") or None,
@@ -62,7 +63,7 @@ class AdminContainer(containers.DeclarativeContainer):
     setup = providers.Factory(
         SetupTracker,
         admin=tracker_admin,
-        queue=routing.provided.default,
+        queue=routing.provided.queues,
         public_url=settings.provided.public_url,
         webhook_secret=settings.provided.secret.call("tracker_webhook_secret"),
         internal_markers=settings.provided.internal_note_markers,

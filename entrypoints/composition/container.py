@@ -13,11 +13,16 @@ from application.events import (
     BodyRefused,
     ButtonClicked,
     FormSubmitted,
+    MergeRequested,
     MessageDeleted,
     MessageEdited,
     MessagePosted,
     ThreadReplyPosted,
 )
+from application.helpdesk.agents_chat import AgentsChat
+from application.helpdesk.merging import MergeFollowUp
+from application.helpdesk.ratings import RateTicket
+from application.once.exclusive import OnceOnly
 from application.once.inbox import Inbox, refuse_unreadable
 from application.once.poller import Poller
 from application.once.recovery import DrainPass, HistoryRecovery, PassLog, TrackerRecovery, WebhookMark
@@ -29,6 +34,7 @@ from application.usecases.comments import RelayReply, RelayTrackerComment
 from application.usecases.deletions import DeleteMessage
 from application.usecases.edits import EditMessage
 from application.usecases.my_tickets import MyTickets
+from application.usecases.rating import AskRating
 from application.usecases.submit_form import SubmitForm
 from application.usecases.tickets import OpenTicket
 from entrypoints.composition.admin_container import AdminContainer
@@ -53,6 +59,21 @@ class Container(containers.DeclarativeContainer):
     outside = providers.Container(Outside, settings=settings, state_url=state_url)
     services = providers.Container(Services, settings=settings, outside=outside)
 
+    agents_chat = providers.Singleton(
+        AgentsChat,
+        chat_id=settings.provided.agents_chat_id,
+        web_url=settings.provided.tracker_web_url,
+        agents=settings.provided.agent_pachca_user_ids,
+        tracker=outside.tracker,
+        changes=outside.tracker,
+        locator=services.locator,
+        schema=services.schema,
+        identities=services.identities,
+        mentions=services.mentions,
+        poster=services.poster,
+        writer=services.writer,
+        messenger=outside.messenger,
+    )
     open_ticket = providers.Singleton(
         OpenTicket,
         messenger=outside.messenger,
@@ -66,6 +87,8 @@ class Container(containers.DeclarativeContainer):
         intake=services.intake,
         settings=services.ticket_settings,
         files=services.files,
+        agents=agents_chat,
+        follow_ups=services.follow_ups,
     )
     relay_reply = providers.Singleton(
         RelayReply,
@@ -76,6 +99,7 @@ class Container(containers.DeclarativeContainer):
         mentions=services.mentions,
         writer=services.writer,
         files=services.files,
+        follow_ups=services.follow_ups,
     )
     relay_comment = providers.Singleton(
         RelayTrackerComment,
@@ -128,6 +152,45 @@ class Container(containers.DeclarativeContainer):
         routing=services.routing,
         web_url=settings.provided.tracker_web_url,
     )
+    ask_rating = providers.Singleton(
+        AskRating,
+        tracker=outside.tracker,
+        locator=services.locator,
+        schema=services.schema,
+        poster=services.poster,
+        cache=outside.state,
+        clock=outside.clock,
+        follow_ups=services.follow_ups,
+        enabled=settings.provided.csat,
+    )
+    rate_ticket = providers.Singleton(
+        RateTicket,
+        tracker=outside.tracker,
+        changes=outside.tracker,
+        locator=services.locator,
+        schema=services.schema,
+        identities=services.identities,
+        writer=services.writer,
+        messenger=outside.messenger,
+    )
+    once_only = providers.Singleton(OnceOnly, store=outside.state, outbox=outside.state, clock=outside.clock)
+    merge_follow_up = providers.Singleton(
+        MergeFollowUp,
+        tracker=outside.tracker,
+        changes=outside.tracker,
+        tracker_files=outside.tracker_files,
+        locator=services.locator,
+        schema=services.schema,
+        identities=services.identities,
+        follow_ups=services.follow_ups,
+        cards=services.cards,
+        poster=services.poster,
+        writer=services.writer,
+        files=services.files,
+        once=once_only,
+        agents=settings.provided.agent_pachca_user_ids,
+        agents_chat=agents_chat,
+    )
     press_button = providers.Singleton(
         PressButton,
         tracker=outside.tracker,
@@ -139,6 +202,9 @@ class Container(containers.DeclarativeContainer):
         my_tickets=my_tickets,
         intake=services.intake,
         agents=settings.provided.agent_pachca_user_ids,
+        rating=rate_ticket,
+        agents_chat=agents_chat,
+        merge=merge_follow_up,
     )
     submit_form = providers.Singleton(SubmitForm, open_ticket=open_ticket, topics=settings.provided.intake_topics)
     alerts = providers.Singleton(
@@ -156,7 +222,8 @@ class Container(containers.DeclarativeContainer):
             ButtonClicked: providers.List(press_button.provided.execute),
             FormSubmitted: providers.List(submit_form.provided.execute),
             TrackerCommentAdded: providers.List(relay_comment.provided.execute),
-            TrackerStatusChanged: providers.List(announce_status.provided.execute),
+            TrackerStatusChanged: providers.List(announce_status.provided.execute, ask_rating.provided.execute),
+            MergeRequested: providers.List(merge_follow_up.provided.execute),
             BodyRefused: providers.List(providers.Object(refuse_unreadable)),
         }
     )

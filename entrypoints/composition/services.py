@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dependency_injector import containers, providers
 
+from application.helpdesk.follow_ups import FollowUps
 from application.once.carried import CarriedMessages
 from application.once.poster import Poster
 from application.once.writes import OnceWriter
@@ -69,8 +70,15 @@ class Services(containers.DeclarativeContainer):
         clock=outside.clock,
         routing=routing,
     )
+    follow_ups = providers.Singleton(
+        FollowUps, cache=outside.state, clock=outside.clock, window_minutes=settings.provided.follow_up_minutes
+    )
     cards = providers.Singleton(
-        Cards, messenger=outside.messenger, links=outside.state, web_url=settings.provided.tracker_web_url
+        Cards,
+        messenger=outside.messenger,
+        links=outside.state,
+        web_url=settings.provided.tracker_web_url,
+        follow_ups=follow_ups,
     )
     intake = providers.Singleton(
         IntakeForm, messenger=outside.messenger, poster=poster, topics=settings.provided.intake_topics

@@ -52,8 +52,9 @@ def file_limits_of(settings: Settings) -> FileLimits:
 
 
 def routing_of(settings: Settings) -> QueueRouting:
-    """The one place the bridge learns which queue a chat's tickets go to."""
-    return QueueRouting(settings.tracker_queue)
+    """The one place the bridge learns which queue a chat's tickets go to: each chat of CHAT_QUEUES to its queue,
+    every other chat to TRACKER_QUEUE."""
+    return QueueRouting(settings.tracker_queue, dict(settings.chat_queues))
 
 
 def ticket_settings_of(settings: Settings, routing: QueueRouting) -> TicketSettings:
@@ -61,6 +62,8 @@ def ticket_settings_of(settings: Settings, routing: QueueRouting) -> TicketSetti
         routing,
         frozenset(settings.support_chat_ids),
         tuple(settings.intake_topics),
+        tuple(settings.ignore_messages),
+        settings.agents_chat_id,
     )
 
 

@@ -15,6 +15,7 @@ from pydantic import AfterValidator, AliasChoices, BeforeValidator, Field, Secre
 from pydantic_settings import BaseSettings, NoDecode, PydanticBaseSettingsSource, SettingsConfigDict
 
 from adapters.state.url import check_state_url
+from domain.noise import DEFAULT_PLEASANTRIES
 
 QUEUE_KEY = re.compile(r"^[A-Z][A-Z0-9_]*$")
 # Pachca's limits for a form's select (docs/pachca.md, «Forms»): the intake topics must fit them
@@ -112,6 +113,34 @@ def _level(value: str) -> str:
     if value.upper() not in ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"):
         raise ValueError("")
     return value.upper()
+
+
+def _chat_queues(value: Any) -> Any:
+    """`918264:HELP;918300:IT` as (chat id, queue) pairs; a chat named twice is refused."""
+    if not isinstance(value, str):
+        return value
+    pairs = []
+    for part in _split(";")(value):
+        chat, colon, queue = part.partition(":")
+        chat, queue = chat.strip(), queue.strip()
+        if not colon or not chat.isdigit() or not QUEUE_KEY.match(queue):
+            raise ValueError(f"has {part!r}: each pair must be <chat id>:<queue key>")
+        pairs.append((int(chat), queue))
+    chats = [chat for chat, _ in pairs]
+    if len(set(chats)) != len(chats):
+        raise ValueError("names a chat twice: each chat goes to one queue")
+    return pairs
+
+
+def _on_off(value: Any) -> Any:
+    if isinstance(value, str):
+        word = value.strip().lower()
+        if word in ("", "on"):
+            return True
+        if word == "off":
+            return False
+        raise ValueError("")
+    return value
 
 
 def _form_limits(topics: list[str]) -> list[str]:
@@ -230,6 +259,20 @@ class Settings(BaseSettings):
         "INTERNAL_NOTE_MARKERS", ["#внутр", "#internal"], min_length=1,
         must="must be markers separated by ;", example="#внутр;#internal",
     )  # fmt: skip
+    chat_queues: Annotated[list[tuple[int, str]], NoDecode, BeforeValidator(_chat_queues)] = variable(
+        "CHAT_QUEUES", [], must="must be <chat id>:<queue> pairs separated by ;", example="918264:HELP;918300:IT"
+    )
+    ignore_messages: Texts = variable(
+        "IGNORE_MESSAGES", list(DEFAULT_PLEASANTRIES), must="must be pleasantries separated by ;",
+        example="спасибо;ок;👍",
+    )  # fmt: skip
+    csat: Annotated[bool, BeforeValidator(_on_off)] = variable("CSAT", True, must="must be on or off", example="off")
+    agents_chat_id: OptionalNumber = variable(
+        "AGENTS_CHAT_ID", None, must="must be a whole number: the Pachca chat id of the support team", example="918300"
+    )
+    follow_up_minutes: int = variable(
+        "FOLLOW_UP_MINUTES", 10, ge=0, le=7 * 24 * 60, must="must be a whole number of minutes from 0 (off) to 10080"
+    )
 
     @model_validator(mode="after")
     def _one_org(self) -> Settings:

@@ -10,6 +10,7 @@ from urllib.parse import urlsplit
 
 from entrypoints.sandbox.scene import Refused, Scene
 from entrypoints.sandbox.simulators.http import Answer, Call, StartResponse, WsgiApp, answer, wsgi_app
+from entrypoints.sandbox.simulators.webhooks import SUPPORT_CHAT
 from entrypoints.sandbox.timeline import Timeline
 from entrypoints.sandbox.view import chat, issues
 
@@ -32,7 +33,7 @@ class SandboxApi:
         self.outbox = outbox
         self.run = run  # this start's id: a page that sees another one knows the sandbox restarted
         self.actions: dict[str, Callable[[dict[str, Any]], Any]] = {
-            "write": lambda b: scene.write(str(b["text"])),
+            "write": lambda b: scene.write(str(b["text"]), int(b.get("chat_id") or SUPPORT_CHAT)),
             "reply": lambda b: scene.reply(int(b["thread_id"]), str(b["text"])),
             "press": lambda b: scene.press(int(b["message_id"]), str(b["data"])),
             "submit": lambda b: scene.submit(str(b["trigger_id"]), {str(k): str(v) for k, v in b["values"].items()}),

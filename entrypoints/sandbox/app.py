@@ -25,6 +25,7 @@ from entrypoints.sandbox.scene import Scene, Secrets
 from entrypoints.sandbox.simulators.http import WsgiApp
 from entrypoints.sandbox.simulators.people import QUEUE
 from entrypoints.sandbox.simulators.ratelimit import SlidingWindow
+from entrypoints.sandbox.simulators.webhooks import AGENTS_CHAT, IT_CHAT, IT_QUEUE
 from entrypoints.sandbox.simulators.world import World
 from entrypoints.sandbox.timeline import Timeline
 from entrypoints.sandbox.view import ADMIN_CHAT
@@ -47,6 +48,8 @@ def bridge_env(world: World, state_dir: Path, web_url: str, keys: Secrets, polli
         "Y360_OAUTH": "sandbox-" + secrets.token_hex(8),
         "STATE_URL": f"sqlite:///{state_dir / 'state.db'}",
         "INTAKE_TOPICS": TOPICS,
+        "AGENTS_CHAT_ID": str(AGENTS_CHAT),
+        "CHAT_QUEUES": f"{IT_CHAT}:{IT_QUEUE}",
         "ADMIN_CHAT_ID": str(ADMIN_CHAT),
         "LOG_LEVEL": "WARNING",
     }

@@ -17,7 +17,7 @@ from domain.card import Button
 from domain.comments import TrackerComment
 from domain.files import FileRef, LocalFile
 from domain.issues import NewIssue
-from domain.links import LINK_FIELD_KEYS
+from domain.links import QUEUE_FIELDS
 from domain.people import Person
 from domain.tickets import ThreadRef, TicketKey
 from ports.clock import Clock
@@ -297,6 +297,7 @@ class FakeIssue:
     attachment_ids: list[str] = field(default_factory=list)
     comment_attachments: dict[str, list[str]] = field(default_factory=dict)  # comment id -> attachment ids
     assignee: Person | None = None
+    links: list[tuple[str, str]] = field(default_factory=list)  # (relationship, other key)
     created_by: str = "1120000000049224"  # the robot's uid (FakeIssueTracker.robot): the bridge opened it
 
 
@@ -317,7 +318,7 @@ class FakeIssueTracker:
         self.queue = queue
         self.robot = Person("1120000000049224", "Robot", "servicedesk-robot", "robot@example.com")
         self.prefix = "6063181a59590578909db920"
-        self.field_keys = list(LINK_FIELD_KEYS)  # the queue has every field the bridge needs
+        self.field_keys = [f.key for f in QUEUE_FIELDS]  # the queue has every field the bridge needs
         self.issues: dict[str, FakeIssue] = {}
         self.users: dict[str, Person] = {}
         self.conflicts = 0  # how many creates answered "409, already exists"
@@ -383,7 +384,11 @@ class FakeIssueTracker:
 
     def find_issue_by_message(self, queue: str, message_id: int) -> TicketKey | None:
         self._call("find_issue_by_message")
-        found = (i.key for i in self.issues.values() if i.fields.get("pachcaMessageId") == str(message_id))
+        found = (
+            i.key
+            for i in self.issues.values()
+            if i.key.queue == queue and i.fields.get("pachcaMessageId") == str(message_id)
+        )
         return next(found, None)
 
     def get_issue(self, key: TicketKey) -> IssueInfo:
@@ -447,6 +452,9 @@ class FakeIssueTracker:
             raise ResolutionRefused("tracker: 400: resolution is not on the transition screen", 400)
         issue.resolution = resolution if closing else None
         issue.status = transition.to_key
+        if comment:  # Tracker adds the transition's comment to the issue
+            self._comment_id += 1
+            issue.comments.append(TrackerComment(key, str(self._comment_id), self.robot, comment))
         issue.updated_at = f"2026-11-27T10:{len(issue.comments):02d}:{self.calls['execute_transition']:02d}.000+0000"
         self.faults.after("execute_transition")
 
@@ -461,7 +469,7 @@ class FakeIssueTracker:
         return [
             self._info(i)
             for i in self.issues.values()
-            if i.fields.get("pachcaUserId") == str(pachca_user_id) and i.status != "closed"
+            if i.key.queue == queue and i.fields.get("pachcaUserId") == str(pachca_user_id) and i.status != "closed"
         ]
 
     def issues_updated(self, queue: str, within_minutes: int, limit: int) -> list[IssueInfo]:
@@ -476,6 +484,24 @@ class FakeIssueTracker:
     def get_user(self, login: str) -> Person | None:
         self._call("get_user")
         return self.users.get(login.lower())
+
+    # IssueChanges
+    def set_local_fields(self, key: TicketKey, values: Mapping[str, str]) -> None:
+        self._call("set_local_fields")
+        issue = self._issue(key)
+        issue.fields.update({field_id.split("--")[-1]: value for field_id, value in values.items()})
+
+    def assign(self, key: TicketKey, login: str) -> None:
+        self._call("assign")
+        self._issue(key).assignee = self.users.get(login.lower()) or Person(login, login, login)
+
+    def link(self, key: TicketKey, relationship: str, other: TicketKey) -> None:
+        self._call("link")
+        self._issue(other)
+        links = self._issue(key).links
+        if (relationship, str(other)) not in links:
+            links.append((relationship, str(other)))
+        self.faults.after("link")
 
     def _known_attachments(self, attachment_ids: Sequence[str]) -> None:
         unknown = [a for a in attachment_ids if a not in self.files.uploaded]

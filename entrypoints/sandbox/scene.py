@@ -11,6 +11,8 @@ from domain.tickets import ThreadRef
 from entrypoints.sandbox.courier import Courier, Reply
 from entrypoints.sandbox.simulators.people import IVAN, OLEG
 from entrypoints.sandbox.simulators.webhooks import (
+    AGENTS_CHAT,
+    IT_CHAT,
     SUPPORT_CHAT,
     button_webhook,
     from_pachca,
@@ -51,11 +53,13 @@ class Scene:
         world.tracker.on_trigger = self._trigger
 
     # Олег in Pachca
-    def write(self, text: str) -> None:
-        post = self.world.pachca.say(OLEG.pachca_id, SUPPORT_CHAT, _text(text))
-        url = f"https://app.pachca.com/chats/{SUPPORT_CHAT}?message={post.id}"
+    def write(self, text: str, chat_id: int = SUPPORT_CHAT) -> None:
+        if chat_id not in (SUPPORT_CHAT, IT_CHAT):
+            raise Refused("no such chat")
+        post = self.world.pachca.say(OLEG.pachca_id, chat_id, _text(text))
+        url = f"https://app.pachca.com/chats/{chat_id}?message={post.id}"
         self._from_pachca(
-            "message new", message_webhook(post.id, post.content, OLEG.pachca_id, SUPPORT_CHAT, _now(), url=url)
+            "message new", message_webhook(post.id, post.content, OLEG.pachca_id, chat_id, _now(), url=url)
         )
 
     def reply(self, thread_id: int, text: str) -> None:
@@ -70,7 +74,8 @@ class Scene:
         post = self.world.pachca.post(message_id)
         if post is None or not any(b.get("data") == data for row in post.buttons for b in row):
             raise Refused("no such button")
-        self._from_pachca("button click", button_webhook(message_id, post.chat_id, OLEG.pachca_id, _now(), data))
+        who = IVAN if post.chat_id == AGENTS_CHAT else OLEG  # the agents' chat is Иван's side of Pachca
+        self._from_pachca("button click", button_webhook(message_id, post.chat_id, who.pachca_id, _now(), data))
 
     def submit(self, trigger_id: str, values: dict[str, str]) -> dict[str, object]:
         """As Pachca does: the form waits for the bot's answer; field errors keep it open, shown by the fields."""

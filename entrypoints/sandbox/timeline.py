@@ -54,6 +54,17 @@ OUTCOMES = {
     "invalid": "ошибка в форме",
     "unreadable": "не прочитано",
     "not_carried": "не перенесено",
+    "pleasantry": "вежливость, заявка не нужна",
+    "rating_asked": "попросили оценить",
+    "rated": "оценка записана",
+    "reopened": "заявка переоткрыта",
+    "already_asked": "оценку уже просили",
+    "not_done": "не закрыта, оценка не нужна",
+    "csat_off": "оценка выключена",
+    "not_requester": "не автор заявки, пропущено",
+    "claimed": "заявку взяли",
+    "no_tracker_account": "нет учётной записи в Трекере",
+    "merged": "объединено",
 }
 ROUTINE = {("GET", "GET /pachca/webhooks/events")}  # the recovery reads the event history every few seconds
 

@@ -9,7 +9,7 @@ from entrypoints.sandbox.simulators.pachca import Pachca, Post
 from entrypoints.sandbox.simulators.people import BOT_ID, PEOPLE, by_uid, pachca_person
 from entrypoints.sandbox.simulators.tracker import WORKFLOW, Issue, Tracker
 from entrypoints.sandbox.simulators.tracker_json import STATUSES
-from entrypoints.sandbox.simulators.webhooks import SUPPORT_CHAT
+from entrypoints.sandbox.simulators.webhooks import AGENTS_CHAT, IT_CHAT, SUPPORT_CHAT
 
 ADMIN_CHAT = 918400  # the sandbox's ADMIN_CHAT_ID: where problems that need a person are told
 
@@ -20,18 +20,20 @@ def chat(pachca: Pachca) -> dict[str, Any]:
         threads = {t.message_id: t for t in pachca.threads.values()}
         forms = [asdict(form) for form in pachca.forms]
     thread_chats = {t.chat_id for t in threads.values()}
-    top = [p for p in everything if p.chat_id == SUPPORT_CHAT]
+    top = [p for p in everything if p.chat_id in (SUPPORT_CHAT, IT_CHAT)]
     messages = []
     for post in top:
         thread = threads.get(post.id)
         replies = [p for p in everything if thread and p.chat_id == thread.chat_id]
+        where = {"chat_id": post.chat_id, "chat": "ИТ-поддержка" if post.chat_id == IT_CHAT else "Поддержка"}
         messages.append(
-            {**_post(post), "thread_id": thread.id if thread else None, "thread": [_post(p) for p in replies]}
+            {**_post(post), **where, "thread_id": thread.id if thread else None, "thread": [_post(p) for p in replies]}
         )
-    elsewhere = [p for p in everything if p.chat_id not in thread_chats and p.chat_id != SUPPORT_CHAT]
-    private = [_post(p) for p in elsewhere if p.chat_id != ADMIN_CHAT]
+    elsewhere = [p for p in everything if p.chat_id not in thread_chats and p.chat_id not in (SUPPORT_CHAT, IT_CHAT)]
+    private = [_post(p) for p in elsewhere if p.chat_id not in (ADMIN_CHAT, AGENTS_CHAT)]
     admin = [_post(p) for p in elsewhere if p.chat_id == ADMIN_CHAT]
-    return {"messages": messages, "private": private, "forms": forms, "admin": admin}
+    agents = [_post(p) for p in elsewhere if p.chat_id == AGENTS_CHAT]
+    return {"messages": messages, "private": private, "forms": forms, "admin": admin, "agents": agents}
 
 
 def issues(tracker: Tracker) -> list[dict[str, Any]]:
@@ -73,4 +75,6 @@ def _issue(issue: Issue, comments: list[Any]) -> dict[str, Any]:
         "moves": moves,
         "comments": shown,
         "fields": issue.local_fields,
+        "assignee": next((p.display_name for p in PEOPLE if p.uid == issue.assignee), None),
+        "links": [{"relationship": r, "key": k} for r, k in issue.links],
     }

@@ -74,14 +74,16 @@ function message(msg) {
 
 function drawChat(chat) {
   const feed = $("#chat");
-  feed.replaceChildren(...chat.messages.map(m => el("div", {}, message(m), m.thread_id ? el("div", {class: "thread", "data-thread": m.thread_id},
+  feed.replaceChildren(...chat.messages.map(m => el("div", {"data-chat": m.chat || ""}, m.chat_id === 918310 ? el("div", {class: "who"}, "чат «" + m.chat + "» → очередь IT") : "", message(m), m.thread_id ? el("div", {class: "thread", "data-thread": m.thread_id},
     m.thread.map(message),
     el("form", {class: "composer", onsubmit: e => { e.preventDefault(); send("t" + m.thread_id, "reply", {thread_id: m.thread_id}); }},
       draft("t" + m.thread_id, "input", {class: "reply", placeholder: "Ответить в треде…"}), el("button", {type: "submit"}, "Ответить"))) : "")));
   if (chat.private.length) feed.append(el("h3", {}, "Личные сообщения от бота"), ...chat.private.map(message));
   if (chat.admin.length) feed.append(el("h3", {}, "Чат администратора"), ...chat.admin.map(message));
   $("#forms").replaceChildren(...chat.forms.map(form));
-  fill(feed); fill($("#forms"));
+  const agents = chat.agents || [];
+  $("#agents-chat").replaceChildren(...(agents.length ? agents.map(message) : [el("p", {class: "empty"}, "Новые заявки объявляются здесь с кнопкой «Взять».")]));
+  fill(feed); fill($("#forms"));  // the agents' chat first: its height changes the chat's, which then scrolls
   const count = chat.messages.reduce((n, m) => n + 1 + m.thread.length, chat.private.length);
   if (count > shown) feed.scrollTop = feed.scrollHeight;  // new messages come into view
   shown = count;
@@ -111,7 +113,8 @@ function drawIssues(issues) {
   if (!issues.length) { $("#issues").replaceChildren(el("p", {class: "empty"}, "Задач пока нет: напишите в чат слева.")); return; }
   $("#issues").replaceChildren(...issues.map(i => el("div", {class: "issue", id: i.key, "data-key": i.key},
     el("div", {}, el("b", {}, i.key), " ", i.summary),
-    el("div", {}, "Статус: ", el("span", {class: "status"}, i.status)),
+    el("div", {}, "Статус: ", el("span", {class: "status"}, i.status), i.assignee ? ` · исполнитель: ${i.assignee}` : "",
+      (i.links || []).map(l => ` · дубликат ${l.key}`)),
     el("details", {}, el("summary", {}, "Описание и поля"), el("pre", {}, i.description), el("pre", {}, JSON.stringify(i.fields, null, 1))),
     i.comments.map(c => el("div", {class: "comment"}, el("div", {class: "who"}, c.author + (c.summonees.length ? " · призваны: " + c.summonees.join(", ") : "")), md(c.text))),
     el("form", {class: "composer", onsubmit: e => { e.preventDefault(); send("c" + i.key, "comment", {key: i.key}); }},
@@ -203,7 +206,7 @@ document.addEventListener("click", e => {
 document.querySelectorAll("#tabs button").forEach(b => b.addEventListener("click", () => tab(b.dataset.tab)));
 document.querySelectorAll("[data-switch]").forEach(box =>
   box.addEventListener("change", () => act("switch", {name: box.dataset.switch, on: box.checked})));
-$("#write").addEventListener("submit", e => { e.preventDefault(); send("write", "write", {}); });
+$("#write").addEventListener("submit", e => { e.preventDefault(); send("write", "write", {chat_id: Number($("#write-chat").value)}); });
 $("#write-text").dataset.draft = "write";
 $("#write-text").value = drafts.write || "";
 $("#write-text").addEventListener("input", e => { drafts.write = e.target.value; keep(); });

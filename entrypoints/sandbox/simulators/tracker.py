@@ -39,6 +39,7 @@ class Issue:
     updated_at: str = ""
     updated_by: str = ROBOT_UID
     assignee: str | None = None  # a uid
+    links: tuple[tuple[str, str], ...] = ()  # (relationship, other key)
 
 
 class Tracker:
@@ -63,6 +64,7 @@ class Tracker:
             ("POST /tracker/v2/issues/_search", self._search),
             ("GET /tracker/v2/issues/{key}", self._get),
             ("PATCH /tracker/v2/issues/{key}", self._edit),
+            ("POST /tracker/v2/issues/{key}/links", self._link),
             *self.notes.routes,
             ("GET /tracker/v2/issues/{key}/transitions", self._transitions),
             ("POST /tracker/v2/issues/{key}/transitions/{id}/_execute", self._execute),
@@ -130,7 +132,7 @@ class Tracker:
                 for k, v in body.items()
                 if k.startswith(shape.FIELD_PREFIX)
             }
-            key = f"{QUEUE}-{len(self.issues) + 1}"
+            key = f"{body.get('queue') or QUEUE}-{len(self.issues) + 1}"
             issue = Issue(
                 key, body["unique"], body["summary"], local, body.get("description", ""), updated_at=shape.now()
             )
@@ -143,8 +145,9 @@ class Tracker:
         return answer(shape.issue(found[0])) if found else not_found()
 
     def _search(self, call: Call) -> Answer:
-        """Understands the queries the bridge makes: by `pachcaMessageId`, open ones by `pachcaUserId`, and a
-        queue's issues updated in the last N minutes (`Updated: >= now()-Nm`), least recently updated first."""
+        """Understands the queries the bridge makes: by `pachcaMessageId`, open ones by `pachcaUserId` (each in the
+        queue it names, `Queue: <key>`), and a queue's issues updated in the last N minutes (`Updated: >= now()-Nm`),
+        least recently updated first."""
         query = call.json().get("query", "")
         with self.lock:
             self.searches += 1
@@ -152,12 +155,14 @@ class Tracker:
         if recent:
             return self._updated(recent.group(1), int(recent.group(2)), int(call.args.get("perPage", 50)))
         wanted = dict(re.findall(r'\.(pachca\w+): "(\d+)"', query))
+        queue = re.search(r"Queue: (\w+)", query)
         open_only = "Resolution: empty()" in query
         with self.lock:
             found = [
                 i
                 for i in self.issues.values()
                 if wanted and all(i.local_fields.get(k) == v for k, v in wanted.items())
+                if queue is None or i.key.rsplit("-", 1)[0] == queue.group(1)
                 if not (open_only and i.status == "closed")
             ]
         return answer([shape.issue(issue) for issue in found])
@@ -179,15 +184,38 @@ class Tracker:
         return answer(shape.issue(issue)) if issue else not_found()
 
     def _edit(self, call: Call, key: str) -> Answer:
-        """A PATCH changes the fields it names (the bridge edits the description)."""
+        """A PATCH changes the fields it names: the description, the assignee (by login), local fields."""
         body = call.json()
         with self.lock:
             issue = self.issues.get(key)
             if issue is None:
                 return not_found()
-            changes = {name: str(body[name]) for name in ("summary", "description") if name in body}
-            self.issues[key] = issue = replace(issue, **changes, updated_at=shape.now())  # type: ignore[arg-type]
+            assignee = next((p for p in PEOPLE if p.login == body.get("assignee")), None)
+            if "assignee" in body and assignee is None:
+                return answer({"errorMessages": ["Пользователь не найден"], "statusCode": 422}, 422)
+            changes: dict[str, Any] = {name: str(body[name]) for name in ("summary", "description") if name in body}
+            if assignee is not None:
+                changes["assignee"] = assignee.uid
+            prefix = f"{shape.FIELD_PREFIX}--"
+            local = {k.removeprefix(prefix): str(v) for k, v in body.items() if k.startswith(prefix)}
+            if local:
+                changes["local_fields"] = {**issue.local_fields, **local}
+            self.issues[key] = issue = replace(issue, **changes, updated_at=shape.now())
+        if "assignee" in body:
+            self._fire({"type": "issueAssigneeEvent", "issue": {"key": key}})
         return answer(shape.issue(issue))
+
+    def _link(self, call: Call, key: str) -> Answer:
+        body = call.json()
+        with self.lock:
+            issue, other = self.issues.get(key), self.issues.get(str(body.get("issue")))
+            if issue is None or other is None:
+                return not_found()
+            link = (str(body.get("relationship")), other.key)
+            if link in issue.links:
+                return answer({"errorMessages": ["Связь уже существует"], "statusCode": 409}, 409)
+            self.issues[key] = replace(issue, links=(*issue.links, link))
+        return answer({"id": len(issue.links) + 1, "type": {"id": link[0]}, "object": {"key": other.key}}, 201)
 
     def _transitions(self, call: Call, key: str) -> Answer:
         with self.lock:

@@ -5,8 +5,15 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
-from domain.links import LINK_FIELD_KEYS
-from entrypoints.sandbox.simulators.people import QUEUES, ROBOT_LOGIN, ROBOT_NAME, ROBOT_REF, ROBOT_UID, by_uid
+from domain.links import QUEUE_FIELDS
+from entrypoints.sandbox.simulators.people import (
+    QUEUES,
+    ROBOT_LOGIN,
+    ROBOT_NAME,
+    ROBOT_REF,
+    ROBOT_UID,
+    by_uid,
+)
 
 if TYPE_CHECKING:
     from entrypoints.sandbox.simulators.tracker import Issue
@@ -22,7 +29,7 @@ def robot() -> dict[str, str]:
 
 
 def fields() -> list[dict[str, str]]:
-    return [{"id": f"{FIELD_PREFIX}--{name}", "key": name} for name in LINK_FIELD_KEYS]  # as `setup` made them
+    return [{"id": f"{FIELD_PREFIX}--{f.key}", "key": f.key} for f in QUEUE_FIELDS]  # as `setup` made them
 
 
 def queue(key: str) -> dict[str, Any]:

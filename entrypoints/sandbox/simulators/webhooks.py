@@ -16,6 +16,9 @@ from domain.tickets import ThreadRef
 from entrypoints.sandbox.simulators.people import OLEG
 
 SUPPORT_CHAT = 918264
+IT_CHAT = 918310  # a second support chat, routed to its own queue (CHAT_QUEUES)
+IT_QUEUE = "IT"
+AGENTS_CHAT = 918300  # the support team's own chat (AGENTS_CHAT_ID), where Иван takes new tickets
 NOW = 1_800_000_000
 
 

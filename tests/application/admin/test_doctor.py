@@ -249,7 +249,7 @@ def test_missing_fields_and_triggers_fail_with_setup_as_the_fix(parts: Parts) ->
 
     fields = checks["tracker local fields"]
     assert fields.failed
-    assert fields.detail == "missing pachcaChatId, pachcaUserId, pachcaThreadId"
+    assert fields.detail == "missing pachcaChatId, pachcaUserId, pachcaThreadId, pachcaRating"
     assert "servicedesk-bot setup" in fields.fix
     status = checks[f'tracker trigger "{STATUS_TRIGGER}"']
     assert (status.status, status.detail) == (Status.FAIL, "missing")

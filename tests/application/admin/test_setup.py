@@ -8,7 +8,7 @@ from adapters.tracker.trigger_diff import differences
 from adapters.tracker.triggers import StoredTrigger, conditions, webhook
 from application.admin.setup import SetupIncomplete, SetupTracker, bridge_triggers
 from application.tracker_events import TRACKER_EVENTS
-from domain.links import LINK_FIELDS, LinkField
+from domain.links import QUEUE_FIELDS, LinkField
 from domain.people import Person
 from ports.admin import LocalField, Queue, TrackerAdmin
 from ports.errors import NotFound, PermanentFailure, TransientFailure
@@ -24,7 +24,7 @@ SECRET = "tracker-trigger-secret"
 ROBOT = "robot-servicedesk"
 ROBOT_UID = "1120000000016876"
 PREFIX = "6063181a59590578909db920"
-FIELD_KEYS = [spec.key for spec in LINK_FIELDS]
+FIELD_KEYS = [spec.key for spec in QUEUE_FIELDS]
 
 
 class FakeTrackerAdmin:
@@ -143,6 +143,7 @@ def test_first_run_creates_every_field_and_both_triggers(admin: FakeTrackerAdmin
         "created local field pachcaChatId",
         "created local field pachcaUserId",
         "created local field pachcaThreadId",
+        "created local field pachcaRating",
         'created trigger "pachca-bridge: comment created"',
         'created trigger "pachca-bridge: status changed"',
     ]
@@ -185,6 +186,7 @@ def test_second_run_changes_nothing(admin: FakeTrackerAdmin) -> None:
         "exists local field pachcaChatId",
         "exists local field pachcaUserId",
         "exists local field pachcaThreadId",
+        "exists local field pachcaRating",
         'unchanged trigger "pachca-bridge: comment created"',
         'unchanged trigger "pachca-bridge: status changed"',
     ]
@@ -196,11 +198,12 @@ def test_only_missing_fields_are_created(admin: FakeTrackerAdmin) -> None:
 
     lines = setup_of(admin).execute()
 
-    assert lines[:4] == [
+    assert lines[:5] == [
         "created local field pachcaMessageId",
         "exists local field pachcaChatId",
         "created local field pachcaUserId",
         "created local field pachcaThreadId",
+        "created local field pachcaRating",
     ]
     assert admin.writes[:3] == [
         "create field pachcaMessageId",
@@ -215,13 +218,13 @@ def test_a_trigger_pointing_elsewhere_is_updated_at_its_version(admin: FakeTrack
 
     lines = setup_of(admin).execute()
 
-    assert lines[4:] == [
+    assert lines[5:] == [
         'updated trigger "pachca-bridge: comment created" (endpoint)',
         'updated trigger "pachca-bridge: status changed" (endpoint)',
     ]
     assert [trigger.version for trigger in admin.stored] == [2, 2]
     assert all(trigger.actions[0]["endpoint"] == PUBLIC_URL for trigger in admin.stored)
-    assert setup_of(admin).execute()[4:] == [
+    assert setup_of(admin).execute()[5:] == [
         'unchanged trigger "pachca-bridge: comment created"',
         'unchanged trigger "pachca-bridge: status changed"',
     ]
@@ -237,7 +240,7 @@ def test_a_changed_secret_or_a_disabled_trigger_is_updated(admin: FakeTrackerAdm
 
     lines = setup_of(admin).execute()
 
-    assert lines[4:] == [
+    assert lines[5:] == [
         'updated trigger "pachca-bridge: comment created" (headers)',
         'updated trigger "pachca-bridge: status changed" (active)',
     ]
@@ -255,6 +258,7 @@ def test_dry_run_reads_but_writes_nothing(admin: FakeTrackerAdmin) -> None:
         "would create local field pachcaChatId",
         "would create local field pachcaUserId",
         "would create local field pachcaThreadId",
+        "would create local field pachcaRating",
         'would create trigger "pachca-bridge: comment created"',
         'would create trigger "pachca-bridge: status changed"',
     ]
@@ -269,7 +273,7 @@ def test_dry_run_names_what_it_would_update(admin: FakeTrackerAdmin) -> None:
 
     lines = setup_of(admin).execute(dry_run=True)
 
-    assert lines[4] == 'would update trigger "pachca-bridge: comment created" (endpoint)'
+    assert lines[5] == 'would update trigger "pachca-bridge: comment created" (endpoint)'
     assert admin.writes == []
     assert admin.stored == before
 
@@ -280,7 +284,7 @@ def test_the_first_trigger_of_a_name_is_the_one_maintained(admin: FakeTrackerAdm
 
     lines = setup_of(admin).execute()
 
-    assert lines[4] == 'updated trigger "pachca-bridge: comment created" (endpoint)'
+    assert lines[5] == 'updated trigger "pachca-bridge: comment created" (endpoint)'
     assert [(t.id, t.version) for t in admin.stored[:2]] == [("7", 4), ("8", 1)]
 
 
@@ -336,7 +340,7 @@ def test_a_trigger_read_back_otherwise_is_said(admin: FakeTrackerAdmin) -> None:
 
     lines = setup_of(admin).execute()
 
-    assert lines[4] == (
+    assert lines[5] == (
         'created trigger "pachca-bridge: comment created"; '
         "read back: Tracker stored conditions otherwise (see `servicedesk-bot doctor`)"
     )

@@ -189,11 +189,12 @@ def test_setup_creates_everything_then_finds_it_all_in_place(
         "created local field pachcaChatId",
         "created local field pachcaUserId",
         "created local field pachcaThreadId",
+        "created local field pachcaRating",
         'created trigger "pachca-bridge: comment created"',
         'created trigger "pachca-bridge: status changed"',
         f"pointed the Pachca bot's webhook at {PUBLIC_URL}",
     ]
-    assert writes(httpserver) == [f"POST {LOCAL_FIELDS}"] * 4 + [f"POST {TRIGGERS}"] * 2 + ["PUT /pachca/bot/webhook"]
+    assert writes(httpserver) == [f"POST {LOCAL_FIELDS}"] * 5 + [f"POST {TRIGGERS}"] * 2 + ["PUT /pachca/bot/webhook"]
     assert tracker.pachca_webhook == PUBLIC_URL
     comment = tracker.triggers[0]
     assert comment["actions"][0]["endpoint"] == PUBLIC_URL
@@ -214,6 +215,7 @@ def test_setup_creates_everything_then_finds_it_all_in_place(
         "exists local field pachcaChatId",
         "exists local field pachcaUserId",
         "exists local field pachcaThreadId",
+        "exists local field pachcaRating",
         'unchanged trigger "pachca-bridge: comment created"',
         'unchanged trigger "pachca-bridge: status changed"',
         f"pointed the Pachca bot's webhook at {PUBLIC_URL}",
@@ -234,7 +236,7 @@ def test_setup_in_poll_mode_makes_the_fields_but_no_trigger_and_no_webhook(
         "no triggers: DELIVERY=poll searches Tracker itself",
         "no Pachca webhook: DELIVERY=poll reads the bot's event history",
     ]
-    assert writes(httpserver) == [f"POST {LOCAL_FIELDS}"] * 4
+    assert writes(httpserver) == [f"POST {LOCAL_FIELDS}"] * 5
     assert tracker.triggers == [] and not tracker.pachca_webhook
 
 
@@ -246,7 +248,7 @@ def test_setup_dry_run_writes_nothing(
     assert result.exit_code == 0, result.output
     lines = result.output.splitlines()
     assert lines[0] == "would create local field pachcaMessageId"
-    assert lines[4] == 'would create trigger "pachca-bridge: comment created"'
+    assert lines[5] == 'would create trigger "pachca-bridge: comment created"'
     assert lines[-2] == f"would point the Pachca bot's webhook at {PUBLIC_URL}"
     assert lines[-1] == "dry run: nothing was changed"
     assert writes(httpserver) == []
@@ -262,7 +264,7 @@ def test_setup_updates_a_trigger_that_calls_an_old_url(
     result = run("setup", env=env)
 
     assert result.exit_code == 0, result.output
-    assert result.output.splitlines()[4:] == [
+    assert result.output.splitlines()[5:] == [
         'updated trigger "pachca-bridge: comment created" (endpoint)',
         'updated trigger "pachca-bridge: status changed" (endpoint)',
         f"pointed the Pachca bot's webhook at {PUBLIC_URL}",
@@ -328,7 +330,7 @@ def test_doctor_passes_on_a_set_up_bridge(
         "run doctor again",
         f"ok   tracker token: robot {ROBOT} (Робот поддержки, uid 1120000000016876); GET /v2/myself answered an object",
         "ok   tracker queue: SERVICEDESK «Служба поддержки»",
-        "ok   tracker local fields: pachcaMessageId, pachcaChatId, pachcaUserId, pachcaThreadId",
+        "ok   tracker local fields: pachcaMessageId, pachcaChatId, pachcaUserId, pachcaThreadId, pachcaRating",
         f'ok   tracker trigger "pachca-bridge: comment created": active, calls {PUBLIC_URL}; '
         "internal-note words stored as `words`",
         f'ok   tracker trigger "pachca-bridge: status changed": active, calls {PUBLIC_URL}',
