@@ -67,6 +67,20 @@ class TrackerStatusChanged(TrackerEvent):
 
 
 @dataclass(frozen=True)
+class TrackerAssigneeChanged(TrackerEvent):
+    kind: ClassVar[str] = "tracker.assignee"
+    received_at: float
+
+    @property
+    def key(self) -> str:
+        return f"tracker:assignee:{self.issue_key}:{iso_utc(self.received_at, 'microseconds')}"
+
+    @classmethod
+    def read(cls, issue_key: str, body: Mapping[str, Any], received_at: float) -> TrackerEvent:
+        return cls(issue_key, received_at)
+
+
+@dataclass(frozen=True)
 class TrackerEventKind:
     """One kind of Tracker event: the body's `type`, the event it reads into, and the trigger that sends it."""
 
@@ -130,6 +144,13 @@ TRACKER_EVENTS = Catalogue(
             "pachca-bridge: status changed",
             FiresOn.FIELD_CHANGED,
             changed_field="status",
+        ),
+        TrackerEventKind.of(
+            "issueAssigneeEvent",
+            TrackerAssigneeChanged,
+            "pachca-bridge: assignee changed",
+            FiresOn.FIELD_CHANGED,
+            changed_field="assignee",
         ),
     )
 )

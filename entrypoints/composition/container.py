@@ -19,8 +19,9 @@ from application.events import (
     ThreadReplyPosted,
 )
 from application.once.inbox import Inbox, refuse_unreadable
-from application.tracker_events import TrackerCommentAdded, TrackerStatusChanged
+from application.tracker_events import TrackerAssigneeChanged, TrackerCommentAdded, TrackerStatusChanged
 from application.usecases.announce import AnnounceStatus
+from application.usecases.assignee import AnnounceAssignee
 from application.usecases.buttons import PressButton
 from application.usecases.comments import RelayReply, RelayTrackerComment
 from application.usecases.deletions import DeleteMessage
@@ -104,6 +105,14 @@ class Container(containers.DeclarativeContainer):
         cache=outside.state,
         clock=outside.clock,
     )
+    announce_assignee = providers.Singleton(
+        AnnounceAssignee,
+        tracker=outside.tracker,
+        locator=services.locator,
+        poster=services.poster,
+        cache=outside.state,
+        clock=outside.clock,
+    )
     my_tickets = providers.Singleton(
         MyTickets,
         tracker=outside.tracker,
@@ -139,6 +148,7 @@ class Container(containers.DeclarativeContainer):
             FormSubmitted: providers.List(submit_form.provided.execute),
             TrackerCommentAdded: providers.List(relay_comment.provided.execute),
             TrackerStatusChanged: providers.List(announce_status.provided.execute),
+            TrackerAssigneeChanged: providers.List(announce_assignee.provided.execute),
             BodyRefused: providers.List(providers.Object(refuse_unreadable)),
         }
     )

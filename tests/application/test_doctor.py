@@ -14,7 +14,15 @@ from entrypoints.cli.admin import configuration_checks
 from entrypoints.config.configuration import ConfigurationError, problem, variable_names
 from ports.admin import DirectoryAdmin, LocalField, MessengerAdmin, StateProbe, TokenInfo
 from ports.errors import PermanentFailure, StateUnavailable, TransientFailure
-from tests.application.test_setup import COMMENT_TRIGGER, PUBLIC_URL, QUEUE, SECRET, STATUS_TRIGGER, FakeTrackerAdmin
+from tests.application.test_setup import (
+    ASSIGNEE_TRIGGER,
+    COMMENT_TRIGGER,
+    PUBLIC_URL,
+    QUEUE,
+    SECRET,
+    STATUS_TRIGGER,
+    FakeTrackerAdmin,
+)
 
 BOT_ID = 12
 PEOPLE = [
@@ -98,6 +106,7 @@ def test_a_healthy_setup_passes_every_check(parts: Parts) -> None:
         ("ok", "tracker local fields"),
         ("ok", f'tracker trigger "{COMMENT_TRIGGER}"'),
         ("ok", f'tracker trigger "{STATUS_TRIGGER}"'),
+        ("ok", f'tracker trigger "{ASSIGNEE_TRIGGER}"'),
         ("ok", "y360 directory"),
         ("ok", "state store"),
         ("ok", "store size"),

@@ -183,12 +183,13 @@ def test_setup_creates_everything_then_finds_it_all_in_place(
         "created local field pachcaThreadId",
         'created trigger "pachca-bridge: comment created"',
         'created trigger "pachca-bridge: status changed"',
+        'created trigger "pachca-bridge: assignee changed"',
     ]
-    assert writes(httpserver) == [f"POST {LOCAL_FIELDS}"] * 4 + [f"POST {TRIGGERS}"] * 2
+    assert writes(httpserver) == [f"POST {LOCAL_FIELDS}"] * 4 + [f"POST {TRIGGERS}"] * 3
     comment = tracker.triggers[0]
     assert comment["actions"][0]["endpoint"] == PUBLIC_URL
     assert comment["actions"][0]["headers"] == {"X-Tracker-Secret": TRACKER_SECRET}
-    assert {"type": "CommentAuthorNot", "user": ROBOT} in httpserver.log[-2][0].get_json()["conditions"]
+    assert {"type": "CommentAuthorNot", "user": ROBOT} in httpserver.log[-3][0].get_json()["conditions"]
     httpserver.clear_log()
 
     second = run("setup", env=env)
@@ -201,6 +202,7 @@ def test_setup_creates_everything_then_finds_it_all_in_place(
         "exists local field pachcaThreadId",
         'unchanged trigger "pachca-bridge: comment created"',
         'unchanged trigger "pachca-bridge: status changed"',
+        'unchanged trigger "pachca-bridge: assignee changed"',
     ]
     assert writes(httpserver) == []
     assert_clean(first.output + second.output)
@@ -232,10 +234,11 @@ def test_setup_updates_a_trigger_that_calls_an_old_url(
     assert result.output.splitlines()[4:] == [
         'updated trigger "pachca-bridge: comment created" (endpoint)',
         'updated trigger "pachca-bridge: status changed" (endpoint)',
+        'updated trigger "pachca-bridge: assignee changed" (endpoint)',
     ]
     patches = [request for request, _ in httpserver.log if request.method == "PATCH"]
-    assert [(r.path, r.args["version"]) for r in patches] == [(f"{TRIGGERS}/1", "1"), (f"{TRIGGERS}/2", "1")]
-    assert [t["actions"][0]["endpoint"] for t in tracker.triggers] == [PUBLIC_URL, PUBLIC_URL]
+    assert [(r.path, r.args["version"]) for r in patches] == [(f"{TRIGGERS}/{n}", "1") for n in (1, 2, 3)]
+    assert [t["actions"][0]["endpoint"] for t in tracker.triggers] == [PUBLIC_URL] * 3
 
 
 def test_setup_needs_the_public_url_and_the_tracker_secret(httpserver: HTTPServer, env: dict[str, str | None]) -> None:
@@ -293,13 +296,14 @@ def test_doctor_passes_on_a_set_up_bridge(
         "ok   tracker local fields: pachcaMessageId, pachcaChatId, pachcaUserId, pachcaThreadId",
         f'ok   tracker trigger "pachca-bridge: comment created": active, calls {PUBLIC_URL}',
         f'ok   tracker trigger "pachca-bridge: status changed": active, calls {PUBLIC_URL}',
+        f'ok   tracker trigger "pachca-bridge: assignee changed": active, calls {PUBLIC_URL}',
         "ok   y360 directory: 40 people in the organisation",
         "ok   state store: answers; outbox: 0 pending, 0 dead",
-        lines[11],
+        lines[12],
         "ok   dead events: none",
     ]
     assert re.fullmatch(
-        r"ok   store size: \d+ KiB; 0 events \(0 KiB of payloads\), the oldest first seen none", lines[11]
+        r"ok   store size: \d+ KiB; 0 events \(0 KiB of payloads\), the oldest first seen none", lines[12]
     )
     assert writes(httpserver) == []
     assert_clean(result.output)
