@@ -5,9 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from application.events import MessageDeleted, MessageEdited
-from application.once.writes import PACHCA_MESSAGE, OnceWriter
+from application.once.writes import PACHCA_MESSAGE, OnceWriter, reply_effect
 from application.services.identities import Identities
-from application.usecases.comments import reply_effect
 from domain.comments import is_newer
 from domain.tickets import TicketKey
 from ports.errors import TransientFailure

@@ -13,6 +13,11 @@ PACHCA_MESSAGE = "pachca_message"
 TRACKER_COMMENT = "tracker_comment"
 
 
+def reply_effect(message_id: int) -> str:
+    """The write of a thread reply as a Tracker comment (its id is `<KEY>/<comment id>`); edits find it by this."""
+    return f"comment:{message_id}"
+
+
 @dataclass(frozen=True)
 class OnceWriter:
     """Rules:

@@ -26,7 +26,6 @@ from application.usecases.buttons import PressButton
 from application.usecases.comments import RelayReply, RelayTrackerComment
 from application.usecases.deletions import DeleteMessage
 from application.usecases.edits import EditMessage
-from application.usecases.my_tickets import MyTickets
 from application.usecases.submit_form import SubmitForm
 from application.usecases.tickets import OpenTicket
 from entrypoints.composition.admin_container import AdminContainer
@@ -46,17 +45,11 @@ class Container(containers.DeclarativeContainer):
 
     open_ticket = providers.Singleton(
         OpenTicket,
-        messenger=outside.messenger,
-        tracker=outside.tracker,
-        locator=services.locator,
+        opener=services.opener,
         identities=services.identities,
-        schema=services.schema,
         log=outside.state,
-        poster=services.poster,
-        cards=services.cards,
         intake=services.intake,
         settings=services.ticket_settings,
-        files=services.files,
     )
     relay_reply = providers.Singleton(
         RelayReply,
@@ -113,16 +106,6 @@ class Container(containers.DeclarativeContainer):
         cache=outside.state,
         clock=outside.clock,
     )
-    my_tickets = providers.Singleton(
-        MyTickets,
-        tracker=outside.tracker,
-        schema=services.schema,
-        poster=services.poster,
-        cache=outside.state,
-        clock=outside.clock,
-        routing=services.routing,
-        web_url=settings.provided.tracker_web_url,
-    )
     press_button = providers.Singleton(
         PressButton,
         tracker=outside.tracker,
@@ -131,11 +114,11 @@ class Container(containers.DeclarativeContainer):
         cards=services.cards,
         writer=services.writer,
         poster=services.poster,
-        my_tickets=my_tickets,
+        my_tickets=services.my_tickets,
         intake=services.intake,
         agents=settings.provided.agent_pachca_user_ids,
     )
-    submit_form = providers.Singleton(SubmitForm, open_ticket=open_ticket, topics=settings.provided.intake_topics)
+    submit_form = providers.Singleton(SubmitForm, opener=services.opener, topics=settings.provided.intake_topics)
 
     # every event class -> its handlers, run in order (an event class without one stops start-up)
     handlers = providers.Dict(

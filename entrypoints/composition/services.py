@@ -12,11 +12,13 @@ from application.services.cards import Cards
 from application.services.directory_index import DirectoryIndex
 from application.services.files import FileCarrier
 from application.services.identities import Identities
+from application.services.intake import IntakeForm
 from application.services.locator import TicketLocator
 from application.services.mentions import Mentions
+from application.services.my_tickets import MyTickets
+from application.services.opening import TicketOpener
 from application.services.provenance import Provenance
 from application.services.schema import TrackerSchema
-from application.usecases.intake import IntakeForm
 from entrypoints.composition.wiring import file_limits_of, routing_of, ticket_settings_of
 from entrypoints.config.settings import Settings
 
@@ -81,5 +83,27 @@ class Services(containers.DeclarativeContainer):
         limits=providers.Callable(file_limits_of, settings=settings),
         messenger=outside.messenger_files,
         tracker=outside.tracker_files,
+    )
+    opener = providers.Singleton(
+        TicketOpener,
+        messenger=outside.messenger,
+        tracker=outside.tracker,
+        locator=locator,
+        identities=identities,
+        schema=schema,
+        poster=poster,
+        cards=cards,
+        settings=ticket_settings,
+        files=files,
+    )
+    my_tickets = providers.Singleton(
+        MyTickets,
+        tracker=outside.tracker,
+        schema=schema,
+        poster=poster,
+        cache=outside.state,
+        clock=outside.clock,
+        routing=routing,
+        web_url=settings.provided.tracker_web_url,
     )
     carried = providers.Singleton(CarriedMessages, links=outside.state, writer=writer, identities=identities)
