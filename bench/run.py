@@ -16,6 +16,7 @@ from bench.burst import measure_burst
 from bench.bytecode import measure_bytecode
 from bench.cold_start import measure_cold_start
 from bench.files_memory import measure_file_memory
+from bench.flow_length import measure_flows
 from bench.hostile_report import Hostile
 from bench.hostile_text import measure_long_comments, measure_mention_crowds
 from bench.per_event import measure_calls, measure_event_costs
@@ -87,6 +88,8 @@ def run_all(counts: Counts = Counts(), progress: bool = False) -> Results:
         cold = measure_cold_start(apis, runs=counts.cold_runs, warmup=counts.cold_warmup)
         step("cold start of the archive on Python 3.12, with and without its bytecode")
         bytecode = measure_bytecode(apis, runs=counts.cold_runs, warmup=counts.cold_warmup)
+        step("flow length: a warm ticket and a warm Tracker comment traced through index.handler")
+        flows = measure_flows(apis)
     step(f"CPU per event: {counts.events} events of each kind, without and with logs")
     costs = measure_event_costs(counts.events, counts.warmup)
     step(f"wall per event on SQLite: {counts.sqlite_events} events of each kind")
@@ -101,7 +104,8 @@ def run_all(counts: Counts = Counts(), progress: bool = False) -> Results:
     step(f"memory: carrying a {counts.file_mb} MB file each way")
     files = measure_file_memory(counts.file_mb * 1024 * 1024)
     store = _store(counts, step)
-    return Results(cold, costs, calls, sqlite, main_burst, others, files, store, bytecode, _hostile(counts, step))
+    hostile = _hostile(counts, step)
+    return Results(cold, costs, calls, sqlite, main_burst, others, files, store, bytecode, hostile, flows)
 
 
 def _hostile(counts: Counts, step: Callable[[str], None]) -> Hostile:

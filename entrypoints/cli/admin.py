@@ -13,6 +13,7 @@ from application.admin.checks import CheckResult, Status, fail, ok
 from application.admin.setup import SetupIncomplete
 from entrypoints.cli.common import configuration_failed
 from entrypoints.cli.store_presence import AbsentStore, absent_store
+from entrypoints.composition.admin_container import admin_of
 from entrypoints.composition.bootstrap import build_container
 from entrypoints.config.configuration import ConfigurationError, problem
 from entrypoints.config.settings import DEFAULT_SERVE_STATE_URL, Settings
@@ -40,7 +41,7 @@ def setup(dry_run: bool) -> None:
         configuration_failed(ConfigurationError(missing))
     scrub = container.outside.redactor()
     try:
-        lines = container.admin.setup().execute(dry_run)
+        lines = admin_of(container).setup().execute(dry_run)
     except SetupIncomplete as e:
         _echo_all(e.done)
         hint = setup_hint(e.__cause__, settings)
@@ -63,7 +64,7 @@ def doctor() -> None:
     absent = absent_store(container.state_url())
     if absent:  # the state check says so instead of creating it
         container.outside.state.override(providers.Object(AbsentStore(absent, "doctor")))
-    results = [configuration_ok(), *container.admin.doctor().execute()]
+    results = [configuration_ok(), *admin_of(container).doctor().execute()]
     scrub = container.outside.redactor()
     for result in results:
         click.echo(scrub(render(result)))

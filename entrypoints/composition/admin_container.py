@@ -1,7 +1,10 @@
-"""The operator's commands (`setup`, `doctor`) as one sub-container of the composition root: they use the same
-clients as the bridge; `doctor` overrides the root's retry policy so a failing service is reported at once."""
+"""The operator's commands (`setup`, `doctor`) composed over the composition root's rings: they use the same clients
+as the bridge; `doctor` overrides the root's retry policy so a failing service is reported at once. Only the CLI
+imports this module: a webhook never needs it."""
 
 from __future__ import annotations
+
+from typing import TYPE_CHECKING
 
 from dependency_injector import containers, providers
 
@@ -13,6 +16,9 @@ from domain.routing import QueueRouting
 from entrypoints.config.configuration import variable_names
 from entrypoints.config.settings import Settings
 from ports.admin import DirectoryAdmin, MessengerAdmin, StateProbe
+
+if TYPE_CHECKING:
+    from entrypoints.composition.container import Container
 
 
 def _doctor_settings(settings: Settings, routing: QueueRouting) -> DoctorSettings:
@@ -51,4 +57,16 @@ class AdminContainer(containers.DeclarativeContainer):
         open_state=state.provider,
         settings=providers.Callable(_doctor_settings, settings=settings, routing=routing),
         variables=providers.Callable(variable_names),
+    )
+
+
+def admin_of(container: Container) -> AdminContainer:
+    """The operator's commands over `container`'s own clients, store and routing."""
+    return AdminContainer(
+        settings=container.settings,
+        routing=container.services.routing,
+        messenger=container.outside.messenger,
+        tracker_http=container.outside.tracker_http,
+        directory=container.outside.directory,
+        state=container.outside.state,
     )

@@ -1,8 +1,8 @@
 """The composition root: builds the bridge from Settings. Nothing connects or calls out until first used.
 
 Three rings, composed (not inherited): `outside` (the adapters), `services` (what the use cases share, over the
-adapters), and here the use cases, the handlers of each event class, the inbox and the HTTP app; `admin` holds the
-operator's commands over the same clients.
+adapters), and here the use cases, the handlers of each event class, the inbox and the HTTP app. The operator's
+commands compose over the same rings in `admin_container.admin_of`, which the function never imports.
 """
 
 from __future__ import annotations
@@ -28,7 +28,6 @@ from application.usecases.deletions import DeleteMessage
 from application.usecases.edits import EditMessage
 from application.usecases.submit_form import SubmitForm
 from application.usecases.tickets import OpenTicket
-from entrypoints.composition.admin_container import AdminContainer
 from entrypoints.composition.outside import Outside
 from entrypoints.composition.services import Services
 from entrypoints.composition.wiring import comment_settings_of, every_kind_handled, retention_of, webhook_secrets
@@ -155,14 +154,4 @@ class Container(containers.DeclarativeContainer):
         clock=outside.clock,
         form_handler=submit_form.provided.validate,
         budget=outside.budget,
-    )
-
-    admin = providers.Container(
-        AdminContainer,
-        settings=settings,
-        routing=services.routing,
-        messenger=outside.messenger,
-        tracker_http=outside.tracker_http,
-        directory=outside.directory,
-        state=outside.state,
     )
