@@ -10,8 +10,10 @@ RUN_STAMP := $(VENV)/.installed-run$(RUN_EXTRAS)-$(HASH)
 TEST_STAMP := $(VENV)/.installed-test-$(HASH)
 SUPPORTED := import sys; sys.exit(sys.version_info < (3, 11))
 
-# `make run` with neither a Pachca nor a Tracker token starts the sandbox; it says so before anything else
-NO_TOKENS := $(if $(PACHKA_API_TOKEN)$(PACHCA_API_TOKEN)$(TRACKER_API_TOKEN),,yes)
+# `make run` with neither a Pachca nor a Tracker token starts the sandbox; it says so before anything else. The
+# commands read servicedesk.env (what `servicedesk-bot init` writes) too: with that file it is the real bridge.
+ENV_FILE ?= servicedesk.env
+NO_TOKENS := $(if $(PACHKA_API_TOKEN)$(PACHCA_API_TOKEN)$(TRACKER_API_TOKEN)$(wildcard $(ENV_FILE)),,yes)
 ifneq ($(filter run,$(MAKECMDGOALS)),)
 ifeq ($(NO_TOKENS),yes)
 $(info No PACHKA_API_TOKEN (PACHCA_API_TOKEN) or TRACKER_API_TOKEN set: starting the sandbox (simulated Pachca, Tracker and Yandex 360). To run the real bridge, set the variables (README, «Configuration») and run `make run` again.)

@@ -107,6 +107,8 @@ class MessageEdited(Event):
     text: str
     changed_at: str
     created_at: float  # epoch seconds: a fresh message's `new` may still be on its way
+    chat_id: int = 0  # the conversation's chat: the thread's root chat for a reply; 0 when not known
+    direct: bool = False  # a direct message to the bot
 
     @property
     def key(self) -> str:
@@ -121,6 +123,8 @@ class MessageDeleted(Event):
     root_message_id: int
     user_id: int
     created_at: float
+    chat_id: int = 0  # as in MessageEdited
+    direct: bool = False
 
     @property
     def key(self) -> str:

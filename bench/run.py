@@ -18,7 +18,7 @@ from bench.cold_start import measure_cold_start
 from bench.files_memory import measure_file_memory
 from bench.flow_length import measure_flows
 from bench.hostile_report import Hostile
-from bench.hostile_text import measure_long_comments, measure_mention_crowds
+from bench.hostile_text import measure_long_texts, measure_mention_crowds
 from bench.per_event import measure_calls, measure_event_costs
 from bench.report import Results, render
 from bench.shared_burst import measure_shared_burst, measure_slot_cost, postgres_url
@@ -109,8 +109,8 @@ def run_all(counts: Counts = Counts(), progress: bool = False) -> Results:
 
 
 def _hostile(counts: Counts, step: Callable[[str], None]) -> Hostile:
-    step(f"hostile text: a {counts.long_chars:,}-character comment, {counts.crowd} mentions in one text")
-    long, crowds = measure_long_comments(counts.long_chars, counts.long_runs), measure_mention_crowds(counts.crowd)
+    step(f"hostile text: {counts.long_chars:,}-character texts on every path, {counts.crowd} mentions in one text")
+    long, crowds = measure_long_texts(counts.long_chars, counts.long_runs), measure_mention_crowds(counts.crowd)
     step(f"serve under siege: {counts.slow} slow connections for {counts.hold:.0f} s, {counts.uploads} uploads")
     return Hostile(
         long, crowds, measure_siege(counts.slow, counts.hold, counts.uploads, counts.upload_mb, counts.alone)

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from domain.files import FileRef
+from domain.folding import folded
 from domain.pachca_text import one_line
 from domain.people import Person
 from domain.tickets import TicketKey
@@ -49,9 +50,15 @@ def description_with_text(description: str, text: str) -> str:
 
 
 def is_internal_note(text: str, markers: Iterable[str]) -> bool:
-    """A note for agents only: it contains one of the markers, in any case."""
-    folded = text.casefold()
-    return any(marker.casefold() in folded for marker in markers if marker.strip())
+    """A note for agents only: it contains one of the markers, compared as a reader sees them (`folded`: without
+    case, invisible characters, markup, HTML entities, or look-alike letters). Folding only ever finds more: in
+    doubt, the note stays in Tracker."""
+    wanted = [marker for marker in markers if marker.strip()]
+    plain = text.casefold()
+    if any(marker.casefold() in plain for marker in wanted):
+        return True
+    seen = folded(text)
+    return any(folded(marker) in seen for marker in wanted if folded(marker))
 
 
 def is_newer(changed_at: str, than: str) -> bool:

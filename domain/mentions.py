@@ -7,6 +7,9 @@ from bisect import bisect_left
 from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import Enum
+from functools import lru_cache
+
+from domain.pachca_text import QUIET
 
 
 class Side(Enum):
@@ -15,6 +18,8 @@ class Side(Enum):
 
 
 RESERVED = frozenset({"all", "here"})  # Pachca's system words: they address a chat, not a person
+# Longer than any Tracker login or Pachca nickname: never looked up (a 100,000-character handle in a URL gets 414)
+MAX_HANDLE = 64
 
 
 def _mention_pattern(handle_chars: str) -> re.Pattern[str]:
@@ -48,15 +53,21 @@ class Mention:
 
 
 def find_mentions(text: str, side: Side) -> list[Mention]:
+    return list(_scan(text, side))
+
+
+@lru_cache(maxsize=4)
+def _scan(text: str, side: Side) -> tuple[Mention, ...]:
+    """One scan per text and side: the handles to look up and the rewrite read the same mentions."""
     candidates = [match for match in _MENTION[side].finditer(text) if match["handle"].lower() not in RESERVED]
     if not candidates:
-        return []  # the common case: code, links and addresses need not be looked for
+        return ()  # the common case: code, links and addresses need not be looked for
     protected = _Spans([match.span() for match in _NO_MENTIONS_INSIDE.finditer(text)])
-    return [
+    return tuple(
         Mention(match["handle"], match.start(), match.end())
         for match in candidates
         if not protected.overlaps(match.start(), match.end())
-    ]
+    )
 
 
 class _Spans:
@@ -78,17 +89,20 @@ class Resolution:
 
 
 class MentionResolver:
-    """Rewrites mentions from one side's handles to the other's; a mention that maps to nobody stays as written."""
+    """Rewrites mentions from one side's handles to the other's; a mention that maps to nobody stays as written.
+    Toward Pachca, where a written `@nickname` notifies, it stays quiet (`QUIET` after the `@`): only the people the
+    bridge resolved are notified. Toward Tracker only `summonees` notify, so the text is left exactly as typed."""
 
     @staticmethod
     def handles(text: str, side: Side, limit: int | None = None) -> list[str]:
         """The handles to look up: unique regardless of case, as first written, in order of appearance; at most
         `limit` of them (`MAX_MENTIONS`), so a crowd of mentions costs a bounded number of lookups."""
         unique: dict[str, str] = {}
-        for mention in find_mentions(text, side):
+        for mention in _scan(text, side):
             if limit is not None and len(unique) >= limit:
                 break
-            unique.setdefault(mention.handle.lower(), mention.handle)
+            if len(mention.handle) <= MAX_HANDLE:
+                unique.setdefault(mention.handle.lower(), mention.handle)
         return list(unique.values())
 
     @staticmethod
@@ -98,13 +112,14 @@ class MentionResolver:
         parts: list[str] = []
         notify: dict[str, None] = {}
         position = 0
-        for mention in find_mentions(text, side):
+        for mention in _scan(text, side):
             target = other.get(mention.handle.lower())
-            if target is None:
+            if target is None and side is Side.PACHCA:
                 continue
-            parts += [text[position : mention.start], f"@{target}"]
+            parts += [text[position : mention.start], f"@{target}" if target else f"@{QUIET}{mention.handle}"]
             position = mention.end
-            notify.setdefault(target)
+            if target:
+                notify.setdefault(target)
         parts.append(text[position:])
         return Resolution("".join(parts), tuple(notify))
 

@@ -13,6 +13,8 @@ FORGED_MARK = "> "  # Pachca shows `>` literally: the line visibly belongs to th
 
 # what would notify a whole chat, or someone the bridge did not resolve: `@all`, `@here`, a raw `<@user_id>`
 _LOUD = re.compile(r"@(?=(?:all|here)\b)|<@", re.IGNORECASE)
+# any mention at all: `@` not glued to a word (an e-mail address stays whole) before a handle, and raw `<@id>`
+_ANY_MENTION = re.compile(rf"(?<![\w.\-])@(?=\w)|<@(?!{QUIET})")
 # the starts of the bridge's own lines, compared without spaces, case, markup or look-alike letters
 _OWN_LINES = ("добавленкомментарий", "автор:", "статусзаявкиизменён", "статусзаявкиизменен")
 _LOOK_ALIKES = str.maketrans("aeopcxykmthb03", "аеорсхукмтнвоз")
@@ -25,10 +27,15 @@ def quiet(text: str) -> str:
     return _LOUD.sub(lambda match: match.group() + QUIET, text)
 
 
+def silent(text: str) -> str:
+    """Every mention shown as written, notifying nobody: for names and summaries, where nobody is resolved."""
+    return _ANY_MENTION.sub(lambda match: match.group() + QUIET, text)
+
+
 def one_line(name: str, limit: int = NAME_LIMIT) -> str:
     """A display name (or a summary) on one line, not longer than `limit`, notifying nobody."""
     flat = " ".join(name.split())
-    return quiet(flat if len(flat) <= limit else flat[: limit - 1] + "…")
+    return silent(quiet(flat if len(flat) <= limit else flat[: limit - 1] + "…"))
 
 
 def mark_forged_lines(text: str) -> str:

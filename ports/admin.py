@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Protocol, runtime_checkable
 
@@ -30,11 +31,25 @@ class TokenInfo:
     scopes: tuple[str, ...] = ()  # empty when the token does not say
 
 
+class StoreNotCreated(Exception):
+    """The state store does not exist yet (nothing was ever stored): it is created on first use at `where`."""
+
+    def __init__(self, where: str, writable: bool) -> None:
+        super().__init__(f"not created yet: {where}")
+        self.where = where
+        self.writable = writable  # whether what creates it may create it there
+
+
 @runtime_checkable
 class TrackerAdmin(Protocol):
     """The issue tracker's queue settings: local fields and the triggers that call the bridge."""
 
     def myself(self) -> Person: ...
+
+    def answer_shapes(self) -> Mapping[str, str]:
+        """How the answers seen so far came where the vendor documents a one-element list, by call (`GET
+        /v2/myself`: `an object` or `a one-element list`), for `doctor` to say."""
+        ...
 
     def queue(self, key: str) -> Queue:
         """Raises NotFound when there is no such queue."""
@@ -66,6 +81,16 @@ class MessengerAdmin(Protocol):
 
     def some_users(self, limit: int) -> list[Person]:
         """A first page of the workspace's people, as the bot sees them (e-mails may be hidden)."""
+        ...
+
+
+@runtime_checkable
+class BotWebhook(Protocol):
+    """The messenger bot's own outgoing webhook: where the messenger sends its events."""
+
+    def set_webhook(self, url: str) -> str:
+        """Points the bot's webhook at `url`; returns the URL the messenger now holds. A token without the right
+        scope is a PermanentFailure with status 403."""
         ...
 
 

@@ -16,8 +16,10 @@ class PachcaUpload:
 
     key: str
     name: str
-    file_type: str  # "image" shows inline; "file" otherwise
+    file_type: str  # "image" shows inline (a PNG, JPEG, GIF or WebP); "file" otherwise
     size: int
+    width: int | None = None  # an image's size in pixels, which Pachca needs for its preview
+    height: int | None = None
 
 
 @runtime_checkable

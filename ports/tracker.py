@@ -21,6 +21,7 @@ class IssueInfo:
     updated_by_id: str | None = None
     local_fields: Mapping[str, str] = field(default_factory=dict)  # short key -> value
     assignee: Person | None = None
+    created_by_id: str | None = None  # who created the issue: the bridge's robot, for the tickets it opened
 
 
 @runtime_checkable

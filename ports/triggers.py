@@ -27,12 +27,13 @@ class TriggerSpec:
 @dataclass(frozen=True)
 class BridgeTrigger:
     """A trigger as the bridge wants it: on which event it calls `endpoint` with `secret`, and whose comments (the
-    robot's own) it skips."""
+    robot's own, named by its uid) it skips. How Tracker spells that is the adapter's business (see
+    docs/tracker.md)."""
 
     spec: TriggerSpec
     endpoint: str
     secret: str
-    robot_login: str
+    robot_uid: str
     active: bool = True
     internal_markers: tuple[str, ...] = ()  # a comment containing one is an internal note: no call for it
 
@@ -49,6 +50,7 @@ class Trigger:
     version: int
     name: str
     active: bool
+    notes: tuple[str, ...] = ()  # how Tracker stored what it may spell in more than one way, for `doctor`
 
     @property
     def endpoint(self) -> str:

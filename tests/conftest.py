@@ -84,3 +84,12 @@ def sign(body: bytes, secret: str = PACHCA_SECRET) -> str:
 
 def dumps(payload: Any) -> bytes:
     return json.dumps(payload, ensure_ascii=False).encode()
+
+
+@pytest.fixture(autouse=True)
+def no_env_file_of_the_developer(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Commands read `servicedesk.env` from the working directory: a developer's own file must not steer the tests.
+    A test that wants one points ENV_FILE at it."""
+    from entrypoints.config import env_file
+
+    monkeypatch.setattr(env_file, "ENV_FILE", tmp_path_factory.mktemp("cwd") / "servicedesk.env")

@@ -291,6 +291,7 @@ class FakeIssue:
     attachment_ids: list[str] = field(default_factory=list)
     comment_attachments: dict[str, list[str]] = field(default_factory=dict)  # comment id -> attachment ids
     assignee: Person | None = None
+    created_by: str = "1120000000049224"  # the robot's uid (FakeIssueTracker.robot): the bridge opened it
 
 
 WORKFLOW: dict[str, list[Transition]] = {
@@ -361,6 +362,9 @@ class FakeIssueTracker:
         if existing is not None:
             self.conflicts += 1  # the real adapter gets a 409 and recovers it through _findByUnique
             return existing
+        deleted = [field_ids[k] for k in issue.local_fields if k in field_ids and k not in self.field_keys]
+        if deleted:  # as Tracker refuses a field that no longer exists
+            raise PermanentFailure(f"tracker: 422 on POST /v2/issues/: unknown fields {deleted}", 422)
         key = TicketKey(f"{issue.queue}-{len(self.issues) + 1}")
         fields = {field_ids[k].split("--")[-1]: v for k, v in issue.local_fields.items() if k in field_ids}
         self._known_attachments(issue.attachment_ids)
@@ -379,15 +383,20 @@ class FakeIssueTracker:
     def get_issue(self, key: TicketKey) -> IssueInfo:
         self._call("get_issue")
         issue = self._issue(key)
+        return self._info(issue)
+
+    def _info(self, issue: FakeIssue) -> IssueInfo:
+        display = self.display[issue.status]
         return IssueInfo(
             issue.key,
             issue.new.summary,
             issue.status,
-            self.display[issue.status],
+            display,
             issue.updated_at,
             None,
             issue.fields,
-            issue.assignee,
+            assignee=issue.assignee,
+            created_by_id=issue.created_by,
         )
 
     def add_comment(
@@ -444,7 +453,7 @@ class FakeIssueTracker:
     def open_issues_of(self, queue: str, pachca_user_id: int) -> list[IssueInfo]:
         self._call("open_issues_of")
         return [
-            IssueInfo(i.key, i.new.summary, i.status, self.display[i.status], i.updated_at, None, i.fields)
+            self._info(i)
             for i in self.issues.values()
             if i.fields.get("pachcaUserId") == str(pachca_user_id) and i.status != "closed"
         ]

@@ -43,6 +43,7 @@ class _Send:
     data: Callable[[], Any] | None
     headers: Mapping[str, str]
     stream: bool
+    follow_redirects: bool = True
 
 
 class HttpClient:
@@ -81,16 +82,22 @@ class HttpClient:
         data: Callable[[], Any] | None = None,
         headers: Mapping[str, str] | None = None,
         stream: bool = False,
+        follow_redirects: bool = True,
     ) -> requests.Response:
         """`before_attempt` runs before every attempt, retries included (e.g. to take a rate-limit slot).
 
         `data` builds a fresh body for every attempt (a streamed upload is read again); `headers` replace the
         client's own (a presigned URL gets no credentials); `path` may be a whole URL, whose query (a presigned
-        signature) never reaches an error or a log line."""
+        signature) never reaches an error or a log line. `follow_redirects=False` answers a redirect as it is, for a
+        caller that checks where each hop goes (a download, `adapters.http.transfer`)."""
         absolute = path.startswith(("http://", "https://"))
         call = Call(self.service, method, urlsplit(path).path if absolute else path, idempotent, json, params)
         send = _Send(
-            path if absolute else self.base_url + path, data, self.headers if headers is None else headers, stream
+            path if absolute else self.base_url + path,
+            data,
+            self.headers if headers is None else headers,
+            stream,
+            follow_redirects,
         )
         attempt = 0
         while True:
@@ -121,6 +128,7 @@ class HttpClient:
                 headers=send.headers,
                 timeout=self._timeouts(),
                 stream=send.stream,
+                allow_redirects=send.follow_redirects,
             )
         except requests.RequestException as e:
             return unanswered(call, e), e

@@ -11,6 +11,8 @@ from urllib3.exceptions import MaxRetryError, NameResolutionError, NewConnection
 
 from ports.errors import NotFound, OutcomeUnknown, PermanentFailure, TransientFailure
 
+PATH_SHOWN = 200  # of a path in an error: a path built from a hostile text can be 100 KB
+
 
 @dataclass(frozen=True)
 class Call:
@@ -22,7 +24,8 @@ class Call:
     params: Mapping[str, Any] | None = None
 
     def __str__(self) -> str:
-        return f"{self.method} {self.path}"
+        path = self.path if len(self.path) <= PATH_SHOWN else self.path[: PATH_SHOWN - 1] + "…"
+        return f"{self.method} {path}"
 
     def lost(self, message: str) -> TransientFailure:
         """The answer was lost: a write that is not idempotent may have happened, so it is not repeated."""

@@ -12,18 +12,29 @@ import requests
 from pydantic import ValidationError
 
 from adapters.http.client import HttpClient
-from adapters.pachca.models import Data, FullMessage, Message, PachcaUser, Thread, TokenInfoReply
+from adapters.pachca.models import (
+    BotReply,
+    ChatPage,
+    Data,
+    FullMessage,
+    Message,
+    PachcaUser,
+    Reply,
+    Thread,
+    TokenInfoReply,
+)
 from adapters.pachca.ratelimit import ChatRateLimiter
 from adapters.pachca.views import button_rows, form_block
 from domain.issues import truncate
 from domain.people import Person
 from domain.tickets import ThreadRef
-from ports.admin import MessengerAdmin, TokenInfo
+from ports.admin import BotWebhook, MessengerAdmin, TokenInfo
 from ports.errors import PermanentFailure
 from ports.files import PachcaUpload
 from ports.messenger import ButtonRows, ChatMessenger, FormField, MessageInfo, PostedMessage
 
 T = TypeVar("T")
+R = TypeVar("R", bound=Reply)
 FORM_TITLE_LIMIT = 24
 LIST_LIMIT = 50
 SUBMIT_TEXT = "Отправить"
@@ -37,7 +48,7 @@ def pachca_client(session: requests.Session, base_url: str, token: str, **kw: An
 
 
 @dataclass(frozen=True)
-class HttpChatMessenger(ChatMessenger, MessengerAdmin):
+class HttpChatMessenger(ChatMessenger, MessengerAdmin, BotWebhook):
     """Message writes wait for the chat's rate limit and are never sent twice here."""
 
     client: HttpClient
@@ -49,6 +60,29 @@ class HttpChatMessenger(ChatMessenger, MessengerAdmin):
     def token_info(self) -> TokenInfo:
         info = self._get("/oauth/token/info", Data[TokenInfoReply]).data
         return TokenInfo(user_id=info.user_id, scopes=tuple(info.scopes or ()))
+
+    def set_webhook(self, url: str) -> str:
+        """`PUT /bot/webhook` (scope `bot_self:webhook:write`): the bot that owns the token, no bot id needed."""
+        body = {"webhook": {"outgoing_url": url}}
+        response = self.client.request("PUT", "/bot/webhook", idempotent=True, json=body)
+        return parse_reply(response, Data[BotReply]).data.webhook.outgoing_url or ""
+
+    def member_chats(self, pages: int = 10) -> list[tuple[int, str]]:
+        """The group chats the bot is in, as (id, name): `GET /chats` (scope `chats:read`), 50 a page, at most
+        `pages` pages. Direct chats (`personal`) are left out."""
+        found: list[tuple[int, str]] = []
+        params: dict[str, Any] = {"availability": "is_member", "limit": LIST_LIMIT}
+        for _ in range(pages):
+            response = self.client.request("GET", "/chats", idempotent=True, params=params)
+            page = parse_reply(response, ChatPage)
+            found += [(chat.id, chat.name or str(chat.id)) for chat in page.data if not chat.personal]
+            paginate = page.meta.paginate if page.meta else None
+            cursor = paginate.next_page if paginate else None
+            more = paginate.has_next if paginate and paginate.has_next is not None else len(page.data) >= LIST_LIMIT
+            if not (cursor and more):
+                break
+            params = {**params, "cursor": cursor}
+        return found
 
     def some_users(self, limit: int) -> list[Person]:
         users = self._get("/users", Data[list[PachcaUser]], params={"limit": limit}).data
@@ -144,7 +178,8 @@ class HttpChatMessenger(ChatMessenger, MessengerAdmin):
         if buttons:
             message["buttons"] = button_rows(buttons)
         if files:
-            message["files"] = [asdict(file) for file in files]  # {key, name, file_type, size}, as uploaded
+            # {key, name, file_type, size} as uploaded, and an image's width and height for its preview
+            message["files"] = [{k: v for k, v in asdict(file).items() if v is not None} for file in files]
         response = self.client.request(
             "POST",
             "/messages",
@@ -168,7 +203,7 @@ def _limit_key(thread: ThreadRef) -> int:
     return thread.root_chat_id or thread.chat_id
 
 
-def parse_reply(response: requests.Response, model: type[Data[T]]) -> Data[T]:
+def parse_reply(response: requests.Response, model: type[R]) -> R:
     try:
         return model.model_validate_json(response.content)
     except ValidationError as e:

@@ -4,15 +4,22 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
-from typing import Any
+from functools import cache
+from typing import Any, TypeVar, cast
 from urllib.parse import quote
 
 import requests
+from pydantic import BaseModel, ConfigDict, TypeAdapter
 
 from adapters.http.client import HttpClient
 from adapters.tracker.models import User
 from domain.people import Person
 from ports.errors import PermanentFailure
+
+ModelT = TypeVar("ModelT", bound=BaseModel)
+
+OBJECT = "an object"
+LISTED = "a one-element list"
 
 
 def tracker_client(
@@ -36,14 +43,45 @@ class TrackerResource:
 
     def __init__(self, client: HttpClient) -> None:
         self._client = client
+        self._shapes: dict[str, str] = {}
 
     def myself(self) -> Person:
-        response = self._get("/v2/myself")
-        with reading("GET /v2/myself"):
-            return User.model_validate_json(response.content).to_person()
+        return self._one("GET /v2/myself", self._get("/v2/myself"), User).to_person()
+
+    def answer_shapes(self) -> Mapping[str, str]:
+        """How the answers Tracker's reference prints as one-element lists came, by call: `an object` or `a
+        one-element list` (see docs/tracker.md, «Answers as lists»)."""
+        return dict(self._shapes)
+
+    def _one(self, call: str, response: requests.Response, model: type[ModelT]) -> ModelT:
+        """An answer the reference prints as a one-element list (`GET /v2/myself`, `POST …/comments`), read
+        whether it comes as that list or as the object itself; the shape seen is kept for `doctor`."""
+        with reading(call):
+            found = _object_or_list(model).validate_json(response.content)
+            if isinstance(found, list):
+                if len(found) != 1:
+                    raise ValueError(f"a list of {len(found)} where one was expected")
+                self._shapes[_template(call)] = LISTED
+                return cast(ModelT, found[0])
+            self._shapes[_template(call)] = OBJECT
+            return cast(ModelT, found)
 
     def _get(self, path: str, params: Mapping[str, Any] | None = None) -> requests.Response:
         return self._client.request("GET", path, idempotent=True, params=params)
+
+
+@cache
+def _object_or_list(model: type[ModelT]) -> TypeAdapter[Any]:
+    shape: Any = list[model] | model  # type: ignore[valid-type]
+    return TypeAdapter(shape, config=ConfigDict(defer_build=True))
+
+
+def _template(call: str) -> str:
+    """`POST /v2/issues/SD-1/comments` -> `POST /v2/issues/{key}/comments`: one entry per kind of call."""
+    parts = call.split("/")
+    if len(parts) > 3 and parts[2] == "issues":
+        parts[3] = "{key}"
+    return "/".join(parts)
 
 
 def segment(value: str) -> str:

@@ -27,8 +27,7 @@ class TrackerComments(TrackerResource):
         if attachment_ids:
             body["attachmentIds"] = list(attachment_ids)  # temporary attachments become the comment's files
         response = self._client.request("POST", path, idempotent=False, json=body, params={"isAddToFollowers": "false"})
-        with reading(f"POST {path}"):
-            return CommentId.model_validate_json(response.content).id
+        return self._one(f"POST {path}", response, CommentId).id
 
     def get_comment(self, key: TicketKey, comment_id: str) -> TrackerComment:
         """The comment with its attachments, located on the issue (`expand=attachments` names them, no more)."""

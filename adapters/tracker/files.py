@@ -10,7 +10,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from adapters.http.client import HttpClient
-from adapters.http.transfer import MultipartUpload, download, safe_name
+from adapters.http.transfer import FetchPolicy, MultipartUpload, download, safe_name
 from adapters.tracker.client import reading, segment
 from adapters.tracker.models import CommentId, Description
 from domain.files import FileRef, LocalFile
@@ -21,14 +21,19 @@ from ports.files import TrackerFiles
 
 @dataclass(frozen=True)
 class HttpTrackerFiles(TrackerFiles):
-    """Implements TrackerFiles. The robot's credentials go only to the Tracker API's own host."""
+    """Implements TrackerFiles. The robot's credentials go only to the Tracker API's own host; a redirect away from it
+    (to storage) goes without them, and only to a public address (`policy`, unless given: tests allow their own
+    server)."""
 
     client: HttpClient
+    policy: FetchPolicy | None = None
 
     def download(self, file: FileRef, max_bytes: int) -> AbstractContextManager[LocalFile]:
         if not self._own(file.url):
             raise PermanentFailure("tracker: an attachment outside the API's host is not fetched with its credentials")
-        return download(self.client, file.url, file, max_bytes, self.client.headers)
+        host = (urlsplit(self.client.base_url).hostname or "").casefold()
+        policy = self.policy or FetchPolicy(trusted=frozenset({host}))
+        return download(self.client, file.url, file, max_bytes, self.client.headers, policy)
 
     def upload(self, file: LocalFile) -> str:
         name = safe_name(file.ref.name)

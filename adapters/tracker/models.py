@@ -9,7 +9,7 @@ from pydantic import BaseModel, ConfigDict, TypeAdapter
 from pydantic.alias_generators import to_camel
 
 from domain.comments import TrackerComment
-from domain.files import FileRef
+from domain.files import FileRef, clean_name
 from domain.people import Person
 from domain.tickets import TicketKey
 from ports.tracker import IssueInfo, Transition
@@ -70,6 +70,7 @@ class Issue(Model):
     updated_at: str = ""
     updated_by: UserRef | None = None
     assignee: UserRef | None = None
+    created_by: UserRef | None = None
 
     def to_info(self) -> IssueInfo:
         return IssueInfo(
@@ -81,6 +82,7 @@ class Issue(Model):
             updated_by_id=self.updated_by.id if self.updated_by else None,
             local_fields=_local_fields(self.model_extra or {}),
             assignee=self.assignee.to_person() if self.assignee else None,
+            created_by_id=self.created_by.id if self.created_by else None,
         )
 
 
@@ -107,8 +109,10 @@ class AttachmentRef(Model):
     display: str = ""
 
     def to_file(self, issue_url: str) -> FileRef:
-        name = self.display or self.id
-        return FileRef(name, f"{issue_url}/attachments/{quote(self.id, safe='')}/{quote(name, safe='')}")
+        """Located by id; the name in the path is clean (never `..`, no separators), so it cannot change the path."""
+        name = clean_name(self.display or self.id)
+        url = f"{issue_url}/attachments/{quote(self.id, safe='')}/{quote(name, safe='')}"
+        return FileRef(name, url, ident=self.id)
 
 
 class Comment(Model):

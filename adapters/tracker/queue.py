@@ -5,9 +5,16 @@ from __future__ import annotations
 import requests
 
 from adapters.tracker.client import TrackerResource, reading, segment
-from adapters.tracker.queue_models import LOCAL_FIELDS, TRIGGERS, LocalFieldModel, QueueModel, TriggerModel
-from adapters.tracker.trigger_diff import differences
-from adapters.tracker.triggers import StoredTrigger, trigger_body
+from adapters.tracker.queue_models import (
+    LOCAL_FIELDS,
+    QUEUE_LIST,
+    TRIGGERS,
+    LocalFieldModel,
+    QueueModel,
+    TriggerModel,
+)
+from adapters.tracker.trigger_diff import differences, top_level
+from adapters.tracker.triggers import StoredTrigger, trigger_body, words_spelling
 from domain.links import LinkField
 from ports.admin import LocalField, Queue, TrackerAdmin
 from ports.triggers import BridgeTrigger, Trigger
@@ -15,6 +22,7 @@ from ports.triggers import BridgeTrigger, Trigger
 STRING_FIELD_TYPE = "ru.yandex.startrek.core.fields.StringFieldType"
 SYSTEM_CATEGORY = "000000000000000000000003"
 TRIGGERS_PER_PAGE = 100
+QUEUES_PER_PAGE = 100
 
 
 class HttpTrackerAdmin(TrackerResource, TrackerAdmin):
@@ -26,6 +34,18 @@ class HttpTrackerAdmin(TrackerResource, TrackerAdmin):
         with reading(f"GET {path}"):
             queue = QueueModel.model_validate_json(response.content)
         return Queue(key=queue.key, name=queue.name or queue.key)
+
+    def queues(self, pages: int = 10) -> list[Queue]:
+        """The queues the robot can see (`GET /v2/queues`, a page of 100 at a time, at most `pages` pages)."""
+        found: list[Queue] = []
+        page, last = 1, 1
+        while page <= min(last, pages):
+            response = self._get("/v2/queues", params={"perPage": QUEUES_PER_PAGE, "page": page})
+            with reading("GET /v2/queues"):
+                found += [Queue(key=q.key, name=q.name or q.key) for q in QUEUE_LIST.validate_json(response.content)]
+            last = _total_pages(response)
+            page += 1
+        return found
 
     def local_fields(self, queue: str) -> list[LocalField]:
         path = _local_fields_path(queue)
@@ -81,7 +101,11 @@ def _stored(response: requests.Response, call: str) -> StoredTrigger:
 
 def _read(model: TriggerModel) -> StoredTrigger:
     conditions, actions = tuple(model.conditions), tuple(model.actions)
-    return StoredTrigger(model.id, model.version, model.name, model.active, conditions=conditions, actions=actions)
+    spellings = [words_spelling(condition) for condition in top_level(conditions)]
+    notes = tuple(f"internal-note words stored as `{spelling}`" for spelling in spellings if spelling)
+    return StoredTrigger(
+        model.id, model.version, model.name, model.active, notes, conditions=conditions, actions=actions
+    )
 
 
 def _local_fields_path(queue: str) -> str:

@@ -26,6 +26,9 @@ class QueueModel(Model):
     name: str = ""
 
 
+QUEUE_LIST = TypeAdapter(list[QueueModel])
+
+
 class TriggerModel(Model):
     id: str
     version: int = 1

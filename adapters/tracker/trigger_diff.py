@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from adapters.http.tolerant_json import contains
-from adapters.tracker.triggers import JsonObject, StoredTrigger, conditions, webhook
+from adapters.tracker.triggers import JsonObject, StoredTrigger, conditions, webhook, with_words
 from ports.triggers import BridgeTrigger, Trigger
 
 WEBHOOK_ASPECTS = ("endpoint", "headers", "body")
@@ -29,11 +29,17 @@ def _webhook_differences(wanted: JsonObject, action: JsonObject) -> list[str]:
     return found if contains(action, rest) else [*found, "webhook"]
 
 
+def top_level(stored: Sequence[JsonObject]) -> Sequence[JsonObject]:
+    """The AND-ed conditions, whether Tracker lists them or returns them as one `And` group."""
+    if len(stored) == 1 and str(stored[0].get("type", "")).casefold() == "and":
+        return stored[0].get("conditions") or ()
+    return stored
+
+
 def _same_conditions(wanted: Sequence[JsonObject], actual: Sequence[JsonObject]) -> bool:
-    """Top-level conditions are AND-ed, in any order; Tracker may return them as one `And` group."""
-    if len(actual) == 1 and str(actual[0].get("type", "")).casefold() == "and":
-        actual = actual[0].get("conditions") or ()
-    unmatched = list(actual)
+    """Top-level conditions are AND-ed, in any order; Tracker may return them as one `And` group, and the words of
+    the internal-note condition under `word` or `words`."""
+    unmatched = [with_words(condition) for condition in top_level(actual)]
     for condition in wanted:
         match = next((candidate for candidate in unmatched if contains(candidate, condition)), None)
         if match is None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from application.admin.checks import CheckResult, fail, failed, ok, warn
+from application.admin.pachca_webhook import WEBHOOK_SCOPE
 from ports.admin import MessengerAdmin, TokenInfo
 
 NEEDED_SCOPES = (
@@ -33,7 +34,7 @@ class PachcaChecks:
         except Exception as e:
             fix = f"check {self._var['pachca_api_token']}: the token on the bot's «API» tab"
             return [failed("pachca token", e, fix, "Pachca")]
-        return [_token(token), self._bot_id(token), self._personal_data()]
+        return [_token(token), _webhook_scope(token), self._bot_id(token), self._personal_data()]
 
     def _bot_id(self, token: TokenInfo) -> CheckResult:
         configured, name = self._bot_user_id, self._var["bot_user_id"]
@@ -73,3 +74,19 @@ def _token(token: TokenInfo) -> CheckResult:
             "give the bot these scopes in its settings",
         )
     return ok("pachca token", f"valid, bot user {token.user_id}")
+
+
+def _webhook_scope(token: TokenInfo) -> CheckResult:
+    """setup points the bot's outgoing webhook at PUBLIC_URL with the bot's own token, which needs this scope."""
+    if token.scopes and WEBHOOK_SCOPE not in token.scopes:
+        return warn(
+            "pachca webhook",
+            f"the token lacks the scope {WEBHOOK_SCOPE}: setup cannot point the bot's webhook at PUBLIC_URL",
+            f"give the bot the scope {WEBHOOK_SCOPE} (its settings, «API» tab) and run setup, or enter PUBLIC_URL "
+            "as the URL on its «Исходящий webhook» tab",
+        )
+    return ok("pachca webhook", "setup may point the bot's webhook at PUBLIC_URL" + _scope_said(token))
+
+
+def _scope_said(token: TokenInfo) -> str:
+    return f" (the token has {WEBHOOK_SCOPE})" if token.scopes else ""

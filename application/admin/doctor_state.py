@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 from application.admin.checks import CheckResult, fail, ok, problem, warn
 from application.events import BodyRefused
 from application.once.inbox import REFUSED
-from ports.admin import StateProbe
+from ports.admin import StateProbe, StoreNotCreated
 from ports.outbox import StoredEvent
 
 DEAD_TO_LIST = 5
@@ -26,6 +26,8 @@ class StateChecks:
             store = self.open_state()
             store.ping()
             stats = store.stats()
+        except StoreNotCreated as e:
+            return [_not_created(e, self.state_url_variable)]
         except Exception as e:
             fix = f"check {self.state_url_variable} and that its database is reachable"
             return [fail("state store", problem(e), fix)]
@@ -33,6 +35,17 @@ class StateChecks:
         if not stats.dead:
             return [*results, ok("dead events", "none")]
         return [*results, *_dead_events(store, stats.dead)]
+
+
+def _not_created(absent: StoreNotCreated, variable: str) -> CheckResult:
+    """Before the first event nothing was stored, so there is no store yet: fine where it can be created."""
+    if absent.writable:
+        return ok("state store", f"not created yet: it is created on first use at {absent.where} (writable)")
+    return fail(
+        "state store",
+        f"not created yet, and it cannot be created at {absent.where}: its directory is missing or not writable",
+        f"check {variable}, or create the directory and make it writable",
+    )
 
 
 def _dead_events(store: StateProbe, count: int) -> list[CheckResult]:

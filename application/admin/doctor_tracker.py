@@ -39,10 +39,14 @@ class TrackerChecks:
         except Exception as e:
             return [failed("tracker token", e, self._token_fix(), "Tracker")]
         login = robot.nickname or robot.id
-        results = [ok("tracker token", f"robot {login} ({robot.display_name})"), self._queue()]
+        shapes = "; ".join(f"{call} answered {shape}" for call, shape in self._tracker.answer_shapes().items())
+        token = ok(
+            "tracker token", f"robot {login} ({robot.display_name}, uid {robot.id})" + (f"; {shapes}" if shapes else "")
+        )
+        results = [token, self._queue()]
         if results[-1].failed:
             return results
-        return [*results, self._local_fields(), *self._triggers(login)]
+        return [*results, self._local_fields(), *self._triggers(robot.id)]
 
     def _token_fix(self) -> str:
         token, org, cloud = (self._var[n] for n in ("tracker_api_token", "tracker_org_id", "tracker_cloud_org_id"))
@@ -73,22 +77,22 @@ class TrackerChecks:
             return fail(check, "missing " + ", ".join(missing), RUN_SETUP)
         return ok(check, ", ".join(spec.key for spec in LINK_FIELDS))
 
-    def _triggers(self, robot_login: str) -> list[CheckResult]:
+    def _triggers(self, robot_uid: str) -> list[CheckResult]:
         try:
             triggers = self._tracker.triggers(self._settings.queue)
         except Exception as e:
             fix = "give the robot the right to manage the queue (setup needs it too)"
             return [failed("tracker triggers", e, fix, "Tracker")]
         found = first_of_each_name(triggers)
-        desired = self._desired(robot_login)
+        desired = self._desired(robot_uid)
         return [self._trigger(name, found.get(name), desired.get(name)) for name in TRIGGER_NAMES]
 
-    def _desired(self, robot_login: str) -> dict[str, BridgeTrigger]:
+    def _desired(self, robot_uid: str) -> dict[str, BridgeTrigger]:
         public_url, secret = self._settings.public_url, self._settings.webhook_secret
         if not (public_url and secret):
             return {}
         markers = self._settings.internal_markers
-        return {wanted.name: wanted for wanted in bridge_triggers(public_url, secret, robot_login, markers)}
+        return {wanted.name: wanted for wanted in bridge_triggers(public_url, secret, robot_uid, markers)}
 
     def _trigger(self, name: str, trigger: Trigger | None, desired: BridgeTrigger | None) -> CheckResult:
         check = f'tracker trigger "{name}"'
@@ -102,11 +106,12 @@ class TrackerChecks:
         if desired is None:
             problem = f"calls {endpoint}; {public_url} is not set, so it cannot be checked"
             return warn(check, problem, f"set {public_url}")
-        return self._compared(check, endpoint, self._tracker.trigger_differences(desired, trigger))
+        return self._compared(check, trigger, self._tracker.trigger_differences(desired, trigger))
 
-    def _compared(self, check: str, endpoint: str, differences: list[str]) -> CheckResult:
+    def _compared(self, check: str, trigger: Trigger, differences: list[str]) -> CheckResult:
+        endpoint = trigger.endpoint or "nowhere"
         if not differences:
-            return ok(check, f"active, calls {endpoint}")
+            return ok(check, f"active, calls {endpoint}" + "".join(f"; {note}" for note in trigger.notes))
         problem = "differs from what setup creates: " + ", ".join(differences)
         if "endpoint" in differences:
             problem += f" (calls {endpoint}, not {self._var['public_url']})"

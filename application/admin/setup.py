@@ -18,18 +18,19 @@ TRIGGER_NAMES = tuple(kind.trigger.name for kind in TRACKER_EVENTS.kinds)
 def bridge_triggers(
     public_url: str,
     webhook_secret: str,
-    robot_login: str,
+    robot_uid: str,
     internal_markers: Sequence[str] = DEFAULT_INTERNAL_MARKERS,
 ) -> tuple[BridgeTrigger, ...]:
     """A trigger for each kind of the catalogue (see docs/interface.md, «Tracker triggers»); a comment trigger skips
-    internal notes, so Tracker does not even call for them."""
+    the robot's comments (by its uid: Tracker may misread a login made of digits) and internal notes, so Tracker does
+    not even call for them."""
     markers = tuple(internal_markers)
     return tuple(
         BridgeTrigger(
             kind.trigger,
             public_url,
             webhook_secret,
-            robot_login,
+            robot_uid,
             internal_markers=markers if kind.trigger.fires_on is FiresOn.COMMENT_CREATED else (),
         )
         for kind in TRACKER_EVENTS.kinds
@@ -59,8 +60,10 @@ class SetupTracker:
     - Local fields are matched by key; only missing ones are created, existing ones are never changed.
     - Triggers are matched by name; one that differs in any aspect the bridge relies on is updated in place, at the
       version read, so a concurrent edit in Tracker is refused rather than overwritten.
-    - A comment trigger ignores comments by the token's own account (the robot), so the bridge never echoes itself,
-      and internal notes (a comment with a marker), so they never leave Tracker.
+    - A comment trigger ignores comments by the token's own account (the robot, by uid), so the bridge never echoes
+      itself, and internal notes (a comment with a marker), so they never leave Tracker.
+    - A trigger written is read back and compared again: what Tracker stored in its own spelling is no difference,
+      and one it stored otherwise is said, so a second run does not write it again unseen.
     - A dry run reads everything and writes nothing.
     """
 
@@ -100,11 +103,18 @@ class SetupTracker:
 
     def _triggers(self, dry_run: bool, done: list[str]) -> None:
         robot = self._admin.myself()
-        login = robot.nickname or robot.id
-        desired = bridge_triggers(self._public_url, self._webhook_secret, login, self._internal_markers)
+        desired = bridge_triggers(self._public_url, self._webhook_secret, robot.id, self._internal_markers)
         existing = first_of_each_name(self._admin.triggers(self._queue))
+        written = []
         for wanted in desired:
-            done.append(self._trigger(wanted, existing.get(wanted.name), dry_run))
+            line = self._trigger(wanted, existing.get(wanted.name), dry_run)
+            done.append(line)
+            if line.startswith(("created", "updated")):
+                written.append((len(done) - 1, wanted))
+        if written:
+            stored = first_of_each_name(self._admin.triggers(self._queue))
+            for index, wanted in written:
+                done[index] += _read_back(self._admin, wanted, stored.get(wanted.name))
 
     def _trigger(self, wanted: BridgeTrigger, current: Trigger | None, dry_run: bool) -> str:
         if current is None:
@@ -117,3 +127,14 @@ class SetupTracker:
         if not dry_run:
             self._admin.update_trigger(self._queue, current, wanted)
         return f'{"would update" if dry_run else "updated"} trigger "{wanted.name}" ({", ".join(differences)})'
+
+
+def _read_back(admin: TrackerAdmin, wanted: BridgeTrigger, stored: Trigger | None) -> str:
+    """What reading a written trigger back showed: nothing to add (its own spellings are no difference), or what
+    Tracker kept otherwise, which a second run would write again."""
+    if stored is None:
+        return "; read back: not found"
+    differences = admin.trigger_differences(wanted, stored)
+    if differences:
+        return f"; read back: Tracker stored {', '.join(differences)} otherwise (see `servicedesk-bot doctor`)"
+    return ""

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from application.events import MessageDeleted, MessageEdited
 from application.once.writes import PACHCA_MESSAGE, OnceWriter, reply_effect
 from application.services.identities import Identities
+from application.services.provenance import Provenance
 from domain.comments import is_newer
 from domain.tickets import TicketKey
 from ports.errors import TransientFailure
@@ -37,6 +38,7 @@ class CarriedMessages:
     links: LinkStore
     writer: OnceWriter
     identities: Identities
+    provenance: Provenance
 
     def target(self, event: MessageEdited | MessageDeleted) -> Carried | str:
         """Where the event's message went, or why there is nothing to change: `own_message`, `not_carried`."""
@@ -44,13 +46,15 @@ class CarriedMessages:
             PACHCA_MESSAGE, str(event.message_id)
         ):
             return "own_message"
-        carried = self.find(event.message_id, event.root_message_id, event.created_at)
+        may_wait = self.provenance.may_hold_tickets(event.chat_id, event.direct)
+        carried = self.find(event.message_id, event.root_message_id, event.created_at, may_wait)
         return "not_carried" if carried is None else carried
 
-    def find(self, message_id: int, root_message_id: int, created_at: float) -> Carried | None:
-        """Raises TransientFailure while a young message may yet be carried (its `new` was overtaken)."""
+    def find(self, message_id: int, root_message_id: int, created_at: float, may_wait: bool = True) -> Carried | None:
+        """Raises TransientFailure while a young message may yet be carried (its `new` was overtaken); never for a
+        message outside the chats that hold tickets (`may_wait` false): nothing there is queued or retried."""
         carried = self._reply(message_id) if root_message_id else self._first(message_id)
-        if carried is None and self.writer.clock.now() - created_at < WAIT_FOR_NEW_SECONDS:
+        if carried is None and may_wait and self.writer.clock.now() - created_at < WAIT_FOR_NEW_SECONDS:
             raise TransientFailure("this message has not been carried yet: waiting for it")
         return carried
 

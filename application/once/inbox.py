@@ -35,6 +35,7 @@ QUEUED = "queued"
 DUPLICATE = "duplicate"
 FAILED = "failed"
 REFUSED = "refused"  # kept with the reason, never retried; `doctor` counts them
+ERROR_SHOWN = 500  # characters of a failure kept or logged: one built from a hostile text can be 100 KB
 DRAIN_RESERVE_SECONDS = 2.0  # stop taking entries when the invocation has less time than this
 
 
@@ -141,21 +142,21 @@ class Inbox:
         except TransientFailure as e:
             self.troubles.ended(event.key, attempts, troubled)
             if self.clock.now() - first_seen > self.schedule.give_up_after:
-                self.outbox.bury(event.key, str(e))
-                log.error("event dead: gave up retrying", extra={**fields, "error": str(e)})
+                self.outbox.bury(event.key, brief(e))
+                log.error("event dead: gave up retrying", extra={**fields, "error": brief(e)})
                 return FAILED
             if e.retry_after:
                 retry_at = max(retry_at, self.clock.now() + e.retry_after)
-            self.store.release(event.key, str(e), retry_at)
-            log.warning("event queued for retry", extra={**fields, "error": str(e), "retry_at": iso_utc(retry_at)})
+            self.store.release(event.key, brief(e), retry_at)
+            log.warning("event queued for retry", extra={**fields, "error": brief(e), "retry_at": iso_utc(retry_at)})
             return QUEUED
         except PermanentFailure as e:
-            self.outbox.bury(event.key, str(e))
-            log.error("event dead: permanent failure", extra={**fields, "error": str(e)})
+            self.outbox.bury(event.key, brief(e))
+            log.error("event dead: permanent failure", extra={**fields, "error": brief(e)})
             return FAILED
         except Refused as e:
-            self.outbox.bury(event.key, f"{REFUSED}: {e}")
-            log.warning("event refused", extra={**fields, "reason": str(e)})
+            self.outbox.bury(event.key, f"{REFUSED}: {brief(e)}")
+            log.warning("event refused", extra={**fields, "reason": brief(e)})
             return REFUSED
         except StateUnavailable:
             raise
@@ -168,7 +169,7 @@ class Inbox:
 
     def _raised(self, event: Event, error: Exception, troubled: int, retry_at: float, fields: dict[str, Any]) -> str:
         """An unexpected error may be a fluke: retried like a transient failure, a bounded number of times."""
-        reason = f"{type(error).__name__}: {error}"
+        reason = f"{type(error).__name__}: {brief(error)}"
         if troubled >= MAX_TROUBLED_RUNS:
             self.outbox.bury(event.key, f"gave up after {troubled} runs that raised: {reason}")
             log.exception("event dead: unexpected error", extra=fields)
@@ -186,3 +187,9 @@ def _others(outcomes: list[str]) -> dict[str, str]:
 def refuse_unreadable(event: BodyRefused) -> str:
     """The handler of a body that could not be read: kept as refused, with its reason, never retried."""
     raise Refused(f"unreadable body: {event.reason}")
+
+
+def brief(error: BaseException) -> str:
+    """The failure as stored in the outbox and logged: bounded, whatever text went into it."""
+    text = str(error)
+    return text if len(text) <= ERROR_SHOWN else text[: ERROR_SHOWN - 1] + "…"

@@ -29,7 +29,10 @@ class TicketLocator:
     - the bridge's own links are asked first, the issue's link fields in Tracker second; what Tracker says is
       trusted only with proof that the bridge opened that conversation (`Provenance`), then remembered as a link,
       keeping what the old link knew (card, status);
-    - a reply in the thread of a ticket still being opened waits for it (TransientFailure), instead of being lost.
+    - a reply in the thread of a ticket still being opened waits for it (TransientFailure), instead of being lost;
+    - a thread hanging from a message outside the support chats is known from the bridge's own links or not at
+      all: ordinary threads of other chats cost no Tracker search (a direct conversation's ticket is linked when
+      it is opened).
     """
 
     links: LinkStore
@@ -65,6 +68,8 @@ class TicketLocator:
         ticket = self.links.ticket_by_message(thread.root_message_id) or self.links.ticket_by_thread(thread.thread_id)
         if ticket is not None or not thread.root_message_id:
             return ticket
+        if not self.provenance.may_hold_tickets(thread.root_chat_id):
+            return None  # an ordinary thread of another chat: no search, no wait
         self._wait_while_opening(thread.root_message_id)
         key = self.tracker.find_issue_by_message(self.routing.queue_for(thread.root_chat_id), thread.root_message_id)
         if key is None:

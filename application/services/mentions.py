@@ -11,7 +11,7 @@ from application.services.directory_index import DirectoryIndex
 from domain.mentions import MentionResolver, Resolution, Side, email_local_part_guess
 from domain.people import Person
 from ports.clock import Clock
-from ports.errors import NotFound
+from ports.errors import NotFound, PermanentFailure
 from ports.messenger import ChatMessenger
 from ports.records import Cache
 from ports.tracker import IssueTracker
@@ -21,6 +21,7 @@ log = logging.getLogger("servicedesk.people")
 FOUND_TTL = 86400.0
 MISSING_TTL = 3600.0
 NOBODY = ""
+UNAUTHORIZED = (401, 403)
 MAX_MENTIONS = 20  # distinct people resolved per text; further mentions stay as written
 
 
@@ -33,7 +34,9 @@ class Mentions:
     - an answer, found or not, is cached (not found for a shorter time), so a known person costs no call;
     - the directory being down or refusing only skips it: Tracker's user record gives the e-mail too;
     - when Pachca hides e-mails from the bot, a Tracker login is matched to an equal Pachca nickname;
-    - at most `max_mentions` distinct people are looked up per text; further mentions stay as written.
+    - at most `max_mentions` distinct people are looked up per text; further mentions stay as written;
+    - a handle that cannot be looked up (refused by either side, or too long to be anyone's) stays as written,
+      and the text goes; only a failure worth retrying holds it back.
     """
 
     messenger: ChatMessenger
@@ -60,7 +63,13 @@ class Mentions:
         hit = self.cache.get(key, now)
         if hit is not None:
             return hit or None
-        value = lookup()
+        try:
+            value = lookup()
+        except PermanentFailure as e:  # 400, 414, 422…: asking again will not change the answer
+            if e.status in UNAUTHORIZED:
+                raise  # a token or a permission to fix: the event waits, and a person is told
+            log.warning("a mention could not be looked up; it stays as written", extra={"error": str(e)[:200]})
+            value = None
         self.cache.put(key, value or NOBODY, now + (FOUND_TTL if value else MISSING_TTL))
         return value
 

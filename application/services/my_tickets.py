@@ -6,11 +6,12 @@ from dataclasses import dataclass
 
 from application.events import ButtonClicked
 from application.once.poster import Poster
+from application.services.identities import Identities
 from application.services.schema import TrackerSchema
 from domain.pachca_text import one_line
 from domain.routing import QueueRouting
 from ports.clock import Clock
-from ports.records import Cache
+from ports.records import Cache, LinkStore
 from ports.tracker import IssueInfo, IssueTracker
 
 DIRECT_CHAT_TTL = 365 * 86400.0
@@ -26,11 +27,15 @@ class MyTickets:
     """Rules:
     - the listing goes to the person who pressed the button, as a direct message from the bot, whoever's card it
       was pressed on; nothing appears in the chat where the button was;
-    - it lists only their own open tickets (those whose requester they are);
+    - it lists only their own open tickets (those whose requester they are), and only tickets the bridge opened:
+      created by its robot, and, where the bridge keeps the ticket's link, with them as its requester (an issue
+      made or edited by hand, naming someone's `pachcaUserId`, is not theirs);
     - their direct chat is remembered, so a listing whose answer was lost is looked for there, not sent twice.
     """
 
     tracker: IssueTracker
+    identities: Identities
+    links: LinkStore
     schema: TrackerSchema
     poster: Poster
     cache: Cache
@@ -50,10 +55,21 @@ class MyTickets:
     def _listing(self, user_id: int) -> str:
         workflow = self.schema.workflow()
         found = [i for queue in self.routing.queues for i in self.tracker.open_issues_of(queue, user_id)]
-        issues = [i for i in found if not workflow.status(i.status_key).closed]  # closed without a resolution too
+        issues = [
+            i
+            for i in found
+            if not workflow.status(i.status_key).closed  # closed without a resolution too
+            and self._opened_by_the_bridge_for(i, user_id)
+        ]
         if not issues:
             return "У вас нет открытых заявок."
         return "Ваши открытые заявки:\n" + "\n".join(self._line(i) for i in issues)
+
+    def _opened_by_the_bridge_for(self, issue: IssueInfo, user_id: int) -> bool:
+        if issue.created_by_id is None or issue.created_by_id != self.identities.robot_id():
+            return False
+        link = self.links.ticket_by_key(issue.key)
+        return link is None or link.requester_id in (0, user_id)
 
     def _line(self, issue: IssueInfo) -> str:
         """Summaries come from Tracker: one line each, notifying nobody."""

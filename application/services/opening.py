@@ -15,7 +15,6 @@ from domain.people import Person
 from domain.routing import QueueRouting
 from domain.tickets import Ticket
 from ports.messenger import ChatMessenger
-from ports.tracker import IssueTracker
 
 
 @dataclass(frozen=True)
@@ -36,7 +35,6 @@ class TicketOpener:
     """
 
     messenger: ChatMessenger
-    tracker: IssueTracker
     locator: TicketLocator
     identities: Identities
     schema: TrackerSchema
@@ -71,7 +69,7 @@ class TicketOpener:
         issue = NewIssue.from_message(queue, message, author, thread, topic)
         if with_files:
             issue = self._with_files(issue, message)
-        key = self.tracker.create_issue(issue, self.schema.field_ids(queue))
+        key = self.schema.create_issue(issue)
         return self.locator.opened(Ticket(key, message.message_id, message.chat_id, message.user_id, thread))
 
     def _with_files(self, issue: NewIssue, message: PachcaMessage) -> NewIssue:

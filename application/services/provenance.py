@@ -36,12 +36,17 @@ class Provenance:
     identities: Identities
     support_chats: Collection[int]
 
+    def may_hold_tickets(self, chat_id: int, direct: bool = False) -> bool:
+        """Whether a conversation in this chat can be a ticket's: a support chat (any chat when none are
+        configured), a direct conversation with the bot, or a chat the event did not name (0)."""
+        return direct or not self.support_chats or not chat_id or chat_id in self.support_chats
+
     def ticket(self, key: TicketKey, link: IssueLink) -> Ticket:
         """The ticket the fields describe, proven; or `Refused`."""
         message = self._message(key, link.message_id)
         if message.thread is None:
             raise _refused(key, f"message {link.message_id} has no thread: the bridge never answered it")
-        if not (message.direct or not self.support_chats or message.chat_id in self.support_chats):
+        if not self.may_hold_tickets(message.chat_id, message.direct):
             raise _refused(key, f"message {link.message_id} is in chat {message.chat_id}, not a support chat")
         card = self._card(key, message.thread)
         requester = message.user_id or link.user_id or 0

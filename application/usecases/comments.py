@@ -25,6 +25,7 @@ log = logging.getLogger("servicedesk.comments")
 
 REFUSED = "Пачка не приняла текст комментария, он в Трекере: {}"
 REFUSED_TEXT = (400, 413, 422)  # what Pachca answers to a text it will not take
+SHOWN_AT_MOST = 2 * PACHCA_TEXT_LIMIT  # of a Tracker comment's text, more than `fit` can keep, however marked
 
 
 @dataclass(frozen=True)
@@ -129,7 +130,8 @@ class RelayTrackerComment:
 
     def _message(self, effect: str, comment: TrackerComment) -> tuple[str, list[PachcaUpload]]:
         """The text as Pachca shows it, with a line for each attachment left out, and the attachments uploaded."""
-        resolution = self.mentions.tracker_to_pachca(from_tracker(comment.text))
+        shown = comment.text[:SHOWN_AT_MOST]  # `fit` keeps less: what cannot be shown is not scanned
+        resolution = self.mentions.tracker_to_pachca(from_tracker(shown))
         link = self._link(comment)
         uploads, lines = self.files.to_pachca(effect, comment.files, link)
         room = PACHCA_TEXT_LIMIT - sum(len(line) + 2 for line in lines)  # the lines naming files left out stay whole

@@ -6,13 +6,14 @@ from dataclasses import dataclass
 
 from application.events import MessageEdited
 from application.once.carried import CarriedMessages
-from application.once.writes import OnceWriter, reply_effect
-from application.services.files import recorded_lines
+from application.once.writes import TRACKER_COMMENT, OnceWriter, reply_effect
+from application.services.files import EditedFiles, FileCarrier, recorded_lines
 from application.services.identities import Identities
 from application.services.mentions import Mentions
 from domain.comments import Comment, description_with_text
 from domain.tickets import TicketKey
 from ports.files import TrackerFiles
+from ports.tracker import IssueTracker
 
 
 @dataclass(frozen=True)
@@ -23,7 +24,9 @@ class EditMessage:
     - messages the bridge never carried (and the bot's own) are ignored; an edit that overtook its message waits
       for it (queued) while the message is young;
     - an edit no newer than the version carried changes nothing (edits may arrive out of order), nor does an edit
-      of a deleted message.
+      of a deleted message;
+    - files added by an edit are carried once each, as one comment on the issue naming them; files removed are
+      named in it; nothing is deleted in Tracker.
     """
 
     files: TrackerFiles
@@ -31,6 +34,8 @@ class EditMessage:
     identities: Identities
     mentions: Mentions
     writer: OnceWriter
+    tracker: IssueTracker
+    carrier: FileCarrier
 
     def execute(self, event: MessageEdited) -> str:
         target = self.carried.target(event)
@@ -43,8 +48,27 @@ class EditMessage:
             self.files.update_description(target.key, description_with_text(description, event.text))
         else:
             self._edit_comment(target.key, target.comment_id, event)
+        change = self.carrier.edited(event.message_id, event.changed_at)
+        if change is not None:
+            self._files_changed(target.key, event, change)
         self.carried.carried_version(event.message_id, event.changed_at)
         return "edited"
+
+    def _files_changed(self, key: TicketKey, event: MessageEdited, change: EditedFiles) -> None:
+        """One comment per edit that changed files: the added ones attached, the removed ones named."""
+        author = self.identities.pachca_person(event.user_id)
+        text = Comment(author, change.text()).for_tracker()
+
+        def send() -> str:
+            return f"{key}/{self.tracker.add_comment(key, text, (), change.uploaded)}"
+
+        def find() -> str | None:
+            robot = self.identities.robot_id()
+            found = (c for c in self.tracker.recent_comments(key) if c.author.id == robot and c.text == text)
+            return next((f"{key}/{comment.comment_id}" for comment in found), None)
+
+        self.writer.write(f"edit-files:{event.message_id}@{event.changed_at}", TRACKER_COMMENT, send, find)
+        self.carrier.edited_noted(event.message_id, change)
 
     def _edit_comment(self, key: TicketKey, comment_id: str, event: MessageEdited) -> None:
         """The new text, still naming its author and the files that were left out of the reply."""

@@ -2,20 +2,22 @@
 
 from __future__ import annotations
 
-import os
 import sys
+from collections.abc import Mapping
 
 import click
 from dependency_injector import providers
 
 from adapters.http.client import RetryPolicy
 from application.admin.checks import CheckResult, Status, fail, ok
+from application.admin.pachca_webhook import WebhookNotSet
 from application.admin.setup import SetupIncomplete
 from entrypoints.cli.common import configuration_failed
 from entrypoints.cli.store_presence import AbsentStore, absent_store
 from entrypoints.composition.admin_container import admin_of
 from entrypoints.composition.bootstrap import build_container
 from entrypoints.config.configuration import ConfigurationError, problem
+from entrypoints.config.env_file import command_environment
 from entrypoints.config.settings import DEFAULT_SERVE_STATE_URL, Settings
 from entrypoints.config.variable_rules import rule_for
 from ports.errors import NotFound, PermanentFailure, TransientFailure
@@ -26,9 +28,18 @@ ONE_TRY = RetryPolicy(attempts=1)  # doctor reports a failing service at once in
 @click.command()
 @click.option("--dry-run", is_flag=True, help="Show what would be done and change nothing.")
 def setup(dry_run: bool) -> None:
-    """Create or update the queue's local fields and the Tracker triggers that call PUBLIC_URL."""
+    """Point Tracker's triggers (with the queue's local fields) and the Pachca bot's webhook at PUBLIC_URL.
+
+    Creates or updates the queue's local fields and the Tracker triggers that call PUBLIC_URL, and sets the Pachca
+    bot's outgoing webhook to PUBLIC_URL with the bot's own token (scope bot_self:webhook:write). Idempotent."""
+    sys.exit(run_setup(command_environment(), dry_run))
+
+
+def run_setup(environ: Mapping[str, str], dry_run: bool = False) -> int:
+    """`setup` in this configuration (deploy runs it with the function's URL as PUBLIC_URL): 0 done, 1 stopped by a
+    service (what was done is printed, and running it again resumes); an incomplete configuration exits 2."""
     try:
-        container = build_container(os.environ, DEFAULT_SERVE_STATE_URL, log_stream=sys.stderr)
+        container = build_container(environ, DEFAULT_SERVE_STATE_URL, log_stream=sys.stderr)
     except ConfigurationError as e:
         configuration_failed(e)
     settings: Settings = container.settings()
@@ -46,24 +57,30 @@ def setup(dry_run: bool) -> None:
         _echo_all(e.done)
         hint = setup_hint(e.__cause__, settings)
         click.echo(scrub(f"setup stopped: {e}. {hint} Then run setup again: it resumes from there."), err=True)
-        sys.exit(1)
+        return 1
     _echo_all(lines)
+    try:
+        click.echo(admin_of(container).pachca_webhook().execute(dry_run))
+    except WebhookNotSet as e:
+        click.echo(scrub(f"setup stopped: {e}."), err=True)
+        return 1
     if dry_run:
         click.echo("dry run: nothing was changed")
+    return 0
 
 
 @click.command()
 def doctor() -> None:
     """Check the configuration and every service the bridge depends on; exit 1 when a check fails."""
     try:
-        container = build_container(os.environ, DEFAULT_SERVE_STATE_URL, log_stream=sys.stderr)
+        container = build_container(command_environment(), DEFAULT_SERVE_STATE_URL, log_stream=sys.stderr)
     except ConfigurationError as e:
         _echo_all([render(result) for result in configuration_checks(e)])
         sys.exit(2)
     container.outside.retry_policy.override(ONE_TRY)
     absent = absent_store(container.state_url())
     if absent:  # the state check says so instead of creating it
-        container.outside.state.override(providers.Object(AbsentStore(absent, "doctor")))
+        container.outside.state.override(providers.Object(AbsentStore(absent)))
     results = [configuration_ok(), *admin_of(container).doctor().execute()]
     scrub = container.outside.redactor()
     for result in results:

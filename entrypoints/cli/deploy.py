@@ -1,22 +1,29 @@
-"""`servicedesk-bot deploy --print`: the `yc` commands that deploy the function, as one shell script.
+"""What `servicedesk-bot deploy` deploys: the names, the function's shape, and the configuration split into what goes
+into Lockbox and what may be a plain variable of the function's version. Both `deploy` (which applies it with `yc`)
+and `deploy --print` (which writes it as a script) start here; docs/cloud-functions.md has the platform facts.
 
-The script is filled in from this configuration: names, the folder, the Lockbox secret and every variable that is
-set. Secret values never appear in it: the Lockbox payload refers to the shell's own variables (`${NAME}`), so the
-script is safe to show, and the person who runs it runs it where those variables are set. docs/cloud-functions.md
-has the facts behind each step; the README's «Deploy to Yandex Cloud» walks through it.
+Where each variable goes:
+- Lockbox: every secret setting, every value that carries a password (a URL with `user:password@`, or a query
+  parameter such as `password` or `sslpassword`), and every value that `yc --environment` would read wrongly (it
+  reads `key=value` pairs as CSV, so a `"`, `,`, `=`, `'` or `\\` would be mangled). Lockbox takes any text, and its
+  payload reaches `yc` on stdin as JSON, never on a command line.
+- A plain variable of the version: everything else, so what is not secret stays readable in the console.
 """
 
 from __future__ import annotations
 
-import shlex
+import re
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import get_args
-from urllib.parse import urlsplit
+from urllib.parse import parse_qsl, urlsplit
 
 from pydantic import AliasChoices, SecretStr
 
+from adapters.state.url import check_state_url
+from entrypoints.config.configuration import ConfigurationError, load_settings, problem
 from entrypoints.config.settings import Settings
+from entrypoints.config.variable_rules import rule_for
 
 RUNTIME = "python312"
 ENTRYPOINT = "index.handler"
@@ -26,8 +33,17 @@ ENTRYPOINT = "index.handler"
 MEMORY = "256MB"
 TIMEOUT = "30s"
 DRAIN_CRON = "* * * * ? *"  # every minute: a queued event waits at most a minute for its retry
-ROLES = ("lockbox.payloadViewer", "functions.functionInvoker")
-POSTGRES_PROXY_ROLE = "serverless.mdbProxies.user"
+SECRET_ROLE = "lockbox.payloadViewer"  # noqa: S105 - a role. On the secret: the version reads its entries
+INVOKER_ROLE = "functions.functionInvoker"  # on the function: the timer trigger calls it
+POSTGRES_PROXY_ROLE = "serverless.mdbProxies.user"  # in the folder: the function connects through a database proxy
+PROXY_HOST = ".postgresql-proxy.serverless.yandexcloud.net"  # a Managed PostgreSQL «Access from Serverless» host
+NOT_DEPLOYED = frozenset({"PUBLIC_URL"})  # only setup and doctor use it; deploy gives them the function's URL
+NEEDED_BY_DEPLOY = ("TRACKER_WEBHOOK_SECRET",)  # setup's Tracker triggers send it; the function checks it
+STORE_NEEDED = (
+    "must name PostgreSQL (postgresql://…) for deploy: a function's local store lives and dies with one instance, so "
+    "events would be lost or handled twice. README, «Deploy to Yandex Cloud», shows how to create one"
+)
+UNSAFE_FOR_ENVIRONMENT = re.compile(r"[\"',=\\\x00-\x1f\x7f]")
 
 
 @dataclass(frozen=True)
@@ -38,152 +54,89 @@ class Target:
     function: str = "servicedesk-bot"
     service_account: str = "servicedesk-bot"
     secret_name: str = "servicedesk-bot"  # noqa: S105 - a name, not a secret
-    secret_id: str = ""  # an existing Lockbox secret; empty: the script creates one
     archive: str = "dist/function.zip"
     postgres_cluster: str = ""
+
+    @property
+    def timer(self) -> str:
+        return f"{self.function}-drain"
+
+
+@dataclass(frozen=True)
+class Configuration:
+    """The function's configuration: values kept in memory only, never printed or put on a command line whole."""
+
+    lockbox: dict[str, str] = field(default_factory=dict)  # name -> value, sent as the Lockbox payload
+    plain: dict[str, str] = field(default_factory=dict)  # name -> value, `--environment NAME=value`
+    through_proxy: bool = False  # STATE_URL connects through a Managed PostgreSQL database proxy
 
 
 def environment_variables() -> tuple[list[str], set[str]]:
     """Every configuration variable, in the settings' order, and those that hold secrets."""
     names: list[str] = []
     secrets: set[str] = set()
-    for field in Settings.model_fields.values():
-        alias = field.validation_alias
+    for setting in Settings.model_fields.values():
+        alias = setting.validation_alias
         choices = [str(c) for c in alias.choices] if isinstance(alias, AliasChoices) else [str(alias)]
         names += choices
-        if SecretStr in (field.annotation, *get_args(field.annotation)):
+        if SecretStr in (setting.annotation, *get_args(setting.annotation)):
             secrets.update(choices)
     return names, secrets
 
 
-def render_script(environ: Mapping[str, str], target: Target) -> str:
+def deployable(environ: Mapping[str, str]) -> Configuration:
+    """The configuration `deploy` would give the function, or ConfigurationError naming every variable that would
+    keep it from working there: a required one missing or wrong, or a STATE_URL that is not a shared PostgreSQL."""
+    problems = []
+    try:
+        state_url = load_settings(environ, here=False).state_url or ""  # the driver is the function's business
+    except ConfigurationError as e:
+        problems += e.problems
+        state_url = environ.get("STATE_URL", "").strip()
+    for name in NEEDED_BY_DEPLOY:
+        if not environ.get(name, "").strip():
+            problems.append(problem(name, f"is not set: deploy needs it; it {rule_for(name).must}"))
+    if "STATE_URL" not in {found.name for found in problems} and _store_kind(state_url) != "postgresql":
+        problems.append(problem("STATE_URL", STORE_NEEDED, "postgresql://bridge@<host>:6432/bridge"))
+    if problems:
+        raise ConfigurationError(problems)
+    return split(environ)
+
+
+def split(environ: Mapping[str, str]) -> Configuration:
     names, secret_names = environment_variables()
-    present = [name for name in names if environ.get(name, "").strip()]
-    secrets = [name for name in present if name in secret_names or _has_password(name, environ[name])]
-    plain = [(name, environ[name]) for name in present if name not in secrets]
-    lines = [*_preamble(target), *_service_account(target), *_lockbox(target, secrets)]
-    lines += [*_function(target, plain, secrets), *_timer(target), *_postgres(target, environ), *_after(target)]
-    return "\n".join(lines) + "\n"
+    present = [name for name in names if environ.get(name, "").strip() and name not in NOT_DEPLOYED]
+    lockbox = {n: environ[n] for n in present if n in secret_names or _must_hide(environ[n])}
+    plain = {n: environ[n] for n in present if n not in lockbox}
+    host = _host(environ.get("STATE_URL", ""))
+    return Configuration(lockbox, plain, through_proxy=host.endswith(PROXY_HOST))
 
 
-def _has_password(name: str, value: str) -> bool:
-    return name == "STATE_URL" and bool(urlsplit(value).password)
+def carries_password(value: str) -> bool:
+    """A URL with a password in it: `user:password@host`, or a query parameter named like `password`."""
+    try:
+        parts = urlsplit(value.strip())
+        if not (parts.scheme and parts.netloc):
+            return False
+        query = parse_qsl(parts.query, keep_blank_values=True)
+        return parts.password is not None or any("password" in key.lower() for key, _ in query)
+    except ValueError:
+        return True  # a URL that cannot be read is kept secret rather than shown
 
 
-def _preamble(t: Target) -> list[str]:
-    folder = shlex.quote(t.folder_id) if t.folder_id else '"${FOLDER_ID:?set FOLDER_ID to the folder id}"'
-    return [
-        "#!/usr/bin/env bash",
-        "# Deploys the Pachca ⇄ Tracker bridge as a Yandex Cloud Function (from `servicedesk-bot deploy --print`).",
-        "# Run it where the bridge's variables are set: the secrets are read from them, never written here.",
-        "set -euo pipefail",
-        f"FOLDER={folder}",
-        f"FUNCTION={shlex.quote(t.function)}",
-        f"SA={shlex.quote(t.service_account)}",
-        "",
-    ]
+def _must_hide(value: str) -> bool:
+    return carries_password(value) or bool(UNSAFE_FOR_ENVIRONMENT.search(value)) or value != value.strip()
 
 
-def _service_account(t: Target) -> list[str]:
-    roles = ROLES + ((POSTGRES_PROXY_ROLE,) if t.postgres_cluster else ())
-    return [
-        "# 1. A service account: it reads the Lockbox secret for the function and invokes the function for the timer.",
-        'yc iam service-account get --name "$SA" --folder-id "$FOLDER" >/dev/null 2>&1 ||',
-        '  yc iam service-account create --name "$SA" --folder-id "$FOLDER"',
-        'SA_ID=$(yc iam service-account get --name "$SA" --folder-id "$FOLDER" --jq .id)',
-        *(
-            f'yc resource-manager folder add-access-binding "$FOLDER" --role {r} --subject "serviceAccount:$SA_ID"'
-            for r in roles
-        ),
-        "",
-    ]
+def _store_kind(url: str) -> str:
+    try:
+        return check_state_url(url) if url else ""
+    except ValueError:
+        return ""
 
 
-def _lockbox(t: Target, secrets: list[str]) -> list[str]:
-    lines = [
-        "# 2. The secrets, in Lockbox; the function version refers to them, so they are not plain variables.",
-        "#    (An existing secret is kept as it is: change a value with `yc lockbox secret add-version`.)",
-    ]
-    if t.secret_id:
-        lines.append(f"SECRET_ID={shlex.quote(t.secret_id)}")
-    else:
-        entries = ",\n".join(f'  {{"key": "{name}", "text_value": "${{{name}}}"}}' for name in secrets)
-        lines += [
-            f"SECRET_NAME={shlex.quote(t.secret_name)}",
-            'yc lockbox secret get --name "$SECRET_NAME" --folder-id "$FOLDER" >/dev/null 2>&1 ||',
-            '  yc lockbox secret create --name "$SECRET_NAME" --folder-id "$FOLDER" --payload - <<JSON',
-            f"[\n{entries}\n]",
-            "JSON",
-            'SECRET_ID=$(yc lockbox secret get --name "$SECRET_NAME" --folder-id "$FOLDER" --jq .id)',
-        ]
-    lines.append('SECRET_VERSION=$(yc lockbox secret get "$SECRET_ID" --jq .current_version.id)')
-    return [*lines, ""]
-
-
-def _function(t: Target, plain: list[tuple[str, str]], secrets: list[str]) -> list[str]:
-    args = [
-        '--function-name "$FUNCTION" --folder-id "$FOLDER"',
-        f"--runtime {RUNTIME} --entrypoint {ENTRYPOINT}",
-        f"--memory {MEMORY} --execution-timeout {TIMEOUT}",
-        f"--source-path {shlex.quote(t.archive)}",
-        '--service-account-id "$SA_ID"',
-        *(f"--environment {shlex.quote(_csv_field(f'{name}={value}'))}" for name, value in plain),
-        *(f'--secret "environment-variable={n},id=$SECRET_ID,version-id=$SECRET_VERSION,key={n}"' for n in secrets),
-    ]
-    return [
-        f"# 3. The function and its version: runtime {RUNTIME}, entry point {ENTRYPOINT}, {MEMORY} (a bigger CPU",
-        f"#    share for the cold start, which must fit Pachca's 3 s form deadline), {TIMEOUT} (a drain pass retries",
-        "#    a few calls of at most 10 s each). Build the archive first: servicedesk-bot package",
-        'yc serverless function get --name "$FUNCTION" --folder-id "$FOLDER" >/dev/null 2>&1 ||',
-        '  yc serverless function create --name "$FUNCTION" --folder-id "$FOLDER"',
-        "yc serverless function version create \\\n  " + " \\\n  ".join(args),
-        "",
-        "# 4. Public invocation: Pachca and Tracker cannot send an IAM token; the bridge checks every request itself.",
-        'yc serverless function allow-unauthenticated-invoke "$FUNCTION" --folder-id "$FOLDER"',
-        'FUNCTION_ID=$(yc serverless function get --name "$FUNCTION" --folder-id "$FOLDER" --jq .id)',
-        "",
-    ]
-
-
-def _timer(t: Target) -> list[str]:
-    return [
-        "# 5. The timer trigger: every minute one drain pass retries what a transient failure left in the outbox.",
-        'yc serverless trigger get --name "$FUNCTION-drain" --folder-id "$FOLDER" >/dev/null 2>&1 ||',
-        f'  yc serverless trigger create timer --name "$FUNCTION-drain" --folder-id "$FOLDER" --cron-expression '
-        f"{shlex.quote(DRAIN_CRON)} "
-        '--invoke-function-id "$FUNCTION_ID" --invoke-function-service-account-id "$SA_ID"',
-        "",
-    ]
-
-
-def _postgres(t: Target, environ: Mapping[str, str]) -> list[str]:
-    if t.postgres_cluster:
-        return [
-            "# 6. Managed PostgreSQL through «Access from Serverless»: STATE_URL has no password, the invocation's IAM",
-            "#    token is used instead; create the database connection in Cloud Functions → Database connections.",
-            f"yc managed-postgresql cluster update {shlex.quote(t.postgres_cluster)} --serverless-access "
-            '--folder-id "$FOLDER"',
-            "",
-        ]
-    if environ.get("STATE_URL", "").startswith("postgres"):
-        return ["# 6. STATE_URL names PostgreSQL: make sure the function can reach it (docs/cloud-functions.md).", ""]
-    return [
-        "# 6. No STATE_URL: the function keeps its state in /tmp, per instance. For a shared store set",
-        "#    STATE_URL=postgresql://… (see --postgres-cluster) and print this script again.",
-        "",
-    ]
-
-
-def _after(t: Target) -> list[str]:
-    return [
-        "# 7. The URL for Pachca's outgoing webhook and for setup:",
-        'echo "PUBLIC_URL=https://functions.yandexcloud.net/$FUNCTION_ID"',
-        'echo "next: make it the bot\'s webhook URL; run PUBLIC_URL=... servicedesk-bot setup, then doctor"',
-    ]
-
-
-def _csv_field(text: str) -> str:
-    """`--environment` reads CSV: a value with a comma or a quote is quoted the CSV way."""
-    if any(c in text for c in ',"'):
-        return '"' + text.replace('"', '""') + '"'
-    return text
+def _host(url: str) -> str:
+    try:
+        return (urlsplit(url.strip()).hostname or "").lower()
+    except ValueError:
+        return ""

@@ -1,10 +1,9 @@
-"""`servicedesk-bot`: serve, drain, doctor, setup, package, deploy, sandbox."""
+"""`servicedesk-bot`: serve, drain, init, doctor, setup, package, deploy, sandbox."""
 
 from __future__ import annotations
 
 import json
 import logging
-import os
 import sys
 import threading
 import time
@@ -19,6 +18,7 @@ from entrypoints.cli.store_presence import absent_store
 from entrypoints.composition.bootstrap import build_container
 from entrypoints.composition.container import Container
 from entrypoints.config.configuration import ConfigurationError
+from entrypoints.config.env_file import command_environment
 from entrypoints.config.settings import DEFAULT_SERVE_STATE_URL
 
 log = logging.getLogger("servicedesk.serve")
@@ -27,7 +27,7 @@ log = logging.getLogger("servicedesk.serve")
 def _container(log_stream: TextIO | None = None) -> Container:
     """Logs go to stdout for `serve`; other commands keep stdout for their own output."""
     try:
-        return build_container(os.environ, DEFAULT_SERVE_STATE_URL, log_stream=log_stream)
+        return build_container(command_environment(), DEFAULT_SERVE_STATE_URL, log_stream=log_stream)
     except ConfigurationError as e:
         configuration_failed(e)
 
@@ -110,10 +110,12 @@ def drain() -> None:
 
 
 from entrypoints.cli.admin import doctor, setup  # noqa: E402 - registered after the group exists
+from entrypoints.cli.init import init  # noqa: E402
 from entrypoints.cli.ship import deploy, package  # noqa: E402
 from entrypoints.sandbox.command import sandbox  # noqa: E402
 
 main.add_command(sandbox)
+main.add_command(init)
 main.add_command(setup)
 main.add_command(doctor)
 main.add_command(package)

@@ -1,13 +1,17 @@
-"""`servicedesk-bot package` and `deploy --print`: what a deployment needs, built on this machine."""
+"""`servicedesk-bot package` and `deploy`: what a deployment needs, built on this machine, and applied with `yc`."""
 
 from __future__ import annotations
 
-import os
 import sys
+import time
+from collections.abc import Callable
 from pathlib import Path
+from typing import NoReturn
 
 import click
+import requests
 
+from entrypoints.cli.admin import run_setup
 from entrypoints.cli.bytecode import (
     RUNTIME_VERSION,
     Interpreter,
@@ -16,10 +20,15 @@ from entrypoints.cli.bytecode import (
     interpreter,
 )
 from entrypoints.cli.common import configuration_failed
-from entrypoints.cli.deploy import RUNTIME, Target, render_script
+from entrypoints.cli.deploy import RUNTIME, Configuration, Target, deployable
+from entrypoints.cli.deploy_apply import Deployment
+from entrypoints.cli.deploy_script import render_script
 from entrypoints.cli.packaging import DEFAULT_OUTPUT, build_package
-from entrypoints.composition.bootstrap import refuse_memory_store
-from entrypoints.config.configuration import ConfigurationError, load_settings
+from entrypoints.cli.yc import Yc, YcFailed, YcMissing
+from entrypoints.config.configuration import ConfigurationError
+from entrypoints.config.env_file import command_environment, remember_public_url
+
+HEALTH_WAIT = 60.0  # seconds deploy waits for the new function to answer its health URL
 
 
 @click.command()
@@ -69,24 +78,113 @@ def _runtime_note(python: Interpreter | None) -> str:
 
 
 @click.command()
-@click.option("--print", "print_", is_flag=True, help="Print the deploy script (the only mode: nothing is run).")
-@click.option("--folder-id", default="", help="Yandex Cloud folder id. Default: $FOLDER_ID when the script runs.")
+@click.option("--dry-run", is_flag=True, help="Print what would be created or updated, and change nothing.")
+@click.option("--no-check", is_flag=True, help="Do not wait for the function's health URL to answer 200.")
+@click.option("--print", "print_", is_flag=True, help="Print the equivalent shell script instead (runs nothing).")
+@click.option("--folder-id", default="", help="Yandex Cloud folder id. Default: the folder `yc init` chose.")
 @click.option("--function-name", default=Target.function, show_default=True)
 @click.option("--service-account", default=Target.service_account, show_default=True, help="Its name.")
-@click.option("--secret-name", default=Target.secret_name, show_default=True, help="The Lockbox secret to create.")
-@click.option("--secret-id", default="", help="An existing Lockbox secret to use instead of creating one.")
-@click.option("--archive", default=str(DEFAULT_OUTPUT), show_default=True, help="The archive `package` built.")
-@click.option("--postgres-cluster", default="", help="A Managed PostgreSQL cluster to reach with serverless access.")
-def deploy(print_: bool, **target: str) -> None:
-    """Write the `yc` commands that deploy the function, with this configuration's values filled in.
+@click.option("--secret-name", default=Target.secret_name, show_default=True, help="The Lockbox secret's name.")
+@click.option("--archive", default=str(DEFAULT_OUTPUT), show_default=True, help="Where the archive is built.")
+@click.option(
+    "--postgres-cluster", default="", help="--print only: a Managed PostgreSQL cluster to open to Cloud Functions."
+)
+def deploy(dry_run: bool, no_check: bool, print_: bool, **names: str) -> None:
+    """Deploy the function to Yandex Cloud with the `yc` CLI, then run setup against it.
 
-    Secret values are never printed: the script reads them from its own environment when it runs."""
-    if not print_:
-        click.echo("deploy only prints the commands for you to read and run: servicedesk-bot deploy --print", err=True)
-        sys.exit(2)
-    try:  # the script deploys this configuration: an incomplete one would deploy a function that answers 503
-        refuse_memory_store(load_settings(os.environ, here=False).state_url or "")
+    After `yc init`: the service account, the Lockbox secret, the function and a new version, public invocation and
+    the timer trigger; then setup against the function's URL (Tracker triggers, the Pachca bot's webhook) and a
+    health check. Finds each resource by name or creates it; prints created, updated or unchanged for each, then
+    the URL. A second run creates nothing. Secrets reach yc only as the Lockbox payload on stdin."""
+    names["function"] = names.pop("function_name")
+    target = Target(**names)
+    environ = command_environment()
+    yc = None if print_ else _yc(target.folder_id)
+    try:
+        configuration = deployable(environ)
     except ConfigurationError as e:
         configuration_failed(e)
-    target["function"] = target.pop("function_name")
-    click.echo(render_script(os.environ, Target(**target)), nl=False)
+    if print_ or yc is None:
+        click.echo(render_script(configuration, target), nl=False)
+        return
+    scrub = _scrubber(configuration)
+    try:
+        outcome = Deployment(yc, target, configuration, lambda: _build(target), click.echo, dry_run).apply()
+    except YcFailed as e:
+        click.echo(scrub(f"deploy stopped: {e}. Fix that and run deploy again: it resumes from there."), err=True)
+        sys.exit(1)
+    url = outcome.function_url
+    if dry_run:
+        click.echo(f"would run setup with PUBLIC_URL={url} (Tracker triggers, the Pachca bot's webhook)")
+        click.echo("dry run: nothing was changed")
+        click.echo(f"function URL: {url}")
+        return
+    remembered = remember_public_url(url)
+    if remembered:
+        click.echo(f"PUBLIC_URL={url} written to {remembered}")
+    setup_code = run_setup({k: v for k, v in environ.items() if k != "STATE_URL"} | {"PUBLIC_URL": url})
+    healthy = no_check or _healthy(url, target)
+    click.echo(f"function URL: {url}")
+    sys.exit(0 if setup_code == 0 and healthy else 1)
+
+
+def _yc(folder_id: str) -> Yc:
+    try:
+        return Yc.found(folder_id)
+    except YcMissing as e:
+        _refuse(f"{e}")
+
+
+def _refuse(text: str) -> NoReturn:
+    click.echo(f"deploy: {text}", err=True)
+    sys.exit(2)
+
+
+def _build(target: Target) -> Path:
+    python = find_runtime_interpreter()
+    path = build_package(Path(target.archive), python=python)
+    click.echo(f"{'built':<14}{path} ({path.stat().st_size} bytes): {_runtime_note(python)}")
+    return path
+
+
+def _healthy(url: str, target: Target) -> bool:
+    ok, last = wait_healthy(url, HEALTH_WAIT)
+    if ok:
+        click.echo(f"{'healthy':<14}{url} answers 200")
+        return True
+    click.echo(
+        f"the function did not answer 200 within {HEALTH_WAIT:.0f} s (last: {last}). Look at its logs: "
+        f"yc serverless function logs --name {target.function}; a 503 that names variables means they are missing "
+        "or wrong in servicedesk.env (run servicedesk-bot doctor), a 503 about the store means STATE_URL cannot be "
+        "reached from the function (docs/cloud-functions.md, «Networks and PostgreSQL»).",
+        err=True,
+    )
+    return False
+
+
+def wait_healthy(url: str, wait: float, every: float = 2.0) -> tuple[bool, str]:
+    """Asks the health URL (GET) until it answers 200 or `wait` seconds pass; the last answer otherwise."""
+    deadline = time.monotonic() + wait
+    last = "no answer"
+    while True:
+        try:
+            answer = requests.get(url, timeout=10)
+            if answer.status_code == 200:
+                return True, ""
+            last = f"{answer.status_code} {answer.text[:200]}"
+        except requests.RequestException as e:
+            last = type(e).__name__
+        if time.monotonic() + every > deadline:
+            return False, last
+        time.sleep(every)
+
+
+def _scrubber(configuration: Configuration) -> Callable[[str], str]:
+    hidden = [value for value in configuration.lockbox.values() if len(value) >= 4]
+
+    def scrub(text: str) -> str:
+        for value in hidden:
+            text = text.replace(value, "***")
+        return text
+
+    return scrub

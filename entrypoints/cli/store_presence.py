@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import NoReturn
 
 from adapters.state.url import check_state_url, sqlite_path
+from ports.admin import StoreNotCreated
 
 
 @dataclass(frozen=True)
@@ -30,18 +32,16 @@ def absent_store(state_url: str) -> Absent | None:
     return Absent(what, path)
 
 
-class StoreAbsent(Exception):
-    """Raised instead of opening a store that does not exist."""
-
-
 class AbsentStore:
     """Stands in for a store that does not exist: whatever is asked of it is refused, and nothing is created."""
 
-    def __init__(self, absent: Absent, command: str) -> None:
-        self._refusal = absent.said_by(command)
+    def __init__(self, absent: Absent) -> None:
+        self._absent = absent
 
     def __getattr__(self, name: str) -> Callable[..., NoReturn]:
         def refuse(*args: object, **kwargs: object) -> NoReturn:
-            raise StoreAbsent(self._refusal)
+            directory = self._absent.path.parent
+            writable = directory.is_dir() and os.access(directory, os.W_OK | os.X_OK)
+            raise StoreNotCreated(str(self._absent.path), writable)
 
         return refuse

@@ -11,6 +11,7 @@ from dependency_injector import containers, providers
 from adapters.http.client import HttpClient
 from adapters.tracker.queue import HttpTrackerAdmin
 from application.admin.doctor import Doctor, DoctorSettings
+from application.admin.pachca_webhook import PointPachcaWebhook
 from application.admin.setup import SetupTracker
 from domain.routing import QueueRouting
 from entrypoints.config.configuration import variable_names
@@ -49,6 +50,7 @@ class AdminContainer(containers.DeclarativeContainer):
         webhook_secret=settings.provided.secret.call("tracker_webhook_secret"),
         internal_markers=settings.provided.internal_note_markers,
     )
+    pachca_webhook = providers.Factory(PointPachcaWebhook, bot=messenger, public_url=settings.provided.public_url)
     doctor = providers.Factory(
         Doctor,
         messenger=messenger,

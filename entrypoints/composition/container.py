@@ -78,6 +78,8 @@ class Container(containers.DeclarativeContainer):
         identities=services.identities,
         mentions=services.mentions,
         writer=services.writer,
+        tracker=outside.tracker,
+        carrier=services.files,
     )
     delete_message = providers.Singleton(
         DeleteMessage,

@@ -87,7 +87,6 @@ class Services(containers.DeclarativeContainer):
     opener = providers.Singleton(
         TicketOpener,
         messenger=outside.messenger,
-        tracker=outside.tracker,
         locator=locator,
         identities=identities,
         schema=schema,
@@ -99,6 +98,8 @@ class Services(containers.DeclarativeContainer):
     my_tickets = providers.Singleton(
         MyTickets,
         tracker=outside.tracker,
+        identities=identities,
+        links=outside.state,
         schema=schema,
         poster=poster,
         cache=outside.state,
@@ -106,4 +107,6 @@ class Services(containers.DeclarativeContainer):
         routing=routing,
         web_url=settings.provided.tracker_web_url,
     )
-    carried = providers.Singleton(CarriedMessages, links=outside.state, writer=writer, identities=identities)
+    carried = providers.Singleton(
+        CarriedMessages, links=outside.state, writer=writer, identities=identities, provenance=provenance
+    )

@@ -44,7 +44,7 @@ def comment_settings_of(settings: Settings) -> CommentSettings:
 
 
 def file_limits_of(settings: Settings) -> FileLimits:
-    return FileLimits.from_megabytes(settings.max_file_mb)
+    return FileLimits.from_megabytes(settings.max_file_mb, settings.max_files)
 
 
 def routing_of(settings: Settings) -> QueueRouting:

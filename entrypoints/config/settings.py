@@ -57,6 +57,7 @@ class Settings(BaseSettings):
     max_mentions: int = Field(20, ge=0, validation_alias="MAX_MENTIONS")
     retention_days: int = Field(30, ge=0, validation_alias="RETENTION_DAYS")
     max_file_mb: int = Field(50, ge=1, le=1024, validation_alias="MAX_FILE_MB")
+    max_files: int = Field(20, ge=0, le=1000, validation_alias="MAX_FILES")
     internal_note_markers: Annotated[list[str], NoDecode] = Field(
         ["#внутр", "#internal"], min_length=1, validation_alias="INTERNAL_NOTE_MARKERS"
     )

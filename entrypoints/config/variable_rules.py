@@ -45,6 +45,7 @@ RULES: dict[str, Rule] = {
     "LOG_LEVEL": Rule("must be DEBUG, INFO, WARNING, ERROR or CRITICAL", "INFO"),
     "LOG_FORMAT": Rule("must be json or text", "text"),
     "MAX_FILE_MB": Rule("must be a whole number of MiB from 1 to 1024", "50"),
+    "MAX_FILES": Rule("must be a whole number of files from 0 to 1000", "20"),
     "INTERNAL_NOTE_MARKERS": Rule("must be markers separated by ;", "#внутр;#internal"),
     "RETENTION_DAYS": Rule("must be a whole number of days, 0 or more", "30"),
 }

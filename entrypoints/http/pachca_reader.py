@@ -124,18 +124,29 @@ def _edited_message(body: dict[str, Any]) -> Event:
     message = PachcaMessage.model_validate(body)
     created = _created(message)
     changed = (message.changed_at or created).isoformat()
-    return MessageEdited(message.id, _root(message), message.user_id, message.content, changed, created.timestamp())
+    chat, direct = _conversation(message)
+    return MessageEdited(
+        message.id, _root(message), message.user_id, message.content, changed, created.timestamp(), chat, direct
+    )
 
 
 def _deleted_message(body: dict[str, Any]) -> Event:
     message = PachcaMessage.model_validate(body)
-    return MessageDeleted(message.id, _root(message), message.user_id, _created(message).timestamp())
+    chat, direct = _conversation(message)
+    return MessageDeleted(message.id, _root(message), message.user_id, _created(message).timestamp(), chat, direct)
 
 
 def _created(message: PachcaMessage) -> datetime:
     if message.created_at is None:
         raise Unreadable("created_at: missing")
     return message.created_at
+
+
+def _conversation(message: PachcaMessage) -> tuple[int, bool]:
+    """The chat a ticket for this message would belong to (a reply's root chat), and whether it is a direct one."""
+    if message.thread is not None:
+        return message.thread.message_chat_id, False
+    return message.chat_id, message.entity_type == "user"
 
 
 def _root(message: PachcaMessage) -> int:

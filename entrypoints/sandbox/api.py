@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import ipaddress
 from collections.abc import Callable
 from importlib.resources import files
 from typing import Any
+from urllib.parse import urlsplit
 
 from entrypoints.sandbox.scene import Refused, Scene
 from entrypoints.sandbox.simulators.http import Answer, Call, StartResponse, WsgiApp, answer, wsgi_app
@@ -17,7 +19,12 @@ Outbox = Callable[[], dict[str, int]]
 
 
 class SandboxApi:
-    def __init__(self, scene: Scene, timeline: Timeline, outbox: Outbox) -> None:
+    """The page and its API answer only their own page: a `Host` that names the sandbox (an IP address,
+    `localhost`, or the name it was started on: a rebound DNS name is refused), and for actions a JSON body from
+    the same origin (a page elsewhere can send `text/plain` or a form without asking, never JSON)."""
+
+    def __init__(self, scene: Scene, timeline: Timeline, outbox: Outbox, host: str = "127.0.0.1") -> None:
+        self.host = host.lower()
         self.scene = scene
         self.timeline = timeline
         self.outbox = outbox
@@ -32,6 +39,9 @@ class SandboxApi:
         }
 
     def handle(self, call: Call) -> Answer:
+        refused = self._refusal(call)
+        if refused is not None:
+            return answer({"ok": False, "error": refused[1]}, refused[0])
         name = call.path.removeprefix("/sandbox/")
         if call.method == "GET" and call.path == "/":
             return _page("index.html")
@@ -55,6 +65,31 @@ class SandboxApi:
             "switches": self.scene.switches(),
             "duplicates": world.duplicates(),
         }
+
+    def _refusal(self, call: Call) -> tuple[int, str] | None:
+        host = call.headers.get("host", "")
+        if not self._is_own_host(host):
+            return 403, "this sandbox answers only at its own address (Host)"
+        if call.method != "POST":
+            return None
+        if call.headers.get("content-type", "").split(";")[0].strip().lower() != "application/json":
+            return 415, "actions take a JSON body (Content-Type: application/json)"
+        origin = call.headers.get("origin")
+        if origin is not None and origin.lower() != f"http://{host.lower()}":
+            return 403, "actions are taken only from the sandbox's own page (Origin)"
+        if call.headers.get("sec-fetch-site", "same-origin") not in ("same-origin", "none"):
+            return 403, "actions are taken only from the sandbox's own page (Sec-Fetch-Site)"
+        return None
+
+    def _is_own_host(self, host: str) -> bool:
+        name = urlsplit(f"//{host}").hostname or ""
+        if name in (self.host, "localhost") or name.endswith(".localhost"):
+            return True
+        try:
+            ipaddress.ip_address(name)  # an address cannot be rebound to another machine's name
+        except ValueError:
+            return False
+        return True
 
     def _act(self, name: str, call: Call) -> Answer:
         try:

@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
 from functools import partial
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from entrypoints.composition.bootstrap import build_container
 from entrypoints.composition.container import Container
@@ -59,7 +60,8 @@ def running(bridge_url: str) -> Iterator[WsgiApp]:
         courier = Courier(bridge_url, timeline)
         stack.callback(courier.stop)
         scene = Scene(world, courier, keys)
-        app = routed(SandboxApi(scene, timeline, partial(_outbox, container)), make_wsgi_app(container.webhooks()))
+        api = SandboxApi(scene, timeline, partial(_outbox, container), urlsplit(bridge_url).hostname or "127.0.0.1")
+        app = routed(api, make_wsgi_app(container.webhooks()))
         stop = threading.Event()
         stack.callback(stop.set)
         threading.Thread(target=_drain, args=(container, timeline, stop), name="sandbox-drainer", daemon=True).start()

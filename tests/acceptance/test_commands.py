@@ -103,8 +103,11 @@ def test_package_needs_no_configuration_and_writes_the_archive_where_told(tmp_pa
     assert (tmp_path / "out" / "function.zip").stat().st_size > 0
 
 
-def test_deploy_without_print_runs_nothing_and_exits_2(tmp_path: Path) -> None:
-    assert run("deploy", cwd=tmp_path).returncode == 2
+def test_deploy_without_yc_on_path_runs_nothing_and_exits_2(tmp_path: Path) -> None:
+    done = run("deploy", cwd=tmp_path, env={"PATH": "/nonexistent"})
+
+    assert done.returncode == 2
+    assert "no `yc` on PATH" in done.stderr
 
 
 def test_an_unknown_option_is_a_usage_error_exit_2() -> None:

@@ -4,6 +4,7 @@ with every request and answer checked against Pachca's spec (the form post too).
 from __future__ import annotations
 
 import os
+import struct
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -20,8 +21,10 @@ from ports.errors import FileTooLarge, NotFound, PermanentFailure, TransientFail
 from ports.files import MessengerFiles, PachcaUpload
 from tests.adapters.openapi_spec import assert_form_valid, assert_response_valid
 from tests.adapters.test_pachca import BASE, THREAD, TOKEN, message_json, sent_body, serve
+from tests.domain.test_images import GIF, jpeg
 
-PNG = b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 40
+# a PNG's signature and header chunk (1280 x 720), then bytes that stand for its image data
+PNG = b"\x89PNG\r\n\x1a\n" + struct.pack(">I4sIIBBBBB", 13, b"IHDR", 1280, 720, 8, 6, 0, 0, 0) + bytes(range(256)) * 40
 KEY = "attaches/files/93746/e354fd79-4f3e-4b5a-9c8d-1a2b3c4d5e6f/${filename}"
 
 
@@ -145,10 +148,12 @@ def test_an_upload_posts_every_field_then_the_file_last_and_names_the_key(
 
     uploaded = files.upload(local_file(tmp_path, "экран 1.png", PNG, image=True))
 
-    assert uploaded == PachcaUpload(KEY.replace("${filename}", "экран 1.png"), "экран 1.png", "image", len(PNG))
+    key = KEY.replace("${filename}", "экран 1.png")
+    assert uploaded == PachcaUpload(key, "экран 1.png", "image", len(PNG), width=1280, height=720)
     [(request, order)] = forms
     assert order == [*(k for k in params if k != "direct_url"), "file"]
     fields = {name: request.form[name] for name in request.form}
+    assert fields["key"] == key  # filled in before the form post, as Pachca's SDK does: storage substitutes nothing
     assert request.files["file"].read() == PNG
     assert request.files["file"].filename == "экран 1.png"
     assert_form_valid("POST", "/direct_url", fields | {"file": "<binary>"})
@@ -190,8 +195,9 @@ def test_a_name_that_would_break_the_form_is_made_safe(
 
     uploaded = files.upload(local_file(tmp_path, '../"a"\r\n.txt', b"a"))
 
-    assert uploaded.name == "..__a___.txt" and uploaded.key.endswith("/..__a___.txt")
-    assert forms[0][0].files["file"].filename == "..__a___.txt"
+    assert uploaded.name == "..__a_ .txt" and uploaded.key.endswith("/..__a_ .txt")
+    assert forms[0][0].files["file"].filename == "..__a_ .txt"
+    assert forms[0][0].form["key"] == uploaded.key
 
 
 def _record_form(forms: list[tuple[Request, list[str]]]) -> Any:
@@ -250,3 +256,46 @@ def test_a_download_broken_off_is_transient_and_leaves_nothing(
         pass
 
     assert set(os.listdir(spool)) == before
+
+
+@pytest.mark.parametrize(
+    ("name", "data", "expected"),
+    [
+        ("logo.svg", b'<svg xmlns="http://www.w3.org/2000/svg"/>', ("file", None, None)),
+        ("scan.tiff", b"II*\x00" + b"\0" * 64, ("file", None, None)),
+        ("photo.jpg", jpeg(4032, 3024), ("image", 4032, 3024)),
+        ("anim.gif", GIF, ("image", 64, 48)),
+        ("named.pdf", b"\x89PNG\r\n\x1a\n", ("file", None, None)),  # neither a readable picture nor named one
+        ("broken.png", b"\x89PNG\r\n\x1a\n", ("image", None, None)),  # named a PNG: an image, its size unknown
+    ],
+)
+def test_only_a_png_jpeg_gif_or_webp_is_an_image_with_its_size(
+    httpserver: HTTPServer, files: HttpMessengerFiles, tmp_path: Path, name: str, data: bytes, expected: tuple
+) -> None:
+    """Pachca's 2025-02-27 update: `width` and `height` make the preview right; its previews are of web formats."""
+    httpserver.expect_request(f"{BASE}/uploads").respond_with_json(upload_params(httpserver.url_for("/up")), 201)
+    httpserver.expect_request("/up").respond_with_data("", status=204)
+
+    uploaded = files.upload(local_file(tmp_path, name, data, image=True))  # the source called it a picture
+
+    assert (uploaded.file_type, uploaded.width, uploaded.height) == expected
+
+
+def test_the_message_names_an_images_width_and_height(httpserver: HTTPServer) -> None:
+    answer = message_json(id=194300, entity_type="thread", entity_id=265142, chat_id=26372661)
+    serve(httpserver, "POST", "/messages", "/messages", 201, {"data": answer})
+    upload = PachcaUpload("attaches/files/93746/e354/screen.png", "screen.png", "image", 2048, 1280, 720)
+    with requests.Session() as session:
+        HttpChatMessenger(pachca_client(session, httpserver.url_for(BASE), TOKEN)).post_to_thread(
+            THREAD, "Добавлен комментарий", files=[upload]
+        )
+
+    [sent] = sent_body(httpserver, "POST", "/messages")["message"]["files"]
+    assert sent == {
+        "key": "attaches/files/93746/e354/screen.png",
+        "name": "screen.png",
+        "file_type": "image",
+        "size": 2048,
+        "width": 1280,
+        "height": 720,
+    }

@@ -48,6 +48,7 @@ ISSUE = {
     "status": {"self": "…", "id": "3", "key": "inProgress", "display": "В работе"},
     "updatedAt": "2017-06-11T05:16:01.339+0000",
     "updatedBy": {"self": "…", "id": "1120000000016876", "display": "Robot"},
+    "createdBy": {"self": "…", "id": "1120000000016876", "display": "Robot"},
     "unique": "pachca-message-56431",
     f"{PREFIX}--pachcaMessageId": "56431",
     f"{PREFIX}--pachcaThreadId": 265142,
@@ -266,6 +267,7 @@ def test_get_issue_reads_status_and_local_fields(httpserver: HTTPServer, tracker
         updated_at="2017-06-11T05:16:01.339+0000",
         updated_by_id="1120000000016876",
         local_fields={"pachcaMessageId": "56431", "pachcaThreadId": "265142", "pachcaChatId": "918264"},
+        created_by_id="1120000000016876",
     )
     assert only_request(httpserver).method == "GET"
 
@@ -452,13 +454,14 @@ def test_execute_transition_is_not_retried(
 
 def test_open_issues_of(httpserver: HTTPServer, tracker: HttpIssueTracker) -> None:
     other = {**ISSUE, "key": "SERVICEDESK-7", "status": {"key": "open", "display": "Открыт"}, "updatedBy": None}
+    other["createdBy"] = {"self": "…", "id": "1130000007986051", "display": "Мария Соколова"}  # made by hand
     httpserver.expect_request("/v2/issues/_search", method="POST").respond_with_json([ISSUE, other])
 
     issues = tracker.open_issues_of("SERVICEDESK", 134412)
 
-    assert [(i.key, i.status_key, i.updated_by_id) for i in issues] == [
-        (KEY, "inProgress", "1120000000016876"),
-        (TicketKey("SERVICEDESK-7"), "open", None),
+    assert [(i.key, i.status_key, i.updated_by_id, i.created_by_id) for i in issues] == [
+        (KEY, "inProgress", "1120000000016876", "1120000000016876"),
+        (TicketKey("SERVICEDESK-7"), "open", None, "1130000007986051"),
     ]
     request = only_request(httpserver)
     assert request.args.to_dict() == {"perPage": "50"}

@@ -55,8 +55,12 @@ def test_a_comment_is_read_with_its_attachments_named_and_located(
 
     assert found.text == "См. файлы"
     assert found.files == (
-        FileRef("screen.png", httpserver.url_for(f"/v2/issues/{KEY}/attachments/4159/screen.png")),
-        FileRef("акт 1.pdf", httpserver.url_for(f"/v2/issues/{KEY}/attachments/4160/%D0%B0%D0%BA%D1%82%201.pdf")),
+        FileRef("screen.png", httpserver.url_for(f"/v2/issues/{KEY}/attachments/4159/screen.png"), ident="4159"),
+        FileRef(
+            "акт 1.pdf",
+            httpserver.url_for(f"/v2/issues/{KEY}/attachments/4160/%D0%B0%D0%BA%D1%82%201.pdf"),
+            ident="4160",
+        ),
     )
     assert found.files[0].is_image and found.files[1].mime == "application/pdf"
 

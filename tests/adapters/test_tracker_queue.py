@@ -231,3 +231,24 @@ def test_an_unreadable_answer_is_a_permanent_failure(httpserver: HTTPServer, adm
 
     with pytest.raises(PermanentFailure, match="unexpected answer to GET /v2/queues/SERVICEDESK/triggers"):
         admin.triggers("SERVICEDESK")
+
+
+def test_queues_reads_every_page_the_robot_can_see(httpserver: HTTPServer, admin: HttpTrackerAdmin) -> None:
+    def page(n: int, keys: list[str]) -> None:
+        body = [
+            {"self": "…", "id": str(i), "key": key, "name": f"Очередь {key}", "version": 3}
+            for i, key in enumerate(keys)
+        ]
+        httpserver.expect_ordered_request(
+            "/v2/queues", method="GET", query_string={"perPage": "100", "page": str(n)}
+        ).respond_with_json(body, headers={"X-Total-Pages": "2", "X-Total-Count": "3"})
+
+    page(1, ["SERVICEDESK", "IT"])
+    page(2, ["HR"])
+
+    assert admin.queues() == [
+        Queue("SERVICEDESK", "Очередь SERVICEDESK"),
+        Queue("IT", "Очередь IT"),
+        Queue("HR", "Очередь HR"),
+    ]
+    assert [r.headers["X-Org-ID"] for r in received(httpserver)] == [ORG, ORG]

@@ -8,6 +8,7 @@ from adapters.state.memory import MemoryState
 from application.admin.checks import CheckResult, Status
 from application.admin.doctor import Doctor, DoctorSettings
 from application.admin.doctor_pachca import NEEDED_SCOPES
+from application.admin.pachca_webhook import WEBHOOK_SCOPE
 from application.admin.setup import SetupTracker
 from domain.people import Person
 from entrypoints.cli.admin import configuration_checks
@@ -33,7 +34,7 @@ PEOPLE = [
 
 class FakeMessengerAdmin:
     def __init__(self) -> None:
-        self.token = TokenInfo(user_id=BOT_ID, scopes=NEEDED_SCOPES)
+        self.token = TokenInfo(user_id=BOT_ID, scopes=(*NEEDED_SCOPES, WEBHOOK_SCOPE))
         self.people = list(PEOPLE)
         self.error: Exception | None = None
 
@@ -99,6 +100,7 @@ def test_a_healthy_setup_passes_every_check(parts: Parts) -> None:
 
     assert statuses(results) == [
         ("ok", "pachca token"),
+        ("ok", "pachca webhook"),
         ("ok", "pachca bot id"),
         ("ok", "pachca personal data"),
         ("ok", "tracker token"),
@@ -113,9 +115,32 @@ def test_a_healthy_setup_passes_every_check(parts: Parts) -> None:
         ("ok", "dead events"),
     ]
     checks = {result.check: result.detail for result in results}
-    assert checks["tracker token"] == "robot robot-servicedesk (Робот)"
-    assert checks[f'tracker trigger "{COMMENT_TRIGGER}"'] == f"active, calls {PUBLIC_URL}"
+    assert checks["tracker token"] == "robot robot-servicedesk (Робот, uid 1120000000016876)"
+    assert checks[f'tracker trigger "{COMMENT_TRIGGER}"'] == (
+        f"active, calls {PUBLIC_URL}; internal-note words stored as `words`"
+    )
     assert checks["state store"] == "answers; outbox: 0 pending, 0 dead"
+
+
+def test_doctor_says_how_tracker_answered_myself() -> None:
+    parts = Parts()
+    parts.tracker.shapes = {"GET /v2/myself": "a one-element list"}
+
+    detail = parts.by_check()["tracker token"].detail
+
+    assert detail.endswith("; GET /v2/myself answered a one-element list")
+
+
+def test_doctor_says_which_spelling_tracker_kept_for_the_internal_note_words() -> None:
+    parts = Parts()
+    parts.tracker.words_as = "word"
+    parts.tracker.stored.clear()
+    SetupTracker(parts.tracker, QUEUE, PUBLIC_URL, SECRET).execute()
+
+    check = parts.by_check()[f'tracker trigger "{COMMENT_TRIGGER}"']
+
+    assert check.status.value == "ok"
+    assert check.detail == f"active, calls {PUBLIC_URL}; internal-note words stored as `word`"
 
 
 def test_no_check_writes_anything(parts: Parts) -> None:
@@ -386,3 +411,12 @@ def test_a_configuration_error_names_the_variables() -> None:
     assert all(result.failed for result in results)
     assert [result.detail.split(" ")[0] for result in results] == ["TRACKER_API_TOKEN", "WEBHOOK_SECRET"]
     assert results[1].detail == ("WEBHOOK_SECRET is not set; for example WEBHOOK_SECRET=<the signing secret>")
+
+
+def test_a_token_without_the_webhook_scope_is_told_which_scope_to_give(parts: Parts) -> None:
+    parts.messenger.token = TokenInfo(user_id=BOT_ID, scopes=NEEDED_SCOPES)
+
+    [result] = [r for r in parts.run() if r.check == "pachca webhook"]
+
+    assert result.status is Status.WARN
+    assert f"give the bot the scope {WEBHOOK_SCOPE}" in result.fix

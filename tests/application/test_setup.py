@@ -25,6 +25,7 @@ QUEUE = "SERVICEDESK"
 PUBLIC_URL = "https://functions.yandexcloud.net/d4e0000000000000000"
 SECRET = "tracker-trigger-secret"
 ROBOT = "robot-servicedesk"
+ROBOT_UID = "1120000000016876"
 PREFIX = "6063181a59590578909db920"
 FIELD_KEYS = [spec.key for spec in LINK_FIELDS]
 
@@ -34,7 +35,9 @@ class FakeTrackerAdmin:
     in Tracker's JSON (as the adapter renders them), compared the way the adapter compares them."""
 
     def __init__(self) -> None:
-        self.robot = Person(id="1120000000016876", display_name="Робот", nickname=ROBOT)
+        self.robot = Person(id=ROBOT_UID, display_name="Робот", nickname=ROBOT)
+        self.words_as = "words"  # how this Tracker stores the internal-note condition's words (`word` or `words`)
+        self.shapes: dict[str, str] = {}
         self.queues = {QUEUE: Queue(QUEUE, "Служба поддержки")}
         self.fields: list[LocalField] = []
         self.stored: list[StoredTrigger] = []
@@ -44,6 +47,9 @@ class FakeTrackerAdmin:
     def myself(self) -> Person:
         self._maybe_fail("myself")
         return self.robot
+
+    def answer_shapes(self) -> dict[str, str]:
+        return dict(self.shapes)
 
     def queue(self, key: str) -> Queue:
         self._maybe_fail("queue")
@@ -68,7 +74,7 @@ class FakeTrackerAdmin:
 
     def create_trigger(self, queue: str, spec: BridgeTrigger) -> Trigger:
         self._maybe_fail("create_trigger")
-        trigger = stored_like_tracker(spec, trigger_id=str(len(self.stored) + 1), version=1)
+        trigger = stored_like_tracker(spec, trigger_id=str(len(self.stored) + 1), version=1, words_as=self.words_as)
         self.stored.append(trigger)
         self.writes.append(f"create trigger {spec.name}")
         return trigger
@@ -77,7 +83,7 @@ class FakeTrackerAdmin:
         index = next(i for i, t in enumerate(self.stored) if t.id == current.id)
         if self.stored[index].version != current.version:
             raise PermanentFailure("tracker: 409 on PATCH", 409)
-        trigger = stored_like_tracker(spec, trigger_id=current.id, version=current.version + 1)
+        trigger = stored_like_tracker(spec, current.id, current.version + 1, words_as=self.words_as)
         self.stored[index] = trigger
         self.writes.append(f"update trigger {spec.name}")
         return trigger
@@ -93,25 +99,30 @@ class FakeTrackerAdmin:
             raise self.failing[method]
 
 
-def stored_like_tracker(spec: BridgeTrigger, trigger_id: str, version: int) -> StoredTrigger:
-    """What Tracker answers: its own ids inside actions and conditions, users as objects."""
+def stored_like_tracker(spec: BridgeTrigger, trigger_id: str, version: int, words_as: str = "words") -> StoredTrigger:
+    """What Tracker answers: its own ids inside actions and conditions, users as objects, and the internal-note
+    condition's words under the spelling this Tracker keeps (its reference shows both)."""
     stored = [dict(condition, id=n) for n, condition in enumerate(conditions(spec))]
     for condition in stored:
         if "user" in condition:
-            condition["user"] = {"id": "1120000000016876", "display": "Робот", "login": condition["user"]}
+            condition["user"] = {"id": condition["user"], "display": "Робот", "login": ROBOT}
+        if "words" in condition and words_as != "words":
+            condition[words_as] = condition.pop("words")
+    spelling = next((words_as for condition in stored if words_as in condition), None)
     action = {**webhook(spec), "id": 1, "self": f"https://api.tracker.yandex.net/v2/queues/{QUEUE}/triggers/x"}
     return StoredTrigger(
         id=trigger_id,
         version=version,
         name=spec.name,
         active=spec.active,
+        notes=(f"internal-note words stored as `{spelling}`",) if spelling else (),
         conditions=tuple(stored),
         actions=(action,),
     )
 
 
 def desired(name: str = COMMENT_TRIGGER, public_url: str = PUBLIC_URL) -> BridgeTrigger:
-    return next(trigger for trigger in bridge_triggers(public_url, SECRET, ROBOT) if trigger.name == name)
+    return next(trigger for trigger in bridge_triggers(public_url, SECRET, ROBOT_UID) if trigger.name == name)
 
 
 @pytest.fixture
@@ -296,10 +307,49 @@ def test_a_failure_part_way_reports_what_was_done(admin: FakeTrackerAdmin) -> No
     assert "503" in str(raised.value)
 
 
-def test_the_robot_is_named_by_login_or_else_by_id(admin: FakeTrackerAdmin) -> None:
-    admin.robot = Person(id="1120000000016876", display_name="Робот")
+def test_the_robot_is_named_by_its_uid_never_its_login(admin: FakeTrackerAdmin) -> None:
+    """Tracker's variables reference: a login made only of digits may be misread; the uid is recommended."""
+    admin.robot = Person(id="1120000000016876", display_name="Робот", nickname="100500")
 
     setup_of(admin).execute()
 
     author = next(c for c in admin.stored[0].conditions if c["type"] == "CommentAuthorNot")
-    assert author["user"]["login"] == "1120000000016876"
+    assert author["user"]["id"] == "1120000000016876"
+    assert "100500" not in str(admin.writes)
+
+
+def test_a_trigger_tracker_stores_with_word_is_written_once(admin: FakeTrackerAdmin) -> None:
+    """The condition reference's table says `word`, its example `words`: a Tracker keeping `word` is no change."""
+    admin.words_as = "word"
+
+    first = setup_of(admin).execute()
+    writes = len(admin.writes)
+    again = setup_of(admin).execute()
+
+    assert 'created trigger "pachca-bridge: comment created"' in first
+    assert f'unchanged trigger "{COMMENT_TRIGGER}"' in again
+    assert len(admin.writes) == writes  # no PATCH on the second run
+    stored = next(c for c in admin.stored[0].conditions if c["type"] == "CommentNoneMatchCondition")
+    assert stored["word"] == ["#внутр", "#internal"] and "words" not in stored
+
+
+def test_an_old_trigger_stored_with_word_is_not_patched(admin: FakeTrackerAdmin) -> None:
+    admin.add_trigger(stored_like_tracker(desired(), "7", 3, words_as="word"))
+    admin.add_trigger(stored_like_tracker(desired(STATUS_TRIGGER), "8", 1))
+    admin.fields = [LocalField(f"{PREFIX}--{key}", key) for key in FIELD_KEYS]
+
+    lines = setup_of(admin).execute()
+
+    assert f'unchanged trigger "{COMMENT_TRIGGER}"' in lines
+    assert not any(write.startswith("update") for write in admin.writes)
+
+
+def test_a_trigger_read_back_otherwise_is_said(admin: FakeTrackerAdmin) -> None:
+    admin.words_as = "phrases"  # a spelling no reference shows: the condition reads as changed
+
+    lines = setup_of(admin).execute()
+
+    assert lines[4] == (
+        'created trigger "pachca-bridge: comment created"; '
+        "read back: Tracker stored conditions otherwise (see `servicedesk-bot doctor`)"
+    )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from bench.hostile_text import PATHS, SHAPES
 from bench.per_event import KINDS
 from bench.report import WARM_CALLS_GOAL, Results, render, rows
 from bench.run import SMOKE, run_all
@@ -68,7 +69,8 @@ def test_each_part_measured_what_it_claims(results: Results) -> None:
 def test_the_hostile_input_rows_are_measured(results: Results) -> None:
     measures = [row.measure for row in rows(results)]
     assert results.hostile is not None
-    assert sum("-character Tracker comment" in m for m in measures) == 1
+    assert sum("-character text, " in m for m in measures) == len(PATHS)  # one row per path a text takes
+    assert {t.shape for t in results.hostile.long_texts} == set(SHAPES)
     assert sum("distinct mentions in one text" in m for m in measures) == 2
     assert sum(m.startswith("`serve` answering signed webhooks sent at") for m in measures) == 2
     assert all(crowd.people_looked_up <= 20 for crowd in results.hostile.crowds)

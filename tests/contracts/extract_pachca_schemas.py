@@ -29,6 +29,7 @@ SPEC_PATH = "packages/spec/openapi.en.yaml"
 # method and path of every Pachca call the bridge makes or is about to make (docs/pachca.md says what each is for)
 OPERATIONS: dict[str, tuple[str, ...]] = {
     "/oauth/token/info": ("get",),
+    "/bot/webhook": ("put",),
     "/messages": ("get", "post"),
     "/messages/{id}": ("get", "put", "delete"),
     "/messages/{id}/thread": ("post",),

@@ -80,3 +80,15 @@ def test_every_yc_command_in_the_guides_is_in_the_public_reference() -> None:
         found = yc_commands(blocks)
         assert len(found) >= 5
         assert unknown_flags(found) == []
+
+
+def test_comments_by_e_mail_are_a_documented_choice() -> None:
+    """The comment trigger takes only comments written in Tracker; both READMEs say so as a choice."""
+    from adapters.tracker.triggers import conditions
+    from application.admin.setup import bridge_triggers
+
+    comment, *_ = bridge_triggers("https://example.com/hook", "secret", "1120000000016876")
+    assert {"type": "CommentMessageInternal"} in conditions(comment)
+    crosses = text(README).split("### What crosses the bridge, and what does not")[1].split("\n## ")[0]
+    assert "| a comment that arrived by e-mail | **nothing**, by choice:" in crosses
+    assert "по почте, в Пачку не передаются — это выбор" in text(README_RU)

@@ -19,6 +19,10 @@ COMMANDS: dict[str, tuple[frozenset[str], str]] = {
     "config get": (frozenset(), f"{REF}/config/get"),
     "iam service-account create": (LABELS, f"{REF}/iam/cli-ref/service-account/create"),
     "iam service-account get": (NAME_OR_ID, f"{REF}/iam/cli-ref/service-account/get"),
+    "resource-manager folder list-access-bindings": (
+        NAME_OR_ID | {"--limit"},
+        f"{REF}/resource-manager/cli-ref/folder/list-access-bindings",
+    ),
     "resource-manager folder add-access-binding": (
         NAME_OR_ID | {"--role", "--subject", "--service-account-id", "--service-account-name", "--async"},
         f"{REF}/resource-manager/cli-ref/folder/add-access-binding",
@@ -29,8 +33,38 @@ COMMANDS: dict[str, tuple[frozenset[str], str]] = {
         f"{REF}/lockbox/cli-ref/secret/create",
     ),
     "lockbox secret get": (NAME_OR_ID, f"{REF}/lockbox/cli-ref/secret/get"),
+    "lockbox secret add-version": (
+        # `--payload -` reads the changes from stdin; an item with only "key" removes that entry
+        NAME_OR_ID | {"--description", "--payload", "--base-version-id", "--async"},
+        f"{REF}/lockbox/cli-ref/secret/add-version",
+    ),
+    "lockbox secret add-access-binding": (
+        NAME_OR_ID | {"--role", "--subject", "--service-account-id", "--service-account-name", "--async"},
+        f"{REF}/lockbox/cli-ref/secret/add-access-binding",
+    ),
+    "lockbox secret list-access-bindings": (
+        NAME_OR_ID | {"--limit"},
+        f"{REF}/lockbox/cli-ref/secret/list-access-bindings",
+    ),
+    "lockbox payload get": (NAME_OR_ID | {"--key", "--version-id"}, f"{REF}/lockbox/cli-ref/payload/get"),
     "serverless function create": (LABELS, f"{REF}/serverless/cli-ref/function/create"),
     "serverless function get": (NAME_OR_ID, f"{REF}/serverless/cli-ref/function/get"),
+    "serverless function add-access-binding": (
+        NAME_OR_ID | {"--role", "--subject", "--service-account-id", "--service-account-name", "--async"},
+        f"{REF}/serverless/cli-ref/function/add-access-binding",
+    ),
+    "serverless function list-access-bindings": (
+        NAME_OR_ID | {"--limit"},
+        f"{REF}/serverless/cli-ref/function/list-access-bindings",
+    ),
+    "serverless function version get-by-tag": (
+        frozenset({"--function-id", "--function-name", "--tag"}),
+        f"{REF}/serverless/cli-ref/function/version/get-by-tag",
+    ),
+    "serverless function logs": (
+        NAME_OR_ID | {"--since", "--until", "--follow", "--limit"},
+        f"{REF}/serverless/cli-ref/function/logs",
+    ),
     "serverless function version create": (
         # --secret environment-variable=<NAME>,id=<secret id>,version-id=<version id>,key=<key>
         frozenset({"--function-id", "--function-name", "--runtime", "--entrypoint", "--memory", "--execution-timeout"})

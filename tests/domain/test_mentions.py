@@ -1,6 +1,7 @@
 import pytest
 
 from domain.mentions import Mention, MentionResolver, Resolution, Side, email_local_part_guess, find_mentions
+from domain.pachca_text import QUIET
 
 BOTH_SIDES = pytest.mark.parametrize("side", [Side.TRACKER, Side.PACHCA])
 
@@ -156,7 +157,7 @@ def test_an_unresolved_mention_is_left_as_written_and_not_notified() -> None:
 
     resolution = MentionResolver.resolve(text, Side.TRACKER, {"ghost.user": None, "ivan": "ivan_p"})
 
-    assert resolution == Resolution("@Ghost.User и @ivan_p.", ("ivan_p",))
+    assert resolution == Resolution(f"@{QUIET}Ghost.User и @ivan_p.", ("ivan_p",))  # as written, notifying nobody
 
 
 def test_a_mention_missing_from_the_lookup_is_left_as_written() -> None:
@@ -169,7 +170,7 @@ def test_a_prefix_login_and_the_longer_login_resolve_independently() -> None:
 
     resolution = MentionResolver.resolve(text, Side.TRACKER, found)
 
-    assert resolution == Resolution("@i, @ivanov_pachca и @ivan.petrov", ("i", "ivanov_pachca"))
+    assert resolution == Resolution(f"@i, @ivanov_pachca и @{QUIET}ivan.petrov", ("i", "ivanov_pachca"))
 
 
 def test_a_replacement_longer_or_shorter_than_the_original_keeps_the_rest_intact() -> None:

@@ -59,6 +59,12 @@ class TrackerServer:
         httpserver.expect_request(TRIGGERS, method="GET").respond_with_handler(lambda _: _json(self.triggers))
         httpserver.expect_request(TRIGGERS, method="POST").respond_with_handler(self._create_trigger)
         httpserver.expect_request(re.compile(rf"{TRIGGERS}/\d+"), method="PATCH").respond_with_handler(self._patch)
+        self.pachca_webhook = ""  # the Pachca bot's outgoing webhook (Pachca's side of setup)
+        httpserver.expect_request("/pachca/bot/webhook", method="PUT").respond_with_handler(self._set_webhook)
+
+    def _set_webhook(self, request: Request) -> Response:
+        self.pachca_webhook = request.get_json()["webhook"]["outgoing_url"]
+        return _json({"data": {"id": 12, "webhook": {"outgoing_url": self.pachca_webhook}}})
 
     def add_trigger(self, body: dict[str, Any]) -> dict[str, Any]:
         trigger = {
@@ -184,12 +190,19 @@ def test_setup_creates_everything_then_finds_it_all_in_place(
         'created trigger "pachca-bridge: comment created"',
         'created trigger "pachca-bridge: status changed"',
         'created trigger "pachca-bridge: assignee changed"',
+        f"pointed the Pachca bot's webhook at {PUBLIC_URL}",
     ]
-    assert writes(httpserver) == [f"POST {LOCAL_FIELDS}"] * 4 + [f"POST {TRIGGERS}"] * 3
+    assert writes(httpserver) == [f"POST {LOCAL_FIELDS}"] * 4 + [f"POST {TRIGGERS}"] * 3 + ["PUT /pachca/bot/webhook"]
+    assert tracker.pachca_webhook == PUBLIC_URL
     comment = tracker.triggers[0]
     assert comment["actions"][0]["endpoint"] == PUBLIC_URL
     assert comment["actions"][0]["headers"] == {"X-Tracker-Secret": TRACKER_SECRET}
-    assert {"type": "CommentAuthorNot", "user": ROBOT} in httpserver.log[-3][0].get_json()["conditions"]
+    created = [
+        request.get_json() for request, _ in httpserver.log if (request.method, request.path) == ("POST", TRIGGERS)
+    ]
+    assert {"type": "CommentAuthorNot", "user": "1120000000016876"} in created[0]["conditions"]  # the uid, not login
+    tracker_calls = [request.method for request, _ in httpserver.log if request.path.startswith("/tracker")]
+    assert tracker_calls[-1] == "GET"  # read back after writing
     httpserver.clear_log()
 
     second = run("setup", env=env)
@@ -203,8 +216,9 @@ def test_setup_creates_everything_then_finds_it_all_in_place(
         'unchanged trigger "pachca-bridge: comment created"',
         'unchanged trigger "pachca-bridge: status changed"',
         'unchanged trigger "pachca-bridge: assignee changed"',
+        f"pointed the Pachca bot's webhook at {PUBLIC_URL}",
     ]
-    assert writes(httpserver) == []
+    assert writes(httpserver) == ["PUT /pachca/bot/webhook"]  # setting the same URL again changes nothing
     assert_clean(first.output + second.output)
 
 
@@ -217,6 +231,7 @@ def test_setup_dry_run_writes_nothing(
     lines = result.output.splitlines()
     assert lines[0] == "would create local field pachcaMessageId"
     assert lines[4] == 'would create trigger "pachca-bridge: comment created"'
+    assert lines[-2] == f"would point the Pachca bot's webhook at {PUBLIC_URL}"
     assert lines[-1] == "dry run: nothing was changed"
     assert writes(httpserver) == []
     assert tracker.fields == tracker.triggers == []
@@ -235,6 +250,7 @@ def test_setup_updates_a_trigger_that_calls_an_old_url(
         'updated trigger "pachca-bridge: comment created" (endpoint)',
         'updated trigger "pachca-bridge: status changed" (endpoint)',
         'updated trigger "pachca-bridge: assignee changed" (endpoint)',
+        f"pointed the Pachca bot's webhook at {PUBLIC_URL}",
     ]
     patches = [request for request, _ in httpserver.log if request.method == "PATCH"]
     assert [(r.path, r.args["version"]) for r in patches] == [(f"{TRIGGERS}/{n}", "1") for n in (1, 2, 3)]
@@ -289,21 +305,23 @@ def test_doctor_passes_on_a_set_up_bridge(
     assert lines == [
         "ok   configuration: every required variable is set",
         "ok   pachca token: valid, bot user 12",
+        "ok   pachca webhook: setup may point the bot's webhook at PUBLIC_URL",
         "ok   pachca bot id: BOT_USER_ID 12 matches the token",
         "ok   pachca personal data: e-mails are visible to the bot",
-        f"ok   tracker token: robot {ROBOT} (Робот поддержки)",
+        f"ok   tracker token: robot {ROBOT} (Робот поддержки, uid 1120000000016876); GET /v2/myself answered an object",
         "ok   tracker queue: SERVICEDESK «Служба поддержки»",
         "ok   tracker local fields: pachcaMessageId, pachcaChatId, pachcaUserId, pachcaThreadId",
-        f'ok   tracker trigger "pachca-bridge: comment created": active, calls {PUBLIC_URL}',
+        f'ok   tracker trigger "pachca-bridge: comment created": active, calls {PUBLIC_URL}; '
+        "internal-note words stored as `words`",
         f'ok   tracker trigger "pachca-bridge: status changed": active, calls {PUBLIC_URL}',
         f'ok   tracker trigger "pachca-bridge: assignee changed": active, calls {PUBLIC_URL}',
         "ok   y360 directory: 40 people in the organisation",
         "ok   state store: answers; outbox: 0 pending, 0 dead",
-        lines[12],
+        lines[13],
         "ok   dead events: none",
     ]
     assert re.fullmatch(
-        r"ok   store size: \d+ KiB; 0 events \(0 KiB of payloads\), the oldest first seen none", lines[12]
+        r"ok   store size: \d+ KiB; 0 events \(0 KiB of payloads\), the oldest first seen none", lines[13]
     )
     assert writes(httpserver) == []
     assert_clean(result.output)
@@ -486,3 +504,35 @@ def test_setup_names_the_variable_behind_a_failure(
     assert f"setup stopped: tracker: {status} on GET /v2/queues/NOPE/localFields" in result.output
     assert f"{hint} Then run setup again: it resumes from there." in result.output
     assert_clean(result.output)
+
+
+def test_setup_without_the_webhook_scope_says_which_scope_to_give_the_bot(
+    httpserver: HTTPServer, env: dict[str, str | None], tracker: TrackerServer
+) -> None:
+    body = {"error": "insufficient_scope", "error_description": "Required scope: bot_self:webhook:write"}
+    httpserver.expect_oneshot_request("/pachca/bot/webhook", method="PUT").respond_with_json(body, status=403)
+
+    result = run("setup", env=env)
+
+    assert result.exit_code == 1
+    assert "setup stopped: the Pachca bot's token lacks the scope bot_self:webhook:write" in result.output
+    assert f"or enter {PUBLIC_URL} as the URL on the bot's «Исходящий webhook» tab" in result.output
+    assert len(tracker.triggers) == 3  # Tracker's part is done; running setup again resumes
+    assert_clean(result.output)
+
+
+def test_doctor_on_a_fresh_install_passes_before_the_first_webhook(
+    httpserver: HTTPServer, env: dict[str, str | None], tracker: TrackerServer, tmp_path: Path
+) -> None:
+    serve_pachca(httpserver)
+    serve_y360(httpserver)
+    fresh = {**env, "STATE_URL": f"sqlite:///{tmp_path}/fresh/state.db"}
+    (tmp_path / "fresh").mkdir()
+    assert run("setup", env=fresh).exit_code == 0
+
+    result = run("doctor", env=fresh)
+
+    assert result.exit_code == 0, result.output
+    where = tmp_path / "fresh" / "state.db"
+    assert f"ok   state store: not created yet: it is created on first use at {where} (writable)" in result.output
+    assert not where.exists()

@@ -79,10 +79,15 @@ def test_an_edit_is_an_event_of_its_version_and_a_deletion_one_of_the_message() 
     deleted = pachca_event({**THREAD_MESSAGE, "event": "delete", "content": ""})
 
     created = 1747319400.0  # 2025-05-15T14:30:00Z
-    assert first == MessageEdited(194300, 154332686, 12, "исправлено", "2025-05-15T14:35:00+00:00", created)
+    root_chat = 2637266154  # a reply's conversation is its thread's root chat
+    assert first == MessageEdited(194300, 154332686, 12, "исправлено", "2025-05-15T14:35:00+00:00", created, root_chat)
     assert isinstance(second, MessageEdited) and second.key != first.key  # two edits, two events
-    assert top == MessageEdited(56431, 0, 134412, CHANNEL_MESSAGE["content"], "2025-04-14T08:18:54+00:00", 1744618734.0)
-    assert deleted == MessageDeleted(194300, 154332686, 12, created)
+    assert top == MessageEdited(
+        56431, 0, 134412, CHANNEL_MESSAGE["content"], "2025-04-14T08:18:54+00:00", 1744618734.0, 918264
+    )
+    assert deleted == MessageDeleted(194300, 154332686, 12, created, root_chat)
+    direct = pachca_event({**DIRECT_MESSAGE, "event": "delete"})
+    assert isinstance(direct, MessageDeleted) and (direct.chat_id, direct.direct) == (918300, True)
 
 
 def test_a_direct_message_is_a_request_marked_direct() -> None:

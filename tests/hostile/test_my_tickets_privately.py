@@ -4,12 +4,16 @@ message from the bot), with only their own tickets; nothing appears in the chat 
 from __future__ import annotations
 
 from application.events import ButtonClicked
+from domain.issues import NewIssue
+from domain.tickets import TicketKey
 from ports.errors import OutcomeUnknown
 from tests.builders import message
 from tests.conftest import REQUESTER, Bridge
+from tests.fakes import FakeIssue
 
 THREAD_CHAT = 2637266155
 COLLEAGUE = 3003
+ENGINEER_UID = "1130000007986051"  # a person in Tracker, not the bridge's robot
 
 
 def opened(bridge: Bridge) -> int:
@@ -55,3 +59,32 @@ def test_a_lost_answer_to_a_second_listing_is_found_in_the_direct_chat_not_sent_
     assert press_mine(bridge, card, REQUESTER, trigger="b") == "listed"
 
     assert len(bridge.messenger.user_posts(REQUESTER)) == 2
+
+
+def hand_made(bridge: Bridge, key: str, summary: str, requester: int, creator: str) -> None:
+    """An issue someone typed into Tracker, naming a Pachca person in its `pachcaUserId` field."""
+    issue = NewIssue("SERVICEDESK", summary, "", f"hand-{key}", (), {"pachcaUserId": str(requester)})
+    fields = {"pachcaUserId": str(requester)}
+    bridge.tracker.issues[key] = FakeIssue(TicketKey(key), issue, fields, created_by=creator)
+
+
+def test_an_issue_made_by_hand_with_someones_pachca_id_is_not_in_their_listing(bridge: Bridge) -> None:
+    """Issue 17, point 24: a hand-made issue with a phishing link in its summary reached a private «Мои заявки»."""
+    card = opened(bridge)
+    hand_made(bridge, "SERVICEDESK-77", "Срочно: войдите на http://evil.example/login", REQUESTER, ENGINEER_UID)
+
+    press_mine(bridge, card, REQUESTER)
+
+    listing = bridge.messenger.user_posts(REQUESTER)[-1].text
+    assert "SERVICEDESK-1" in listing
+    assert "SERVICEDESK-77" not in listing and "evil.example" not in listing
+
+
+def test_a_bridge_ticket_whose_requester_field_was_retyped_is_not_in_the_other_persons_listing(bridge: Bridge) -> None:
+    bridge.messenger.add_user(COLLEAGUE, "Пётр Сидоров", "psidorov")
+    card = opened(bridge)
+    bridge.tracker.issues["SERVICEDESK-1"].fields["pachcaUserId"] = str(COLLEAGUE)  # edited by hand in Tracker
+
+    press_mine(bridge, card, COLLEAGUE)
+
+    assert bridge.messenger.user_posts(COLLEAGUE)[-1].text == "У вас нет открытых заявок."

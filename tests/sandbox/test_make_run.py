@@ -22,7 +22,7 @@ def started(output: str) -> list[str]:
 
 
 def test_without_tokens_the_first_line_says_the_sandbox_starts_and_how_to_run_the_real_thing(tmp_path: Path) -> None:
-    output = make_n("run", f"VENV={tmp_path}/v", "ARGS=--no-browser")
+    output = make_n("run", f"VENV={tmp_path}/v", "ARGS=--no-browser", f"ENV_FILE={tmp_path}/none.env")
 
     first = output.splitlines()[0]
     assert first.startswith("No PACHKA_API_TOKEN (PACHCA_API_TOKEN) or TRACKER_API_TOKEN set: starting the sandbox")
@@ -34,7 +34,17 @@ def test_without_tokens_the_first_line_says_the_sandbox_starts_and_how_to_run_th
 def test_with_either_token_it_is_serve(token: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv(token, "token-0123456789")
 
-    output = make_n("run", f"VENV={tmp_path}/v")
+    output = make_n("run", f"VENV={tmp_path}/v", f"ENV_FILE={tmp_path}/none.env")
+
+    assert "sandbox" not in output
+    assert started(output) == ["serve "]
+
+
+def test_with_servicedesk_env_it_is_serve(tmp_path: Path) -> None:
+    """The configuration `servicedesk-bot init` wrote is the real bridge's, even with no token in the environment."""
+    (tmp_path / "servicedesk.env").write_text("PACHKA_API_TOKEN='token-0123456789'\n")
+
+    output = make_n("run", f"VENV={tmp_path}/v", f"ENV_FILE={tmp_path}/servicedesk.env")
 
     assert "sandbox" not in output
     assert started(output) == ["serve "]

@@ -40,6 +40,8 @@ class Call:
         length = int(environ.get("CONTENT_LENGTH") or 0)
         body = environ["wsgi.input"].read(length) if length > 0 else b""
         headers = {k[5:].replace("_", "-").lower(): str(v) for k, v in environ.items() if k.startswith("HTTP_")}
+        if environ.get("CONTENT_TYPE"):
+            headers["content-type"] = str(environ["CONTENT_TYPE"])
         path = str(environ.get("PATH_INFO", "/"))
         host = headers.get("host", "127.0.0.1")
         return cls(

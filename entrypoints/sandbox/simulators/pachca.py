@@ -17,6 +17,7 @@ from entrypoints.sandbox.simulators.http import Answer, Call, answer
 from entrypoints.sandbox.simulators.people import BOT_ID, PEOPLE, pachca_person
 from entrypoints.sandbox.simulators.ratelimit import SlidingWindow
 
+BOT_CHATS = {918264: "Поддержка", 918300: "ИТ-помощь", 918400: "Флудилка"}  # the chats the bot was added to
 THREAD_BASE = 265000
 THREAD_CHAT_BASE = 2637266000  # every thread is a chat of its own
 NOW = "2026-11-27T08:18:55.000Z"
@@ -62,6 +63,7 @@ class Pachca:
         self.forms: list[Form] = []
         self.message_chats: dict[int, int] = {}
         self.rejected = 0
+        self.webhook_url = ""  # where the bot's outgoing webhook points (`PUT /bot/webhook`)
         self.ids = itertools.count(700001)
         self.lock = threading.RLock()
         self.routes: list[tuple[str, Callable[..., Answer]]] = [
@@ -74,6 +76,8 @@ class Pachca:
             ("GET /pachca/messages/{id}", self._get),
             ("GET /pachca/messages", self._list),
             ("POST /pachca/views/open", self._open_view),
+            ("PUT /pachca/bot/webhook", self._set_webhook),
+            ("GET /pachca/chats", self._chats),
         ]
 
     # what people do (the sandbox's page, or a test)
@@ -168,6 +172,21 @@ class Pachca:
             self.forms.append(Form(body["trigger_id"], body["callback_id"], body["private_metadata"], body["view"]))
         return answer({}, 201)
 
+    def _chats(self, call: Call) -> Answer:
+        """The chats the bot is in (`availability=is_member`, the default), one page."""
+        chats = [_chat(chat_id, name) for chat_id, name in BOT_CHATS.items()]
+        return answer({"data": chats, "meta": {"paginate": {"next_page": "eyJwYWdlIjoyfQ", "has_next": False}}})
+
+    def _set_webhook(self, call: Call) -> Answer:
+        """The bot points its own outgoing webhook somewhere; the answer is the bot with its webhook settings."""
+        url = str(call.json()["webhook"]["outgoing_url"])
+        with self.lock:
+            self.webhook_url = url
+        events = ["message_new", "message_update", "message_delete", "button_click"]
+        webhook: dict[str, Any] = {"outgoing_url": url, "events": events}
+        webhook |= {"trigger_on": "all_messages", "ignore_self_messages": True, "events_history_enabled": True}
+        return answer({"data": {"id": BOT_ID, "webhook": webhook}})
+
     def _over_limit(self, post: Post) -> Answer | None:
         wait = self.limit.admit(self.rate_key(post)) if self.limit else 0.0
         if wait <= 0:
@@ -175,6 +194,23 @@ class Pachca:
         self.rejected += 1
         body = {"errors": [{"key": "rate_limit", "value": "too many requests"}]}
         return answer(body, 429, {"Retry-After": str(max(1, math.ceil(wait)))})
+
+
+def _chat(chat_id: int, name: str) -> dict[str, Any]:
+    return {
+        "id": chat_id,
+        "name": name,
+        "created_at": NOW,
+        "owner_id": 134412,
+        "member_ids": [134412, 2001, BOT_ID],
+        "group_tag_ids": [],
+        "channel": False,
+        "archived": False,
+        "personal": False,
+        "public": False,
+        "last_message_at": NOW,
+        "meet_room_url": f"https://meet.pachca.com/{chat_id}",
+    }
 
 
 def _message(post: Post) -> dict[str, Any]:

@@ -10,6 +10,7 @@ ROBOT_UID = "1120000000049224"
 ROBOT_LOGIN = "robot-servicedesk"
 ROBOT_NAME = "Робот ServiceDesk"
 QUEUE = "SERVICEDESK"
+QUEUES = {QUEUE: "Служба поддержки", "IT": "ИТ-отдел"}  # what the robot may see
 Y360_ORG = "4417"
 
 

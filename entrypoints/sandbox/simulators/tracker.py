@@ -15,7 +15,7 @@ from typing import Any
 
 from entrypoints.sandbox.simulators import tracker_json as shape
 from entrypoints.sandbox.simulators.http import Answer, Call, answer, not_found
-from entrypoints.sandbox.simulators.people import PEOPLE, QUEUE, ROBOT_UID
+from entrypoints.sandbox.simulators.people import PEOPLE, QUEUE, QUEUES, ROBOT_UID
 from entrypoints.sandbox.simulators.tracker_comments import Comments
 
 WORKFLOW = {  # status: (transition id, its name, the status it leads to)
@@ -45,11 +45,17 @@ class Tracker:
         self.on_trigger = on_trigger
         self.issues: dict[str, Issue] = {}
         self.lock = threading.RLock()
+        self.triggers: list[dict[str, Any]] = []  # what `setup` made in the queue
         self.notes = Comments(self.issues, self._fire)
         self.comments = self.notes.comments
         self.routes: list[tuple[str, Callable[..., Answer]]] = [
             ("GET /tracker/v2/myself", lambda call: answer(shape.robot())),
             ("GET /tracker/v2/queues/{queue}/localFields", lambda call, queue: answer(shape.fields())),
+            ("GET /tracker/v2/queues", lambda call: answer([shape.queue(key) for key in QUEUES])),
+            ("GET /tracker/v2/queues/{queue}", self._queue),
+            ("GET /tracker/v2/queues/{queue}/triggers", self._triggers),
+            ("POST /tracker/v2/queues/{queue}/triggers", self._create_trigger),
+            ("PATCH /tracker/v2/queues/{queue}/triggers/{id}", self._update_trigger),
             ("POST /tracker/v2/issues/", self._create),
             ("POST /tracker/v2/issues/_findByUnique", self._by_unique),
             ("POST /tracker/v2/issues/_search", self._search),
@@ -89,6 +95,30 @@ class Tracker:
             self.on_trigger(trigger)
 
     # the API
+    def _queue(self, call: Call, key: str) -> Answer:
+        return answer(shape.queue(key)) if key in QUEUES else not_found()
+
+    def _triggers(self, call: Call, queue: str) -> Answer:
+        with self.lock:
+            return answer([t for t in self.triggers if t["queue"]["key"] == queue])
+
+    def _create_trigger(self, call: Call, queue: str) -> Answer:
+        with self.lock:
+            trigger = shape.trigger(call.json(), len(self.triggers) + 1, queue)
+            self.triggers.append(trigger)
+        return answer(trigger)
+
+    def _update_trigger(self, call: Call, queue: str, trigger_id: str) -> Answer:
+        with self.lock:
+            found = next((t for t in self.triggers if str(t["id"]) == trigger_id), None)
+            if found is None:
+                return not_found()
+            if call.args.get("version") != str(found["version"]):
+                return answer({"errorMessages": ["version conflict"], "statusCode": 409}, 409)
+            updated = shape.trigger(call.json(), found["id"], queue, found["version"] + 1)
+            self.triggers[self.triggers.index(found)] = updated
+        return answer(updated)
+
     def _create(self, call: Call) -> Answer:
         body = call.json()
         with self.lock:

@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 from domain.links import LINK_FIELD_KEYS
-from entrypoints.sandbox.simulators.people import ROBOT_LOGIN, ROBOT_NAME, ROBOT_REF, ROBOT_UID, by_uid
+from entrypoints.sandbox.simulators.people import QUEUES, ROBOT_LOGIN, ROBOT_NAME, ROBOT_REF, ROBOT_UID, by_uid
 
 if TYPE_CHECKING:
     from entrypoints.sandbox.simulators.tracker import Issue
@@ -23,6 +23,28 @@ def robot() -> dict[str, str]:
 
 def fields() -> list[dict[str, str]]:
     return [{"id": f"{FIELD_PREFIX}--{name}", "key": name} for name in LINK_FIELD_KEYS]  # as `setup` made them
+
+
+def queue(key: str) -> dict[str, Any]:
+    return {
+        "self": f"https://api.tracker.yandex.net/v2/queues/{key}",
+        "id": len(key),
+        "key": key,
+        "version": 3,
+        "name": QUEUES[key],
+    }
+
+
+def trigger(body: dict[str, Any], trigger_id: int, queue: str, version: int = 1) -> dict[str, Any]:
+    """A trigger as Tracker keeps it: ids and a version of its own, a condition's user (the robot, by uid or login)
+    as an object."""
+    conditions = [
+        {**c, "user": {"id": ROBOT_UID, "login": ROBOT_LOGIN, "display": ROBOT_NAME}} if "user" in c else c
+        for c in body.get("conditions", [])
+    ]
+    actions = [{**action, "id": n + 1} for n, action in enumerate(body.get("actions", []))]
+    where = {"key": queue, "display": QUEUES.get(queue, queue)}
+    return {**body, "id": trigger_id, "version": version, "queue": where, "conditions": conditions, "actions": actions}
 
 
 def status(key: str) -> dict[str, str]:
@@ -44,14 +66,8 @@ def issue(issue: Issue) -> dict[str, Any]:
     fields = {"key": issue.key, "id": f"id-{issue.key}", "summary": issue.summary, "description": issue.description}
     assignee = by_uid(issue.assignee) if issue.assignee else None
     assigned = {"assignee": assignee.tracker_ref()} if assignee else {}
-    return {
-        **fields,
-        "status": status(issue.status),
-        "updatedAt": issue.updated_at,
-        "updatedBy": updated_by,
-        **assigned,
-        **local,
-    }
+    people = {"createdBy": ROBOT_REF, "updatedBy": updated_by}  # every issue here was opened by the bridge
+    return {**fields, "status": status(issue.status), "updatedAt": issue.updated_at, **people, **assigned, **local}
 
 
 def comment(comment: Comment) -> dict[str, Any]:
