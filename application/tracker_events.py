@@ -124,9 +124,6 @@ class Catalogue:
             raise Unreadable("issue.key: missing or not an issue key")
         return kind.event.read(key, body, received_at)
 
-    def is_tracker_type(self, type_: object) -> bool:
-        return isinstance(type_, str) and type_ in self.by_type
-
 
 # every Tracker event the bridge reads; `setup` creates a trigger for each, `doctor` checks each
 TRACKER_EVENTS = Catalogue(

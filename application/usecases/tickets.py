@@ -7,10 +7,21 @@ from dataclasses import dataclass
 from application.events import MessagePosted
 from application.once.writes import PACHCA_MESSAGE
 from application.services.identities import Identities
-from application.services.intake import IntakeForm, is_intake_command, without_command
+from application.services.intake import IntakeForm
 from application.services.opening import TicketOpener, TicketSettings
 from domain.issues import PachcaMessage
 from ports.records import WriteLog
+
+INTAKE_COMMAND = "/new"  # a message that asks for the intake form
+
+
+def is_intake_command(text: str) -> bool:
+    words = text.split(maxsplit=1)
+    return bool(words) and words[0] == INTAKE_COMMAND
+
+
+def without_command(text: str) -> str:
+    return text.strip()[len(INTAKE_COMMAND) :].strip()
 
 
 @dataclass(frozen=True)
