@@ -28,7 +28,11 @@ from tests.contracts.tracker_reference_answers import (
 KEY = TicketKey("TREK-1")
 TRIGGERS = "/v2/queues/SERVICEDESK/triggers"
 PUBLIC_URL = "https://functions.yandexcloud.net/d4e0000000000000000"
-COMMENT_SPEC, *_ = bridge_triggers(PUBLIC_URL, "trigger-secret", "1120000000016876", ("Version 0.1", "Version 0.2"))
+COMMENT_SPEC = next(
+    trigger
+    for trigger in bridge_triggers(PUBLIC_URL, "trigger-secret", "1120000000016876", ("Version 0.1", "Version 0.2"))
+    if trigger.name == COMMENT_TRIGGER
+)
 
 
 @pytest.fixture
