@@ -14,6 +14,7 @@ from bench.files_memory import FileMemory
 from bench.flow_length import Flow
 from bench.hostile_report import HOSTILE_NOTE, Hostile, hostile_rows
 from bench.per_event import Calls, Cost
+from bench.recovery import RECOVERY_NOTE, RecoveryResults, recovery_rows
 from bench.store_report import StoreResults, store_notes, store_rows
 from entrypoints.sandbox.simulators.ratelimit import WINDOW_SECONDS, WRITES_PER_WINDOW
 
@@ -50,6 +51,7 @@ class Results:
     bytecode: BytecodeColdStart | None = None  # the archive on Python 3.12; None when none is installed
     hostile: Hostile | None = None  # hostile input (issue 9)
     flows: list[Flow] = field(default_factory=list)  # the project's modules one warm invocation enters
+    recovery: RecoveryResults | None = None  # recovery after an outage and poll mode (issue 19)
 
 
 def rows(results: Results) -> list[Row]:
@@ -65,6 +67,7 @@ def rows(results: Results) -> list[Row]:
         *([_files_row(results.files)] if results.files else []),
         *(Row(*row) for row in (store_rows(results.store) if results.store else [])),
         *(Row(*line) for line in (hostile_rows(results.hostile) if results.hostile else [])),
+        *(Row(*line) for line in (recovery_rows(results.recovery) if results.recovery else [])),
     ]
 
 
@@ -256,4 +259,5 @@ def notes(results: Results) -> list[str]:
         "direction (`bench/files_memory.py`). Reading the file whole instead shows as growth of the file's size.",
         *(store_notes() if results.store else []),
         *([HOSTILE_NOTE] if results.hostile else []),
+        *([RECOVERY_NOTE] if results.recovery else []),
     ]

@@ -20,6 +20,7 @@ from bench.flow_length import measure_flows
 from bench.hostile_report import Hostile
 from bench.hostile_text import measure_long_texts, measure_mention_crowds
 from bench.per_event import measure_calls, measure_event_costs
+from bench.recovery import measure_recovery
 from bench.report import Results, render
 from bench.shared_burst import measure_shared_burst, measure_slot_cost, postgres_url
 from bench.siege import measure_siege
@@ -52,6 +53,10 @@ class Counts:
     uploads: int = 3
     upload_mb: int = 300
     alone: float = 5.0
+    outage_messages: int = 200
+    outage_comments: int = 50
+    poll_samples: int = 12
+    idle: float = 60.0
 
 
 SMOKE = Counts(
@@ -75,6 +80,10 @@ SMOKE = Counts(
     uploads=1,
     upload_mb=4,
     alone=0.5,
+    outage_messages=6,
+    outage_comments=3,
+    poll_samples=1,
+    idle=1.0,
 )
 
 
@@ -105,7 +114,14 @@ def run_all(counts: Counts = Counts(), progress: bool = False) -> Results:
     files = measure_file_memory(counts.file_mb * 1024 * 1024)
     store = _store(counts, step)
     hostile = _hostile(counts, step)
-    return Results(cold, costs, calls, sqlite, main_burst, others, files, store, bytecode, hostile, flows)
+    step(
+        f"recovery: an outage of {counts.outage_messages} messages and {counts.outage_comments} comments; poll mode's "
+        f"delays ({counts.poll_samples} each way) and an idle {counts.idle:.0f} s"
+    )
+    recovery = measure_recovery(counts.outage_messages, counts.outage_comments, counts.poll_samples, counts.idle)
+    return Results(
+        cold, costs, calls, sqlite, main_burst, others, files, store, bytecode, hostile, flows=flows, recovery=recovery
+    )
 
 
 def _hostile(counts: Counts, step: Callable[[str], None]) -> Hostile:

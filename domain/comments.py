@@ -35,6 +35,7 @@ class TrackerComment:
     author: Person
     text: str
     files: tuple[FileRef, ...] = ()  # its attachments
+    created_at: str = ""  # ISO-8601, as Tracker wrote it
 
 
 AUTHOR_MARKER = "\n\nАвтор: "  # where the bridge's own lines of an issue description begin

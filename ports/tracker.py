@@ -67,3 +67,12 @@ class IssueTracker(Protocol):
     def open_issues_of(self, queue: str, pachca_user_id: int) -> list[IssueInfo]: ...
 
     def get_user(self, login: str) -> Person | None: ...
+
+
+@runtime_checkable
+class ChangedIssues(Protocol):
+    """What Tracker changed lately, for the recovery pass that looks for what no trigger delivered."""
+
+    def issues_updated(self, queue: str, within_minutes: int, limit: int) -> list[IssueInfo]:
+        """The queue's issues updated in the last `within_minutes`, least recently updated first."""
+        ...

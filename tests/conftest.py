@@ -4,7 +4,7 @@ import hashlib
 import hmac
 import json
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import pytest
@@ -13,7 +13,7 @@ from adapters.state.memory import MemoryState
 from application.events import Event
 from entrypoints.composition.container import Container
 from entrypoints.config.configuration import load_settings
-from tests.fakes import FakeChatMessenger, FakeClock, FakeDirectory, FakeIssueTracker
+from tests.fakes import FakeChatMessenger, FakeClock, FakeDirectory, FakeEventHistory, FakeIssueTracker
 
 PACHCA_SECRET = "pachca-signing-secret"
 TRACKER_SECRET = "tracker-trigger-secret"
@@ -37,6 +37,7 @@ class Bridge:
     directory: FakeDirectory
     state: MemoryState
     clock: FakeClock
+    history: FakeEventHistory = field(default_factory=FakeEventHistory)
 
     def deliver(self, event: Event) -> str:
         outcome: str = self.container.inbox().accept(event)
@@ -70,6 +71,7 @@ def make_bridge(env: dict[str, str] | None = None, state: MemoryState | None = N
     container.outside.directory.override(bridge.directory)
     container.outside.state.override(bridge.state)
     container.outside.clock.override(bridge.clock)
+    container.outside.event_history.override(bridge.history)
     return bridge
 
 

@@ -18,6 +18,7 @@ from domain.links import LINK_FIELD_KEYS
 from domain.people import Person
 from domain.tickets import ThreadRef, TicketKey
 from ports.errors import FileTooLarge, NotFound, OutcomeUnknown, PermanentFailure, ResolutionRefused
+from ports.event_history import HistoryEvent, HistoryPage
 from ports.files import PachcaUpload
 from ports.messenger import ButtonRows, FormField, MessageInfo, PostedMessage
 from ports.tracker import IssueInfo, Transition
@@ -458,6 +459,15 @@ class FakeIssueTracker:
             if i.fields.get("pachcaUserId") == str(pachca_user_id) and i.status != "closed"
         ]
 
+    def issues_updated(self, queue: str, within_minutes: int, limit: int) -> list[IssueInfo]:
+        """ChangedIssues: every issue of the queue (the fake's times are not the clock's), oldest key first."""
+        self._call("issues_updated")
+        return [
+            IssueInfo(i.key, i.new.summary, i.status, self.display[i.status], i.updated_at, None, i.fields)
+            for i in self.issues.values()
+            if str(i.key).startswith(f"{queue}-")
+        ][:limit]
+
     def get_user(self, login: str) -> Person | None:
         self._call("get_user")
         return self.users.get(login.lower())
@@ -513,3 +523,36 @@ def only(items: Sequence[Any], where: Callable[[Any], bool] = lambda _: True) ->
     matching = [i for i in items if where(i)]
     assert len(matching) == 1, f"expected exactly one, got {len(matching)}: {matching}"
     return matching[0]
+
+
+class FakeEventHistory:
+    """Pachca's event history (`ports.event_history`): events kept newest first, read by pages, deleted one by one."""
+
+    def __init__(self, enabled: bool = True) -> None:
+        self.enabled = enabled
+        self.kept: list[HistoryEvent] = []  # oldest first
+        self.reads = 0
+        self.deleted: list[str] = []
+        self.faults = Faults()
+        self._ids = 0
+
+    def keep(self, payload: dict[str, Any], created_at: str = "") -> str:
+        self._ids += 1
+        event_id = f"01KH{self._ids:022d}"
+        if self.enabled:
+            self.kept.append(
+                HistoryEvent(event_id, f"{payload.get('type')}_{payload.get('event')}", payload, created_at)
+            )
+        return event_id
+
+    def read(self, limit: int, cursor: str | None = None) -> HistoryPage:
+        self.reads += 1
+        self.faults.before("read")
+        newest = [e for e in reversed(self.kept) if cursor is None or e.event_id < cursor]
+        page = newest[:limit]
+        return HistoryPage(page, page[-1].event_id if len(newest) > limit else None)
+
+    def delete(self, event_id: str) -> None:
+        self.faults.before("delete")
+        self.kept = [e for e in self.kept if e.event_id != event_id]
+        self.deleted.append(event_id)

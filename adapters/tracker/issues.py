@@ -24,7 +24,7 @@ from domain.issues import NewIssue
 from domain.people import Person
 from domain.tickets import TicketKey
 from ports.errors import NotFound, PermanentFailure, ResolutionRefused
-from ports.tracker import IssueInfo, IssueTracker, Transition
+from ports.tracker import ChangedIssues, IssueInfo, IssueTracker, Transition
 
 log = logging.getLogger("servicedesk.tracker")
 
@@ -32,7 +32,7 @@ CONFLICT = 409
 RESOLUTION_REFUSALS = (400, 422)  # a transition screen without the resolution field
 
 
-class HttpIssueTracker(TrackerComments, IssueTracker):
+class HttpIssueTracker(TrackerComments, IssueTracker, ChangedIssues):
     """Build it with `adapters.tracker.client.tracker_client`."""
 
     def local_field_ids(self, queue: str) -> dict[str, str]:
@@ -94,6 +94,15 @@ class HttpIssueTracker(TrackerComments, IssueTracker):
         )
         with reading("POST /v2/issues/_search"):
             return [issue.to_info() for issue in ISSUES.validate_json(response.content)]
+
+    def issues_updated(self, queue: str, within_minutes: int, limit: int) -> list[IssueInfo]:
+        """Tracker's query language: `Updated: >= now()-<N>m`, oldest change first (docs/tracker.md, «Recovery»)."""
+        query = f'Queue: {queue} Updated: >= now()-{max(1, within_minutes)}m "Sort by": Updated ASC'
+        response = self._client.request(
+            "POST", "/v2/issues/_search", idempotent=True, json={"query": query}, params={"perPage": min(limit, 100)}
+        )
+        with reading("POST /v2/issues/_search"):
+            return [issue.to_info() for issue in ISSUES.validate_json(response.content)][:limit]
 
     def get_user(self, login: str) -> Person | None:
         # a login of digits alone would be read as a uid: Tracker takes `login:<login>` for it (docs/tracker.md)

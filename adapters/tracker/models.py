@@ -119,12 +119,15 @@ class Comment(Model):
     id: str
     text: str = ""
     created_by: UserRef
+    created_at: str = ""
     attachments: list[AttachmentRef] | None = None
 
     def to_comment(self, key: TicketKey, issue_url: str = "") -> TrackerComment:
         files = tuple(ref.to_file(issue_url) for ref in self.attachments or ()) if issue_url else ()
         author = self.created_by.to_person()
-        return TrackerComment(issue_key=key, comment_id=self.id, author=author, text=self.text, files=files)
+        return TrackerComment(
+            issue_key=key, comment_id=self.id, author=author, text=self.text, files=files, created_at=self.created_at
+        )
 
 
 class TransitionModel(Model):

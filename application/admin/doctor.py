@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from application.admin.checks import CheckResult
 from application.admin.doctor_directory import DirectoryCheck
 from application.admin.doctor_pachca import PachcaChecks
+from application.admin.doctor_recovery import RecoveryChecks
 from application.admin.doctor_state import StateChecks
 from application.admin.doctor_tracker import TrackerChecks, TrackerSettings
 from domain.comments import DEFAULT_INTERNAL_MARKERS
@@ -22,6 +23,7 @@ class DoctorSettings:
     tracker_webhook_secret: str | None = None
     email_domain: str | None = None
     internal_markers: tuple[str, ...] = DEFAULT_INTERNAL_MARKERS
+    polling: bool = False  # poll mode: no triggers to check; the event history instead
 
 
 class Doctor:
@@ -43,14 +45,30 @@ class Doctor:
         settings: DoctorSettings,
         *,
         variables: Mapping[str, str],
+        recovery: RecoveryChecks | None = None,
     ) -> None:
-        self._pachca = PachcaChecks(messenger, settings.bot_user_id, variables)
+        self._recovery = recovery
+        self._pachca = PachcaChecks(messenger, settings.bot_user_id, variables, settings.polling)
         self._directory = DirectoryCheck(directory, settings.email_domain, variables)
         self._state = StateChecks(open_state, variables["state_url"])
         tracker_settings = TrackerSettings(
-            settings.queue, settings.public_url, settings.tracker_webhook_secret, settings.internal_markers
+            settings.queue,
+            settings.public_url,
+            settings.tracker_webhook_secret,
+            settings.internal_markers,
+            settings.polling,
         )
         self._tracker = TrackerChecks(tracker, tracker_settings, variables)
 
     def execute(self) -> list[CheckResult]:
-        return [*self._pachca.execute(), *self._tracker.execute(), self._directory.execute(), *self._state.execute()]
+        pachca = self._pachca.execute()
+        recovery = self._recovery
+        if recovery is not None and not any(result.failed for result in pachca):  # one cause, one line
+            pachca.append(recovery.history_check())
+        return [
+            *pachca,
+            *self._tracker.execute(),
+            self._directory.execute(),
+            *self._state.execute(),
+            *(recovery.last_passes() if recovery is not None else []),
+        ]

@@ -23,7 +23,14 @@ USERS_TO_PROBE = 5
 class PachcaChecks:
     """`variables` names each setting's environment variable, for the fixes."""
 
-    def __init__(self, messenger: MessengerAdmin, bot_user_id: int | None, variables: Mapping[str, str]) -> None:
+    def __init__(
+        self,
+        messenger: MessengerAdmin,
+        bot_user_id: int | None,
+        variables: Mapping[str, str],
+        polling: bool = False,
+    ) -> None:
+        self._polling = polling  # poll mode reads the event history: no webhook to point anywhere
         self._messenger = messenger
         self._bot_user_id = bot_user_id
         self._var = variables
@@ -34,7 +41,10 @@ class PachcaChecks:
         except Exception as e:
             fix = f"check {self._var['pachca_api_token']}: the token on the bot's «API» tab"
             return [failed("pachca token", e, fix, "Pachca")]
-        return [_token(token), _webhook_scope(token), self._bot_id(token), self._personal_data()]
+        webhook = ok("pachca webhook", "not needed: DELIVERY=poll reads the event history")
+        if not self._polling:
+            webhook = _webhook_scope(token)
+        return [_token(token), webhook, self._bot_id(token), self._personal_data()]
 
     def _bot_id(self, token: TokenInfo) -> CheckResult:
         configured, name = self._bot_user_id, self._var["bot_user_id"]

@@ -23,6 +23,7 @@ class TrackerSettings:
     public_url: str | None
     webhook_secret: str | None
     internal_markers: tuple[str, ...] = DEFAULT_INTERNAL_MARKERS
+    polling: bool = False  # poll mode searches Tracker itself: triggers are not needed
 
 
 class TrackerChecks:
@@ -46,6 +47,12 @@ class TrackerChecks:
         results = [token, self._queue()]
         if results[-1].failed:
             return results
+        if self._settings.polling:
+            return [
+                *results,
+                self._local_fields(),
+                ok("tracker triggers", "not needed: DELIVERY=poll searches Tracker"),
+            ]
         return [*results, self._local_fields(), *self._triggers(robot.id)]
 
     def _token_fix(self) -> str:

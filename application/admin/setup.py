@@ -74,7 +74,9 @@ class SetupTracker:
         public_url: str,
         webhook_secret: str,
         internal_markers: Sequence[str] = DEFAULT_INTERNAL_MARKERS,
+        polling: bool = False,
     ) -> None:
+        self._polling = polling  # poll mode: the bridge searches Tracker itself, so no trigger is created
         self._admin = admin
         self._queue = queue
         self._public_url = public_url
@@ -85,7 +87,10 @@ class SetupTracker:
         done: list[str] = []
         try:
             self._fields(dry_run, done)
-            self._triggers(dry_run, done)
+            if self._polling:
+                done.append("no triggers: DELIVERY=poll searches Tracker itself")
+            else:
+                self._triggers(dry_run, done)
         except ExternalServiceError as e:
             raise SetupIncomplete(done, e) from e
         return done

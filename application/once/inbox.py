@@ -28,6 +28,7 @@ current_event: ContextVar[str | None] = ContextVar("current_event", default=None
 
 Handler = Callable[[Any], str]  # takes the events of one class, returns its outcome (a word)
 Handlers = Mapping[type[Event], Sequence[Handler]]  # every event class -> its handlers, run in order
+ProblemHook = Callable[[str, str, "int | None"], None]  # (what: dead/refused, detail, HTTP status) -> tell a person
 TimeLeft = Callable[[], "float | None"]  # what is left of the invocation, None without a deadline
 Budget = Callable[[float], AbstractContextManager[object]]  # bounds every outbound call inside to these seconds
 
@@ -63,6 +64,7 @@ class Inbox:
     time_left: TimeLeft = lambda: None
     budget: Budget = lambda _: nullcontext()
     retention: tuple[Retention, RetentionPolicy] | None = None
+    on_problem: ProblemHook | None = None  # `application.services.alerts`: a dead or refused event reaches a person
 
     def __post_init__(self) -> None:
         self.troubles = TroubledRuns(self.cache, self.clock, self.schedule.give_up_after)
@@ -136,6 +138,7 @@ class Inbox:
         if troubled >= MAX_TROUBLED_RUNS:
             self.outbox.bury(event.key, f"gave up: {troubled} runs raised or never finished (ran out of time)")
             log.error("event dead: its runs keep raising or running out of time", extra=fields)
+            self._tell("dead", event.key, None)
             return FAILED
         try:
             outcomes = [handler(event) for handler in self.handlers[type(event)]]
@@ -144,6 +147,7 @@ class Inbox:
             if self.clock.now() - first_seen > self.schedule.give_up_after:
                 self.outbox.bury(event.key, brief(e))
                 log.error("event dead: gave up retrying", extra={**fields, "error": brief(e)})
+                self._tell("dead", f"{event.key}: {brief(e)}", None)
                 return FAILED
             if e.retry_after:
                 retry_at = max(retry_at, self.clock.now() + e.retry_after)
@@ -153,10 +157,12 @@ class Inbox:
         except PermanentFailure as e:
             self.outbox.bury(event.key, brief(e))
             log.error("event dead: permanent failure", extra={**fields, "error": brief(e)})
+            self._tell("dead", f"{event.key}: {brief(e)}", e.status)
             return FAILED
         except Refused as e:
             self.outbox.bury(event.key, f"{REFUSED}: {brief(e)}")
             log.warning("event refused", extra={**fields, "reason": brief(e)})
+            self._tell(REFUSED, f"{event.key}: {brief(e)}", None)
             return REFUSED
         except StateUnavailable:
             raise
@@ -167,12 +173,17 @@ class Inbox:
         log.info("event handled", extra={**fields, "outcome": outcome, **_others(outcomes)})
         return outcome
 
+    def _tell(self, what: str, detail: str, status: int | None) -> None:
+        if self.on_problem is not None:
+            self.on_problem(what, detail, status)
+
     def _raised(self, event: Event, error: Exception, troubled: int, retry_at: float, fields: dict[str, Any]) -> str:
         """An unexpected error may be a fluke: retried like a transient failure, a bounded number of times."""
         reason = f"{type(error).__name__}: {brief(error)}"
         if troubled >= MAX_TROUBLED_RUNS:
             self.outbox.bury(event.key, f"gave up after {troubled} runs that raised: {reason}")
             log.exception("event dead: unexpected error", extra=fields)
+            self._tell("dead", f"{event.key}: {type(error).__name__}", None)
             return FAILED
         self.troubles.set(event.key, troubled)
         self.store.release(event.key, reason, retry_at)

@@ -5,12 +5,18 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from domain.tickets import TicketKey
 from ports.clock import Clock
 from ports.errors import OutcomeUnknown
 from ports.records import WriteLog
 
 PACHCA_MESSAGE = "pachca_message"
 TRACKER_COMMENT = "tracker_comment"
+
+
+def announced_key(key: str | TicketKey) -> str:
+    """Where the last status announced for an issue is kept (the recovery pass compares with it too)."""
+    return f"status:announced:{key}"
 
 
 def reply_effect(message_id: int) -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from application.once.poster import Poster
+from application.once.writes import announced_key
 from application.services.cards import Cards
 from application.services.locator import TicketLocator
 from application.services.schema import TrackerSchema
@@ -40,7 +41,7 @@ class AnnounceStatus:
         ticket = self.locator.by_key(key, issue)
         if ticket is None or ticket.thread is None:
             return "not_a_ticket"
-        announced = f"status:announced:{key}"
+        announced = announced_key(key)
         outcome = "duplicate"
         if self.cache.get(announced, self.clock.now()) != issue.status_key:
             text = f"Статус заявки изменён: {one_line(issue.status_display)}"  # a name typed in Tracker

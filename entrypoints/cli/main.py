@@ -11,7 +11,7 @@ from typing import TextIO
 
 import click
 
-from application.once.inbox import Inbox
+from application.once.recovery import DrainPass
 from entrypoints.cli.common import configuration_failed
 from entrypoints.cli.startup_warnings import turned_off
 from entrypoints.cli.store_presence import absent_store
@@ -24,10 +24,12 @@ from entrypoints.config.settings import DEFAULT_SERVE_STATE_URL
 log = logging.getLogger("servicedesk.serve")
 
 
-def _container(log_stream: TextIO | None = None) -> Container:
-    """Logs go to stdout for `serve`; other commands keep stdout for their own output."""
+def _container(log_stream: TextIO | None = None, poll: bool = False) -> Container:
+    """Logs go to stdout for `serve`; other commands keep stdout for their own output. `poll`: `serve --poll`,
+    which is `DELIVERY=poll`."""
+    environ = command_environment() | ({"DELIVERY": "poll"} if poll else {})
     try:
-        return build_container(command_environment(), DEFAULT_SERVE_STATE_URL, log_stream=log_stream)
+        return build_container(environ, DEFAULT_SERVE_STATE_URL, log_stream=log_stream)
     except ConfigurationError as e:
         configuration_failed(e)
 
@@ -54,12 +56,15 @@ def main() -> None:
 @click.option(
     "--drain-every", default=30.0, show_default=True, type=float, help="seconds between outbox passes; 0 turns it off"
 )
-def serve(host: str, port: int, threads: int, drain_every: float) -> None:
+@click.option(
+    "--poll", is_flag=True, help="also read the events itself (DELIVERY=poll): no public URL, secret or trigger needed"
+)
+def serve(host: str, port: int, threads: int, drain_every: float, poll: bool) -> None:
     """Serve webhooks over HTTP (same handling as the function) with waitress."""
     from entrypoints.http.server import create_server
     from entrypoints.http.wsgi import make_wsgi_app
 
-    container = _container()
+    container = _container(poll=poll)
     app = make_wsgi_app(container.webhooks())
     try:
         server = create_server(app, host, port, threads)
@@ -68,22 +73,29 @@ def serve(host: str, port: int, threads: int, drain_every: float) -> None:
             f"serve: cannot listen on {host}:{port}: {e.strerror or e}. Stop what uses it or pick --port.", err=True
         )
         sys.exit(1)
-    if drain_every > 0:
-        start_drainer(container.inbox(), drain_every)
-    for variable, consequence in turned_off(container.settings()):
+    settings = container.settings()
+    if settings.polling:
+        container.poller(drain_seconds=drain_every if drain_every > 0 else 30.0).start()
+    elif drain_every > 0:
+        start_drainer(container.drain_pass(), drain_every)
+    for variable, consequence in turned_off(settings):
         log.warning(consequence, extra={"variable": variable})
-    log.info("serving", extra={"host": host, "port": port, "drain_every": drain_every})
+    log.info(
+        "serving",
+        extra={"host": host, "port": port, "drain_every": drain_every, "delivery": settings.delivery},
+    )
     server.run()
 
 
-def start_drainer(inbox: Inbox, every: float) -> threading.Thread:
-    """What the timer trigger does for the function: queued events are retried while the server runs."""
+def start_drainer(drain_pass: DrainPass, every: float) -> threading.Thread:
+    """What the timer trigger does for the function: queued events are retried, and what nobody delivered is
+    recovered, while the server runs."""
 
     def loop() -> None:
         while True:
             time.sleep(every)
             try:
-                done, left = inbox.drain()
+                done, left = drain_pass.run()
                 if done or left:
                     log.info("drained", extra={"done": done, "left": left})
             except Exception:
@@ -96,7 +108,7 @@ def start_drainer(inbox: Inbox, every: float) -> threading.Thread:
 
 @main.command()
 def drain() -> None:
-    """Run one pass of the retry outbox (what the timer trigger does)."""
+    """Run one pass of the retry outbox and of the recovery (what the timer trigger does)."""
     container = _container(sys.stderr)
     absent = absent_store(container.state_url())
     if absent:
@@ -105,7 +117,7 @@ def drain() -> None:
             sys.exit(1)
         done, left = 0, 0  # nothing was ever stored, so nothing waits: a pass with nothing to do
     else:
-        done, left = container.inbox().drain()
+        done, left = container.drain_pass().run()
     click.echo(json.dumps({"ok": True, "outcome": "drained", "done": done, "left": left}))
 
 

@@ -19,6 +19,9 @@ from application.events import (
     ThreadReplyPosted,
 )
 from application.once.inbox import Inbox, refuse_unreadable
+from application.once.poller import Poller
+from application.once.recovery import DrainPass, HistoryRecovery, PassLog, TrackerRecovery, WebhookMark
+from application.services.alerts import Alerts
 from application.tracker_events import TrackerAssigneeChanged, TrackerCommentAdded, TrackerStatusChanged
 from application.usecases.announce import AnnounceStatus
 from application.usecases.assignee import AnnounceAssignee
@@ -30,7 +33,14 @@ from application.usecases.submit_form import SubmitForm
 from application.usecases.tickets import OpenTicket
 from entrypoints.composition.outside import Outside
 from entrypoints.composition.services import Services
-from entrypoints.composition.wiring import comment_settings_of, every_kind_handled, retention_of, webhook_secrets
+from entrypoints.composition.wiring import (
+    comment_settings_of,
+    every_kind_handled,
+    history_event,
+    history_horizon,
+    retention_of,
+    webhook_secrets,
+)
 from entrypoints.config.settings import Settings
 from entrypoints.http.webhooks import WebhookApp
 
@@ -120,6 +130,10 @@ class Container(containers.DeclarativeContainer):
         agents=settings.provided.agent_pachca_user_ids,
     )
     submit_form = providers.Singleton(SubmitForm, opener=services.opener, topics=settings.provided.intake_topics)
+    alerts = providers.Singleton(
+        Alerts, poster=services.poster, clock=outside.clock, chat_id=settings.provided.admin_chat_id
+    )
+    passes = providers.Singleton(PassLog, cache=outside.state, clock=outside.clock)
 
     # every event class -> its handlers, run in order (an event class without one stops start-up)
     handlers = providers.Dict(
@@ -147,6 +161,50 @@ class Container(containers.DeclarativeContainer):
         time_left=outside.budget.provided.left,
         budget=outside.budget.provided.within,
         retention=providers.Callable(retention_of, store=outside.state, settings=settings),
+        on_problem=alerts.provided.event_problem,
+    )
+    history_recovery = providers.Singleton(
+        HistoryRecovery,
+        history=outside.event_history,
+        inbox=inbox,
+        read=providers.Object(history_event),
+        passes=passes,
+        alerts=alerts,
+        horizon_seconds=providers.Callable(history_horizon, settings=settings),
+    )
+    tracker_recovery = providers.Singleton(
+        TrackerRecovery,
+        tracker=outside.tracker,
+        changes=outside.tracker,
+        inbox=inbox,
+        identities=services.identities,
+        schema=services.schema,
+        cache=outside.state,
+        passes=passes,
+        alerts=alerts,
+        queues=services.routing.provided.queues,
+        minutes=settings.provided.reconcile_minutes,
+        internal_markers=settings.provided.internal_note_markers,
+    )
+    drain_pass = providers.Singleton(
+        DrainPass,
+        inbox=inbox,
+        outbox=outside.state,
+        passes=passes,
+        alerts=alerts,
+        history=history_recovery,
+        tracker=tracker_recovery,
+        # a public function's timer body can be posted by anyone: Tracker is searched at most this often however
+        # often a pass runs (shared by instances through the watermark)
+        tracker_every=settings.provided.tracker_search_seconds,
+    )
+    poller = providers.Factory(
+        Poller,
+        history=history_recovery,
+        tracker=tracker_recovery,
+        drain=drain_pass,
+        poll_seconds=settings.provided.poll_seconds,
+        search_seconds=settings.provided.tracker_search_seconds,
     )
     webhooks = providers.Singleton(
         WebhookApp,
@@ -156,4 +214,6 @@ class Container(containers.DeclarativeContainer):
         clock=outside.clock,
         form_handler=submit_form.provided.validate,
         budget=outside.budget,
+        drain_pass=drain_pass.provided.run,
+        webhook_mark=providers.Singleton(WebhookMark, passes=passes).provided.seen,
     )

@@ -12,6 +12,7 @@ from adapters.clock import SystemClock
 from adapters.http.budget import InvocationBudget
 from adapters.http.client import RetryPolicy
 from adapters.pachca.files import HttpMessengerFiles
+from adapters.pachca.history import HttpEventHistory, history_limiter
 from adapters.pachca.messenger import HttpChatMessenger, pachca_client
 from adapters.pachca.ratelimit import ChatRateLimiter
 from adapters.redaction import Redactor
@@ -76,6 +77,11 @@ class Outside(containers.DeclarativeContainer):
     )
     tracker = providers.Singleton(HttpIssueTracker, client=tracker_http)
     messenger_files = providers.Singleton(HttpMessengerFiles, client=pachca_http)
+    # Pachca's event history: reads limited for every instance through the store; `doctor` reads it unlimited
+    event_history = providers.Singleton(
+        HttpEventHistory, client=pachca_http, limiter=providers.Singleton(history_limiter, shared=state)
+    )
+    doctor_event_history = providers.Singleton(HttpEventHistory, client=pachca_http)
     tracker_files = providers.Singleton(HttpTrackerFiles, client=tracker_http)
     directory = providers.Singleton(
         directory_of, settings=settings, session=session, policy=retry_policy, budget=budget

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from application.events import EVENT_TYPES
+from collections.abc import Mapping
+from typing import Any
+
+from application.events import EVENT_TYPES, Event
 from application.once.inbox import Handlers
 from application.once.retry import RetentionPolicy
 from application.services.opening import TicketSettings
@@ -12,6 +15,7 @@ from domain.files import FileLimits
 from domain.routing import QueueRouting
 from entrypoints.config.settings import Settings
 from entrypoints.http.authentication import FUTURE_SKEW_SECONDS, WebhookSecrets
+from entrypoints.http.pachca_reader import pachca_event
 from ports.upkeep import Retention
 
 
@@ -58,3 +62,14 @@ def ticket_settings_of(settings: Settings, routing: QueueRouting) -> TicketSetti
         frozenset(settings.support_chat_ids),
         tuple(settings.intake_topics),
     )
+
+
+def history_event(payload: Mapping[str, Any]) -> Event | None:
+    """An event of Pachca's history carries the webhook body: read as a webhook is (BadPayload when unreadable)."""
+    return pachca_event(dict(payload))
+
+
+def history_horizon(settings: Settings) -> float:
+    """A history event older than what the store remembers cannot be told carried or not."""
+    replay_window = settings.webhook_max_age_seconds + FUTURE_SKEW_SECONDS
+    return RetentionPolicy.of(settings.retention_days, replay_window).keep_seconds

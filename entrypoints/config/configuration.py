@@ -58,7 +58,7 @@ def load_settings(environ: Mapping[str, str], *, here: bool = True) -> Settings:
 
     `here=False`: the configuration runs elsewhere (`deploy --print`), so this machine's drivers do not matter."""
     known = {k: v for k, v in environ.items() if k.isupper()}
-    problems = _org_problems(known)
+    problems = _org_problems(known) + _delivery_problems(known)
     try:
         settings = Settings(**known)  # type: ignore[arg-type]
     except ValidationError as e:
@@ -85,6 +85,15 @@ def _org_problems(environ: Mapping[str, str]) -> list[Problem]:
         )
         return [Problem(ORG_PROBLEM, text)]
     return []
+
+
+def _delivery_problems(environ: Mapping[str, str]) -> list[Problem]:
+    """The signing secret is needed only where Pachca calls the bridge: poll mode reads the events itself."""
+    if environ.get("DELIVERY", "").strip().lower() == "poll" or environ.get("WEBHOOK_SECRET", "").strip():
+        return []
+    if "WEBHOOK_SECRET" in environ:
+        return []  # set but blank: the field's own rule says so
+    return [problem("WEBHOOK_SECRET", f"is not set: it {rule_for('WEBHOOK_SECRET').must}")]
 
 
 def _problem_of(error: Any) -> Problem:

@@ -31,7 +31,7 @@ class Settings(BaseSettings):
     model_config = SettingsConfigDict(extra="ignore", frozen=True, populate_by_name=False)
 
     pachca_api_token: SecretStr = Field(validation_alias=AliasChoices("PACHKA_API_TOKEN", "PACHCA_API_TOKEN"))
-    webhook_secret: SecretStr = Field(validation_alias="WEBHOOK_SECRET")
+    webhook_secret: SecretStr | None = Field(None, validation_alias="WEBHOOK_SECRET")  # required unless polling
     bot_user_id: int | None = Field(None, validation_alias="BOT_USER_ID")
     tracker_api_token: SecretStr = Field(validation_alias="TRACKER_API_TOKEN")
     tracker_org_id: str | None = Field(None, validation_alias="TRACKER_ORG_ID")
@@ -58,6 +58,10 @@ class Settings(BaseSettings):
     retention_days: int = Field(30, ge=0, validation_alias="RETENTION_DAYS")
     max_file_mb: int = Field(50, ge=1, le=1024, validation_alias="MAX_FILE_MB")
     max_files: int = Field(20, ge=0, le=1000, validation_alias="MAX_FILES")
+    delivery: Literal["webhooks", "poll"] = Field("webhooks", validation_alias="DELIVERY")
+    poll_seconds: float = Field(3.0, gt=0, le=3600, validation_alias="POLL_SECONDS")
+    reconcile_minutes: int = Field(60, ge=0, le=7 * 24 * 60, validation_alias="RECONCILE_MINUTES")
+    admin_chat_id: int | None = Field(None, validation_alias="ADMIN_CHAT_ID")
     internal_note_markers: Annotated[list[str], NoDecode] = Field(
         ["#внутр", "#internal"], min_length=1, validation_alias="INTERNAL_NOTE_MARKERS"
     )
@@ -77,6 +81,7 @@ class Settings(BaseSettings):
         "public_url",
         "tracker_create_url",
         "tracker_api_url",
+        "admin_chat_id",
         mode="before",
     )
     @classmethod
@@ -89,6 +94,11 @@ class Settings(BaseSettings):
         if isinstance(value, str) and not value.strip():
             raise ValueError("is empty")  # an empty signing secret would let anyone sign a webhook
         return value
+
+    @field_validator("delivery", mode="before")
+    @classmethod
+    def _delivery(cls, value: Any) -> Any:
+        return (value.strip().lower() or "webhooks") if isinstance(value, str) else value
 
     @field_validator("log_format", mode="before")
     @classmethod
@@ -159,6 +169,16 @@ class Settings(BaseSettings):
             parts = urlsplit(self.tracker_create_url)
             return f"{parts.scheme}://{parts.netloc}"
         return "https://api.tracker.yandex.net"
+
+    @property
+    def polling(self) -> bool:
+        """Poll mode: the bridge reads Pachca's event history and searches Tracker itself; nothing calls it."""
+        return self.delivery == "poll"
+
+    @property
+    def tracker_search_seconds(self) -> float:
+        """How often poll mode searches Tracker: at most every max(10, 3 × POLL_SECONDS) seconds."""
+        return max(10.0, 3 * self.poll_seconds)
 
     @property
     def directory_configured(self) -> bool:

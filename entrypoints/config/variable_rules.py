@@ -47,6 +47,10 @@ RULES: dict[str, Rule] = {
     "MAX_FILE_MB": Rule("must be a whole number of MiB from 1 to 1024", "50"),
     "MAX_FILES": Rule("must be a whole number of files from 0 to 1000", "20"),
     "INTERNAL_NOTE_MARKERS": Rule("must be markers separated by ;", "#внутр;#internal"),
+    "DELIVERY": Rule("must be webhooks or poll", "poll"),
+    "POLL_SECONDS": Rule("must be a number of seconds above 0, at most 3600", "3"),
+    "RECONCILE_MINUTES": Rule("must be a whole number of minutes from 0 (off) to 10080", "60"),
+    "ADMIN_CHAT_ID": Rule("must be a whole number: a Pachca chat id", "918400"),
     "RETENTION_DAYS": Rule("must be a whole number of days, 0 or more", "30"),
 }
 RULES["PACHCA_API_TOKEN"] = RULES["PACHKA_API_TOKEN"]

@@ -32,6 +32,8 @@ def authenticate_tracker(request: HttpRequest, secrets: WebhookSecrets) -> None:
 
 
 def authenticate_pachca(request: HttpRequest, body: Any, secrets: WebhookSecrets, now: float) -> None:
+    if not secrets.pachca:  # poll mode: nothing may call in, and an empty key would let anyone sign
+        raise Unauthorized("pachca webhooks are not configured (WEBHOOK_SECRET; DELIVERY=poll reads the events)")
     signature = request.header("pachca-signature").strip().lower()
     digest = hmac.new(secrets.pachca.encode(), request.body, hashlib.sha256).hexdigest()
     if not hmac.compare_digest(signature.encode(), digest.encode()):

@@ -15,7 +15,7 @@ from typing import Any
 
 from adapters.http.budget import InvocationBudget
 from application.events import BodyRefused, Event, FormSubmitted, Unreadable
-from application.once.inbox import Inbox
+from application.once.inbox import Inbox, TimeLeft
 from entrypoints.config.logs import current_request
 from entrypoints.http.authentication import WebhookSecrets, authenticate_pachca, authenticate_tracker
 from entrypoints.http.exchange import HttpRequest, HttpResponse, MethodNotAllowed, PayloadTooLarge
@@ -40,6 +40,8 @@ class WebhookApp:
     clock: Clock
     form_handler: Callable[[FormSubmitted], dict[str, str]] | None = None
     budget: InvocationBudget = field(default_factory=InvocationBudget)
+    drain_pass: Callable[[TimeLeft], tuple[int, int]] | None = None  # the outbox and the recovery; else the outbox
+    webhook_mark: Callable[[], None] | None = None  # a Pachca webhook arrived (the history is judged by it)
 
     def handle(self, request: HttpRequest) -> HttpResponse:
         token = current_request.set(request.request_id or None)
@@ -91,6 +93,8 @@ class WebhookApp:
 
     def _pachca_event(self, request: HttpRequest, body: Any) -> Event | None:
         authenticate_pachca(request, body, self.secrets, self.clock.now())
+        if self.webhook_mark is not None:
+            self.webhook_mark()
         check_unicode(body)
         return pachca_event(_object(body))
 
@@ -110,7 +114,10 @@ class WebhookApp:
         return HttpResponse(200, response.body)
 
     def _drain(self) -> HttpResponse:
-        done, left = self.inbox.drain(time_left=self.budget.left)
+        if self.drain_pass is not None:
+            done, left = self.drain_pass(self.budget.left)
+        else:
+            done, left = self.inbox.drain(time_left=self.budget.left)
         return HttpResponse(200, {"ok": True, "outcome": "drained", "done": done, "left": left})
 
 

@@ -32,7 +32,8 @@ class _Later:
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=8080, show_default=True, type=int, help="0 picks a free port")
 @click.option("--no-browser", is_flag=True, help="do not open the page in a browser")
-def sandbox(host: str, port: int, no_browser: bool) -> None:
+@click.option("--poll", is_flag=True, help="the bridge reads the events itself (DELIVERY=poll): no webhook, no trigger")
+def sandbox(host: str, port: int, no_browser: bool, poll: bool) -> None:
     """The real bridge wired to simulated Pachca, Tracker and Yandex 360, and a page that plays both sides."""
     from entrypoints.sandbox.app import running  # the simulators load only for this command
 
@@ -41,7 +42,7 @@ def sandbox(host: str, port: int, no_browser: bool) -> None:
     url = f"http://{host}:{server.effective_port}/"
     click.echo(f"Sandbox: the bridge with simulated Pachca, Tracker and Yandex 360 (no tokens, no network): {url}")
     click.echo("Press Ctrl-C to stop.")
-    with running(url) as app:
+    with running(url, poll) as app:
         later.app = app
         if not no_browser and _has_display():
             threading.Timer(0.5, webbrowser.open, args=(url,)).start()

@@ -32,6 +32,10 @@ class Courier:
         self._idle.clear()
         self._queue.put((sender, what, body, headers))
 
+    def refuse(self, sender: str, what: str) -> None:
+        """The bridge is offline: the delivery fails (the sender gives up after its retries), as shown."""
+        self.timeline.add(f"{sender} → мост", what, None, 0.0, "мост недоступен: событие ждёт в истории")
+
     def wait_idle(self, timeout: float = 10.0) -> bool:
         return self._idle.wait(timeout)
 

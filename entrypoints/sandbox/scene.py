@@ -36,10 +36,16 @@ class Secrets:
 
 
 class Scene:
-    def __init__(self, world: World, courier: Courier, secrets: Secrets) -> None:
+    """Every Pachca event is also kept in the bot's event history (its «Сохранять историю событий» is on here).
+    With the bridge offline, webhooks and triggers fail (their deliveries are shown, refused); in poll mode
+    (`polling`) nothing is delivered at all: the bridge reads the history and searches Tracker itself."""
+
+    def __init__(self, world: World, courier: Courier, secrets: Secrets, polling: bool = False) -> None:
         self.world = world
         self.courier = courier
         self.secrets = secrets
+        self.polling = polling
+        self.offline = False
         world.tracker.on_trigger = self._trigger
 
     # Олег in Pachca
@@ -84,6 +90,9 @@ class Scene:
     # switches
     def switch(self, name: str, on: bool) -> None:
         routes = {"tracker_down": (TRACKER_DOWN, 503, None), "pachca_limited": (PACHCA_LIMITED, 429, 1.0)}
+        if name == "bridge_offline":
+            self.offline = on
+            return
         if name == "slow":
             self.world.latency = SLOW_SECONDS if on else 0.0
             return
@@ -100,12 +109,24 @@ class Scene:
             "tracker_down": TRACKER_DOWN in active,
             "pachca_limited": PACHCA_LIMITED in active,
             "slow": bool(self.world.latency),
+            "bridge_offline": self.offline,
         }
 
     def _from_pachca(self, what: str, payload: dict[str, object]) -> None:
+        self.world.pachca.history.record(payload)
+        if self.polling:
+            return
+        if self.offline:
+            self.courier.refuse("Пачка", what)
+            return
         self.courier.send("Пачка", what, *from_pachca(payload, self.secrets.pachca))
 
     def _trigger(self, payload: dict[str, object]) -> None:
+        if self.polling:
+            return
+        if self.offline:
+            self.courier.refuse("Трекер", str(payload["type"]))
+            return
         self.courier.send("Трекер", str(payload["type"]), *from_tracker(payload, self.secrets.tracker))
 
 

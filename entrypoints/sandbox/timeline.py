@@ -11,6 +11,7 @@ from entrypoints.sandbox.simulators.router import ApiCall
 
 SERVICES = {"pachca": "Пачка", "tracker": "Трекер", "y360": "Яндекс 360"}
 KEEP = 500
+ROUTINE = {("GET", "GET /pachca/webhooks/events")}  # the recovery reads the event history every few seconds
 
 
 @dataclass(frozen=True)
@@ -37,7 +38,10 @@ class Timeline:
             del self._entries[:-KEEP]
 
     def api_call(self, call: ApiCall) -> None:
-        """A call the bridge made to a simulated API."""
+        """A call the bridge made to a simulated API; the recovery's routine reads (the event history, Tracker's
+        recent changes) every few seconds are shown only when they fail: what they carry shows by itself."""
+        if call.status < 400 and (call.method, call.route) in ROUTINE:
+            return
         service = call.path.strip("/").split("/", 1)[0]
         path = call.path.removeprefix(f"/{service}")
         note = f"Retry-After: {call.retry_after}" if call.retry_after else ""

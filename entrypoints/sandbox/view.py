@@ -11,6 +11,8 @@ from entrypoints.sandbox.simulators.tracker import WORKFLOW, Issue, Tracker
 from entrypoints.sandbox.simulators.tracker_json import STATUSES
 from entrypoints.sandbox.simulators.webhooks import SUPPORT_CHAT
 
+ADMIN_CHAT = 918400  # the sandbox's ADMIN_CHAT_ID: where problems that need a person are told
+
 
 def chat(pachca: Pachca) -> dict[str, Any]:
     with pachca.lock:
@@ -26,8 +28,10 @@ def chat(pachca: Pachca) -> dict[str, Any]:
         messages.append(
             {**_post(post), "thread_id": thread.id if thread else None, "thread": [_post(p) for p in replies]}
         )
-    private = [_post(p) for p in everything if p.chat_id not in thread_chats and p.chat_id != SUPPORT_CHAT]
-    return {"messages": messages, "private": private, "forms": forms}
+    elsewhere = [p for p in everything if p.chat_id not in thread_chats and p.chat_id != SUPPORT_CHAT]
+    private = [_post(p) for p in elsewhere if p.chat_id != ADMIN_CHAT]
+    admin = [_post(p) for p in elsewhere if p.chat_id == ADMIN_CHAT]
+    return {"messages": messages, "private": private, "forms": forms, "admin": admin}
 
 
 def issues(tracker: Tracker) -> list[dict[str, Any]]:

@@ -38,6 +38,9 @@ def test_the_table_has_a_row_for_every_measure(results: Results) -> None:
     assert sum(m.startswith("Three `serve` processes on one PostgreSQL") for m in measures) == 1
     assert sum(m.startswith("Shared write limit") for m in measures) == 1
     assert sum(m.startswith("Memory: carrying a 2 MB file") for m in measures) == 1
+    assert sum(m.startswith("Recovery after an outage") for m in measures) == 1
+    assert sum(m.startswith("Poll mode delay") for m in measures) == 2
+    assert sum(m.startswith("Poll mode: API calls in an idle minute") for m in measures) == 1
 
 
 def test_the_table_renders_as_markdown_with_a_verdict_per_row(results: Results) -> None:

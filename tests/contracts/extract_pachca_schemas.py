@@ -42,6 +42,8 @@ OPERATIONS: dict[str, tuple[str, ...]] = {
     "/chats": ("get",),
     "/chats/{id}": ("get",),
     "/chats/{id}/members": ("get", "post"),
+    "/webhooks/events": ("get",),
+    "/webhooks/events/{id}": ("delete",),
 }
 # what Pachca posts to the bridge: referenced by no path, so named here
 WEBHOOK_SCHEMAS = ("WebhookPayloadUnion",)

@@ -11,7 +11,9 @@ from typing import Any
 from tests.contracts.extract_pachca_schemas import EXTRACT, NAMED, OPERATIONS, PROSE
 
 ROOT = Path(__file__).resolve().parents[2]
-API_PATH = re.compile(r"""f?["'](/(?:oauth|bot|messages|threads|uploads|views|users|chats|direct_url)[^"'?]*)["']""")
+API_PATH = re.compile(
+    r"""f?["'](/(?:oauth|bot|messages|threads|uploads|views|users|chats|direct_url|webhooks)[^"'?]*)["']"""
+)
 
 
 def extract() -> dict[str, Any]:

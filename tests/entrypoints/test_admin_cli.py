@@ -113,6 +113,8 @@ def serve_pachca(httpserver: HTTPServer, emails: bool = True) -> None:
     person["email"] = "olegp@example.com" if emails else None
     httpserver.expect_request("/pachca/oauth/token/info", method="GET").respond_with_json({"data": token})
     httpserver.expect_request("/pachca/users", method="GET").respond_with_json({"data": [person], "meta": {}})
+    history = {"data": [], "meta": {"paginate": {"next_page": "", "has_next": False}}}
+    httpserver.expect_request("/pachca/webhooks/events", method="GET").respond_with_json(history)
 
 
 def serve_y360(httpserver: HTTPServer) -> None:
@@ -222,6 +224,22 @@ def test_setup_creates_everything_then_finds_it_all_in_place(
     assert_clean(first.output + second.output)
 
 
+def test_setup_in_poll_mode_makes_the_fields_but_no_trigger_and_no_webhook(
+    httpserver: HTTPServer, env: dict[str, str | None], tracker: TrackerServer
+) -> None:
+    polling = {**env, "DELIVERY": "poll", "PUBLIC_URL": None, "TRACKER_WEBHOOK_SECRET": None, "WEBHOOK_SECRET": None}
+
+    result = run("setup", env=polling)
+
+    assert result.exit_code == 0, result.output
+    assert result.output.splitlines()[-2:] == [
+        "no triggers: DELIVERY=poll searches Tracker itself",
+        "no Pachca webhook: DELIVERY=poll reads the bot's event history",
+    ]
+    assert writes(httpserver) == [f"POST {LOCAL_FIELDS}"] * 4
+    assert tracker.triggers == [] and not tracker.pachca_webhook
+
+
 def test_setup_dry_run_writes_nothing(
     httpserver: HTTPServer, env: dict[str, str | None], tracker: TrackerServer
 ) -> None:
@@ -308,6 +326,9 @@ def test_doctor_passes_on_a_set_up_bridge(
         "ok   pachca webhook: setup may point the bot's webhook at PUBLIC_URL",
         "ok   pachca bot id: BOT_USER_ID 12 matches the token",
         "ok   pachca personal data: e-mails are visible to the bot",
+        "warn pachca event history: readable, but no event has arrived yet: with the history off none ever will "
+        "— fix: turn on «Сохранять историю событий» in the bot's «Исходящий webhook» tab, then write to the bot and "
+        "run doctor again",
         f"ok   tracker token: robot {ROBOT} (Робот поддержки, uid 1120000000016876); GET /v2/myself answered an object",
         "ok   tracker queue: SERVICEDESK «Служба поддержки»",
         "ok   tracker local fields: pachcaMessageId, pachcaChatId, pachcaUserId, pachcaThreadId",
@@ -317,14 +338,34 @@ def test_doctor_passes_on_a_set_up_bridge(
         f'ok   tracker trigger "pachca-bridge: assignee changed": active, calls {PUBLIC_URL}',
         "ok   y360 directory: 40 people in the organisation",
         "ok   state store: answers; outbox: 0 pending, 0 dead",
-        lines[13],
+        lines[14],
         "ok   dead events: none",
+        "ok   last history pass: none yet",
+        "ok   last tracker pass: none yet",
+        "ok   last outbox pass: none yet",
     ]
     assert re.fullmatch(
-        r"ok   store size: \d+ KiB; 0 events \(0 KiB of payloads\), the oldest first seen none", lines[13]
+        r"ok   store size: \d+ KiB; 0 events \(0 KiB of payloads\), the oldest first seen none", lines[14]
     )
     assert writes(httpserver) == []
     assert_clean(result.output)
+
+
+def test_doctor_in_poll_mode_checks_the_event_history_instead_of_the_webhook_and_triggers(
+    httpserver: HTTPServer, env: dict[str, str | None], tracker: TrackerServer
+) -> None:
+    serve_pachca(httpserver)
+    serve_y360(httpserver)
+    polling = {**env, "DELIVERY": "poll", "PUBLIC_URL": None, "TRACKER_WEBHOOK_SECRET": None, "WEBHOOK_SECRET": None}
+
+    result = run("doctor", env=polling)
+
+    lines = result.output.splitlines()
+    assert "ok   pachca webhook: not needed: DELIVERY=poll reads the event history" in lines
+    assert "ok   tracker triggers: not needed: DELIVERY=poll searches Tracker" in lines
+    assert [line for line in lines if line.startswith("warn pachca event history: readable, but no event")]
+    assert not [line for line in lines if 'tracker trigger "' in line]
+    assert writes(httpserver) == []
 
 
 def test_doctor_reports_each_failure_on_one_line_and_exits_1(
@@ -352,7 +393,7 @@ def test_doctor_reports_each_failure_on_one_line_and_exits_1(
     assert lines[4] == "ok   state store: answers; outbox: 0 pending, 1 dead"
     assert lines[5].startswith("ok   store size: ")
     assert lines[6].startswith("warn dead events: 1 events were given up after retries: pachca:message:56431")
-    assert len(lines) == 7
+    assert lines[7:] == [f"ok   last {kind} pass: none yet" for kind in ("history", "tracker", "outbox")]
     assert_clean(result.output)
 
 

@@ -43,7 +43,7 @@ def test_serve_drains_the_outbox_in_the_background() -> None:
     bridge.messenger.faults.add("post_to_thread", TransientFailure("pachca: 503"))
     assert bridge.deliver(message(56431)) == "queued"
 
-    start_drainer(bridge.container.inbox(), every=0.02)
+    start_drainer(bridge.container.drain_pass(), every=0.02)
     deadline = time.monotonic() + 5
     while not bridge.messenger.posts and time.monotonic() < deadline:
         time.sleep(0.02)

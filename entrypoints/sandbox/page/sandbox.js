@@ -55,6 +55,7 @@ function drawChat(chat) {
     el("form", {class: "composer", onsubmit: e => { e.preventDefault(); send("t" + m.thread_id, "reply", {thread_id: m.thread_id}); }},
       draft("t" + m.thread_id, "input", {class: "reply", placeholder: "Ответить в треде…"}), el("button", {type: "submit"}, "Ответить"))) : "")));
   if (chat.private.length) feed.append(el("h3", {}, "Личные сообщения от бота"), ...chat.private.map(message));
+  if (chat.admin.length) feed.append(el("h3", {}, "Чат администратора"), ...chat.admin.map(message));
   $("#forms").replaceChildren(...chat.forms.map(form));
 }
 

@@ -13,6 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from typing import Any
 
+from entrypoints.sandbox.simulators.history import EventHistory
 from entrypoints.sandbox.simulators.http import Answer, Call, answer
 from entrypoints.sandbox.simulators.people import BOT_ID, PEOPLE, pachca_person
 from entrypoints.sandbox.simulators.ratelimit import SlidingWindow
@@ -66,7 +67,9 @@ class Pachca:
         self.webhook_url = ""  # where the bot's outgoing webhook points (`PUT /bot/webhook`)
         self.ids = itertools.count(700001)
         self.lock = threading.RLock()
+        self.history = EventHistory()
         self.routes: list[tuple[str, Callable[..., Answer]]] = [
+            *self.history.routes,
             ("GET /pachca/oauth/token/info", lambda call: answer({"data": {"id": 1, "user_id": BOT_ID}})),
             ("GET /pachca/users/{id}", lambda call, user_id: answer({"data": pachca_person(int(user_id))})),
             ("GET /pachca/users", self._search),

@@ -24,12 +24,19 @@ class Comment:
     text: str
     author: str  # uid
     summonees: tuple[str, ...] = field(default=())
+    created_at: str = field(default_factory=shape.now)
 
 
 class Comments:
-    def __init__(self, issues: Mapping[str, object], fire: Callable[[dict[str, Any]], None]) -> None:
+    def __init__(
+        self,
+        issues: Mapping[str, object],
+        fire: Callable[[dict[str, Any]], None],
+        touch: Callable[[str, str], None] = lambda key, uid: None,
+    ) -> None:
         self.issues = issues
         self.fire = fire
+        self.touch = touch  # a comment updates its issue, as in Tracker
         self.comments: list[Comment] = []
         self.ids = itertools.count(800001)
         self.lock = threading.RLock()
@@ -45,6 +52,7 @@ class Comments:
         with self.lock:
             comment = Comment(str(next(self.ids)), key, text, uid)
             self.comments.append(comment)
+        self.touch(key, uid)
         if not any(marker in text.casefold() for marker in INTERNAL_MARKERS):
             self.fire({"type": "issueCommentEvent", "issue": {"key": key}, "comment": {"id": comment.id}})
         return comment.id
@@ -56,6 +64,7 @@ class Comments:
                 return not_found()
             comment = Comment(str(next(self.ids)), key, body["text"], ROBOT_UID, tuple(body.get("summonees", ())))
             self.comments.append(comment)
+        self.touch(key, ROBOT_UID)
         return answer(shape.comment(comment), 201)
 
     def _list(self, call: Call, key: str) -> Answer:

@@ -73,4 +73,10 @@ def issue(issue: Issue) -> dict[str, Any]:
 def comment(comment: Comment) -> dict[str, Any]:
     author = by_uid(comment.author)
     created_by = author.tracker_ref() if author else ROBOT_REF
-    return {"id": comment.id, "longId": f"long-{comment.id}", "text": comment.text, "createdBy": created_by}
+    return {
+        "id": comment.id,
+        "longId": f"long-{comment.id}",
+        "text": comment.text,
+        "createdBy": created_by,
+        "createdAt": comment.created_at,
+    }
