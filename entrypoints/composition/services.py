@@ -108,5 +108,10 @@ class Services(containers.DeclarativeContainer):
         web_url=settings.provided.tracker_web_url,
     )
     carried = providers.Singleton(
-        CarriedMessages, links=outside.state, writer=writer, identities=identities, provenance=provenance
+        CarriedMessages,
+        links=outside.state,
+        writer=writer,
+        identities=identities,
+        versions=outside.state,
+        provenance=provenance,
     )
