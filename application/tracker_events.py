@@ -67,6 +67,20 @@ class TrackerStatusChanged(TrackerEvent):
 
 
 @dataclass(frozen=True)
+class TrackerAssigneeChanged(TrackerEvent):
+    kind: ClassVar[str] = "tracker.assignee"
+    received_at: float
+
+    @property
+    def key(self) -> str:
+        return f"tracker:assignee:{self.issue_key}:{iso_utc(self.received_at, 'microseconds')}"
+
+    @classmethod
+    def read(cls, issue_key: str, body: Mapping[str, Any], received_at: float) -> TrackerEvent:
+        return cls(issue_key, received_at)
+
+
+@dataclass(frozen=True)
 class TrackerEventKind:
     """One kind of Tracker event: the body's `type`, the event it reads into, and the trigger that sends it."""
 
@@ -110,9 +124,6 @@ class Catalogue:
             raise Unreadable("issue.key: missing or not an issue key")
         return kind.event.read(key, body, received_at)
 
-    def is_tracker_type(self, type_: object) -> bool:
-        return isinstance(type_, str) and type_ in self.by_type
-
 
 # every Tracker event the bridge reads; `setup` creates a trigger for each, `doctor` checks each
 TRACKER_EVENTS = Catalogue(
@@ -130,6 +141,13 @@ TRACKER_EVENTS = Catalogue(
             "pachca-bridge: status changed",
             FiresOn.FIELD_CHANGED,
             changed_field="status",
+        ),
+        TrackerEventKind.of(
+            "issueAssigneeEvent",
+            TrackerAssigneeChanged,
+            "pachca-bridge: assignee changed",
+            FiresOn.FIELD_CHANGED,
+            changed_field="assignee",
         ),
     )
 )

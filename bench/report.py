@@ -11,6 +11,7 @@ from bench.burst import Burst
 from bench.bytecode import BytecodeColdStart
 from bench.cold_start import NOT_PACKAGED, USED_IMPORTS, ColdStart
 from bench.files_memory import FileMemory
+from bench.flow_length import Flow
 from bench.hostile_report import HOSTILE_NOTE, Hostile, hostile_rows
 from bench.per_event import Calls, Cost
 from bench.recovery import RECOVERY_NOTE, RecoveryResults, recovery_rows
@@ -18,6 +19,7 @@ from bench.store_report import StoreResults, store_notes, store_rows
 from entrypoints.sandbox.simulators.ratelimit import WINDOW_SECONDS, WRITES_PER_WINDOW
 
 COLD_START_GOAL = 1.3
+FLOW_MODULES_GOAL = 20
 P50_GOAL_US = 1000.0
 # a ticket and a reply also read the message: a webhook does not say whether it has files
 WARM_CALLS_GOAL = {"ticket from message": 4, "thread reply": 2, "Tracker comment": 2, "duplicate": 0}
@@ -48,12 +50,14 @@ class Results:
     store: StoreResults | None = None
     bytecode: BytecodeColdStart | None = None  # the archive on Python 3.12; None when none is installed
     hostile: Hostile | None = None  # hostile input
+    flows: list[Flow] = field(default_factory=list)  # the project's modules one warm invocation enters
     recovery: RecoveryResults | None = None  # recovery after an outage and poll mode
 
 
 def rows(results: Results) -> list[Row]:
     return [
         *_cold_rows(results.cold),
+        *(_flow_row(flow) for flow in results.flows),
         _bytecode_row(results.bytecode),
         *(_cost_row(cost) for cost in results.costs),
         _sqlite_row(results.sqlite),
@@ -76,6 +80,16 @@ def _files_row(memory: FileMemory) -> Row:
         f"the most Python held at once while carrying: {max(memory.heap.values()) / mib:.2f} MB",
         f"< {FILE_RSS_GOAL_MB} MB",
         _verdict(memory.worst < FILE_RSS_GOAL_MB * mib and memory.received >= 2 * len(memory.growth) * memory.size),
+    )
+
+
+def _flow_row(flow: Flow) -> Row:
+    return Row(
+        f"Flow length: a {flow.name} through `index.handler` (project modules entered, `sys.setprofile`)",
+        f"**{flow.count} modules**, {flow.switches} switches between them (answered `{flow.outcome}`): "
+        + ", ".join(f"`{m}`" for m in flow.modules),
+        f"≤ {FLOW_MODULES_GOAL}",
+        _verdict(flow.count <= FLOW_MODULES_GOAL),
     )
 
 

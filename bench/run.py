@@ -16,6 +16,7 @@ from bench.burst import measure_burst
 from bench.bytecode import measure_bytecode
 from bench.cold_start import measure_cold_start
 from bench.files_memory import measure_file_memory
+from bench.flow_length import measure_flows
 from bench.hostile_report import Hostile
 from bench.hostile_text import measure_long_texts, measure_mention_crowds
 from bench.per_event import measure_calls, measure_event_costs
@@ -96,6 +97,8 @@ def run_all(counts: Counts = Counts(), progress: bool = False) -> Results:
         cold = measure_cold_start(apis, runs=counts.cold_runs, warmup=counts.cold_warmup)
         step("cold start of the archive on Python 3.12, with and without its bytecode")
         bytecode = measure_bytecode(apis, runs=counts.cold_runs, warmup=counts.cold_warmup)
+        step("flow length: a warm ticket and a warm Tracker comment traced through index.handler")
+        flows = measure_flows(apis)
     step(f"CPU per event: {counts.events} events of each kind, without and with logs")
     costs = measure_event_costs(counts.events, counts.warmup)
     step(f"wall per event on SQLite: {counts.sqlite_events} events of each kind")
@@ -116,7 +119,9 @@ def run_all(counts: Counts = Counts(), progress: bool = False) -> Results:
         f"delays ({counts.poll_samples} each way) and an idle {counts.idle:.0f} s"
     )
     recovery = measure_recovery(counts.outage_messages, counts.outage_comments, counts.poll_samples, counts.idle)
-    return Results(cold, costs, calls, sqlite, main_burst, others, files, store, bytecode, hostile, recovery)
+    return Results(
+        cold, costs, calls, sqlite, main_burst, others, files, store, bytecode, hostile, flows=flows, recovery=recovery
+    )
 
 
 def _hostile(counts: Counts, step: Callable[[str], None]) -> Hostile:

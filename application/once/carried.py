@@ -8,10 +8,9 @@ from dataclasses import dataclass
 from typing import TypeVar
 
 from application.events import MessageDeleted, MessageEdited
-from application.once.writes import PACHCA_MESSAGE, OnceWriter, author_effect
+from application.once.writes import PACHCA_MESSAGE, OnceWriter, author_effect, reply_effect
 from application.services.identities import Identities
 from application.services.provenance import Provenance
-from application.usecases.comments import reply_effect
 from domain.comments import moment_of
 from domain.tickets import TicketKey
 from ports.errors import TransientFailure

@@ -64,7 +64,7 @@ class Inbox:
     time_left: TimeLeft = lambda: None
     budget: Budget = lambda _: nullcontext()
     retention: tuple[Retention, RetentionPolicy] | None = None
-    on_problem: ProblemHook | None = None  # `application.services.alerts`: a dead or refused event reaches a person
+    on_problem: ProblemHook | None = None  # `application.once.alerts`: a dead or refused event reaches a person
 
     def __post_init__(self) -> None:
         self.troubles = TroubledRuns(self.cache, self.clock, self.schedule.give_up_after)

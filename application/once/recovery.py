@@ -20,12 +20,12 @@ from datetime import datetime
 from typing import Any
 
 from application.events import Event
+from application.once.alerts import Alerts, Problem, problem_of_status
 from application.once.inbox import DRAIN_RESERVE_SECONDS, DUPLICATE, Inbox, TimeLeft
-from application.services.alerts import Alerts, Problem, problem_of_status
+from application.once.writes import announced_key
 from application.services.identities import Identities
 from application.services.schema import TrackerSchema
 from application.tracker_events import TrackerCommentAdded, TrackerStatusChanged
-from application.usecases.announce import announced_key
 from domain.comments import is_internal_note
 from domain.tickets import TicketKey
 from domain.workflow import StatusType

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from domain.tickets import TicketKey
 from ports.clock import Clock
 from ports.errors import OutcomeUnknown
 from ports.records import WriteLog
@@ -17,6 +18,16 @@ AUTHOR = "pachca_author"
 def author_effect(message_id: int) -> str:
     """Records who wrote a carried reply: its edits and deletion keep naming them, whoever the event names."""
     return f"author:{message_id}"
+
+
+def announced_key(key: str | TicketKey) -> str:
+    """Where the last status announced for an issue is kept (the recovery pass compares with it too)."""
+    return f"status:announced:{key}"
+
+
+def reply_effect(message_id: int) -> str:
+    """The write of a thread reply as a Tracker comment (its id is `<KEY>/<comment id>`); edits find it by this."""
+    return f"comment:{message_id}"
 
 
 @dataclass(frozen=True)

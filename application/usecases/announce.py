@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from application.once.poster import Poster
+from application.once.writes import announced_key
 from application.services.cards import Cards
 from application.services.locator import TicketLocator
 from application.services.schema import TrackerSchema
@@ -16,11 +17,6 @@ from ports.records import Cache
 from ports.tracker import IssueTracker
 
 ANNOUNCED_TTL = 90 * 86400.0
-
-
-def announced_key(key: str | TicketKey) -> str:
-    """Where the last status announced for an issue is kept (the recovery pass compares with it too)."""
-    return f"status:announced:{key}"
 
 
 @dataclass(frozen=True)

@@ -12,10 +12,10 @@ from application.helpdesk.ratings import RateTicket
 from application.once.poster import Poster
 from application.once.writes import OnceWriter
 from application.services.cards import Cards
+from application.services.intake import IntakeForm
 from application.services.locator import TicketLocator
+from application.services.my_tickets import MyTickets
 from application.services.schema import TrackerSchema
-from application.usecases.intake import IntakeForm
-from application.usecases.my_tickets import MyTickets
 from domain.actions import Action, ButtonPress
 from domain.tickets import Ticket, TicketKey
 from domain.workflow import TicketStatus, Transition

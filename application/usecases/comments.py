@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from application.events import ThreadReplyPosted
 from application.helpdesk.follow_ups import FollowUps
 from application.once.poster import Poster
-from application.once.writes import AUTHOR, PACHCA_MESSAGE, TRACKER_COMMENT, OnceWriter, author_effect
+from application.once.writes import AUTHOR, PACHCA_MESSAGE, TRACKER_COMMENT, OnceWriter, author_effect, reply_effect
 from application.services.files import FileCarrier
 from application.services.identities import Identities
 from application.services.locator import TicketLocator
@@ -27,11 +27,6 @@ log = logging.getLogger("servicedesk.comments")
 REFUSED = "Пачка не приняла текст комментария, он в Трекере: {}"
 REFUSED_TEXT = (400, 413, 422)  # what Pachca answers to a text it will not take
 SHOWN_AT_MOST = 2 * PACHCA_TEXT_LIMIT  # of a Tracker comment's text, more than `fit` can keep, however marked
-
-
-def reply_effect(message_id: int) -> str:
-    """The write of a thread reply as a Tracker comment (its id is `<KEY>/<comment id>`); edits find it by this."""
-    return f"comment:{message_id}"
 
 
 @dataclass(frozen=True)

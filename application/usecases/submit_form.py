@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from application.events import FormSubmitted
-from application.usecases.tickets import OpenTicket
+from application.services.opening import TicketOpener
 
 
 @dataclass(frozen=True)
@@ -18,7 +18,7 @@ class SubmitForm:
       the topic becoming part of the summary.
     """
 
-    open_ticket: OpenTicket
+    opener: TicketOpener
     topics: Sequence[str]
 
     def validate(self, event: FormSubmitted) -> dict[str, str]:
@@ -37,7 +37,7 @@ class SubmitForm:
         chat_id = event.chat_id or _chat_from(event.metadata)
         if not chat_id:
             return "invalid"
-        return self.open_ticket.from_form(event.key, chat_id, event.user_id, topic, description)
+        return self.opener.from_form(event.key, chat_id, event.user_id, topic, description)
 
 
 def _chat_from(metadata: str) -> int:

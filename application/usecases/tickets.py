@@ -2,73 +2,46 @@
 
 from __future__ import annotations
 
-from contextlib import suppress
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 from application.events import MessagePosted
-from application.helpdesk.agents_chat import AgentsChat
-from application.helpdesk.follow_ups import FollowUps
-from application.once.poster import Poster
 from application.once.writes import PACHCA_MESSAGE
-from application.services.cards import Cards
-from application.services.files import FileCarrier
 from application.services.identities import Identities
-from application.services.locator import TicketLocator
-from application.services.schema import TrackerSchema
-from application.usecases.intake import IntakeForm, is_intake_command, without_command
-from domain.card import ACCEPTED, intake_post
-from domain.issues import NewIssue, PachcaMessage, ticket_summary
-from domain.noise import DEFAULT_PLEASANTRIES, is_pleasantry
-from domain.people import Person
-from domain.routing import QueueRouting
-from domain.tickets import ThreadRef, Ticket
-from ports.errors import ExternalServiceError, TransientFailure
-from ports.messenger import ChatMessenger
+from application.services.intake import IntakeForm
+from application.services.opening import TicketOpener, TicketSettings
+from domain.issues import PachcaMessage
+from domain.noise import is_pleasantry
 from ports.records import WriteLog
-from ports.tracker import IssueTracker
+
+INTAKE_COMMAND = "/new"  # a message that asks for the intake form
 
 
-@dataclass(frozen=True)
-class TicketSettings:
-    routing: QueueRouting
-    support_chat_ids: frozenset[int] = frozenset()
-    intake_topics: tuple[str, ...] = ()
-    pleasantries: tuple[str, ...] = DEFAULT_PLEASANTRIES
-    agents_chat_id: int | None = None  # the team's own chat: its messages are never tickets
+def is_intake_command(text: str) -> bool:
+    words = text.split(maxsplit=1)
+    return bool(words) and words[0] == INTAKE_COMMAND
+
+
+def without_command(text: str) -> str:
+    return text.strip()[len(INTAKE_COMMAND) :].strip()
 
 
 @dataclass(frozen=True)
 class OpenTicket:
     """Rules:
     - a top-level message in a support chat (any chat when none is configured; a chat of CHAT_QUEUES is one) or a
-      direct message opens one ticket, in its chat's queue (`QueueRouting`);
+      direct message opens one ticket, in its chat's queue (see `services.opening.TicketOpener` for how);
     - `/new` offers the intake form when topics are configured; without topics the form is skipped and the
       rest of the message opens the ticket;
     - messages of the bot itself, of any other bot, and the bot's own writes open nothing;
     - a message that is only a pleasantry («Спасибо!», «ок 👍») opens nothing and gets no answer;
-    - the thread is opened first, so the issue is created once with every local field, `pachcaThreadId` included;
-    - the issue carries a `unique` derived from the message id: a repeated attempt finds the same issue;
-    - the bot's card with the key and the buttons is posted in the thread once;
-    - when Tracker cannot create the issue now, the thread says so once («Заявка принята, создаём…») and the event
-      is queued for another attempt;
-    - the message's files become the issue's attachments; a file left out is named in the description;
-    - a quick second ticket from the same person in the same chat offers «Объединить с <KEY>» (`FollowUps`);
-    - the new ticket is announced in the agents' chat, when there is one (`AgentsChat`); that chat opens none.
+    - messages written in the agents' chat open nothing.
     """
 
-    messenger: ChatMessenger
-    tracker: IssueTracker
-    locator: TicketLocator
+    opener: TicketOpener
     identities: Identities
-    schema: TrackerSchema
     log: WriteLog
-    poster: Poster
-    cards: Cards
     intake: IntakeForm
     settings: TicketSettings
-    files: FileCarrier
-    agents: AgentsChat
-    follow_ups: FollowUps
 
     def execute(self, event: MessagePosted) -> str:
         if not self._is_support_chat(event):
@@ -86,52 +59,7 @@ class OpenTicket:
                 return self.intake.offer(event.message_id, event.chat_id)
             text = without_command(text)  # no topics to choose from: the form is skipped
         message = PachcaMessage(event.message_id, event.chat_id, event.user_id, text, event.url)
-        return self._open(message, author, topic=None)
-
-    def from_form(self, event_key: str, chat_id: int, user_id: int, topic: str | None, description: str) -> str:
-        """The bot posts the request in the chat on the person's behalf, and the ticket hangs from that message."""
-        author = self.identities.pachca_person(user_id)
-        text = intake_post(author.display_name, topic, description)
-        message_id, url = self.poster.to_chat_linked(f"intake:{event_key}", chat_id, text)
-        message = PachcaMessage(message_id, chat_id, user_id, description, url)
-        return self._open(message, author, topic, with_files=False)  # the bot's own post carries no files
-
-    def _open(self, message: PachcaMessage, author: Person, topic: str | None, with_files: bool = True) -> str:
-        ticket = self.locator.by_message(message.message_id)
-        if ticket is None or ticket.thread is None:
-            ticket = self._create(message, author, topic, with_files)
-        if ticket.card_message_id is None:
-            assert ticket.thread is not None
-            card = self.cards.first(ticket.key, merge_into=self.follow_ups.offer_for(ticket))
-            card_id = self.poster.to_thread(f"card:{ticket.key}", ticket.thread, card.text, card.buttons)
-            self.locator.remember(ticket.with_card(card_id))
-        self.agents.announce(ticket, ticket_summary(message.text, topic), author.display_name)
-        return "created"
-
-    def _create(self, message: PachcaMessage, author: Person, topic: str | None, with_files: bool) -> Ticket:
-        self.locator.opening(message.message_id)  # replies in the new thread wait for it
-        thread = self.messenger.open_thread(message.message_id)
-        queue = self.settings.routing.queue_for(message.chat_id)
-        issue = NewIssue.from_message(queue, message, author, thread, topic)
-        if with_files:
-            issue = self._with_files(issue, message)
-        try:
-            key = self.schema.create_issue(issue)
-        except TransientFailure:
-            self._accepted(message.message_id, thread)
-            raise  # queued: the next attempt opens the issue and posts the card
-        return self.locator.opened(Ticket(key, message.message_id, message.chat_id, message.user_id, thread))
-
-    def _accepted(self, message_id: int, thread: ThreadRef) -> None:
-        """The requester hears at once that the request is not lost while the issue waits for Tracker (once)."""
-        with suppress(ExternalServiceError):  # a courtesy: the event is queued whether or not it could be said
-            self.poster.to_thread(f"accepted:{message_id}", thread, ACCEPTED)
-
-    def _with_files(self, issue: NewIssue, message: PachcaMessage) -> NewIssue:
-        """The message's files become the issue's; those left out are named at the end of the description."""
-        carried = self.files.to_tracker(f"ticket:{message.message_id}", message.message_id, message.url)
-        description = carried.text_with_lines(issue.description)
-        return replace(issue, description=description, attachment_ids=tuple(carried.uploaded))
+        return self.opener.open(message, author, topic=None)
 
     def _is_support_chat(self, event: MessagePosted) -> bool:
         chats = self.settings.support_chat_ids

@@ -14,6 +14,7 @@ from application.admin.pachca_webhook import WebhookNotSet
 from application.admin.setup import SetupIncomplete
 from entrypoints.cli.common import configuration_failed
 from entrypoints.cli.store_presence import AbsentStore, absent_store
+from entrypoints.composition.admin_container import admin_of
 from entrypoints.composition.bootstrap import build_container
 from entrypoints.config.configuration import ConfigurationError, problem
 from entrypoints.config.env_file import command_environment
@@ -52,7 +53,7 @@ def run_setup(environ: Mapping[str, str], dry_run: bool = False) -> int:
         configuration_failed(ConfigurationError(missing))
     scrub = container.outside.redactor()
     try:
-        lines = container.admin.setup().execute(dry_run)
+        lines = admin_of(container).setup().execute(dry_run)
     except SetupIncomplete as e:
         _echo_all(e.done)
         hint = setup_hint(e.__cause__, settings)
@@ -63,7 +64,7 @@ def run_setup(environ: Mapping[str, str], dry_run: bool = False) -> int:
         click.echo("no Pachca webhook: DELIVERY=poll reads the bot's event history")
         return 0 if not dry_run else _dry_run_said()
     try:
-        click.echo(container.admin.pachca_webhook().execute(dry_run))
+        click.echo(admin_of(container).pachca_webhook().execute(dry_run))
     except WebhookNotSet as e:
         click.echo(scrub(f"setup stopped: {e}."), err=True)
         return 1
@@ -89,7 +90,7 @@ def doctor() -> None:
     absent = absent_store(container.state_url())
     if absent:  # the state check says so instead of creating it
         container.outside.state.override(providers.Object(AbsentStore(absent)))
-    results = [configuration_ok(), *container.admin.doctor().execute()]
+    results = [configuration_ok(), *admin_of(container).doctor().execute()]
     scrub = container.outside.redactor()
     for result in results:
         click.echo(scrub(render(result)))

@@ -1,9 +1,11 @@
-"""The operator's commands (`setup`, `doctor`) as one sub-container of the composition root: they use the same
-clients as the bridge; `doctor` overrides the root's retry policy so a failing service is reported at once."""
+"""The operator's commands (`setup`, `doctor`) composed over the composition root's rings: they use the same clients
+as the bridge; `doctor` overrides the root's retry policy so a failing service is reported at once. Only the CLI
+imports this module: a webhook never needs it."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from dependency_injector import containers, providers
 
@@ -20,6 +22,9 @@ from ports.admin import DirectoryAdmin, MessengerAdmin, StateProbe
 from ports.clock import Clock
 from ports.event_history import EventHistory
 from ports.records import Cache
+
+if TYPE_CHECKING:
+    from entrypoints.composition.container import Container
 
 
 def _doctor_settings(settings: Settings, routing: QueueRouting) -> DoctorSettings:
@@ -86,4 +91,18 @@ class AdminContainer(containers.DeclarativeContainer):
         settings=providers.Callable(_doctor_settings, settings=settings, routing=routing),
         variables=providers.Callable(variable_names),
         recovery=recovery_checks,
+    )
+
+
+def admin_of(container: Container) -> AdminContainer:
+    """The operator's commands over `container`'s own clients, store and routing."""
+    return AdminContainer(
+        settings=container.settings,
+        routing=container.services.routing,
+        messenger=container.outside.messenger,
+        tracker_http=container.outside.tracker_http,
+        directory=container.outside.directory,
+        state=container.outside.state,
+        event_history=container.outside.doctor_event_history,
+        clock=container.outside.clock,
     )

@@ -1,8 +1,8 @@
 """The composition root: builds the bridge from Settings. Nothing connects or calls out until first used.
 
 Three rings, composed (not inherited): `outside` (the adapters), `services` (what the use cases share, over the
-adapters), and here the use cases, the handlers of each event class, the inbox and the HTTP app; `admin` holds the
-operator's commands over the same clients.
+adapters), and here the use cases, the handlers of each event class, the inbox and the HTTP app. The operator's
+commands compose over the same rings in `admin_container.admin_of`, which the function never imports.
 """
 
 from __future__ import annotations
@@ -19,25 +19,23 @@ from application.events import (
     MessagePosted,
     ThreadReplyPosted,
 )
-from application.helpdesk.agents_chat import AgentsChat
 from application.helpdesk.merging import MergeFollowUp
 from application.helpdesk.ratings import RateTicket
+from application.once.alerts import Alerts
 from application.once.exclusive import OnceOnly
 from application.once.inbox import Inbox, refuse_unreadable
 from application.once.poller import Poller
 from application.once.recovery import DrainPass, HistoryRecovery, PassLog, TrackerRecovery, WebhookMark
-from application.services.alerts import Alerts
-from application.tracker_events import TrackerCommentAdded, TrackerStatusChanged
+from application.tracker_events import TrackerAssigneeChanged, TrackerCommentAdded, TrackerStatusChanged
 from application.usecases.announce import AnnounceStatus
+from application.usecases.assignee import AnnounceAssignee
 from application.usecases.buttons import PressButton
 from application.usecases.comments import RelayReply, RelayTrackerComment
 from application.usecases.deletions import DeleteMessage
 from application.usecases.edits import EditMessage
-from application.usecases.my_tickets import MyTickets
 from application.usecases.rating import AskRating
 from application.usecases.submit_form import SubmitForm
 from application.usecases.tickets import OpenTicket
-from entrypoints.composition.admin_container import AdminContainer
 from entrypoints.composition.outside import Outside
 from entrypoints.composition.services import Services
 from entrypoints.composition.wiring import (
@@ -59,36 +57,13 @@ class Container(containers.DeclarativeContainer):
     outside = providers.Container(Outside, settings=settings, state_url=state_url)
     services = providers.Container(Services, settings=settings, outside=outside)
 
-    agents_chat = providers.Singleton(
-        AgentsChat,
-        chat_id=settings.provided.agents_chat_id,
-        web_url=settings.provided.tracker_web_url,
-        agents=settings.provided.agent_pachca_user_ids,
-        tracker=outside.tracker,
-        changes=outside.tracker,
-        locator=services.locator,
-        schema=services.schema,
-        identities=services.identities,
-        mentions=services.mentions,
-        poster=services.poster,
-        writer=services.writer,
-        messenger=outside.messenger,
-    )
     open_ticket = providers.Singleton(
         OpenTicket,
-        messenger=outside.messenger,
-        tracker=outside.tracker,
-        locator=services.locator,
+        opener=services.opener,
         identities=services.identities,
-        schema=services.schema,
         log=outside.state,
-        poster=services.poster,
-        cards=services.cards,
         intake=services.intake,
         settings=services.ticket_settings,
-        files=services.files,
-        agents=agents_chat,
-        follow_ups=services.follow_ups,
     )
     relay_reply = providers.Singleton(
         RelayReply,
@@ -140,17 +115,13 @@ class Container(containers.DeclarativeContainer):
         cache=outside.state,
         clock=outside.clock,
     )
-    my_tickets = providers.Singleton(
-        MyTickets,
+    announce_assignee = providers.Singleton(
+        AnnounceAssignee,
         tracker=outside.tracker,
-        identities=services.identities,
-        links=outside.state,
-        schema=services.schema,
+        locator=services.locator,
         poster=services.poster,
         cache=outside.state,
         clock=outside.clock,
-        routing=services.routing,
-        web_url=settings.provided.tracker_web_url,
     )
     ask_rating = providers.Singleton(
         AskRating,
@@ -189,7 +160,7 @@ class Container(containers.DeclarativeContainer):
         files=services.files,
         once=once_only,
         agents=settings.provided.agent_pachca_user_ids,
-        agents_chat=agents_chat,
+        agents_chat=services.agents_chat,
     )
     press_button = providers.Singleton(
         PressButton,
@@ -199,14 +170,14 @@ class Container(containers.DeclarativeContainer):
         cards=services.cards,
         writer=services.writer,
         poster=services.poster,
-        my_tickets=my_tickets,
+        my_tickets=services.my_tickets,
         intake=services.intake,
         agents=settings.provided.agent_pachca_user_ids,
         rating=rate_ticket,
-        agents_chat=agents_chat,
+        agents_chat=services.agents_chat,
         merge=merge_follow_up,
     )
-    submit_form = providers.Singleton(SubmitForm, open_ticket=open_ticket, topics=settings.provided.intake_topics)
+    submit_form = providers.Singleton(SubmitForm, opener=services.opener, topics=settings.provided.intake_topics)
     alerts = providers.Singleton(
         Alerts, poster=services.poster, clock=outside.clock, chat_id=settings.provided.admin_chat_id
     )
@@ -223,6 +194,7 @@ class Container(containers.DeclarativeContainer):
             FormSubmitted: providers.List(submit_form.provided.execute),
             TrackerCommentAdded: providers.List(relay_comment.provided.execute),
             TrackerStatusChanged: providers.List(announce_status.provided.execute, ask_rating.provided.execute),
+            TrackerAssigneeChanged: providers.List(announce_assignee.provided.execute),
             MergeRequested: providers.List(merge_follow_up.provided.execute),
             BodyRefused: providers.List(providers.Object(refuse_unreadable)),
         }
@@ -293,16 +265,4 @@ class Container(containers.DeclarativeContainer):
         budget=outside.budget,
         drain_pass=drain_pass.provided.run,
         webhook_mark=providers.Singleton(WebhookMark, passes=passes).provided.seen,
-    )
-
-    admin = providers.Container(
-        AdminContainer,
-        settings=settings,
-        routing=services.routing,
-        messenger=outside.messenger,
-        tracker_http=outside.tracker_http,
-        directory=outside.directory,
-        state=outside.state,
-        event_history=outside.doctor_event_history,
-        clock=outside.clock,
     )

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dependency_injector import containers, providers
 
+from application.helpdesk.agents_chat import AgentsChat
 from application.helpdesk.follow_ups import FollowUps
 from application.once.carried import CarriedMessages
 from application.once.poster import Poster
@@ -13,11 +14,13 @@ from application.services.cards import Cards
 from application.services.directory_index import DirectoryIndex
 from application.services.files import FileCarrier
 from application.services.identities import Identities
+from application.services.intake import IntakeForm
 from application.services.locator import TicketLocator
 from application.services.mentions import Mentions
+from application.services.my_tickets import MyTickets
+from application.services.opening import TicketOpener
 from application.services.provenance import Provenance
 from application.services.schema import TrackerSchema
-from application.usecases.intake import IntakeForm
 from entrypoints.composition.wiring import file_limits_of, routing_of, ticket_settings_of
 from entrypoints.config.settings import Settings
 
@@ -89,6 +92,46 @@ class Services(containers.DeclarativeContainer):
         limits=providers.Callable(file_limits_of, settings=settings),
         messenger=outside.messenger_files,
         tracker=outside.tracker_files,
+    )
+    agents_chat = providers.Singleton(
+        AgentsChat,
+        chat_id=settings.provided.agents_chat_id,
+        web_url=settings.provided.tracker_web_url,
+        agents=settings.provided.agent_pachca_user_ids,
+        tracker=outside.tracker,
+        changes=outside.tracker,
+        locator=locator,
+        schema=schema,
+        identities=identities,
+        mentions=mentions,
+        poster=poster,
+        writer=writer,
+        messenger=outside.messenger,
+    )
+    opener = providers.Singleton(
+        TicketOpener,
+        messenger=outside.messenger,
+        locator=locator,
+        identities=identities,
+        schema=schema,
+        poster=poster,
+        cards=cards,
+        settings=ticket_settings,
+        files=files,
+        agents=agents_chat,
+        follow_ups=follow_ups,
+    )
+    my_tickets = providers.Singleton(
+        MyTickets,
+        tracker=outside.tracker,
+        identities=identities,
+        links=outside.state,
+        schema=schema,
+        poster=poster,
+        cache=outside.state,
+        clock=outside.clock,
+        routing=routing,
+        web_url=settings.provided.tracker_web_url,
     )
     carried = providers.Singleton(
         CarriedMessages,

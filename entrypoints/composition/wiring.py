@@ -8,9 +8,9 @@ from typing import Any
 from application.events import EVENT_TYPES, Event
 from application.once.inbox import Handlers
 from application.once.retry import RetentionPolicy
+from application.services.opening import TicketSettings
 from application.tracker_events import TRACKER_EVENTS
 from application.usecases.comments import CommentSettings
-from application.usecases.tickets import TicketSettings
 from domain.files import FileLimits
 from domain.routing import QueueRouting
 from entrypoints.config.settings import Settings

@@ -45,7 +45,7 @@ def pachca_event(body: dict[str, Any]) -> Event | None:
 
 
 class Tolerant(BaseModel):
-    model_config = ConfigDict(extra="ignore", frozen=True)
+    model_config = ConfigDict(extra="ignore", frozen=True, defer_build=True)  # built on first use, not at import
 
 
 class ThreadOrigin(Tolerant):

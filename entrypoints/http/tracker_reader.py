@@ -10,6 +10,7 @@ from application.events import Unreadable
 from application.tracker_events import TRACKER_EVENTS, TrackerEvent
 
 TIMER_EVENT_TYPE = "yandex.cloud.events.serverless.triggers.TimerMessage"
+TRACKER_TYPES = frozenset(TRACKER_EVENTS.by_type)  # the body types of the catalogue
 
 
 class Source(Enum):
@@ -23,9 +24,13 @@ class Source(Enum):
 def source_of(body: Any, tracker_header: bool) -> Source:
     if is_timer(body):
         return Source.TIMER
-    if tracker_header or (isinstance(body, dict) and TRACKER_EVENTS.is_tracker_type(body.get("type"))):
+    if tracker_header or (isinstance(body, dict) and _hashable(body.get("type")) in TRACKER_TYPES):
         return Source.TRACKER
     return Source.PACHCA
+
+
+def _hashable(value: Any) -> Any:
+    return value if isinstance(value, str) else None
 
 
 def is_timer(body: Any) -> bool:

@@ -113,7 +113,7 @@ def test_comments_by_e_mail_are_a_documented_choice() -> None:
     from adapters.tracker.triggers import conditions
     from application.admin.setup import bridge_triggers
 
-    comment, _ = bridge_triggers("https://example.com/hook", "secret", "1120000000016876")
+    comment, *_ = bridge_triggers("https://example.com/hook", "secret", "1120000000016876")
     assert {"type": "CommentMessageInternal"} in conditions(comment)
     crosses = text(README).split("### What crosses the bridge, and what does not")[1].split("\n## ")[0]
     assert "| a comment that arrived by e-mail | **nothing**, by choice:" in crosses

@@ -138,3 +138,20 @@ def test_a_redelivery_that_waits_long_enough_gets_the_finished_result(state: Any
 
     assert first.bridge.accept(message(1000)) == DUPLICATE  # said only once the first delivery has finished it
     assert first.finish() == ["created"]
+
+
+def test_an_event_class_with_two_handlers_runs_both_and_is_done_when_both_are(state: Any) -> None:
+    """A second handler on an event (a rating asked after the status announcement) is one more item in its list: a
+    transient failure of the second keeps the event, the retry runs both again, the first one's outcome is the
+    event's."""
+    clock, first, second = FakeClock(), Handler(), Handler()
+    bridge = Inbox(state, state, {MessagePosted: [first, lambda e: second(e) and "asked"]}, clock, cache=state)
+    second.failing = True
+
+    assert bridge.accept(message(4242, TEXT)) == QUEUED
+    second.failing = False
+    assert bridge.drain() == (1, 0)
+
+    assert first.handled == [message(4242, TEXT).key] * 2  # each handler makes its writes once (OnceWriter)
+    assert second.handled == [message(4242, TEXT).key]
+    assert bridge.accept(message(4242, TEXT)) == DUPLICATE

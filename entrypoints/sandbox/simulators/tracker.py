@@ -87,6 +87,13 @@ class Tracker:
         self._fire({"type": "issueStatusEvent", "issue": {"key": key}})
         return True
 
+    def assign(self, key: str, assignee_uid: str, uid: str) -> None:
+        """Someone (`uid`) makes `assignee_uid` the issue's assignee."""
+        with self.lock:
+            issue = self.issues[key]
+            self.issues[key] = replace(issue, assignee=assignee_uid, updated_at=shape.now(), updated_by=uid)
+        self._fire({"type": "issueAssigneeEvent", "issue": {"key": key}})
+
     def _touch(self, key: str, uid: str) -> None:
         with self.lock:
             issue = self.issues.get(key)

@@ -26,7 +26,7 @@ ORG = "7654321"
 PREFIX = "6063181a59590578909db920"
 TRIGGERS = "/v2/queues/SERVICEDESK/triggers"
 PUBLIC_URL = "https://functions.yandexcloud.net/d4e0000000000000000"
-COMMENT_SPEC, STATUS_SPEC = bridge_triggers(PUBLIC_URL, "trigger-secret", "robot-sd")
+COMMENT_SPEC, STATUS_SPEC, ASSIGNEE_SPEC = bridge_triggers(PUBLIC_URL, "trigger-secret", "robot-sd")
 
 
 def stored_trigger(trigger_id: int, name: str, version: int = 1, **extra: Any) -> dict[str, Any]:

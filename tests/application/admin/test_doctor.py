@@ -17,6 +17,7 @@ from entrypoints.config.settings import variable_names
 from ports.admin import DirectoryAdmin, LocalField, MessengerAdmin, StateProbe, TokenInfo
 from ports.errors import PermanentFailure, StateUnavailable, TransientFailure
 from tests.application.admin.test_setup import (
+    ASSIGNEE_TRIGGER,
     COMMENT_TRIGGER,
     PUBLIC_URL,
     QUEUE,
@@ -108,6 +109,7 @@ def test_a_healthy_setup_passes_every_check(parts: Parts) -> None:
         ("ok", "tracker local fields"),
         ("ok", f'tracker trigger "{COMMENT_TRIGGER}"'),
         ("ok", f'tracker trigger "{STATUS_TRIGGER}"'),
+        ("ok", f'tracker trigger "{ASSIGNEE_TRIGGER}"'),
         ("ok", "y360 directory"),
         ("ok", "state store"),
         ("ok", "store size"),

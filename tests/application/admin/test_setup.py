@@ -15,8 +15,11 @@ from ports.errors import NotFound, PermanentFailure, TransientFailure
 from ports.triggers import BridgeTrigger, Trigger
 
 COMMENT_KIND, STATUS_KIND = TRACKER_EVENTS.by_type["issueCommentEvent"], TRACKER_EVENTS.by_type["issueStatusEvent"]
+ASSIGNEE_KIND = TRACKER_EVENTS.by_type["issueAssigneeEvent"]
 COMMENT_TRIGGER, STATUS_TRIGGER = COMMENT_KIND.trigger.name, STATUS_KIND.trigger.name
+ASSIGNEE_TRIGGER = ASSIGNEE_KIND.trigger.name
 COMMENT_EVENT_BODY, STATUS_EVENT_BODY = COMMENT_KIND.trigger.body, STATUS_KIND.trigger.body
+ASSIGNEE_EVENT_BODY = ASSIGNEE_KIND.trigger.body
 
 QUEUE = "SERVICEDESK"
 PUBLIC_URL = "https://functions.yandexcloud.net/d4e0000000000000000"
@@ -146,16 +149,18 @@ def test_first_run_creates_every_field_and_both_triggers(admin: FakeTrackerAdmin
         "created local field pachcaRating",
         'created trigger "pachca-bridge: comment created"',
         'created trigger "pachca-bridge: status changed"',
+        'created trigger "pachca-bridge: assignee changed"',
     ]
     assert [field.key for field in admin.fields] == FIELD_KEYS
-    assert [trigger.name for trigger in admin.stored] == [COMMENT_TRIGGER, STATUS_TRIGGER]
+    assert [trigger.name for trigger in admin.stored] == [COMMENT_TRIGGER, STATUS_TRIGGER, ASSIGNEE_TRIGGER]
 
 
 def test_triggers_call_the_public_url_with_the_secret_and_skip_the_robots_comments(admin: FakeTrackerAdmin) -> None:
     setup_of(admin).execute()
 
-    comment, status = admin.stored
-    for trigger, body in ((comment, COMMENT_EVENT_BODY), (status, STATUS_EVENT_BODY)):
+    comment, status, assignee = admin.stored
+    bodies = ((comment, COMMENT_EVENT_BODY), (status, STATUS_EVENT_BODY), (assignee, ASSIGNEE_EVENT_BODY))
+    for trigger, body in bodies:
         (action,) = trigger.actions
         assert action["type"] == "Webhook"
         assert action["endpoint"] == PUBLIC_URL
@@ -166,6 +171,7 @@ def test_triggers_call_the_public_url_with_the_secret_and_skip_the_robots_commen
     assert {"type": "Event.comment-create"} in [{"type": c["type"]} for c in comment.conditions]
     assert any(c["type"] == "CommentAuthorNot" and c["user"]["login"] == ROBOT for c in comment.conditions)
     assert any(c.get("field") == "status" for c in status.conditions)
+    assert any(c["type"] == "FieldChangedCondition" and c["field"] == "assignee" for c in assignee.conditions)
 
 
 def test_the_trigger_bodies_are_the_contracts() -> None:
@@ -173,6 +179,7 @@ def test_the_trigger_bodies_are_the_contracts() -> None:
         '{"type":"issueCommentEvent","issue":{"key":"{{issue.key}}"},"comment":{"id":"{{userComment.id}}"}}'
     )
     assert STATUS_EVENT_BODY == '{"type":"issueStatusEvent","issue":{"key":"{{issue.key}}"}}'
+    assert ASSIGNEE_EVENT_BODY == '{"type":"issueAssigneeEvent","issue":{"key":"{{issue.key}}"}}'
 
 
 def test_second_run_changes_nothing(admin: FakeTrackerAdmin) -> None:
@@ -189,6 +196,7 @@ def test_second_run_changes_nothing(admin: FakeTrackerAdmin) -> None:
         "exists local field pachcaRating",
         'unchanged trigger "pachca-bridge: comment created"',
         'unchanged trigger "pachca-bridge: status changed"',
+        'unchanged trigger "pachca-bridge: assignee changed"',
     ]
     assert admin.writes == []
 
@@ -221,21 +229,24 @@ def test_a_trigger_pointing_elsewhere_is_updated_at_its_version(admin: FakeTrack
     assert lines[5:] == [
         'updated trigger "pachca-bridge: comment created" (endpoint)',
         'updated trigger "pachca-bridge: status changed" (endpoint)',
+        'updated trigger "pachca-bridge: assignee changed" (endpoint)',
     ]
-    assert [trigger.version for trigger in admin.stored] == [2, 2]
+    assert [trigger.version for trigger in admin.stored] == [2, 2, 2]
     assert all(trigger.actions[0]["endpoint"] == PUBLIC_URL for trigger in admin.stored)
     assert setup_of(admin).execute()[5:] == [
         'unchanged trigger "pachca-bridge: comment created"',
         'unchanged trigger "pachca-bridge: status changed"',
+        'unchanged trigger "pachca-bridge: assignee changed"',
     ]
 
 
 def test_a_changed_secret_or_a_disabled_trigger_is_updated(admin: FakeTrackerAdmin) -> None:
     setup_of(admin).execute()
-    comment, status = admin.stored
+    comment, status, assignee = admin.stored
     admin.stored = [
         replace(comment, actions=({**comment.actions[0], "headers": {"X-Tracker-Secret": "old"}},)),
         replace(status, active=False),
+        assignee,
     ]
 
     lines = setup_of(admin).execute()
@@ -243,6 +254,7 @@ def test_a_changed_secret_or_a_disabled_trigger_is_updated(admin: FakeTrackerAdm
     assert lines[5:] == [
         'updated trigger "pachca-bridge: comment created" (headers)',
         'updated trigger "pachca-bridge: status changed" (active)',
+        'unchanged trigger "pachca-bridge: assignee changed"',
     ]
     assert admin.stored[0].actions[0]["headers"] == {"X-Tracker-Secret": SECRET}
     assert admin.stored[1].active
@@ -261,6 +273,7 @@ def test_dry_run_reads_but_writes_nothing(admin: FakeTrackerAdmin) -> None:
         "would create local field pachcaRating",
         'would create trigger "pachca-bridge: comment created"',
         'would create trigger "pachca-bridge: status changed"',
+        'would create trigger "pachca-bridge: assignee changed"',
     ]
     assert admin.writes == []
     assert admin.stored == []

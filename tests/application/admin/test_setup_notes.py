@@ -11,7 +11,7 @@ def test_the_comment_trigger_skips_comments_with_an_internal_note_marker() -> No
 
     SetupTracker(admin, QUEUE, PUBLIC_URL, SECRET).execute()
 
-    comment, status = admin.stored
+    comment, status, _ = admin.stored
     stored = [{k: v for k, v in c.items() if k != "id"} for c in comment.conditions]  # Tracker numbers them
     assert {"type": "CommentNoneMatchCondition", "words": ["#внутр", "#internal"], "ignoreCase": True} in stored
     assert all(c["type"] != "CommentNoneMatchCondition" for c in status.conditions)

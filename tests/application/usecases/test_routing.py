@@ -8,7 +8,7 @@ from adapters.state.memory import MemoryState
 from application.admin.doctor import Doctor, DoctorSettings
 from application.admin.setup import SetupTracker
 from application.events import ButtonClicked
-from application.tracker_events import TrackerStatusChanged
+from application.tracker_events import TRACKER_EVENTS, TrackerStatusChanged
 from domain.links import QUEUE_FIELDS
 from entrypoints.config.settings import variable_names
 from ports.admin import Queue
@@ -107,9 +107,10 @@ def test_setup_prepares_every_queue_named_and_doctor_checks_each() -> None:
     assert [line for line in lines if line.startswith("IT: created local field")] == [
         f"IT: created local field {spec.key}" for spec in QUEUE_FIELDS
     ]
-    assert len([line for line in lines if "created trigger" in line]) == 4
+    kinds = len(TRACKER_EVENTS.kinds)  # a trigger per kind of the catalogue, in each queue
+    assert len([line for line in lines if "created trigger" in line]) == 2 * kinds
     for admin in tracker.by_queue.values():
-        assert [f.key for f in admin.fields] == [spec.key for spec in QUEUE_FIELDS] and len(admin.stored) == 2
+        assert [f.key for f in admin.fields] == [spec.key for spec in QUEUE_FIELDS] and len(admin.stored) == kinds
 
     settings = DoctorSettings("SERVICEDESK", ("IT",), None, PUBLIC_URL, SECRET)
     del tracker.by_queue["IT"].stored[1]  # the IT queue lost its status trigger

@@ -192,9 +192,10 @@ def test_setup_creates_everything_then_finds_it_all_in_place(
         "created local field pachcaRating",
         'created trigger "pachca-bridge: comment created"',
         'created trigger "pachca-bridge: status changed"',
+        'created trigger "pachca-bridge: assignee changed"',
         f"pointed the Pachca bot's webhook at {PUBLIC_URL}",
     ]
-    assert writes(httpserver) == [f"POST {LOCAL_FIELDS}"] * 5 + [f"POST {TRIGGERS}"] * 2 + ["PUT /pachca/bot/webhook"]
+    assert writes(httpserver) == [f"POST {LOCAL_FIELDS}"] * 5 + [f"POST {TRIGGERS}"] * 3 + ["PUT /pachca/bot/webhook"]
     assert tracker.pachca_webhook == PUBLIC_URL
     comment = tracker.triggers[0]
     assert comment["actions"][0]["endpoint"] == PUBLIC_URL
@@ -218,6 +219,7 @@ def test_setup_creates_everything_then_finds_it_all_in_place(
         "exists local field pachcaRating",
         'unchanged trigger "pachca-bridge: comment created"',
         'unchanged trigger "pachca-bridge: status changed"',
+        'unchanged trigger "pachca-bridge: assignee changed"',
         f"pointed the Pachca bot's webhook at {PUBLIC_URL}",
     ]
     assert writes(httpserver) == ["PUT /pachca/bot/webhook"]  # setting the same URL again changes nothing
@@ -267,11 +269,12 @@ def test_setup_updates_a_trigger_that_calls_an_old_url(
     assert result.output.splitlines()[5:] == [
         'updated trigger "pachca-bridge: comment created" (endpoint)',
         'updated trigger "pachca-bridge: status changed" (endpoint)',
+        'updated trigger "pachca-bridge: assignee changed" (endpoint)',
         f"pointed the Pachca bot's webhook at {PUBLIC_URL}",
     ]
     patches = [request for request, _ in httpserver.log if request.method == "PATCH"]
-    assert [(r.path, r.args["version"]) for r in patches] == [(f"{TRIGGERS}/1", "1"), (f"{TRIGGERS}/2", "1")]
-    assert [t["actions"][0]["endpoint"] for t in tracker.triggers] == [PUBLIC_URL, PUBLIC_URL]
+    assert [(r.path, r.args["version"]) for r in patches] == [(f"{TRIGGERS}/{n}", "1") for n in (1, 2, 3)]
+    assert [t["actions"][0]["endpoint"] for t in tracker.triggers] == [PUBLIC_URL] * 3
 
 
 def test_setup_needs_the_public_url_and_the_tracker_secret(httpserver: HTTPServer, env: dict[str, str | None]) -> None:
@@ -334,16 +337,17 @@ def test_doctor_passes_on_a_set_up_bridge(
         f'ok   tracker trigger "pachca-bridge: comment created": active, calls {PUBLIC_URL}; '
         "internal-note words stored as `words`",
         f'ok   tracker trigger "pachca-bridge: status changed": active, calls {PUBLIC_URL}',
+        f'ok   tracker trigger "pachca-bridge: assignee changed": active, calls {PUBLIC_URL}',
         "ok   y360 directory: 40 people in the organisation",
         "ok   state store: answers; outbox: 0 pending, 0 dead",
-        lines[13],
+        lines[14],
         "ok   dead events: none",
         "ok   last history pass: none yet",
         "ok   last tracker pass: none yet",
         "ok   last outbox pass: none yet",
     ]
     assert re.fullmatch(
-        r"ok   store size: \d+ KiB; 0 events \(0 KiB of payloads\), the oldest first seen none", lines[13]
+        r"ok   store size: \d+ KiB; 0 events \(0 KiB of payloads\), the oldest first seen none", lines[14]
     )
     assert writes(httpserver) == []
     assert_clean(result.output)
@@ -556,7 +560,7 @@ def test_setup_without_the_webhook_scope_says_which_scope_to_give_the_bot(
     assert result.exit_code == 1
     assert "setup stopped: the Pachca bot's token lacks the scope bot_self:webhook:write" in result.output
     assert f"or enter {PUBLIC_URL} as the URL on the bot's «Исходящий webhook» tab" in result.output
-    assert len(tracker.triggers) == 2  # Tracker's part is done; running setup again resumes
+    assert len(tracker.triggers) == 3  # Tracker's part is done; running setup again resumes
     assert_clean(result.output)
 
 

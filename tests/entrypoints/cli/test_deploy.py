@@ -136,7 +136,7 @@ def test_a_first_deploy_creates_everything_and_points_tracker_and_pachca_at_the_
     }
     assert timer["rule"]["timer"]["cron_expression"] == "* * * * ? *"
     # setup ran against the function's URL: Tracker's triggers and the Pachca bot's webhook call it
-    assert [t["actions"][0]["endpoint"] for t in tracker.triggers] == [url, url]
+    assert [t["actions"][0]["endpoint"] for t in tracker.triggers] == [url, url, url]
     assert tracker.pachca_webhook == url
     assert statuses(result.output).count("created") == 8  # account, secret, 2 roles, function, version, public, timer
     assert f"healthy       {url} answers 200" in result.output

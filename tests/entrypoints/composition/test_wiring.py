@@ -6,6 +6,7 @@ import pytest
 
 from adapters.http.client import RetryPolicy
 from application.events import EVENT_TYPES, MessagePosted
+from entrypoints.composition.admin_container import admin_of
 from entrypoints.composition.wiring import every_kind_handled
 from tests.conftest import make_bridge
 
@@ -28,7 +29,7 @@ def test_the_admin_commands_use_the_roots_clients_and_its_retry_policy() -> None
     container = make_bridge().container
     container.outside.retry_policy.override(RetryPolicy(attempts=1))
 
-    doctor_tracker = container.admin.tracker_admin()
+    doctor_tracker = admin_of(container).tracker_admin()
 
     assert doctor_tracker._client is container.outside.tracker_http()
     assert container.outside.tracker_http().policy.attempts == 1

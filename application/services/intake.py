@@ -11,17 +11,7 @@ from domain.actions import Action, ButtonPress
 from domain.card import Button
 from ports.messenger import ChatMessenger, FormField
 
-INTAKE_COMMAND = "/new"
 INTAKE_CALLBACK = "intake_form"
-
-
-def is_intake_command(text: str) -> bool:
-    words = text.split(maxsplit=1)
-    return bool(words) and words[0] == INTAKE_COMMAND
-
-
-def without_command(text: str) -> str:
-    return text.strip()[len(INTAKE_COMMAND) :].strip()
 
 
 def intake_fields(topics: Sequence[str]) -> list[FormField]:
