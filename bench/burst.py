@@ -23,11 +23,11 @@ from bench.webhooks import SECRET_ENV, message_body, signed
 from entrypoints.composition.bootstrap import build_container
 from entrypoints.composition.container import Container
 from entrypoints.config.settings import DEFAULT_SERVE_STATE_URL
+from entrypoints.http.in_process import serving
 from entrypoints.http.wsgi import make_wsgi_app
 from entrypoints.sandbox.simulators.people import BOT_ID
 from entrypoints.sandbox.simulators.ratelimit import WINDOW_SECONDS, WRITES_PER_WINDOW, SlidingWindow, ThreadCounting
 from entrypoints.sandbox.simulators.world import World
-from tests.serving import serving
 
 CHAT_BASE = 918_000
 USER_BASE = 134_400

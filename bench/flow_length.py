@@ -14,6 +14,7 @@ import os
 import subprocess
 import sys
 import tempfile
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -109,7 +110,7 @@ def measure_flows(apis: World, python: str = sys.executable) -> list[Flow]:
     return [_flow("warm ticket from a Pachca message", message_flow), _flow("warm Tracker comment", comment_flow)]
 
 
-def _child(python: str, events: dict[str, list[object]], env: dict[str, str]) -> dict[str, dict[str, object]]:
+def _child(python: str, events: Mapping[str, Sequence[object]], env: dict[str, str]) -> dict[str, dict[str, object]]:
     done = subprocess.run(
         [python, "-c", FLOW_CHILD, json.dumps(PROJECT), json.dumps(LEFT_OUT)],
         input=json.dumps(events).encode(),

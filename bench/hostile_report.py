@@ -1,4 +1,4 @@
-"""The hostile-input rows of the bench table (issue 9): measure, result, goal, verdict."""
+"""The hostile-input rows of the bench table: measure, result, goal, verdict."""
 
 from __future__ import annotations
 

@@ -1,6 +1,6 @@
-"""Hostile text (issues 9 and 17): a 100,000-character text of several shapes along every path a text takes (a
+"""Hostile text: a 100,000-character text of several shapes along every path a text takes (a
 Tracker comment to Pachca, a reply to Tracker, a message opening a ticket, an edit of a reply), and a crowd of
-mentions, through the real WebhookApp.handle path on the tests' in-memory fakes."""
+mentions, through the real WebhookApp.handle path on the in-memory fakes."""
 
 from __future__ import annotations
 
@@ -13,9 +13,9 @@ from dataclasses import dataclass
 from bench.per_event import TRACKER_AUTHOR, bench_bridge, calls_of, seed_ticket, webhook_request
 from bench.webhooks import from_tracker, message_body, reply_body, signed, tracker_comment_body
 from domain.tickets import Ticket
-from entrypoints.http.webhooks import HttpRequest
-from tests.builders import SUPPORT_CHAT
-from tests.conftest import REQUESTER, Bridge
+from entrypoints.http.exchange import HttpRequest
+from entrypoints.sandbox.in_memory_bridge import REQUESTER, Bridge
+from entrypoints.sandbox.simulators.webhooks import SUPPORT_CHAT
 
 LONG = 100_000
 LONG_GOAL_MS = 50.0

@@ -25,8 +25,8 @@ from domain.tickets import Ticket
 from entrypoints.config.logs import configure_logging
 from entrypoints.http.exchange import HttpRequest, HttpResponse
 from entrypoints.http.webhooks import WebhookApp
-from tests.builders import SUPPORT_CHAT
-from tests.conftest import AGENT, REQUESTER, TEST_ENV, Bridge, make_bridge
+from entrypoints.sandbox.in_memory_bridge import AGENT, REQUESTER, TEST_ENV, Bridge, make_bridge
+from entrypoints.sandbox.simulators.webhooks import SUPPORT_CHAT
 
 MessageFactory = Callable[[int], HttpRequest]
 Store = Literal["memory", "sqlite"]
@@ -36,7 +36,7 @@ CLICK_CYCLE = (Action.TAKE, Action.CLOSE, Action.REOPEN)  # each one a real tran
 
 @contextmanager
 def bench_bridge(store: Store = "memory") -> Iterator[Bridge]:
-    """A bridge on the tests' fakes, on `MemoryState` or on a SQLite file."""
+    """A bridge on the in-memory fakes, on `MemoryState` or on a SQLite file."""
     bridge = make_bridge()
     if store == "memory":
         yield bridge

@@ -47,8 +47,8 @@ class Results:
     files: FileMemory | None = None
     store: StoreResults | None = None
     bytecode: BytecodeColdStart | None = None  # the archive on Python 3.12; None when none is installed
-    hostile: Hostile | None = None  # hostile input (issue 9)
-    recovery: RecoveryResults | None = None  # recovery after an outage and poll mode (issue 19)
+    hostile: Hostile | None = None  # hostile input
+    recovery: RecoveryResults | None = None  # recovery after an outage and poll mode
 
 
 def rows(results: Results) -> list[Row]:
@@ -226,7 +226,7 @@ def notes(results: Results) -> list[str]:
         f"- Machine: {os.cpu_count()} CPUs, Python {platform.python_version()}, {platform.system()}; other work on the "
         "machine shows in the numbers, most in the wall times. CPU per event is `time.process_time_ns` around "
         "`WebhookApp.handle` (HMAC, JSON, parsing, inbox, use case), each event fresh (the duplicate row repeats one "
-        "delivered event), on the tests' in-memory fakes and `MemoryState` (`bench/per_event.py`). Logging is off "
+        "delivered event), on the in-memory fakes and `MemoryState` (`bench/per_event.py`). Logging is off "
         "unless stated; the INFO figures use the real JSON formatter and secret scrubber, writing to /dev/null.",
         "- Cold start: wall time from spawning `python -c` until `index.handler` has answered a signed Pachca "
         "message webhook (a Cloud Functions HTTP event) with `200 created`; the interpreter's exit is not counted. "

@@ -145,7 +145,7 @@ def measure_slot_cost(admin_url: str | None, reservations: int = 2000, tmp: Path
             url = stack.enter_context(fresh_schema(admin_url))
             postgres = open_state(url)
             costs.append(_cost("PostgreSQL", postgres, reservations, _statements(postgres)))
-            postgres.close()  # type: ignore[union-attr]
+            postgres.close()
     return costs
 
 

@@ -1,4 +1,4 @@
-"""`serve` under siege (issue 9): signed webhooks at a steady rate from one client, each on a new connection as
+"""`serve` under siege: signed webhooks at a steady rate from one client, each on a new connection as
 Pachca's would be, first alone, then while many slow connections trickle headers, then while huge uploads are
 attempted. Loopback only; every loop ends on a clock or a byte count."""
 
@@ -18,10 +18,10 @@ import requests
 
 from bench.per_event import bench_bridge
 from bench.webhooks import message_body, signed
+from entrypoints.http.in_process import serving
 from entrypoints.http.wsgi import make_wsgi_app
-from tests.builders import SUPPORT_CHAT
-from tests.conftest import REQUESTER
-from tests.serving import serving
+from entrypoints.sandbox.in_memory_bridge import REQUESTER
+from entrypoints.sandbox.simulators.webhooks import SUPPORT_CHAT
 
 MIB = 1024**2
 CHUNK = 64 * 1024

@@ -81,7 +81,7 @@ def _shared_row(shared: SharedBurst | None) -> tuple[str, str, str, str]:
 
 def store_notes() -> list[str]:
     return [
-        f"- Store size: the real use cases on the tests' fakes and a SQLite file, {EVENTS_PER_DAY:,} events a day on a "
+        f"- Store size: the real use cases on in-memory fakes and a SQLite file, {EVENTS_PER_DAY:,} events a day on a "
         "fake clock, in conversations of four (a message opening a ticket, two replies, a Tracker comment), texts of "
         "about 0.6 KB, a drain pass every 100 events. «Without purge» is the store as it was: finished events keep "
         "their payload and nothing is deleted. «In use» = (pages − free pages) × page size. Tickets (the links "

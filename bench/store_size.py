@@ -1,4 +1,4 @@
-"""What the store keeps: the bridge's real use cases on the tests' fakes and a SQLite file, events arriving at a busy
+"""What the store keeps: the bridge's real use cases on the in-memory fakes and a SQLite file, events arriving at a busy
 help desk's pace on a fake clock, the drain pass run as the timer would run it."""
 
 from __future__ import annotations
@@ -11,9 +11,8 @@ from application.once.retry import RetentionPolicy
 from bench.per_event import bench_bridge
 from domain.people import Person
 from domain.tickets import Ticket
-from tests.builders import message, reply, tracker_comment
-from tests.conftest import Bridge
-from tests.fakes import FakeClock
+from entrypoints.sandbox.in_memory import FakeClock
+from entrypoints.sandbox.in_memory_bridge import Bridge, message, reply, tracker_comment
 
 EVENTS_PER_DAY = 3000
 DRAIN_EVERY = 100  # events between drain passes: a pass every 48 minutes at this pace (the timer runs more often)
@@ -90,6 +89,6 @@ def _deliver(bridge: Bridge, events: int) -> None:
 
 
 def _ticket(bridge: Bridge, message_id: int) -> Ticket:
-    ticket = bridge.container.outside.state().ticket_by_message(message_id)
+    ticket: Ticket | None = bridge.container.outside.state().ticket_by_message(message_id)
     assert ticket is not None, f"message {message_id} opened no ticket"
     return ticket

@@ -7,6 +7,7 @@ from functools import partial
 from typing import Any
 
 from domain.tickets import ThreadRef
+from entrypoints.sandbox.in_memory_bridge import PACHCA_SECRET, TEST_ENV, TRACKER_SECRET
 from entrypoints.sandbox.simulators.webhooks import (
     button_webhook,
     from_pachca,
@@ -15,7 +16,6 @@ from entrypoints.sandbox.simulators.webhooks import (
     tracker_comment_trigger,
 )
 from entrypoints.sandbox.simulators.webhooks import from_tracker as tracker_trigger
-from tests.conftest import PACHCA_SECRET, TEST_ENV, TRACKER_SECRET
 
 SECRET_ENV = {name: value for name, value in TEST_ENV.items() if name != "STATE_URL"}
 

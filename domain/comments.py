@@ -62,9 +62,9 @@ def is_internal_note(text: str, markers: Iterable[str]) -> bool:
     return any(folded(marker) in seen for marker in wanted if folded(marker))
 
 
-def is_newer(changed_at: str, than: str) -> bool:
-    """Pachca's `changed_at` values (ISO-8601) compared as moments, not as text."""
-    return _moment(changed_at) > _moment(than)
+def moment_of(changed_at: str) -> float:
+    """A Pachca `changed_at` (ISO-8601) as seconds since the epoch: versions of a message ordered by it."""
+    return _moment(changed_at).timestamp()
 
 
 def _moment(value: str) -> datetime:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from enum import Enum
 from typing import Protocol, runtime_checkable
 
 from domain.tickets import Ticket, TicketKey
@@ -34,7 +35,10 @@ class WriteLog(Protocol):
 
     def lookup(self, effect: str) -> WriteRecord | None: ...
 
-    def begin(self, effect: str, kind: str, now: float) -> None: ...
+    def begin(self, effect: str, kind: str, now: float, lasting: bool = False) -> None:
+        """Records that the write is being made. A `lasting` record belongs to the ticket's lasting record, as its
+        links do: retention never forgets it (a Tracker comment carried into Pachca is never carried twice)."""
+        ...
 
     def finish(self, effect: str, kind: str, external_id: str) -> None: ...
 
@@ -48,3 +52,29 @@ class Cache(Protocol):
     def get(self, key: str, now: float) -> str | None: ...
 
     def put(self, key: str, value: str, expires_at: float) -> None: ...
+
+
+class VersionClaim(Enum):
+    TAKEN = "taken"  # the caller now writes this version to Tracker, then carries it or lets go
+    STALE = "stale"  # a newer version, or the deletion, was carried: this one changes nothing
+    BUSY = "busy"  # another writer holds the message: try again later
+
+
+@runtime_checkable
+class CarriedVersions(Protocol):
+    """Which version of each carried Pachca message Tracker shows. One writer at a time per message: the check that
+    a version is newer and the taking of the message are one atomic step, so the newest edit always ends up written
+    and nothing overwrites a carried deletion."""
+
+    def take_version(self, message_id: int, moment: float | None, now: float, lease_seconds: float) -> VersionClaim:
+        """`moment`: the version's `changed_at` in seconds since the epoch; None for the message's deletion, which is
+        newer than every edit. A taken message is held for `lease_seconds`, then anyone may take it."""
+        ...
+
+    def carry_version(self, message_id: int, moment: float | None) -> None:
+        """The version taken is written to Tracker: it is recorded, and the message let go."""
+        ...
+
+    def let_go_version(self, message_id: int) -> None:
+        """The version taken could not be written: the message is let go, nothing recorded."""
+        ...

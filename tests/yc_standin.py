@@ -98,9 +98,10 @@ def parse(argv: list[str]) -> tuple[str, dict[str, Any], list[str]]:
         if name in SWITCHES:
             flags[name] = True
             continue
-        value = value if has_value else next(rest, None)
-        if value is None:
+        given = value if has_value else next(rest, None)
+        if given is None:
             raise Refused(f"flag needs an argument: {name}")
+        value = given
         if name in REPEATED:
             flags.setdefault(name, []).append(value)
         else:

@@ -12,7 +12,7 @@ from adapters.pachca.ratelimit import next_slot
 from domain.tickets import Ticket, TicketKey
 from ports.claims import Claim, ClaimStatus
 from ports.outbox import OutboxStats, StoredEvent
-from ports.records import WriteRecord
+from ports.records import VersionClaim, WriteRecord
 from ports.upkeep import Footprint
 
 PENDING, RUNNING, DONE, DEAD = "pending", "running", "done", "dead"
@@ -32,8 +32,16 @@ class _Entry:
     error: str | None = None
 
 
+@dataclass
+class _Version:
+    carried: float | None = None
+    deleted: bool = False
+    lease_until: float = 0.0
+
+
 class MemoryState:
-    """Implements IdempotencyStore, Outbox, LinkStore, WriteLog, Cache, HealthCheck, Retention and WriteSlots."""
+    """Implements IdempotencyStore, Outbox, LinkStore, WriteLog, Cache, CarriedVersions, HealthCheck, Retention and
+    WriteSlots."""
 
     def __init__(self, clock: Callable[[], float] = time.monotonic) -> None:
         self._clock = clock  # for the write slots, which live in this process only
@@ -47,6 +55,8 @@ class MemoryState:
         self._cache: dict[str, tuple[str, float]] = {}
         self._written_at: dict[str, float] = {}
         self._slots: dict[str, list[float]] = {}
+        self._lasting: set[str] = set()
+        self._versions: dict[int, _Version] = {}
 
     # IdempotencyStore
     def claim(self, key: str, kind: str, payload: str, now: float, lease_seconds: float) -> Claim:
@@ -127,10 +137,12 @@ class MemoryState:
         with self._lock:
             return self._writes.get(effect)
 
-    def begin(self, effect: str, kind: str, now: float) -> None:
+    def begin(self, effect: str, kind: str, now: float, lasting: bool = False) -> None:
         with self._lock:
             self._writes.setdefault(effect, WriteRecord(effect, kind, None))
             self._written_at.setdefault(effect, now)
+            if lasting:
+                self._lasting.add(effect)
 
     def finish(self, effect: str, kind: str, external_id: str) -> None:
         with self._lock:
@@ -152,9 +164,38 @@ class MemoryState:
         with self._lock:
             self._cache[key] = (value, expires_at)
 
+    # CarriedVersions
+    def take_version(self, message_id: int, moment: float | None, now: float, lease_seconds: float) -> VersionClaim:
+        with self._lock:
+            version = self._versions.setdefault(message_id, _Version())
+            stale = moment is not None and version.carried is not None and version.carried >= moment
+            if version.deleted or stale:
+                return VersionClaim.STALE
+            if version.lease_until > now:
+                return VersionClaim.BUSY
+            version.lease_until = now + lease_seconds
+            return VersionClaim.TAKEN
+
+    def carry_version(self, message_id: int, moment: float | None) -> None:
+        with self._lock:
+            version = self._versions.setdefault(message_id, _Version())
+            if moment is None:
+                version.deleted = True
+            elif version.carried is None or version.carried < moment:
+                version.carried = moment
+            version.lease_until = 0.0
+
+    def let_go_version(self, message_id: int) -> None:
+        with self._lock:
+            if message_id in self._versions:
+                self._versions[message_id].lease_until = 0.0
+
     # HealthCheck
     def ping(self) -> None:
         return None
+
+    def close(self) -> None:
+        """Nothing to let go of: as the SQL stores' `close`, so a caller need not ask which store it has."""
 
     # Retention
     def purge(self, keys_before: float, now: float, limit: int) -> int:
@@ -163,7 +204,8 @@ class MemoryState:
                 (e.first_seen for e in self._events.values() if e.state in (PENDING, RUNNING)), default=now
             )
             old = [k for k, e in self._events.items() if e.state in (DONE, DEAD) and e.first_seen < keys_before]
-            writes = [k for k, at in self._written_at.items() if at < min(keys_before, open_since)]
+            before = min(keys_before, open_since)
+            writes = [k for k, at in self._written_at.items() if at < before and k not in self._lasting]
             expired = [k for k, (_, expires_at) in self._cache.items() if expires_at <= now]
             for key in islice(old, limit):
                 del self._events[key]

@@ -2,8 +2,11 @@
 
 Import this module only when a `postgresql://` URL is configured: it is the one place that imports psycopg.
 One connection per thread, in autocommit mode; a claim is atomic through `INSERT ... ON CONFLICT DO NOTHING` and a
-conditional `UPDATE`, a drain through `FOR UPDATE SKIP LOCKED`. The schema is created and migrated on first use,
-under an advisory lock so that processes starting together do not race. Behaviour matches `MemoryState` exactly.
+conditional `UPDATE`, a drain through `FOR UPDATE SKIP LOCKED`. Every wait is bounded: a lock is waited for at most
+`LOCK_TIMEOUT`, a statement runs at most `STATEMENT_TIMEOUT`, then the call fails as the store being unavailable
+(a webhook is answered 503, the health check fails) instead of hanging. The schema is created and migrated on first
+use, under an advisory lock so that processes starting together do not race. What it shares with SQLite is in
+`adapters.state.sql`; behaviour matches `MemoryState` exactly.
 """
 
 from __future__ import annotations
@@ -17,21 +20,52 @@ from typing import Any
 import psycopg
 
 from adapters.state.postgres_schema import migrate
-from adapters.state.postgres_statements import RESERVE, SIZE, TABLES, TAKE_DUE, Connection, claim
 from adapters.state.postgres_url import parse, password_of, redact
-from adapters.state.sql import SqlState
-from adapters.state.sql_connections import SchemaMissing
-from adapters.state.sql_queries import HEALTH_PROBE
-from ports.claims import Claim
+from adapters.state.sql import DEAD, DONE, TABLES, SchemaMissing, SqlState
+from ports.claims import Claim, ClaimStatus
 from ports.errors import StateUnavailable
 from ports.outbox import StoredEvent
 from ports.upkeep import Footprint
 
+Connection = psycopg.Connection[tuple[Any, ...]]
+
 _IDLE_CHECK_SECONDS = 30.0  # a connection idle this long is checked before use: servers and poolers drop them
+LOCK_TIMEOUT = "2s"  # a table locked by someone else fails the call after this, rather than holding it
+STATEMENT_TIMEOUT = "5s"  # no statement of the bridge needs more (purges go in bounded batches)
+
+INSERT_EVENT = """INSERT INTO events (key, kind, payload, state, attempts, first_seen, lease_until)
+    VALUES (%(key)s, %(kind)s, %(payload)s, 'running', 1, %(now)s, %(lease_until)s)
+    ON CONFLICT (key) DO NOTHING RETURNING attempts"""
+TAKE_OVER = """UPDATE events SET state = 'running', lease_until = %(lease_until)s, attempts = attempts + 1
+    WHERE key = %(key)s
+    AND ((state = 'running' AND lease_until <= %(now)s) OR (state = 'pending' AND due_at <= %(now)s))
+    RETURNING attempts"""
+TAKE_DUE = """UPDATE events SET state = 'running', lease_until = %(lease_until)s, attempts = attempts + 1
+    WHERE key IN (
+        SELECT key FROM events
+        WHERE (state = 'running' AND lease_until <= %(now)s) OR (state = 'pending' AND due_at <= %(now)s)
+        ORDER BY due_at, seq LIMIT %(limit)s
+        FOR UPDATE SKIP LOCKED
+    )
+    RETURNING key, kind, payload, attempts, first_seen, due_at, seq"""
+# the sliding window of adapters.pachca.ratelimit.next_slot in one statement: the row lock orders the instances, and the
+# database's clock is the one clock they all share
+RESERVE = """INSERT INTO write_slots AS w (key, slots)
+    VALUES (%(key)s, ARRAY[extract(epoch FROM clock_timestamp())::float8])
+    ON CONFLICT (key) DO UPDATE SET slots = (
+        SELECT (w.slots || n.at)[greatest(1, cardinality(w.slots) + 2 - %(limit)s):]
+        FROM (SELECT CASE WHEN cardinality(w.slots) < %(limit)s THEN t.now
+                ELSE greatest(t.now, w.slots[cardinality(w.slots) + 1 - %(limit)s] + %(span)s) END AS at
+            FROM (SELECT extract(epoch FROM clock_timestamp())::float8 AS now) t) n)
+    RETURNING slots[cardinality(slots)] - extract(epoch FROM clock_timestamp())::float8"""
+SIZE = """SELECT coalesce(sum(pg_total_relation_size(c.oid)), 0) FROM pg_class c
+    WHERE c.relkind = 'r' AND c.relnamespace = current_schema()::regnamespace AND c.relname = ANY(%s)"""
+SIZED = (*TABLES, "schema_version")
 
 
 class PostgresState(SqlState[Connection]):
-    """Implements IdempotencyStore, Outbox, LinkStore, WriteLog, Cache, HealthCheck, Retention and WriteSlots."""
+    """Implements IdempotencyStore, Outbox, LinkStore, WriteLog, Cache, CarriedVersions, HealthCheck, Retention and
+    WriteSlots."""
 
     _arrival = "seq"
     _unique_violation = psycopg.errors.UniqueViolation
@@ -53,7 +87,7 @@ class PostgresState(SqlState[Connection]):
     # IdempotencyStore
     def claim(self, key: str, kind: str, payload: str, now: float, lease_seconds: float) -> Claim:
         params = {"key": key, "kind": kind, "payload": payload, "now": now, "lease_until": now + lease_seconds}
-        return self._write(lambda db: claim(db, params))
+        return self._write(lambda db: _claim(db, params))
 
     # Outbox
     def claim_due(self, now: float, lease_seconds: float, limit: int) -> list[StoredEvent]:
@@ -64,12 +98,19 @@ class PostgresState(SqlState[Connection]):
 
     # HealthCheck
     def ping(self) -> None:
-        """Writes in a transaction that is rolled back: a read-only server or a missing privilege fails here."""
-        self._write(_probe)
+        """Writes into every table in a transaction that is rolled back: a read-only server, a missing privilege, a
+        locked table (after LOCK_TIMEOUT) or a table that cannot be written fails here; a missing one is created
+        again first."""
+        self._write(self._probed)
+
+    def _probed(self, db: Connection) -> None:
+        with db.transaction():
+            self._probe(db)
+            raise psycopg.Rollback()
 
     # Retention
     def footprint(self) -> Footprint:
-        return self._footprint(int(self._read_one(SIZE, (list(TABLES),))[0]))
+        return self._footprint(int(self._read_one(SIZE, (list(SIZED),))[0]))
 
     # WriteSlots
     def reserve(self, key: str, limit: int, span: float) -> float:
@@ -123,7 +164,13 @@ class PostgresState(SqlState[Connection]):
                 options["password"] = password
                 self._secrets = (*self._secrets[-3:], password)
         db: Connection = psycopg.connect(self._url, **options)
-        return self._adopt(db, self._migrate)
+        return self._adopt(db, self._prepare)
+
+    def _prepare(self, db: Connection) -> None:
+        """Bounds every wait of this session (set here, not in `options`, which the URL may carry itself)."""
+        db.execute(f"SET lock_timeout = '{LOCK_TIMEOUT}'")
+        db.execute(f"SET statement_timeout = '{STATEMENT_TIMEOUT}'")
+        self._migrate(db)
 
     def _provided_password(self) -> str | None:
         assert self._password_provider is not None
@@ -143,10 +190,18 @@ class PostgresState(SqlState[Connection]):
         return f"{type(error).__name__}{sqlstate}: {redact(first_line, self._secrets)}"
 
 
-def _probe(db: Connection) -> None:
-    with db.transaction():
-        db.execute(HEALTH_PROBE)
-        raise psycopg.Rollback()
+def _claim(db: Connection, params: dict[str, Any]) -> Claim:
+    if row := db.execute(INSERT_EVENT, params).fetchone():
+        return Claim(ClaimStatus.ACQUIRED, attempts=row[0])
+    if row := db.execute(TAKE_OVER, params).fetchone():
+        return Claim(ClaimStatus.ACQUIRED, attempts=row[0])
+    row = db.execute("SELECT state, attempts, outcome FROM events WHERE key = %s", (params["key"],)).fetchone()
+    if row is None:  # purged between the two statements: it was finished long ago
+        return Claim(ClaimStatus.DONE, outcome=DONE)
+    state, attempts, outcome = row
+    if state in (DONE, DEAD):
+        return Claim(ClaimStatus.DONE, outcome=outcome or state, attempts=attempts)
+    return Claim(ClaimStatus.BUSY, attempts=attempts)
 
 
 def _alive(db: Connection, last_used: float) -> bool:

@@ -17,9 +17,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from adapters.pachca.ratelimit import next_slot
-from adapters.state.sql import DEAD, DONE, SqlState
-from adapters.state.sql_connections import SchemaMissing
-from adapters.state.sql_queries import HEALTH_PROBE
+from adapters.state.sql import DEAD, DONE, SchemaMissing, SqlState
 from adapters.state.sqlite_schema import migrate
 from ports.claims import Claim, ClaimStatus
 from ports.errors import StateUnavailable
@@ -41,7 +39,8 @@ class _Probed(Exception):
 
 
 class SqliteState(SqlState[sqlite3.Connection]):
-    """Implements IdempotencyStore, Outbox, LinkStore, WriteLog, Cache, HealthCheck, Retention and WriteSlots."""
+    """Implements IdempotencyStore, Outbox, LinkStore, WriteLog, Cache, CarriedVersions, HealthCheck, Retention and
+    WriteSlots; what it shares with PostgreSQL is in `adapters.state.sql`."""
 
     _placeholder = "?"
     _arrival = "rowid"
@@ -88,11 +87,16 @@ class SqliteState(SqlState[sqlite3.Connection]):
 
     # HealthCheck
     def ping(self) -> None:
-        """Writes in a transaction that is rolled back: a read-only file or a locked database fails here."""
+        """Writes into every table in a transaction that is rolled back: a read-only file, a locked database or a
+        table that cannot be written fails here (a missing one is created again first)."""
         try:
-            self._write(_probe)
+            self._write(self._probed)
         except _Probed:
             return
+
+    def _probed(self, db: sqlite3.Connection) -> None:
+        self._probe(db)
+        raise _Probed
 
     # Retention
     def purge(self, keys_before: float, now: float, limit: int) -> int:
@@ -175,11 +179,6 @@ class SqliteState(SqlState[sqlite3.Connection]):
             if time.monotonic() >= deadline:
                 raise sqlite3.OperationalError("could not switch the database to WAL mode")
             time.sleep(random.uniform(0.005, 0.05))  # noqa: S311 - jitter, not a secret
-
-
-def _probe(db: sqlite3.Connection) -> None:
-    db.execute(HEALTH_PROBE)
-    raise _Probed
 
 
 @contextmanager

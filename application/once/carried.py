@@ -1,27 +1,25 @@
-"""Where the bridge carried a Pachca message, for its edits and deletions: the issue, or the reply's comment."""
+"""Where the bridge carried a Pachca message, for its edits and deletions: the issue, or the reply's comment; who
+wrote it; and which of its versions Tracker shows."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TypeVar
 
 from application.events import MessageDeleted, MessageEdited
-from application.once.writes import PACHCA_MESSAGE, OnceWriter
+from application.once.writes import PACHCA_MESSAGE, OnceWriter, author_effect
 from application.services.identities import Identities
 from application.services.provenance import Provenance
 from application.usecases.comments import reply_effect
-from domain.comments import is_newer
+from domain.comments import moment_of
 from domain.tickets import TicketKey
 from ports.errors import TransientFailure
-from ports.records import LinkStore
+from ports.records import CarriedVersions, LinkStore, VersionClaim
 
-VERSION = "pachca_version"
-DELETED = "deleted"
 WAIT_FOR_NEW_SECONDS = 600.0  # an edit of a message younger than this may have overtaken its `new`
-
-
-def version_effect(message_id: int) -> str:
-    """Records the `changed_at` of the version last carried (or that the message was deleted)."""
-    return f"version:{message_id}"
+VERSION_LEASE_SECONDS = 120.0  # how long one writer holds a message's version: longer than any Tracker write
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -34,11 +32,19 @@ class Carried:
 
 @dataclass(frozen=True)
 class CarriedMessages:
-    """Finds where the bridge carried a message, from its own records only: nothing it never carried is touched."""
+    """Finds where the bridge carried a message, from its own records only: nothing it never carried is touched.
+
+    Rules:
+    - one version of a message is written to Tracker at a time; a version no newer than the one carried changes
+      nothing, nor does any version after the deletion; a version that finds another being written waits (queued);
+    - a carried reply keeps the author recorded when it was carried: an edit or deletion naming someone else does
+      not rewrite it under their name.
+    """
 
     links: LinkStore
     writer: OnceWriter
     identities: Identities
+    versions: CarriedVersions
     provenance: Provenance
 
     def target(self, event: MessageEdited | MessageDeleted) -> Carried | str:
@@ -59,14 +65,27 @@ class CarriedMessages:
             raise TransientFailure("this message has not been carried yet: waiting for it")
         return carried
 
-    def is_stale(self, message_id: int, changed_at: str) -> bool:
-        record = self.writer.log.lookup(version_effect(message_id))
-        if record is None or record.external_id is None:
-            return False
-        return record.external_id == DELETED or not is_newer(changed_at, record.external_id)
+    def author(self, message_id: int, named: int) -> int:
+        """The recorded author of a carried reply; `named` (the event's) when none was recorded."""
+        record = self.writer.log.lookup(author_effect(message_id))
+        return int(record.external_id) if record is not None and record.external_id else named
 
-    def carried_version(self, message_id: int, version: str) -> None:
-        self.writer.log.finish(version_effect(message_id), VERSION, version)
+    def write_version(self, message_id: int, changed_at: str | None, write: Callable[[], T]) -> T | None:
+        """Runs `write` as the newest version of the message (`changed_at`; None: its deletion) and records it;
+        None when the version is stale. Raises TransientFailure while another version is being written."""
+        moment = None if changed_at is None else moment_of(changed_at)
+        taken = self.versions.take_version(message_id, moment, self.writer.clock.now(), VERSION_LEASE_SECONDS)
+        if taken is VersionClaim.STALE:
+            return None
+        if taken is VersionClaim.BUSY:
+            raise TransientFailure("another version of this message is being carried: after it")
+        try:
+            done = write()
+        except BaseException:
+            self.versions.let_go_version(message_id)
+            raise
+        self.versions.carry_version(message_id, moment)
+        return done
 
     def _first(self, message_id: int) -> Carried | None:
         ticket = self.links.ticket_by_message(message_id)

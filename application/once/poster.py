@@ -21,12 +21,20 @@ class Poster:
     writer: OnceWriter
 
     def to_thread(
-        self, effect: str, thread: ThreadRef, text: str, buttons: ButtonRows = (), files: Sequence[PachcaUpload] = ()
+        self,
+        effect: str,
+        thread: ThreadRef,
+        text: str,
+        buttons: ButtonRows = (),
+        files: Sequence[PachcaUpload] = (),
+        lasting: bool = False,
     ) -> int:
+        """`lasting`: the post's record is never forgotten (see `OnceWriter.write`)."""
+
         def send() -> PostedMessage:
             return self.messenger.post_to_thread(thread, text, buttons, files)
 
-        return self._once(effect, thread.chat_id, text, send)[0]
+        return self._once(effect, thread.chat_id, text, send, lasting)[0]
 
     def to_chat(self, effect: str, chat_id: int, text: str, buttons: ButtonRows = ()) -> int:
         return self.to_chat_linked(effect, chat_id, text, buttons)[0]
@@ -51,7 +59,7 @@ class Poster:
         return posted or PostedMessage(message_id, self.identities.bot_user_id(), text, chat_id=known_chat or 0)
 
     def _once(
-        self, effect: str, chat_id: int | None, text: str, send: Callable[[], PostedMessage]
+        self, effect: str, chat_id: int | None, text: str, send: Callable[[], PostedMessage], lasting: bool = False
     ) -> tuple[int, PostedMessage | None]:
         """The post's id, and the post when this attempt sent or found it (not when an earlier one recorded it)."""
         seen: list[PostedMessage] = []
@@ -68,5 +76,5 @@ class Poster:
             seen.extend(m for m in posted if m.user_id == bot and m.text == text)
             return str(seen[0].message_id) if seen else None
 
-        message_id = int(self.writer.write(effect, PACHCA_MESSAGE, sent, find))
+        message_id = int(self.writer.write(effect, PACHCA_MESSAGE, sent, find, lasting))
         return message_id, next((m for m in seen if m.message_id == message_id), None)

@@ -11,6 +11,12 @@ from ports.records import WriteLog
 
 PACHCA_MESSAGE = "pachca_message"
 TRACKER_COMMENT = "tracker_comment"
+AUTHOR = "pachca_author"
+
+
+def author_effect(message_id: int) -> str:
+    """Records who wrote a carried reply: its edits and deletion keep naming them, whoever the event names."""
+    return f"author:{message_id}"
 
 
 @dataclass(frozen=True)
@@ -28,7 +34,20 @@ class OnceWriter:
         """Whether an attempt at this write was made before, whatever came of it."""
         return self.log.lookup(effect) is not None
 
-    def write(self, effect: str, kind: str, send: Callable[[], str], find: Callable[[], str | None]) -> str:
+    def remember(self, effect: str, kind: str, value: str) -> None:
+        """Records a fact for the ticket's lasting record (retention never forgets it)."""
+        self.log.begin(effect, kind, self.clock.now(), lasting=True)
+        self.log.finish(effect, kind, value)
+
+    def write(
+        self,
+        effect: str,
+        kind: str,
+        send: Callable[[], str],
+        find: Callable[[], str | None],
+        lasting: bool = False,
+    ) -> str:
+        """`lasting`: the record belongs to the ticket's lasting record, as its links do (see `WriteLog.begin`)."""
         record = self.log.lookup(effect)
         if record is not None and record.external_id is not None:
             return record.external_id
@@ -38,7 +57,7 @@ class OnceWriter:
                 self.log.finish(effect, kind, found)
                 return found
         else:
-            self.log.begin(effect, kind, self.clock.now())
+            self.log.begin(effect, kind, self.clock.now(), lasting)
         try:
             external_id = send()
         except OutcomeUnknown:

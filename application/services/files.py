@@ -126,7 +126,7 @@ class FileCarrier:
 
     def edited_noted(self, message_id: int, change: EditedFiles) -> None:
         """After the edit's files reached the other side: the message's files as they are now are the baseline."""
-        self.writer.log.finish(files_effect(message_id), FILES_SEEN, json.dumps(change.now, ensure_ascii=False))
+        self.writer.remember(files_effect(message_id), FILES_SEEN, json.dumps(change.now, ensure_ascii=False))
 
     def _message_files(self, message_id: int) -> list[FileRef] | None:
         try:
@@ -136,7 +136,7 @@ class FileCarrier:
             return None
 
     def _seen(self, message_id: int, files: Sequence[FileRef]) -> None:
-        self.writer.log.finish(files_effect(message_id), FILES_SEEN, json.dumps(_by_ident(files), ensure_ascii=False))
+        self.writer.remember(files_effect(message_id), FILES_SEEN, json.dumps(_by_ident(files), ensure_ascii=False))
 
     def to_pachca(
         self, effect: str, files: Sequence[FileRef], link: str | None
@@ -162,7 +162,7 @@ class FileCarrier:
         kept, over = files[: self.limits.max_files], files[self.limits.max_files :]
         for index, file in enumerate(kept):
             send = partial(self._one, file, source, upload, used, link)
-            outcome = json.loads(self.writer.write(file_effect(effect, index), FILE_UPLOAD, send, lambda: None))
+            outcome = json.loads(self.writer.write(file_effect(effect, index), FILE_UPLOAD, send, lambda: None, True))
             if "line" in outcome:
                 carried.lines.append(outcome["line"])
             else:
@@ -170,7 +170,7 @@ class FileCarrier:
                 used += outcome["size"]
         if over:
             line = json.dumps({"line": over_cap_line(over, self.limits, link)}, ensure_ascii=False)
-            recorded = self.writer.write(file_effect(effect, len(kept)), FILE_UPLOAD, lambda: line, lambda: None)
+            recorded = self.writer.write(file_effect(effect, len(kept)), FILE_UPLOAD, lambda: line, lambda: None, True)
             carried.lines.append(json.loads(recorded)["line"])
         return carried
 

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from application.events import ThreadReplyPosted
 from application.once.poster import Poster
-from application.once.writes import PACHCA_MESSAGE, TRACKER_COMMENT, OnceWriter
+from application.once.writes import AUTHOR, PACHCA_MESSAGE, TRACKER_COMMENT, OnceWriter, author_effect
 from application.services.files import FileCarrier
 from application.services.identities import Identities
 from application.services.locator import TicketLocator
@@ -77,7 +77,8 @@ class RelayReply:
                     return f"{key}/{comment.comment_id}"
             return None
 
-        self.writer.write(effect, TRACKER_COMMENT, send, find)
+        self.writer.remember(author_effect(event.message_id), AUTHOR, str(event.user_id))
+        self.writer.write(effect, TRACKER_COMMENT, send, find, lasting=True)  # its edits find it, months later too
         return "commented"
 
 
@@ -97,7 +98,9 @@ class RelayTrackerComment:
     - an internal note (a comment with one of the markers, in any case) stays in Tracker, whatever the trigger did;
     - the comment's attachments go with its message, pictures as pictures; a file left out is named in the text;
     - the text notifies nobody else (`@all`, `@here`, raw `<@id>` are quieted) and cannot forge the bridge's lines;
-    - a text over Pachca's limit is cut with a link to the issue; one Pachca refuses anyway becomes that link.
+    - a text over Pachca's limit is cut with a link to the issue; one Pachca refuses anyway becomes that link;
+    - a comment carried once is never carried again, whatever the retention: its record is part of the ticket's
+      lasting record (Tracker's trigger bodies carry no time, so no replay window could stop a redelivery).
     """
 
     tracker: IssueTracker
@@ -122,15 +125,18 @@ class RelayTrackerComment:
         if ticket is None or ticket.thread is None:
             return "not_a_ticket"
         effect = f"relay:{key}/{comment.comment_id}"  # the comment's own id, however the trigger named it
+        carried = self.log.lookup(effect)
+        if carried is not None and carried.external_id is not None:
+            return "duplicate"
         text, uploads = self._message(effect, comment)
         try:
-            self.poster.to_thread(effect, ticket.thread, text, files=uploads)
+            self.poster.to_thread(effect, ticket.thread, text, files=uploads, lasting=True)
         except PermanentFailure as e:
             if e.status not in REFUSED_TEXT:
                 raise
             log.warning("pachca refused a comment; posting a link to it instead", extra={"error": str(e)})
             refused = Comment(comment.author, REFUSED.format(self._link(comment))).for_pachca()
-            self.poster.to_thread(f"{effect}:refused", ticket.thread, refused)
+            self.poster.to_thread(f"{effect}:refused", ticket.thread, refused, lasting=True)
         return "posted"
 
     def _message(self, effect: str, comment: TrackerComment) -> tuple[str, list[PachcaUpload]]:

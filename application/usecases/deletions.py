@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from application.events import MessageDeleted
-from application.once.carried import DELETED, CarriedMessages
+from application.once.carried import CarriedMessages
 from application.once.writes import TRACKER_COMMENT, OnceWriter
 from application.services.identities import Identities
 from domain.comments import FIRST_MESSAGE_DELETED, REPLY_DELETED, Comment
@@ -20,7 +20,9 @@ class DeleteMessage:
     - a deleted reply's comment becomes a short note that it was deleted in Pachca, naming its author; nothing is
       deleted in Tracker;
     - a deleted first message is noted on its issue as one comment;
-    - later edits of a deleted message change nothing; messages the bridge never carried are ignored.
+    - later edits of a deleted message change nothing, nor does an edit being written meanwhile (the deletion
+      waits for it); messages the bridge never carried are ignored;
+    - the note names the reply's author recorded when it was carried, whoever the deletion names.
     """
 
     tracker: IssueTracker
@@ -33,13 +35,16 @@ class DeleteMessage:
         target = self.carried.target(event)
         if isinstance(target, str):
             return target
-        if target.comment_id is not None:
-            author = self.identities.pachca_person(event.user_id)
-            self.files.edit_comment(target.key, target.comment_id, Comment(author, REPLY_DELETED).for_tracker())
-        else:
-            self._note(target.key, event.message_id)
-        self.carried.carried_version(event.message_id, DELETED)
-        return "deleted"
+
+        def write() -> str:
+            if target.comment_id is not None:
+                author = self.identities.pachca_person(self.carried.author(event.message_id, event.user_id))
+                self.files.edit_comment(target.key, target.comment_id, Comment(author, REPLY_DELETED).for_tracker())
+            else:
+                self._note(target.key, event.message_id)
+            return "deleted"
+
+        return self.carried.write_version(event.message_id, None, write) or "already_deleted"
 
     def _note(self, key: TicketKey, message_id: int) -> None:
         def send() -> str:

@@ -25,7 +25,8 @@ class EditMessage:
     - messages the bridge never carried (and the bot's own) are ignored; an edit that overtook its message waits
       for it (queued) while the message is young;
     - an edit no newer than the version carried changes nothing (edits may arrive out of order), nor does an edit
-      of a deleted message;
+      of a deleted message; one version is written at a time, so the newest always ends up in Tracker;
+    - an edited reply keeps naming the author recorded when it was carried, whoever the edit names;
     - files added by an edit are carried once each, as one comment on the issue naming them; files removed are
       named in it; nothing is deleted in Tracker.
     """
@@ -42,22 +43,23 @@ class EditMessage:
         target = self.carried.target(event)
         if isinstance(target, str):
             return target
-        if self.carried.is_stale(event.message_id, event.changed_at):
-            return "stale"
-        if target.comment_id is None:
-            description = self.files.description(target.key)
-            self.files.update_description(target.key, description_with_text(description, event.text))
-        else:
-            self._edit_comment(target.key, target.comment_id, event)
-        change = self.carrier.edited(event.message_id, event.changed_at)
-        if change is not None:
-            self._files_changed(target.key, event, change)
-        self.carried.carried_version(event.message_id, event.changed_at)
-        return "edited"
+
+        def write() -> str:
+            if target.comment_id is None:
+                description = self.files.description(target.key)
+                self.files.update_description(target.key, description_with_text(description, event.text))
+            else:
+                self._edit_comment(target.key, target.comment_id, event)
+            change = self.carrier.edited(event.message_id, event.changed_at)
+            if change is not None:
+                self._files_changed(target.key, event, change)
+            return "edited"
+
+        return self.carried.write_version(event.message_id, event.changed_at, write) or "stale"
 
     def _files_changed(self, key: TicketKey, event: MessageEdited, change: EditedFiles) -> None:
         """One comment per edit that changed files: the added ones attached, the removed ones named."""
-        author = self.identities.pachca_person(event.user_id)
+        author = self.identities.pachca_person(self.carried.author(event.message_id, event.user_id))
         text = Comment(author, change.text()).for_tracker()
 
         def send() -> str:
@@ -73,7 +75,7 @@ class EditMessage:
 
     def _edit_comment(self, key: TicketKey, comment_id: str, event: MessageEdited) -> None:
         """The new text, still naming its author and the files that were left out of the reply."""
-        author = self.identities.pachca_person(event.user_id)
+        author = self.identities.pachca_person(self.carried.author(event.message_id, event.user_id))
         text = Comment(author, self.mentions.pachca_to_tracker(event.text).text).for_tracker()
         lines = recorded_lines(self.writer.log, reply_effect(event.message_id))
         self.files.edit_comment(key, comment_id, "\n\n".join([text, *lines]))

@@ -83,5 +83,10 @@ class Services(containers.DeclarativeContainer):
         tracker=outside.tracker_files,
     )
     carried = providers.Singleton(
-        CarriedMessages, links=outside.state, writer=writer, identities=identities, provenance=provenance
+        CarriedMessages,
+        links=outside.state,
+        writer=writer,
+        identities=identities,
+        versions=outside.state,
+        provenance=provenance,
     )

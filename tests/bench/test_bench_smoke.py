@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import ast
+from pathlib import Path
+
 import pytest
 
 from bench.hostile_text import PATHS, SHAPES
@@ -78,3 +81,23 @@ def test_the_hostile_input_rows_are_measured(results: Results) -> None:
     assert sum(m.startswith("`serve` answering signed webhooks sent at") for m in measures) == 2
     assert all(crowd.people_looked_up <= 20 for crowd in results.hostile.crowds)
     assert all(w.answered > 0 and w.failed == 0 for w in results.hostile.siege.windows)
+
+
+def test_the_bench_imports_no_test_module() -> None:
+    """What the bench runs on (the in-memory fakes, serve's in-process server) lives in the product, beside the
+    simulators: a test module may change for its tests' sake without moving a bench figure."""
+    bench = Path(__file__).resolve().parents[2] / "bench"
+    imported = {
+        f"{path.name}: {name}"
+        for path in bench.glob("*.py")
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
+        for name in (
+            [alias.name for alias in node.names]
+            if isinstance(node, ast.Import)
+            else [node.module or ""]
+            if isinstance(node, ast.ImportFrom)
+            else []
+        )
+        if name == "tests" or name.startswith("tests.")
+    }
+    assert imported == set()

@@ -35,7 +35,7 @@ def test_a_clone_with_nothing_beside_it_collects_and_runs_the_tests_that_read_fi
     python = [sys.executable, "-m", "pytest", "-p", "no:cacheprovider"]
     collected = run([*python, "--collect-only", "-q"], clone)
     assert collected.returncode == 0, collected.stdout[-3000:] + collected.stderr[-3000:]
-    assert "tests/adapters/test_pachca.py: " in collected.stdout  # counts per file: every file was collected
+    assert "tests/adapters/pachca/test_pachca.py: " in collected.stdout  # counts per file: every file was collected
     modules = run([sys.executable, "-c", "import domain, tests.adapters.openapi_spec as s; print(s.__file__)"], clone)
     assert Path(modules.stdout.strip()).is_relative_to(clone), modules.stdout + modules.stderr
 

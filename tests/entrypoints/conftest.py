@@ -13,10 +13,10 @@ import index
 from entrypoints.composition.bootstrap import build_container
 from entrypoints.config.settings import DEFAULT_SERVE_STATE_URL
 from entrypoints.function import handler as function
+from entrypoints.http.in_process import serving
 from entrypoints.http.wsgi import make_wsgi_app
 from entrypoints.sandbox.simulators.world import World
 from tests.conftest import TEST_ENV
-from tests.serving import serving
 
 
 @dataclass(frozen=True)

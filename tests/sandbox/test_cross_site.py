@@ -1,4 +1,4 @@
-"""Issue 17, point 27: a page elsewhere must not drive the sandbox. Browsers send `text/plain` and form bodies
+"""A page elsewhere must not drive the sandbox. Browsers send `text/plain` and form bodies
 across sites without asking, and a rebound DNS name reaches loopback with its own `Host`: the sandbox's API
 takes actions only as JSON from its own origin, and answers only at its own address."""
 

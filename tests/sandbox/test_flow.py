@@ -19,16 +19,22 @@ def ticket_of(page: Page, text: str) -> dict[str, Any] | None:
     return next((m for m in page.state()["chat"]["messages"] if m["text"] == text and m["thread"]), None)
 
 
-def card(message: dict[str, Any]) -> dict[str, Any]:
-    return message["thread"][0]
+def posts_in(page: Page, text: str) -> list[dict[str, Any]]:
+    """The thread of the ticket opened by `text`, empty while there is none."""
+    return list((ticket_of(page, text) or {}).get("thread", []))
+
+
+def card(message: dict[str, Any] | None) -> dict[str, Any]:
+    assert message is not None, "no such ticket in the chat"
+    return dict(message["thread"][0])
 
 
 def issue(page: Page, key: str) -> dict[str, Any]:
-    return next(i for i in page.state()["issues"] if i["key"] == key)
+    return dict(next(i for i in page.state()["issues"] if i["key"] == key))
 
 
 def key_of(message: dict[str, Any]) -> str:
-    return card(message)["text"].split("**")[1]
+    return str(card(message)["text"].split("**")[1])
 
 
 def test_a_message_opens_a_ticket_and_both_sides_follow(page: Page) -> None:
@@ -44,8 +50,8 @@ def test_a_message_opens_a_ticket_and_both_sides_follow(page: Page) -> None:
     assert issue(page, key)["fields"]["pachcaThreadId"] == str(opened["thread_id"])
 
     page.act("comment", key=key, text="Проверьте кабель, пожалуйста, @opetrov")
-    wait_for(lambda: any("Проверьте кабель" in p["text"] for p in ticket_of(page, opened["text"])["thread"]))
-    relayed_back = [p["text"] for p in ticket_of(page, opened["text"])["thread"] if "Проверьте кабель" in p["text"]]
+    wait_for(lambda: any("Проверьте кабель" in p["text"] for p in posts_in(page, opened["text"])))
+    relayed_back = [p["text"] for p in posts_in(page, opened["text"]) if "Проверьте кабель" in p["text"]]
     assert relayed_back == ["Добавлен комментарий:\nАвтор: Иван Иванов\nПроверьте кабель, пожалуйста, @olegpetrov"]
 
     page.act("reply", thread_id=opened["thread_id"], text="Кабель на месте, @ivan_ivanov")
@@ -56,9 +62,7 @@ def test_a_message_opens_a_ticket_and_both_sides_follow(page: Page) -> None:
     page.act("press", message_id=card(opened)["id"], data=close["data"])
     wait_for(lambda: issue(page, key)["status"] == "Закрыт")
     wait_for(lambda: "Статус: Закрыт" in card(ticket_of(page, opened["text"]))["text"])
-    wait_for(
-        lambda: any("Статус заявки изменён: Закрыт" in p["text"] for p in ticket_of(page, opened["text"])["thread"])
-    )
+    wait_for(lambda: any("Статус заявки изменён: Закрыт" in p["text"] for p in posts_in(page, opened["text"])))
     assert page.state()["duplicates"] == []
 
 

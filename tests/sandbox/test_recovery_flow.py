@@ -8,7 +8,7 @@ from collections.abc import Iterator
 import pytest
 
 from tests.sandbox.conftest import Page, start, stop, wait_for
-from tests.sandbox.test_flow import issue, key_of, ticket_of
+from tests.sandbox.test_flow import issue, key_of, posts_in, ticket_of
 
 
 @pytest.fixture(scope="module")
@@ -43,7 +43,7 @@ def test_what_is_written_while_the_bridge_is_offline_crosses_once_it_is_back(pag
 
     wait_for(lambda: ticket_of(page, "Не работает VPN"), timeout=30)
     wait_for(
-        lambda: any("Очистите кэш браузера" in p["text"] for p in ticket_of(page, "Не открывается CRM")["thread"]),
+        lambda: any("Очистите кэш браузера" in p["text"] for p in posts_in(page, "Не открывается CRM")),
         timeout=30,
     )
     assert page.state()["duplicates"] == []
@@ -56,7 +56,7 @@ def test_in_poll_mode_both_sides_cross_with_no_webhook_and_no_trigger(polling: P
     polling.act("comment", key=key, text="Проверьте драйвер")
 
     wait_for(
-        lambda: any("Проверьте драйвер" in p["text"] for p in ticket_of(polling, "Сломался сканер")["thread"]),
+        lambda: any("Проверьте драйвер" in p["text"] for p in posts_in(polling, "Сломался сканер")),
         timeout=40,
     )
     assert issue(polling, key)["fields"]["pachcaThreadId"] == str(opened["thread_id"])

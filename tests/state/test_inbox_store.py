@@ -9,10 +9,10 @@ from typing import Any
 from application.events import Event, MessagePosted
 from application.once.inbox import DUPLICATE, QUEUED, Inbox
 from application.once.retry import RetentionPolicy, RetrySchedule
+from entrypoints.sandbox.in_memory import FakeClock
 from ports.claims import ClaimStatus
 from ports.errors import TransientFailure
 from tests.builders import message
-from tests.fakes import FakeClock
 
 DAY = 86400.0
 REPLAY_WINDOW = 360.0  # WEBHOOK_MAX_AGE_SECONDS and the future skew a timestamp may have

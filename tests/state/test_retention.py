@@ -125,3 +125,24 @@ def test_a_payload_kept_by_an_older_version_is_dropped_by_the_next_purge(durable
         assert store.claim("k", "message", "{}", T + 1, LEASE).outcome == "created"
     finally:
         store.close()
+
+
+def test_a_lasting_write_record_outlives_every_purge(state: Any) -> None:
+    state.begin("relay:SERVICEDESK-1/601", "pachca_message", T, lasting=True)
+    state.finish("relay:SERVICEDESK-1/601", "pachca_message", "50001")
+    state.begin("comment:194300", "tracker_comment", T)
+    state.finish("comment:194300", "tracker_comment", "SERVICEDESK-1/602")
+
+    state.purge(keys_before=T + 400 * DAY, now=T + 400 * DAY, limit=100)
+
+    assert state.lookup("relay:SERVICEDESK-1/601") == WriteRecord("relay:SERVICEDESK-1/601", "pachca_message", "50001")
+    assert state.lookup("comment:194300") is None
+
+
+def test_a_write_begun_again_as_lasting_becomes_lasting(state: Any) -> None:
+    state.begin("relay:SERVICEDESK-1/601", "pachca_message", T)
+    state.begin("relay:SERVICEDESK-1/601", "pachca_message", T, lasting=True)
+
+    state.purge(keys_before=T + DAY, now=T + DAY, limit=100)
+
+    assert state.lookup("relay:SERVICEDESK-1/601") is not None

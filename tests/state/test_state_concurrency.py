@@ -28,7 +28,7 @@ R = TypeVar("R")
 def store(durable_url: str) -> Iterator[Any]:
     opened = open_state(durable_url)
     yield opened
-    opened.close()  # type: ignore[union-attr]
+    opened.close()
 
 
 def together(workers: int, work: Callable[[], R]) -> list[R]:
@@ -142,7 +142,7 @@ def test_a_dropped_postgres_connection_is_replaced(postgres_url: str) -> None:
         store.ping()
         assert store.claim("k", "message", "{}", T, LEASE).status is ClaimStatus.ACQUIRED
     finally:
-        store.close()  # type: ignore[union-attr]
+        store.close()
 
 
 def test_an_unusable_sqlite_file_is_state_unavailable(tmp_path: Any) -> None:
@@ -155,5 +155,5 @@ def test_an_unusable_sqlite_file_is_state_unavailable(tmp_path: Any) -> None:
 def test_a_sqlite_file_in_missing_directories_is_created(tmp_path: Any) -> None:
     store = open_state(f"sqlite:///{tmp_path}/a/b/state.db")
     store.ping()
-    store.close()  # type: ignore[union-attr]
+    store.close()
     assert (tmp_path / "a" / "b" / "state.db").is_file()

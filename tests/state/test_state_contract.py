@@ -275,7 +275,7 @@ def test_what_is_stored_survives_a_restart(durable_url: str) -> None:
     first.save_ticket(ticket())
     first.finish("e", "tracker-comment", "c-1")
     first.put("bot-id", "1", T + 60)
-    first.close()  # type: ignore[union-attr]
+    first.close()
 
     second = open_state(durable_url)
     try:
@@ -284,7 +284,7 @@ def test_what_is_stored_survives_a_restart(durable_url: str) -> None:
         assert second.is_own("tracker-comment", "c-1")
         assert second.get("bot-id", T) == "1"
     finally:
-        second.close()  # type: ignore[union-attr]
+        second.close()
 
 
 def test_a_ticket_key_belongs_to_one_message(state: Any) -> None:

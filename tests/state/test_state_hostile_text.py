@@ -1,4 +1,4 @@
-"""Break 6 at the store: whatever text an event carries, a lone surrogate too, every store keeps it and gives it
+"""Whatever text an event carries, a lone surrogate too, every store keeps it and gives it
 back, instead of failing the claim on every redelivery."""
 
 from __future__ import annotations

@@ -157,17 +157,26 @@ class Pachca:
         return answer({"data": _message(edited)})
 
     def _get(self, call: Call, message_id: str) -> Answer:
-        """A message with its files (none: people here write text); one the simulator never saw is a bare id."""
+        """A message with its files (none: people here write text) and its thread once someone opened it; one the
+        simulator never saw is a 404, as Pachca answers."""
         with self.lock:
             found = next((p for p in self.posts + self.said if p.id == int(message_id)), None)
-        shown = _message(found) if found else {"id": int(message_id)}
+            thread = self.threads.get(int(message_id))
+        if found is None:
+            return answer({"errors": [{"key": "id", "value": "not_found"}]}, 404)
+        shown = _message(found)
+        if thread is not None:
+            shown["thread"] = {"id": thread.id, "chat_id": thread.chat_id}
         return answer({"data": {**shown, "files": []}})
 
     def _list(self, call: Call) -> Answer:
+        """Newest first, as Pachca's default; `sort=id&order=asc` oldest first."""
         chat_id, limit = int(call.args["chat_id"]), int(call.args.get("limit", 50))
+        oldest_first = call.args.get("sort") == "id" and call.args.get("order") == "asc"
         with self.lock:
-            newest_first = sorted((p for p in self.posts + self.said if p.chat_id == chat_id), key=lambda p: -p.id)
-        return answer({"data": [_message(p) for p in newest_first[:limit]]})
+            found = (p for p in self.posts + self.said if p.chat_id == chat_id)
+            ordered = sorted(found, key=lambda p: p.id if oldest_first else -p.id)
+        return answer({"data": [_message(p) for p in ordered[:limit]]})
 
     def _open_view(self, call: Call) -> Answer:
         body = call.json()

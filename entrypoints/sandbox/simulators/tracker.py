@@ -25,7 +25,7 @@ WORKFLOW = {  # status: (transition id, its name, the status it leads to)
     "closed": (("reopen", "Переоткрыть", "open"),),
 }
 
-Trigger = Callable[[dict[str, Any]], None]
+Trigger = Callable[[dict[str, Any]], object]  # what it answers is not read
 
 
 @dataclass(frozen=True)
