@@ -1,3 +1,6 @@
+# `make` alone lists the targets (`make help`).
+.DEFAULT_GOAL := help
+
 # PYTHON makes the venv (Python >= 3.11); VENV is where it goes: `make test PYTHON=python3.12 VENV=.venv-3.12`.
 PYTHON ?= python3
 VENV ?= .venv
@@ -26,7 +29,12 @@ $(info $(VENV) was made by $(shell $(PY) -V 2>&1); the bridge needs Python >= 3.
 $(shell rm -rf $(VENV))
 endif
 
-.PHONY: run test lint bench package clean venv
+.PHONY: help run test lint bench package clean venv
+
+help: ## list the targets
+	@echo "make TARGET [ARGS=...]: the bridge in a venv of its own ($(VENV)), made on first use"
+	@awk -F ':.*## ' '/^[a-z]+:.*## / { printf "  %-8s %s\n", $$1, $$2 }' $(MAKEFILE_LIST)
+	@echo 'Then the command itself: . $(VENV)/bin/activate && servicedesk-bot --help (or $(VENV)/bin/servicedesk-bot)'
 
 venv:
 	@$(PYTHON) -c '$(SUPPORTED)' || { echo "$(PYTHON) is $$($(PYTHON) -V 2>&1); the bridge needs Python >= 3.11 (3.12 is the function's runtime): make $(MAKECMDGOALS) PYTHON=python3.12" >&2; exit 2; }
@@ -41,23 +49,23 @@ $(TEST_STAMP): pyproject.toml | venv
 	$(PIP) install --quiet -e '.[test]'
 	rm -f $(VENV)/.installed-test* && touch $@
 
-run: $(RUN_STAMP)
-	$(VENV)/bin/servicedesk-bot $(if $(NO_TOKENS),sandbox,serve) $(ARGS)
+run: $(RUN_STAMP) ## the sandbox in your browser (no tokens set), else the bridge; ARGS="--port 8081" passes options
+	MAKE_RUN=1 $(VENV)/bin/servicedesk-bot $(if $(NO_TOKENS),sandbox,serve) $(ARGS)
 
-lint: $(TEST_STAMP)
+lint: $(TEST_STAMP) ## ruff, ruff format --check, mypy, lint-imports
 	$(VENV)/bin/ruff check --no-cache .
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/mypy
 	$(VENV)/bin/lint-imports
 
-test: lint
+test: lint ## lint, then every test (PostgreSQL ones with TEST_POSTGRES_URL); PYTEST_ARGS="-k name" picks
 	$(VENV)/bin/pytest $(PYTEST_ARGS)
 
-bench: $(TEST_STAMP)
+bench: $(TEST_STAMP) ## the speed and size figures (run it alone on the machine)
 	$(PY) bench/run.py
 
-package: $(RUN_STAMP)
+package: $(RUN_STAMP) ## the Cloud Functions archive (dist/function.zip); ARGS="--output x.zip"
 	$(VENV)/bin/servicedesk-bot package $(ARGS)
 
-clean:
+clean: ## remove the venv, builds and caches
 	rm -rf $(VENV) dist build *.egg-info .mypy_cache .pytest_cache .ruff_cache

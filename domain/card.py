@@ -9,6 +9,15 @@ from domain.pachca_text import one_line
 from domain.tickets import TicketKey
 from domain.workflow import TicketStatus
 
+# What the bot says in a ticket's thread before its card, when the issue cannot be created at once (Tracker
+# unreachable, or refusing for a while): the request is kept and the card follows.
+ACCEPTED = "Заявка принята, создаём…"
+
+
+def intake_post(author: str, topic: str | None, description: str) -> str:
+    """The request the bot posts for a submitted form: «Автор: …» needs no declension of the name."""
+    return f"Заявка ({topic}). Автор: {author}\n{description}" if topic else f"Заявка. Автор: {author}\n{description}"
+
 
 @dataclass(frozen=True)
 class Button:

@@ -22,6 +22,17 @@ class OutboxStats:
     dead: int
 
 
+@dataclass(frozen=True)
+class Waiting:
+    """An event waiting for its next attempt, and when that is due (seconds since the epoch)."""
+
+    key: str
+    kind: str
+    attempts: int
+    due_at: float
+    last_error: str | None = None
+
+
 @runtime_checkable
 class Outbox(Protocol):
     """The events that failed for a transient reason and wait for a retry."""
@@ -33,5 +44,9 @@ class Outbox(Protocol):
         ...
 
     def stats(self) -> OutboxStats: ...
+
+    def waiting(self, limit: int = 20) -> list[Waiting]:
+        """The events waiting for a retry, soonest first: what a person watching the queue wants to know."""
+        ...
 
     def dead(self, limit: int = 20) -> list[StoredEvent]: ...

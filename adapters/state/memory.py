@@ -11,7 +11,7 @@ from itertools import islice
 from adapters.pachca.ratelimit import next_slot
 from domain.tickets import Ticket, TicketKey
 from ports.claims import Claim, ClaimStatus
-from ports.outbox import OutboxStats, StoredEvent
+from ports.outbox import OutboxStats, StoredEvent, Waiting
 from ports.records import VersionClaim, WriteRecord
 from ports.upkeep import Footprint
 
@@ -101,6 +101,11 @@ class MemoryState:
         with self._lock:
             states = [e.state for e in self._events.values()]
             return OutboxStats(pending=states.count(PENDING) + states.count(RUNNING), dead=states.count(DEAD))
+
+    def waiting(self, limit: int = 20) -> list[Waiting]:
+        with self._lock:
+            pending = sorted((e for e in self._events.values() if e.state == PENDING), key=lambda e: e.due_at)
+            return [Waiting(e.key, e.kind, e.attempts, e.due_at, e.error) for e in pending[:limit]]
 
     def dead(self, limit: int = 20) -> list[StoredEvent]:
         with self._lock:

@@ -16,7 +16,7 @@ from typing import Any, ClassVar, Generic, Protocol, TypeVar
 
 from domain.tickets import ThreadRef, Ticket, TicketKey
 from ports.errors import StateUnavailable
-from ports.outbox import OutboxStats, StoredEvent
+from ports.outbox import OutboxStats, StoredEvent, Waiting
 from ports.records import VersionClaim, WriteRecord
 from ports.upkeep import Footprint
 
@@ -140,6 +140,10 @@ class SqlState(ABC, Generic[C]):
         query = "SELECT state, count(*) FROM events WHERE state IN ('pending', 'running', 'dead') GROUP BY state"
         counts = dict(self._read_all(query))
         return OutboxStats(pending=counts.get(PENDING, 0) + counts.get(RUNNING, 0), dead=counts.get(DEAD, 0))
+
+    def waiting(self, limit: int = 20) -> list[Waiting]:
+        query = "SELECT key, kind, attempts, due_at, error FROM events WHERE state = 'pending' ORDER BY due_at LIMIT %s"
+        return [Waiting(*row) for row in self._read_all(query, (limit,))]
 
     def dead(self, limit: int = 20) -> list[StoredEvent]:
         rows = self._read_all(f"{SELECT_DEAD} ORDER BY {self._arrival} LIMIT %s", (limit,))

@@ -162,7 +162,8 @@ class Inbox:
         except Refused as e:
             self.outbox.bury(event.key, f"{REFUSED}: {brief(e)}")
             log.warning("event refused", extra={**fields, "reason": brief(e)})
-            self._tell(REFUSED, f"{event.key}: {brief(e)}", None)
+            if not isinstance(event, BodyRefused):  # an unreadable body is counted by doctor, not told to a person
+                self._tell(REFUSED, f"{event.key}: {brief(e)}", None)
             return REFUSED
         except StateUnavailable:
             raise

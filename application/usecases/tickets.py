@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from contextlib import suppress
 from dataclasses import dataclass, replace
 
 from application.events import MessagePosted
@@ -13,10 +14,12 @@ from application.services.identities import Identities
 from application.services.locator import TicketLocator
 from application.services.schema import TrackerSchema
 from application.usecases.intake import IntakeForm, is_intake_command, without_command
+from domain.card import ACCEPTED, intake_post
 from domain.issues import NewIssue, PachcaMessage
 from domain.people import Person
 from domain.routing import QueueRouting
-from domain.tickets import Ticket
+from domain.tickets import ThreadRef, Ticket
+from ports.errors import ExternalServiceError, TransientFailure
 from ports.messenger import ChatMessenger
 from ports.records import WriteLog
 from ports.tracker import IssueTracker
@@ -39,6 +42,8 @@ class OpenTicket:
     - the thread is opened first, so the issue is created once with every local field, `pachcaThreadId` included;
     - the issue carries a `unique` derived from the message id: a repeated attempt finds the same issue;
     - the bot's card with the key and the buttons is posted in the thread once;
+    - when Tracker cannot create the issue now, the thread says so once («Заявка принята, создаём…») and the event
+      is queued for another attempt;
     - the message's files become the issue's attachments; a file left out is named in the description.
     """
 
@@ -73,7 +78,7 @@ class OpenTicket:
     def from_form(self, event_key: str, chat_id: int, user_id: int, topic: str | None, description: str) -> str:
         """The bot posts the request in the chat on the person's behalf, and the ticket hangs from that message."""
         author = self.identities.pachca_person(user_id)
-        text = f"Заявка от {author.display_name}" + (f" ({topic})" if topic else "") + f":\n{description}"
+        text = intake_post(author.display_name, topic, description)
         message_id, url = self.poster.to_chat_linked(f"intake:{event_key}", chat_id, text)
         message = PachcaMessage(message_id, chat_id, user_id, description, url)
         return self._open(message, author, topic, with_files=False)  # the bot's own post carries no files
@@ -96,8 +101,17 @@ class OpenTicket:
         issue = NewIssue.from_message(queue, message, author, thread, topic)
         if with_files:
             issue = self._with_files(issue, message)
-        key = self.schema.create_issue(issue)
+        try:
+            key = self.schema.create_issue(issue)
+        except TransientFailure:
+            self._accepted(message.message_id, thread)
+            raise  # queued: the next attempt opens the issue and posts the card
         return self.locator.opened(Ticket(key, message.message_id, message.chat_id, message.user_id, thread))
+
+    def _accepted(self, message_id: int, thread: ThreadRef) -> None:
+        """The requester hears at once that the request is not lost while the issue waits for Tracker (once)."""
+        with suppress(ExternalServiceError):  # a courtesy: the event is queued whether or not it could be said
+            self.poster.to_thread(f"accepted:{message_id}", thread, ACCEPTED)
 
     def _with_files(self, issue: NewIssue, message: PachcaMessage) -> NewIssue:
         """The message's files become the issue's; those left out are named at the end of the description."""

@@ -17,8 +17,7 @@ from entrypoints.cli.store_presence import AbsentStore, absent_store
 from entrypoints.composition.bootstrap import build_container
 from entrypoints.config.configuration import ConfigurationError, problem
 from entrypoints.config.env_file import command_environment
-from entrypoints.config.settings import DEFAULT_SERVE_STATE_URL, Settings
-from entrypoints.config.variable_rules import rule_for
+from entrypoints.config.settings import DEFAULT_SERVE_STATE_URL, Settings, rule_for
 from ports.errors import NotFound, PermanentFailure, TransientFailure
 
 ONE_TRY = RetryPolicy(attempts=1)  # doctor reports a failing service at once instead of waiting for retries

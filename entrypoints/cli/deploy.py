@@ -22,8 +22,7 @@ from pydantic import AliasChoices, SecretStr
 
 from adapters.state.url import check_state_url
 from entrypoints.config.configuration import ConfigurationError, load_settings, problem
-from entrypoints.config.settings import Settings
-from entrypoints.config.variable_rules import rule_for
+from entrypoints.config.settings import Settings, rule_for
 
 RUNTIME = "python312"
 ENTRYPOINT = "index.handler"
@@ -41,7 +40,7 @@ NOT_DEPLOYED = frozenset({"PUBLIC_URL"})  # only setup and doctor use it; deploy
 NEEDED_BY_DEPLOY = ("TRACKER_WEBHOOK_SECRET",)  # setup's Tracker triggers send it; the function checks it
 STORE_NEEDED = (
     "must name PostgreSQL (postgresql://…) for deploy: a function's local store lives and dies with one instance, so "
-    "events would be lost or handled twice. README, «Deploy to Yandex Cloud», shows how to create one"
+    "events would be lost or handled twice. README, «Go live in Yandex Cloud», shows how to create one"
 )
 UNSAFE_FOR_ENVIRONMENT = re.compile(r"[\"',=\\\x00-\x1f\x7f]")
 

@@ -80,7 +80,7 @@ def init() -> None:
     click.echo(f"\nWrote {path} (readable by you only): {len(values)} variables.")
     if not values.get("STATE_URL", "").startswith("postgres"):
         click.echo(
-            "Before deploy: set STATE_URL=postgresql://… (README, «Deploy to Yandex Cloud»), then run init again."
+            "Before deploy: set STATE_URL=postgresql://… (README, «Go live in Yandex Cloud»), then run init again."
         )
     click.echo("Next: servicedesk-bot deploy (after `yc init`), or servicedesk-bot serve to run it here.")
 
@@ -163,7 +163,7 @@ class Wizard:
     def _tracker(self) -> HttpTrackerAdmin:
         click.echo(
             "4. The Tracker robot's OAuth token: signed in as the robot, from an app with tracker:read and "
-            "tracker:write (README, «Deploy to Yandex Cloud», step 2)."
+            "tracker:write (README, «Go live in Yandex Cloud», step 2)."
         )
         token = self._secret("TRACKER_API_TOKEN", "   Tracker robot token", lambda value: value, "")
         click.echo(
@@ -224,7 +224,7 @@ class Wizard:
     def _state_url(self) -> None:
         click.echo(
             "7. Where the bridge keeps its state. A cloud function needs PostgreSQL, postgresql://… (README, "
-            "«Deploy to Yandex Cloud»); Enter without one keeps the default, a local SQLite file for serve."
+            "«Go live in Yandex Cloud»); Enter without one keeps the default, a local SQLite file for serve."
         )
         current = self.values.get("STATE_URL", "")
         label = "   STATE_URL" + (" (set; Enter keeps it)" if current else " (Enter: none)")

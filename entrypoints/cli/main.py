@@ -12,14 +12,15 @@ from typing import TextIO
 import click
 
 from application.once.recovery import DrainPass
-from entrypoints.cli.common import configuration_failed
+from entrypoints.cli.common import configuration_failed, other_port
 from entrypoints.cli.startup_warnings import turned_off
 from entrypoints.cli.store_presence import absent_store
 from entrypoints.composition.bootstrap import build_container
 from entrypoints.composition.container import Container
-from entrypoints.config.configuration import ConfigurationError
+from entrypoints.config.configuration import ConfigurationError, did_you_mean, near_misses
 from entrypoints.config.env_file import command_environment
 from entrypoints.config.settings import DEFAULT_SERVE_STATE_URL
+from ports.errors import StateUnavailable
 
 log = logging.getLogger("servicedesk.serve")
 
@@ -70,7 +71,9 @@ def serve(host: str, port: int, threads: int, drain_every: float, poll: bool) ->
         server = create_server(app, host, port, threads)
     except OSError as e:  # a busy port, a host not on this machine: one line, not a traceback
         click.echo(
-            f"serve: cannot listen on {host}:{port}: {e.strerror or e}. Stop what uses it or pick --port.", err=True
+            f"serve: cannot listen on {host}:{port}: {e.strerror or e}. Stop what uses it or pick another port: "
+            f"{other_port(port)}",
+            err=True,
         )
         sys.exit(1)
     settings = container.settings()
@@ -80,6 +83,8 @@ def serve(host: str, port: int, threads: int, drain_every: float, poll: bool) ->
         start_drainer(container.drain_pass(), drain_every)
     for variable, consequence in turned_off(settings):
         log.warning(consequence, extra={"variable": variable})
+    for given, meant in near_misses(command_environment()).items():
+        log.warning(did_you_mean(given, meant), extra={"variable": given})
     log.info(
         "serving",
         extra={"host": host, "port": port, "drain_every": drain_every, "delivery": settings.delivery},
@@ -111,13 +116,18 @@ def drain() -> None:
     """Run one pass of the retry outbox and of the recovery (what the timer trigger does)."""
     container = _container(sys.stderr)
     absent = absent_store(container.state_url())
-    if absent:
+    if absent and not absent.path.parent.is_dir():  # a path that cannot be right: a failed run
         click.echo(f"drain: {absent.said_by('drain')}. Check STATE_URL.", err=True)
-        if not absent.path.parent.is_dir():  # a path that cannot be right: a failed run
-            sys.exit(1)
-        done, left = 0, 0  # nothing was ever stored, so nothing waits: a pass with nothing to do
-    else:
+        sys.exit(1)
+    if absent:  # nothing was ever stored, so nothing waits: a pass with nothing to do, and why, in one answer
+        note = f"{absent.said_by('drain')}; nothing was ever queued"
+        click.echo(json.dumps({"ok": True, "outcome": "drained", "done": 0, "left": 0, "note": note}))
+        return
+    try:
         done, left = container.drain_pass().run()
+    except StateUnavailable as e:
+        click.echo(f"drain: the state store cannot be used: {e}. Check STATE_URL.", err=True)
+        sys.exit(1)
     click.echo(json.dumps({"ok": True, "outcome": "drained", "done": done, "left": left}))
 
 

@@ -49,7 +49,11 @@ HEALTH_WAIT = 60.0  # seconds deploy waits for the new function to answer its he
 def package(output: Path, python_path: str | None) -> None:
     """Build the Yandex Cloud Functions archive (entry point index.handler), with bytecode for its runtime."""
     python = _interpreter(python_path)
-    path = build_package(output, python=python)
+    try:
+        path = build_package(output, python=python)
+    except OSError as e:  # a full disk, a read-only folder: one line, not a traceback
+        click.echo(f"package: cannot write {e.filename or output}: {e.strerror or e}", err=True)
+        sys.exit(1)
     click.echo(f"{path} ({path.stat().st_size} bytes)")
     click.echo(_runtime_note(python))
 

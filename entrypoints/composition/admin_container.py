@@ -15,8 +15,7 @@ from application.admin.pachca_webhook import PointPachcaWebhook
 from application.admin.setup import SetupTracker
 from application.once.recovery import PassLog
 from domain.routing import QueueRouting
-from entrypoints.config.configuration import variable_names
-from entrypoints.config.settings import Settings
+from entrypoints.config.settings import Settings, variable_names
 from ports.admin import DirectoryAdmin, MessengerAdmin, StateProbe
 from ports.clock import Clock
 from ports.event_history import EventHistory

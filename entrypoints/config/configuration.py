@@ -6,13 +6,13 @@ from __future__ import annotations
 import importlib.util
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
-from pydantic import AliasChoices, ValidationError
+from pydantic import ValidationError
 
-from adapters.state.url import check_state_url
-from entrypoints.config.settings import Settings
-from entrypoints.config.variable_rules import rule_for
+from adapters.state.url import check_state_url, sqlite_path
+from entrypoints.config.settings import Settings, known_variables, rule_for, variable_names
 
 ORG_PROBLEM = "TRACKER_ORG_ID or TRACKER_CLOUD_ORG_ID"
 HEADER = "configuration is incomplete or invalid (README, «Configuration»):"
@@ -44,15 +44,6 @@ def problem(name: str, why: str, example: str | None = None) -> Problem:
     return Problem(name, f"{name} {why}" + (f"; for example {name}={example}" if example else ""))
 
 
-def variable_names() -> dict[str, str]:
-    """Each setting's environment variable (the first one read): what messages tell the operator to set."""
-    names = {}
-    for name, field in Settings.model_fields.items():
-        alias = field.validation_alias
-        names[name] = str(alias.choices[0] if isinstance(alias, AliasChoices) else alias)
-    return names
-
-
 def load_settings(environ: Mapping[str, str], *, here: bool = True) -> Settings:
     """Reads `environ` (never os.environ implicitly), or raises ConfigurationError naming every bad variable.
 
@@ -66,8 +57,48 @@ def load_settings(environ: Mapping[str, str], *, here: bool = True) -> Settings:
     else:
         problems += _driver_problems(settings) if here else []
     if problems:
-        raise ConfigurationError(problems)
+        raise ConfigurationError([_with_guess(found, near_misses(known)) for found in problems])
     return settings
+
+
+def near_misses(environ: Mapping[str, str]) -> dict[str, str]:
+    """Variables set under a name the bridge does not read but one edit away from one it does and that is unset:
+    {`TRACKER_ORGID`: `TRACKER_ORG_ID`}."""
+    names = known_variables()
+    unset = [name for name in names if not environ.get(name, "").strip()]
+    misses = {}
+    for given in environ:
+        if given.isupper() and given not in names:
+            guess = next((name for name in unset if _one_edit_apart(given, name)), None)
+            if guess:
+                misses[given] = guess
+    return misses
+
+
+def did_you_mean(given: str, meant: str) -> str:
+    return f"{given} is set, which the bridge does not read: did you mean {meant}?"
+
+
+def _with_guess(found: Problem, misses: Mapping[str, str]) -> Problem:
+    guesses = [did_you_mean(given, meant) for given, meant in misses.items() if meant in found.name]
+    return Problem(found.name, ". ".join([found.text, *guesses])) if guesses else found
+
+
+def _one_edit_apart(a: str, b: str) -> bool:
+    """One letter added, dropped, changed, or two neighbours swapped."""
+    if a == b or abs(len(a) - len(b)) > 1:
+        return False
+    if len(a) == len(b):
+        differ = [i for i, (x, y) in enumerate(zip(a, b, strict=True)) if x != y]
+        swapped = (
+            len(differ) == 2
+            and differ[1] == differ[0] + 1
+            and a[differ[0]] == b[differ[1]]
+            and a[differ[1]] == b[differ[0]]
+        )
+        return len(differ) == 1 or swapped
+    short, long = sorted((a, b), key=len)
+    return any(long[:i] + long[i + 1 :] == short for i in range(len(long)))
 
 
 def _org_problems(environ: Mapping[str, str]) -> list[Problem]:
@@ -100,9 +131,8 @@ def _problem_of(error: Any) -> Problem:
     loc = error.get("loc") or ()
     if not loc:
         return Problem(ORG_PROBLEM, f"{ORG_PROBLEM}: set exactly one")  # the only model-level rule
-    field = Settings.model_fields.get(str(loc[0]))
     name = variable_names().get(str(loc[0]), str(loc[0]).upper())
-    must = rule_for(name, field.default if field else None).must
+    must = rule_for(name).must
     if error.get("type") == "missing":
         return problem(name, f"is not set: it {must}")
     detail = str(error.get("ctx", {}).get("error", "")) if error.get("type") == "value_error" else ""
@@ -121,6 +151,12 @@ def _why(name: str, must: str, detail: str) -> str:
 
 
 def _driver_problems(settings: Settings) -> list[Problem]:
+    """What this machine cannot do with a well-formed configuration: a driver missing, a directory for a file."""
+    if settings.state_url and check_state_url(settings.state_url) == "sqlite":
+        path = Path(sqlite_path(settings.state_url.strip().partition("://")[2]))
+        if path.is_dir():
+            why = f"names a directory, not a file: {path.absolute()}. Name a file in it"
+            return [problem("STATE_URL", why, f"sqlite:///{(path / 'servicedesk-state.db').as_posix()}")]
     if settings.state_url and check_state_url(settings.state_url) == "postgresql" and not _installed("psycopg"):
         why = (
             "names PostgreSQL, but the PostgreSQL driver is not installed: install the postgres extra, "

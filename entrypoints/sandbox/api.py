@@ -15,7 +15,7 @@ from entrypoints.sandbox.view import chat, issues
 
 PAGE_TYPES = {"index.html": "text/html; charset=utf-8", "sandbox.js": "text/javascript; charset=utf-8"}
 PAGE_TYPES["sandbox.css"] = "text/css; charset=utf-8"
-Outbox = Callable[[], dict[str, int]]
+Outbox = Callable[[], dict[str, Any]]
 
 
 class SandboxApi:
@@ -23,12 +23,15 @@ class SandboxApi:
     `localhost`, or the name it was started on: a rebound DNS name is refused), and for actions a JSON body from
     the same origin (a page elsewhere can send `text/plain` or a form without asking, never JSON)."""
 
-    def __init__(self, scene: Scene, timeline: Timeline, outbox: Outbox, host: str = "127.0.0.1") -> None:
+    def __init__(
+        self, scene: Scene, timeline: Timeline, outbox: Outbox, host: str = "127.0.0.1", run: str = ""
+    ) -> None:
         self.host = host.lower()
         self.scene = scene
         self.timeline = timeline
         self.outbox = outbox
-        self.actions: dict[str, Callable[[dict[str, Any]], None]] = {
+        self.run = run  # this start's id: a page that sees another one knows the sandbox restarted
+        self.actions: dict[str, Callable[[dict[str, Any]], Any]] = {
             "write": lambda b: scene.write(str(b["text"])),
             "reply": lambda b: scene.reply(int(b["thread_id"]), str(b["text"])),
             "press": lambda b: scene.press(int(b["message_id"]), str(b["data"])),
@@ -58,6 +61,7 @@ class SandboxApi:
     def state(self, since: int) -> dict[str, Any]:
         world = self.scene.world
         return {
+            "run": self.run,
             "chat": chat(world.pachca),
             "issues": issues(world.tracker),
             "timeline": self.timeline.since(since),
@@ -94,10 +98,10 @@ class SandboxApi:
     def _act(self, name: str, call: Call) -> Answer:
         try:
             body = call.json()
-            self.actions[name](body if isinstance(body, dict) else {})
+            said = self.actions[name](body if isinstance(body, dict) else {})
         except (Refused, KeyError, TypeError, ValueError) as e:
             return answer({"ok": False, "error": str(e) or type(e).__name__}, 400)
-        return answer({"ok": True})
+        return answer({"ok": True, **(said if isinstance(said, dict) else {})})
 
 
 def routed(sandbox: SandboxApi, bridge: WsgiApp) -> WsgiApp:

@@ -4,14 +4,16 @@ delivers the simulators' webhooks to the bridge, the outbox drained in the backg
 
 from __future__ import annotations
 
+import math
 import secrets
 import sys
 import tempfile
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
-from functools import partial
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit
 
 from entrypoints.composition.bootstrap import build_container
@@ -64,33 +66,56 @@ def running(bridge_url: str, polling: bool = False) -> Iterator[WsgiApp]:
         courier = Courier(bridge_url, timeline)
         stack.callback(courier.stop)
         scene = Scene(world, courier, keys, polling)
-        api = SandboxApi(scene, timeline, partial(_outbox, container), urlsplit(bridge_url).hostname or "127.0.0.1")
+        drainer = Drainer(container, timeline)
+        host = urlsplit(bridge_url).hostname or "127.0.0.1"
+        api = SandboxApi(scene, timeline, drainer.outbox, host, run=secrets.token_hex(8))
         app = routed(api, make_wsgi_app(container.webhooks()))
         stop = threading.Event()
         stack.callback(stop.set)
         if polling:
             container.poller(drain_seconds=DRAIN_EVERY).start(stop)
         else:
-            drainer = threading.Thread(target=_drain, args=(container, timeline, stop), name="sandbox-drainer")
-            drainer.daemon = True
-            drainer.start()
+            threading.Thread(target=drainer.run, args=(stop,), name="sandbox-drainer", daemon=True).start()
         yield app
 
 
-def _outbox(container: Container) -> dict[str, int]:
-    found = container.outside.state().stats()
-    return {"pending": found.pending, "dead": found.dead}
-
-
-def _drain(container: Container, timeline: Timeline, stop: threading.Event) -> None:
+class Drainer:
     """What the timer trigger does for the function, every few seconds (the outbox, then the recovery from the event
-    history and Tracker); passes that did something are shown."""
-    drain_pass = container.drain_pass()  # Tracker is searched every max(10, 3 × POLL_SECONDS) s of these passes
-    while not stop.wait(DRAIN_EVERY):
-        try:
-            done, left = drain_pass.run()
-        except Exception as e:  # shown, and the next pass tries again
-            timeline.add("таймер → мост", "drain", None, 0.0, type(e).__name__)
-            continue
-        if done or left:
-            timeline.add("таймер → мост", "drain", 200, 0.0, f"выполнено {done}, осталось {left}")
+    history and Tracker); passes that did something are shown, with the calls they made."""
+
+    def __init__(self, container: Container, timeline: Timeline, every: float = DRAIN_EVERY) -> None:
+        self.container = container
+        self.timeline = timeline
+        self.every = every
+        self.next_pass = time.time() + every
+
+    def run(self, stop: threading.Event) -> None:
+        drain_pass = self.container.drain_pass()  # Tracker is searched every max(10, 3 × POLL_SECONDS) s of these
+        while not stop.wait(max(0.0, self.next_pass - time.time())):
+            with self.timeline.cause() as group:  # the calls of this pass are its own
+                started, at = time.monotonic(), time.time()
+                try:
+                    done, left = drain_pass.run()
+                except Exception as e:  # shown, and the next pass tries again
+                    self.timeline.add("таймер → мост", "drain", None, 0.0, type(e).__name__, at, group=group)
+                    done = left = 0
+                else:
+                    if done or left or self.timeline.has(group):
+                        ms = (time.monotonic() - started) * 1000
+                        note = f"выполнено {done}, осталось {left}"
+                        self.timeline.add("таймер → мост", "drain", 200, ms, note, at, group=group)
+            self.next_pass = time.time() + self.every
+
+    def outbox(self) -> dict[str, Any]:
+        """The counts, and for each waiting event when a pass will try it: the first pass at or after it is due."""
+        state = self.container.outside.state()
+        found, now = state.stats(), time.time()
+        waiting = [
+            {"kind": w.kind, "attempts": w.attempts, "next_try_in": math.ceil(self._tried_at(w.due_at) - now)}
+            for w in state.waiting()
+        ]
+        return {"pending": found.pending, "dead": found.dead, "waiting": waiting}
+
+    def _tried_at(self, due_at: float) -> float:
+        passes = max(0.0, math.ceil((due_at - self.next_pass) / self.every))
+        return self.next_pass + passes * self.every

@@ -13,6 +13,7 @@ from typing import Any
 
 import click
 
+from entrypoints.cli.common import other_port
 from entrypoints.sandbox.simulators.http import StartResponse, WsgiApp
 
 THREADS = 16
@@ -58,7 +59,7 @@ def _listen(app: WsgiApp, host: str, port: int) -> Any:
         return waitress.server.create_server(app, host=host, port=port, threads=THREADS, ident="servicedesk-bot")
     except OSError as e:
         if e.errno == errno.EADDRINUSE:
-            click.echo(f"sandbox: port {port} on {host} is taken; try --port {port + 1}", err=True)
+            click.echo(f"sandbox: port {port} on {host} is taken; try {other_port(port)}", err=True)
         else:
             click.echo(f"sandbox: cannot listen on {host}:{port} ({e.strerror})", err=True)
         sys.exit(1)

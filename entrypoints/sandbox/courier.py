@@ -8,12 +8,15 @@ import json
 import queue
 import threading
 import time
+from concurrent.futures import Future
+from typing import Any
 
 import requests
 
-from entrypoints.sandbox.timeline import Timeline
+from entrypoints.sandbox.timeline import Timeline, said
 
-Delivery = tuple[str, str, bytes, dict[str, str]]  # who sends it, what it is, body, headers
+Reply = tuple[int | None, Any]  # the bridge's status (None: no answer) and its JSON body
+Delivery = tuple[str, str, bytes, dict[str, str], "Future[Reply]"]  # who sends it, what it is, body, headers, reply
 
 
 class Courier:
@@ -28,9 +31,12 @@ class Courier:
         self._worker = threading.Thread(target=self._run, name="sandbox-courier", daemon=True)
         self._worker.start()
 
-    def send(self, sender: str, what: str, body: bytes, headers: dict[str, str]) -> None:
+    def send(self, sender: str, what: str, body: bytes, headers: dict[str, str]) -> Future[Reply]:
+        """Queues the webhook; the future holds the bridge's answer once delivered (a form waits for it)."""
         self._idle.clear()
-        self._queue.put((sender, what, body, headers))
+        reply: Future[Reply] = Future()
+        self._queue.put((sender, what, body, headers, reply))
+        return reply
 
     def refuse(self, sender: str, what: str) -> None:
         """The bridge is offline: the delivery fails (the sender gives up after its retries), as shown."""
@@ -49,22 +55,35 @@ class Courier:
             if self._queue.empty():
                 self._idle.set()
 
-    def _deliver(self, sender: str, what: str, body: bytes, headers: dict[str, str]) -> None:
-        started, at = time.monotonic(), time.time()
-        status: int | None = None
-        try:
-            reply = self.session.post(self.bridge_url, data=body, headers=headers, timeout=self.timeout)
-            status, outcome = reply.status_code, _outcome(reply)
-        except requests.RequestException as e:
-            outcome = type(e).__name__
-        self.timeline.add(f"{sender} → мост", what, status, (time.monotonic() - started) * 1000, outcome, at)
+    def _deliver(self, sender: str, what: str, body: bytes, headers: dict[str, str], answered: Future[Reply]) -> None:
+        with self.timeline.cause() as group:  # the calls the bridge makes meanwhile are this webhook's
+            started, at = time.monotonic(), time.time()
+            status: int | None = None
+            content: Any = None
+            try:
+                reply = self.session.post(self.bridge_url, data=body, headers=headers, timeout=self.timeout)
+                status, content = reply.status_code, _json(reply)
+                outcome = _outcome(content)
+                note = said(outcome) if outcome else _errors(content)
+            except requests.RequestException as e:
+                outcome, note = "", f"нет ответа ({type(e).__name__})"
+            ms = (time.monotonic() - started) * 1000
+            self.timeline.add(f"{sender} → мост", what, status, ms, note, at, outcome=outcome, group=group)
+        answered.set_result((status, content))
 
 
-def _outcome(reply: requests.Response) -> str:
+def _json(reply: requests.Response) -> Any:
     try:
-        body = json.loads(reply.content)
+        return json.loads(reply.content)
     except ValueError:
-        return ""
-    if not isinstance(body, dict):
-        return ""
-    return str(body.get("outcome") or body.get("error") or json.dumps(body.get("errors", ""), ensure_ascii=False))
+        return None
+
+
+def _outcome(body: Any) -> str:
+    return str(body.get("outcome") or body.get("error") or "") if isinstance(body, dict) else ""
+
+
+def _errors(body: Any) -> str:
+    """A form's field errors, as Pachca would show them beside the fields."""
+    errors = body.get("errors") if isinstance(body, dict) else None
+    return "; ".join(f"{field}: {text}" for field, text in errors.items()) if isinstance(errors, dict) else ""

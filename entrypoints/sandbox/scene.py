@@ -4,10 +4,11 @@ simulated API's state as the real one would change, then the simulator sends its
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass
+from concurrent.futures import Future
+from dataclasses import dataclass, replace
 
 from domain.tickets import ThreadRef
-from entrypoints.sandbox.courier import Courier
+from entrypoints.sandbox.courier import Courier, Reply
 from entrypoints.sandbox.simulators.people import IVAN, OLEG
 from entrypoints.sandbox.simulators.webhooks import (
     SUPPORT_CHAT,
@@ -23,6 +24,7 @@ from entrypoints.sandbox.simulators.world import World
 TRACKER_DOWN = "* /tracker/*"
 PACHCA_LIMITED = "* /pachca/*"
 SLOW_SECONDS = 2.0
+FORM_WAIT = 15.0  # seconds a submitted form waits for the bot's answer (slow answers included)
 
 
 class Refused(ValueError):
@@ -70,12 +72,25 @@ class Scene:
             raise Refused("no such button")
         self._from_pachca("button click", button_webhook(message_id, post.chat_id, OLEG.pachca_id, _now(), data))
 
-    def submit(self, trigger_id: str, values: dict[str, str]) -> None:
+    def submit(self, trigger_id: str, values: dict[str, str]) -> dict[str, object]:
+        """As Pachca does: the form waits for the bot's answer; field errors keep it open, shown by the fields."""
         form = self.world.pachca.take_form(trigger_id)
         if form is None:
             raise Refused("no such form")
         opened = {"callback_id": form.callback_id, "private_metadata": form.private_metadata}
-        self._from_pachca("view submit", view_webhook(opened, OLEG.pachca_id, _now(), values))
+        answered = self._from_pachca("view submit", view_webhook(opened, OLEG.pachca_id, _now(), values))
+        if answered is None:
+            return {}  # nothing delivers it now: the bridge reads it from the history later
+        try:
+            status, body = answered.result(timeout=FORM_WAIT)
+        except TimeoutError:
+            return {}  # the bridge is slow to answer: the form closes, as Pachca's does
+        errors = body.get("errors") if status == 400 and isinstance(body, dict) else None
+        if not isinstance(errors, dict):
+            return {}
+        shown = {str(k): str(v) for k, v in errors.items()}
+        self.world.pachca.reopen_form(replace(form, errors=shown, values=values))
+        return {"errors": shown}
 
     # Иван in Tracker
     def comment(self, key: str, text: str) -> None:
@@ -112,14 +127,15 @@ class Scene:
             "bridge_offline": self.offline,
         }
 
-    def _from_pachca(self, what: str, payload: dict[str, object]) -> None:
+    def _from_pachca(self, what: str, payload: dict[str, object]) -> Future[Reply] | None:
+        """The webhook on its way (its answer to come), or None when nothing delivers it (poll mode, bridge offline)."""
         self.world.pachca.history.record(payload)
         if self.polling:
-            return
+            return None
         if self.offline:
             self.courier.refuse("Пачка", what)
-            return
-        self.courier.send("Пачка", what, *from_pachca(payload, self.secrets.pachca))
+            return None
+        return self.courier.send("Пачка", what, *from_pachca(payload, self.secrets.pachca))
 
     def _trigger(self, payload: dict[str, object]) -> None:
         if self.polling:

@@ -11,12 +11,13 @@ from tests.acceptance.conftest import run
 
 FLAGS = {
     "sandbox": ["--host", "--port", "--no-browser"],
-    "serve": ["--host", "--port"],
+    "serve": ["--host", "--port", "--poll"],
     "setup": ["--dry-run"],
+    "init": [],
     "doctor": [],
     "drain": [],
     "package": ["--output"],
-    "deploy": ["--print"],
+    "deploy": ["--dry-run", "--no-check", "--print"],
 }
 REQUIRED = ("PACHKA_API_TOKEN", "WEBHOOK_SECRET", "TRACKER_API_TOKEN", "TRACKER_ORG_ID")
 
@@ -112,3 +113,28 @@ def test_deploy_without_yc_on_path_runs_nothing_and_exits_2(tmp_path: Path) -> N
 
 def test_an_unknown_option_is_a_usage_error_exit_2() -> None:
     assert run("serve", "--no-such-flag").returncode == 2
+
+
+CONFIGURED = {"PACHKA_API_TOKEN": "t", "TRACKER_API_TOKEN": "o", "TRACKER_ORG_ID": "1"}
+NOWHERE = {"PACHCA_API_URL": "http://127.0.0.1:9/pachca", "TRACKER_API_URL": "http://127.0.0.1:9/tracker"}
+
+
+@pytest.mark.parametrize("args", [["drain"], ["doctor"], ["setup", "--dry-run"], ["setup"]])
+def test_in_poll_mode_no_command_needs_the_webhook_secrets_or_a_public_url(args: list[str], tmp_path: Path) -> None:
+    done = run(*args, env={**CONFIGURED, **NOWHERE, "DELIVERY": "poll"}, cwd=tmp_path)
+
+    told = done.stdout + done.stderr
+    assert done.returncode in (0, 1), told  # the APIs are unreachable here: a check may fail, the configuration is fine
+    assert "is not set" not in told and "Traceback" not in told
+
+
+def test_servicedesk_env_in_the_working_directory_is_read_and_the_environment_wins(tmp_path: Path) -> None:
+    (tmp_path / "servicedesk.env").write_text(
+        "PACHKA_API_TOKEN=from-file\nWEBHOOK_SECRET=from-file\nTRACKER_API_TOKEN=from-file\n"
+        "TRACKER_ORG_ID=1\nWEBHOOK_MAX_AGE_SECONDS=soon\n"
+    )
+
+    assert run("drain", cwd=tmp_path).returncode == 2  # the file's malformed value is read
+    done = run("drain", env={"WEBHOOK_MAX_AGE_SECONDS": "300"}, cwd=tmp_path)
+    assert done.returncode == 0, done.stdout + done.stderr  # the environment's value wins; the file gives the rest
+    assert '"outcome": "drained"' in done.stdout

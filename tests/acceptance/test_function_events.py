@@ -13,7 +13,7 @@ import pytest
 import index
 from entrypoints.function import handler as function
 from entrypoints.sandbox.simulators.people import IVAN
-from entrypoints.sandbox.simulators.webhooks import from_pachca, from_tracker, message_webhook
+from entrypoints.sandbox.simulators.webhooks import from_pachca, from_tracker, message_webhook, sign
 from entrypoints.sandbox.simulators.world import World
 from tests.conftest import PACHCA_SECRET, TRACKER_SECRET
 from tests.entrypoints.conftest import TIMER_EVENT, Context, bridge_env, http_event
@@ -147,3 +147,23 @@ def test_a_postgresql_url_without_password_is_opened_with_the_invocations_iam_to
 
     assert catcher.passwords == ["t1.iam-token-of-this-invocation"]
     assert status == 503 and "iam-token" not in json.dumps(body)  # the fake server refuses it: the store is down
+
+
+@pytest.mark.parametrize("base64_body", [False, True])
+def test_a_body_of_exactly_1_mib_is_read_and_one_byte_more_is_413(world: World, base64_body: bool) -> None:
+    """The limit is on the body as sent, not on its base64 form in the event."""
+
+    def body_of(size: int) -> bytes:
+        head = json.dumps({"type": "reaction", "event": "new", "webhook_timestamp": int(time.time()), "pad": ""})
+        return head[:-2].encode() + b"a" * (size - len(head)) + b'"}'
+
+    answers = []
+    for size in (1024 * 1024, 1024 * 1024 + 1):
+        raw = body_of(size)
+        assert len(raw) == size
+        answers.append(
+            invoke(http_event("POST", raw, {"pachca-signature": sign(raw, PACHCA_SECRET)}, base64_body=base64_body))
+        )
+
+    assert answers[0] == (200, {"ok": True, "outcome": "ignored"})
+    assert answers[1][0] == 413 and answers[1][1]["ok"] is False and answers[1][1]["error"]

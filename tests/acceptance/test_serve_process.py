@@ -385,3 +385,16 @@ def test_a_mention_of_nobody_stays_as_written_and_is_never_a_summonee(bridge: Br
     [comment] = world.comments_on(issue.key)
     assert "@nobody_here" in comment.text
     assert list(comment.summonees) == [IVAN.login]
+
+
+def test_a_webhook_is_handled_on_any_path(bridge: Bridge) -> None:
+    world = bridge.world
+    raw, headers = from_pachca(message_webhook(message_id=57600, content="Не открывается почта"), PACHCA_SECRET)
+    raw, headers = from_pachca({**json.loads(raw), "webhook_timestamp": int(time.time())}, PACHCA_SECRET)
+    response = requests.post(bridge.base + "/pachca/webhook?from=bot", data=raw, headers=headers, timeout=10)
+
+    assert (response.status_code, response.json()) == (200, {"ok": True, "outcome": "created"})
+    key = world.issue_of(57600).key
+    trigger, secret = from_tracker({"type": "issueStatusEvent", "issue": {"key": key}}, TRACKER_SECRET)
+    response = requests.post(bridge.base + "/tracker", data=trigger, headers=secret, timeout=10)
+    assert response.status_code == 200 and response.json()["ok"] is True

@@ -59,3 +59,14 @@ def test_a_venv_of_a_supported_python_is_kept(tmp_path: Path) -> None:
     output = make_n("venv", f"VENV={venv}")
 
     assert "was made by" not in output and venv.exists()
+
+
+def test_make_alone_lists_every_target_with_what_it_does() -> None:
+    inherited = ("MAKEFLAGS", "MAKELEVEL", "MAKEOVERRIDES", "MFLAGS")
+    env = {k: v for k, v in os.environ.items() if k not in inherited}
+    done = subprocess.run(["make"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=60)
+
+    assert done.returncode == 0 and "install" not in done.stdout  # listing installs nothing
+    listed = {line.split()[0] for line in done.stdout.splitlines() if line.startswith("  ")}
+    assert listed == {"help", "run", "lint", "test", "bench", "package", "clean"}
+    assert ".venv/bin/servicedesk-bot" in done.stdout

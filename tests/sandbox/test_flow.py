@@ -69,7 +69,7 @@ def test_a_message_opens_a_ticket_and_both_sides_follow(page: Page) -> None:
 def test_with_tracker_down_a_message_is_queued_then_carried_once(page: Page) -> None:
     page.act("switch", name="tracker_down", on=True)
     page.act("write", text="Нет доступа к 1С")
-    queued = wait_for(lambda: [e for e in page.state()["timeline"] if e["status"] == 202 and e["note"] == "queued"])
+    queued = wait_for(lambda: [e for e in page.state()["timeline"] if e["status"] == 202 and e["outcome"] == "queued"])
     assert queued and page.state()["outbox"]["pending"] == 1
     page.act("switch", name="tracker_down", on=False)
 

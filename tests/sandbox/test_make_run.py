@@ -48,3 +48,9 @@ def test_with_servicedesk_env_it_is_serve(tmp_path: Path) -> None:
 
     assert "sandbox" not in output
     assert started(output) == ["serve "]
+
+
+def test_args_reach_the_command(tmp_path: Path) -> None:
+    output = make_n("run", f"VENV={tmp_path}/v", "ARGS=--port 8081 --no-browser")
+
+    assert started(output) == ["sandbox --port 8081 --no-browser"]

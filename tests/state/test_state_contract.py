@@ -10,7 +10,7 @@ import pytest
 from adapters.state.stores import open_state
 from domain.tickets import ThreadRef, Ticket, TicketKey
 from ports.claims import Claim, ClaimStatus, IdempotencyStore
-from ports.outbox import Outbox, OutboxStats, StoredEvent
+from ports.outbox import Outbox, OutboxStats, StoredEvent, Waiting
 from ports.records import Cache, LinkStore, WriteLog, WriteRecord
 from ports.upkeep import HealthCheck
 
@@ -148,6 +148,20 @@ def test_stats_count_waiting_and_running_as_pending_and_buried_as_dead(state: An
     claim(state, "dead")
     state.bury("dead", "400")
     assert state.stats() == OutboxStats(pending=2, dead=1)
+
+
+def test_waiting_lists_the_events_due_for_a_retry_soonest_first(state: Any) -> None:
+    released(state, "later", retry_at=T + 60)
+    released(state, "sooner", retry_at=T + 10)
+    claim(state, "running")
+    claim(state, "dead")
+    state.bury("dead", "400")
+
+    assert state.waiting() == [
+        Waiting("sooner", "message", 1, T + 10, "Tracker 503"),
+        Waiting("later", "message", 1, T + 60, "Tracker 503"),
+    ]
+    assert [w.key for w in state.waiting(limit=1)] == ["sooner"]
 
 
 def test_dead_lists_buried_events_in_arrival_order_up_to_the_limit(state: Any) -> None:

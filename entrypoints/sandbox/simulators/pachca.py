@@ -10,7 +10,7 @@ import itertools
 import math
 import threading
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from entrypoints.sandbox.simulators.history import EventHistory
@@ -52,6 +52,8 @@ class Form:
     callback_id: str
     private_metadata: str
     view: dict[str, Any]
+    errors: dict[str, str] = field(default_factory=dict)  # the bot's answer to a submission: shown by each field
+    values: dict[str, str] = field(default_factory=dict)  # what was submitted, kept while the form stays open
 
 
 class Pachca:
@@ -99,6 +101,11 @@ class Pachca:
             if found is not None:
                 self.forms.remove(found)
         return found
+
+    def reopen_form(self, form: Form) -> None:
+        """A submission the bot refused (`400` with field errors): the form stays open, showing them."""
+        with self.lock:
+            self.forms.append(form)
 
     def thread_by_id(self, thread_id: int) -> Thread | None:
         return next((t for t in self.threads.values() if t.id == thread_id), None)

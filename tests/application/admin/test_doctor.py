@@ -12,7 +12,8 @@ from application.admin.pachca_webhook import WEBHOOK_SCOPE
 from application.admin.setup import SetupTracker
 from domain.people import Person
 from entrypoints.cli.admin import configuration_checks
-from entrypoints.config.configuration import ConfigurationError, problem, variable_names
+from entrypoints.config.configuration import ConfigurationError, problem
+from entrypoints.config.settings import variable_names
 from ports.admin import DirectoryAdmin, LocalField, MessengerAdmin, StateProbe, TokenInfo
 from ports.errors import PermanentFailure, StateUnavailable, TransientFailure
 from tests.application.admin.test_setup import (

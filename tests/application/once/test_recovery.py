@@ -2,10 +2,18 @@
 
 from __future__ import annotations
 
+from application.events import BodyRefused
 from application.once.recovery import HISTORY, TRACKER, WEBHOOK_MARK, PassLog
 from domain.instants import iso_utc
 from domain.people import Person
 from ports.errors import PermanentFailure, TransientFailure
+from tests.application.usecases.test_posts_only_where_the_bridge_opened import (
+    INSIDER,
+    PRIVATE_CHAT,
+    SECRET_MESSAGE,
+    comment,
+    issue_typed_in_tracker,
+)
 from tests.builders import message
 from tests.conftest import Bridge, make_bridge
 from tests.entrypoints.apis import pachca_body
@@ -188,6 +196,26 @@ def test_a_refused_token_is_told_as_the_token_problem_it_is() -> None:
 
     [text] = told(bridge)
     assert "TRACKER_API_TOKEN" in text and "401" in text
+
+
+def test_a_refused_provenance_check_is_told_as_such() -> None:
+    bridge = admin_bridge()
+    bridge.messenger.add_message(SECRET_MESSAGE, PRIVATE_CHAT, INSIDER)
+    key = issue_typed_in_tracker(bridge, SECRET_MESSAGE)
+
+    assert comment(bridge, key) == "refused"
+
+    [text] = told(bridge)
+    assert "поля pachca*" in text and key in text
+
+
+def test_an_unreadable_body_is_not_a_problem_told_to_a_person() -> None:
+    """It is answered 200 and counted by doctor; it says nothing about a ticket's thread."""
+    bridge = admin_bridge()
+
+    assert bridge.deliver(BodyRefused("3a316d6d3226f84c1e46e4447fa8d5fd", "body is not a JSON object")) == "refused"
+
+    assert told(bridge) == []
 
 
 def test_without_an_admin_chat_nothing_is_posted() -> None:

@@ -162,3 +162,27 @@ def test_a_form_ticket_links_the_bots_post_of_the_request_even_when_opened_on_a_
     request = only(bridge.messenger.chat_posts(SUPPORT_CHAT))
     link = f"https://app.pachca.com/chats/{SUPPORT_CHAT}?message={request.message_id}"
     assert link in the_issue(bridge).new.description
+
+
+def test_while_tracker_is_down_the_thread_says_the_request_is_accepted_once_then_gets_the_card(bridge: Bridge) -> None:
+    bridge.tracker.faults.add("create_issue", TransientFailure("tracker: 503"))
+    bridge.tracker.faults.add("create_issue", TransientFailure("tracker: 503"))
+
+    assert bridge.deliver(message(56431)) == "queued"
+    thread = bridge.messenger.threads[56431]
+    assert [p.text for p in bridge.messenger.thread_posts(thread.thread_id)] == ["Заявка принята, создаём…"]
+    assert bridge.drain() == (0, 1)  # Tracker still down: nothing said twice
+
+    bridge.clock.advance(3600)  # past the backoff
+    assert bridge.drain() == (1, 0)
+    texts = [p.text for p in bridge.messenger.thread_posts(thread.thread_id)]
+    assert texts[0] == "Заявка принята, создаём…" and len(texts) == 2 and "SERVICEDESK-1" in texts[1]
+
+
+def test_a_form_request_names_its_topic_and_author_without_declension(bridge: Bridge) -> None:
+    values = (("topic", "Оборудование"), ("description", "Сломалась мышь"))
+
+    bridge.deliver(FormSubmitted(REQUESTER, SUPPORT_CHAT, "intake_form", "{}", values))
+
+    request = only(bridge.messenger.chat_posts(SUPPORT_CHAT))
+    assert request.text == "Заявка (Оборудование). Автор: Олег Петров\nСломалась мышь"

@@ -50,3 +50,13 @@ def test_serve_drains_the_outbox_in_the_background() -> None:
 
     assert len(bridge.messenger.posts) == 1
     assert len(bridge.tracker.issues) == 1
+
+
+@pytest.mark.parametrize("output", ["/dev/full", "/proc/no-such-folder/function.zip"])
+def test_package_to_a_place_it_cannot_write_says_so_in_one_line(output: str) -> None:
+    result = CliRunner().invoke(main, ["package", "--output", output])
+
+    assert result.exit_code == 1
+    assert isinstance(result.exception, SystemExit)  # an exit with a message, not a traceback
+    [line] = result.stderr.splitlines()
+    assert line.startswith("package: cannot write /")

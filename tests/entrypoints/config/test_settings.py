@@ -2,7 +2,8 @@ from __future__ import annotations
 
 import pytest
 
-from entrypoints.config.configuration import ConfigurationError, load_settings
+from entrypoints.config.configuration import ConfigurationError, load_settings, near_misses
+from entrypoints.config.settings import known_variables, rule_for
 
 REQUIRED = {"PACHKA_API_TOKEN": "p", "WEBHOOK_SECRET": "w", "TRACKER_API_TOKEN": "t", "TRACKER_ORG_ID": "1"}
 
@@ -96,3 +97,42 @@ def test_retention_is_30_days_by_default_0_is_allowed_and_negative_is_refused() 
     assert load_settings({**REQUIRED, "RETENTION_DAYS": "0"}).retention_days == 0
     assert problems({**REQUIRED, "RETENTION_DAYS": "-1"}) == ["RETENTION_DAYS"]
     assert problems({**REQUIRED, "RETENTION_DAYS": "a month"}) == ["RETENTION_DAYS"]
+
+
+def test_a_misspelt_variable_one_edit_away_gets_a_guess() -> None:
+    env = {k: v for k, v in REQUIRED.items() if k != "TRACKER_ORG_ID"} | {"TRACKER_ORGID": "1"}
+
+    with pytest.raises(ConfigurationError) as caught:
+        load_settings(env)
+
+    assert "did you mean TRACKER_ORG_ID?" in caught.value.explain()
+    assert near_misses({**env, "LOGLEVEL": "DEBUG", "PATH": "/bin", "TRACKER_ORG_I": "x"}) == {
+        "TRACKER_ORGID": "TRACKER_ORG_ID", "LOGLEVEL": "LOG_LEVEL", "TRACKER_ORG_I": "TRACKER_ORG_ID"
+    }  # fmt: skip
+    assert near_misses({**REQUIRED, "LOGLEVEL": "DEBUG", "LOG_LEVEL": "INFO"}) == {}  # the real one is set
+
+
+def test_a_token_read_from_a_file_loses_its_trailing_newline() -> None:
+    settings = load_settings({**REQUIRED, "PACHKA_API_TOKEN": "p\n", "TRACKER_API_TOKEN": " t\r\n"})
+
+    assert settings.secret("pachca_api_token") == "p" and settings.secret("tracker_api_token") == "t"
+
+
+@pytest.mark.parametrize("name", ["PACHKA_API_TOKEN", "TRACKER_API_TOKEN", "Y360_OAUTH", "TRACKER_WEBHOOK_SECRET"])
+def test_a_secret_with_a_line_break_inside_is_refused_without_showing_it(name: str) -> None:
+    with pytest.raises(ConfigurationError) as caught:
+        load_settings({**REQUIRED, name: "first-half\nsecond-half"})
+
+    assert caught.value.names == [name]
+    assert "line break" in caught.value.explain() and "half" not in caught.value.explain()
+
+
+@pytest.mark.parametrize("seconds", ["0", "86401", str(10**12)])
+def test_the_replay_window_is_bounded_to_a_day(seconds: str) -> None:
+    assert problems({**REQUIRED, "WEBHOOK_MAX_AGE_SECONDS": seconds}) == ["WEBHOOK_MAX_AGE_SECONDS"]
+
+
+def test_every_variable_states_its_rule_where_it_is_declared() -> None:
+    for name in known_variables():
+        rule = rule_for(name)
+        assert rule.must.startswith("must "), name

@@ -31,7 +31,8 @@ def test_a_busy_port_is_one_line_and_exit_1(tmp_path: Path) -> None:
     assert done.returncode == 1
     assert "Traceback" not in done.stderr
     assert done.stderr.strip().splitlines() == [
-        f"serve: cannot listen on 127.0.0.1:{port}: Address already in use. Stop what uses it or pick --port."
+        f"serve: cannot listen on 127.0.0.1:{port}: Address already in use. Stop what uses it or pick another "
+        f"port: --port {port + 1}"
     ]
 
 
