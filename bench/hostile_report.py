@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from bench.hostile_text import LONG_GOAL_MS, LongText, MentionCrowd
 from bench.siege import NORMAL_RATE, RATE_GOAL, Siege
-from domain.pachca_text import PACHCA_TEXT_LIMIT
+from domain.text.pachca_text import PACHCA_TEXT_LIMIT
 
 MAX_MENTIONS = 20  # the default of MAX_MENTIONS
 MET, MISSED, INFO = "met", "**MISSED**", "—"

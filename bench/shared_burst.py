@@ -24,7 +24,7 @@ from adapters.state.stores import open_state
 from bench.burst import CHAT_BASE, _check, _deliver, _env, _messages, writes_per_chat
 from entrypoints.sandbox.simulators.ratelimit import WINDOW_SECONDS, WRITES_PER_WINDOW, SlidingWindow
 from entrypoints.sandbox.simulators.world import World
-from ports.upkeep import WriteSlots
+from ports.state.upkeep import WriteSlots
 
 POSTGRES_ENV = ("BENCH_POSTGRES_URL", "TEST_POSTGRES_URL")
 SERVE = str(Path(sys.executable).parent / "servicedesk-bot")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from domain.actions import RATINGS, Action, ButtonPress
-from domain.pachca_text import one_line
+from domain.text.pachca_text import one_line
 from domain.tickets import TicketKey
 from domain.workflow import TicketStatus
 

@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import Enum
 
-from domain.pachca_text import one_line
+from domain.text.pachca_text import one_line
 
 MIB = 1024 * 1024
 DEFAULT_CONTENT_TYPE = "application/octet-stream"

@@ -8,9 +8,9 @@ from typing import Protocol, runtime_checkable
 
 from domain.links import LinkField
 from domain.people import Person
-from ports.outbox import OutboxStats, StoredEvent
+from ports.state.outbox import OutboxStats, StoredEvent
 from ports.triggers import BridgeTrigger, Trigger
-from ports.upkeep import Footprint, HealthCheck
+from ports.state.upkeep import Footprint, HealthCheck
 
 
 @dataclass(frozen=True)

@@ -6,7 +6,7 @@ import threading
 import time
 from collections.abc import Callable, Hashable, Sequence
 
-from ports.upkeep import WriteSlots
+from ports.state.upkeep import WriteSlots
 
 
 def next_slot(slots: Sequence[float], now: float, limit: int, span: float) -> tuple[list[float], float]:

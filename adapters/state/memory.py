@@ -10,10 +10,10 @@ from itertools import islice
 
 from adapters.pachca.ratelimit import next_slot
 from domain.tickets import Ticket, TicketKey
-from ports.claims import Claim, ClaimStatus
-from ports.outbox import OutboxStats, StoredEvent, Waiting
-from ports.records import VersionClaim, WriteRecord
-from ports.upkeep import Footprint
+from ports.state.claims import Claim, ClaimStatus
+from ports.state.outbox import OutboxStats, StoredEvent, Waiting
+from ports.state.records import VersionClaim, WriteRecord
+from ports.state.upkeep import Footprint
 
 PENDING, RUNNING, DONE, DEAD = "pending", "running", "done", "dead"
 

@@ -22,10 +22,10 @@ import psycopg
 from adapters.state.postgres_schema import migrate
 from adapters.state.postgres_url import parse, password_of, redact
 from adapters.state.sql import DEAD, DONE, TABLES, SchemaMissing, SqlState
-from ports.claims import Claim, ClaimStatus
+from ports.state.claims import Claim, ClaimStatus
 from ports.errors import StateUnavailable
-from ports.outbox import StoredEvent
-from ports.upkeep import Footprint
+from ports.state.outbox import StoredEvent
+from ports.state.upkeep import Footprint
 
 Connection = psycopg.Connection[tuple[Any, ...]]
 

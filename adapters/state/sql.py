@@ -16,9 +16,9 @@ from typing import Any, ClassVar, Generic, Protocol, TypeVar
 
 from domain.tickets import ThreadRef, Ticket, TicketKey
 from ports.errors import StateUnavailable
-from ports.outbox import OutboxStats, StoredEvent, Waiting
-from ports.records import VersionClaim, WriteRecord
-from ports.upkeep import Footprint
+from ports.state.outbox import OutboxStats, StoredEvent, Waiting
+from ports.state.records import VersionClaim, WriteRecord
+from ports.state.upkeep import Footprint
 
 PENDING, RUNNING, DONE, DEAD = "pending", "running", "done", "dead"
 # every table the bridge writes, each one probed by the health check

@@ -19,10 +19,10 @@ from pathlib import Path
 from adapters.pachca.ratelimit import next_slot
 from adapters.state.sql import DEAD, DONE, SchemaMissing, SqlState
 from adapters.state.sqlite_schema import migrate
-from ports.claims import Claim, ClaimStatus
+from ports.state.claims import Claim, ClaimStatus
 from ports.errors import StateUnavailable
-from ports.outbox import StoredEvent
-from ports.upkeep import Footprint
+from ports.state.outbox import StoredEvent
+from ports.state.upkeep import Footprint
 
 _TAKE_OVER = """UPDATE events SET state = 'running', lease_until = :lease_until, attempts = attempts + 1
     WHERE key = :key AND ((state = 'running' AND lease_until <= :now) OR (state = 'pending' AND due_at <= :now))"""

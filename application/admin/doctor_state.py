@@ -10,7 +10,7 @@ from application.admin.checks import CheckResult, fail, ok, problem, warn
 from application.events import BodyRefused
 from application.once.inbox import REFUSED
 from ports.admin import StateProbe, StoreNotCreated
-from ports.outbox import StoredEvent
+from ports.state.outbox import StoredEvent
 
 DEAD_TO_LIST = 5
 DEAD_TO_SCAN = 200  # dead events read to tell the refused ones apart

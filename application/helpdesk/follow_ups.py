@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from domain.tickets import Ticket, TicketKey
 from ports.clock import Clock
-from ports.records import Cache
+from ports.state.records import Cache
 
 KEEP = 365 * 86400.0
 

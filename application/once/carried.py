@@ -14,7 +14,7 @@ from application.services.provenance import Provenance
 from domain.comments import moment_of
 from domain.tickets import TicketKey
 from ports.errors import TransientFailure
-from ports.records import CarriedVersions, LinkStore, VersionClaim
+from ports.state.records import CarriedVersions, LinkStore, VersionClaim
 
 WAIT_FOR_NEW_SECONDS = 600.0  # an edit of a message younger than this may have overtaken its `new`
 VERSION_LEASE_SECONDS = 120.0  # how long one writer holds a message's version: longer than any Tracker write

@@ -14,12 +14,12 @@ from application.events import BodyRefused, Event, load_event
 from application.once.retry import RetentionPolicy, RetrySchedule
 from application.once.troubled_runs import MAX_TROUBLED_RUNS, TroubledRuns
 from domain.instants import iso_utc
-from ports.claims import Claim, ClaimStatus, IdempotencyStore
+from ports.state.claims import Claim, ClaimStatus, IdempotencyStore
 from ports.clock import Clock
 from ports.errors import PermanentFailure, Refused, StateUnavailable, TransientFailure
-from ports.outbox import Outbox
-from ports.records import Cache
-from ports.upkeep import Retention
+from ports.state.outbox import Outbox
+from ports.state.records import Cache
+from ports.state.upkeep import Retention
 
 log = logging.getLogger("servicedesk.inbox")
 

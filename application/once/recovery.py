@@ -32,8 +32,8 @@ from domain.workflow import StatusType
 from ports.clock import Clock
 from ports.errors import ExternalServiceError, PermanentFailure, StateUnavailable
 from ports.event_history import EventHistory, HistoryEvent
-from ports.outbox import Outbox
-from ports.records import Cache
+from ports.state.outbox import Outbox
+from ports.state.records import Cache
 from ports.tracker import ChangedIssues, IssueInfo, IssueTracker
 
 log = logging.getLogger("servicedesk.recovery")

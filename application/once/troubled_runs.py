@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ports.clock import Clock
-from ports.records import Cache
+from ports.state.records import Cache
 
 MAX_TROUBLED_RUNS = 3  # runs that raised or never finished before an event is buried
 

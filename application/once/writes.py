@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from domain.tickets import TicketKey
 from ports.clock import Clock
 from ports.errors import OutcomeUnknown
-from ports.records import WriteLog
+from ports.state.records import WriteLog
 
 PACHCA_MESSAGE = "pachca_message"
 TRACKER_COMMENT = "tracker_comment"

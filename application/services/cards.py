@@ -9,7 +9,7 @@ from domain.card import Card
 from domain.tickets import Ticket, TicketKey
 from domain.workflow import TicketStatus
 from ports.messenger import ChatMessenger
-from ports.records import LinkStore
+from ports.state.records import LinkStore
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,7 @@ from domain.people import Person
 from ports.clock import Clock
 from ports.directory import UserDirectory
 from ports.errors import PermanentFailure, TransientFailure
-from ports.records import Cache
+from ports.state.records import Cache
 
 log = logging.getLogger("servicedesk.people")
 

@@ -12,7 +12,7 @@ from application.once.writes import OnceWriter
 from domain.files import FileLimits, FileRef, LocalFile, Skip, over_cap_line, shown_name, skipped_line
 from ports.errors import FileTooLarge, PermanentFailure, TransientFailure
 from ports.files import FileSource, MessengerFiles, PachcaUpload, TrackerFiles
-from ports.records import WriteLog
+from ports.state.records import WriteLog
 
 FILE_UPLOAD = "file_upload"
 FILES_SEEN = "pachca_files_seen"

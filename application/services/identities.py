@@ -8,7 +8,7 @@ from dataclasses import asdict
 from domain.people import Person
 from ports.clock import Clock
 from ports.messenger import ChatMessenger
-from ports.records import Cache
+from ports.state.records import Cache
 from ports.tracker import IssueTracker
 
 DAY = 86400.0

@@ -10,7 +10,7 @@ from domain.routing import QueueRouting
 from domain.tickets import ThreadRef, Ticket, TicketKey
 from ports.clock import Clock
 from ports.errors import NotFound, Refused, TransientFailure
-from ports.records import LinkStore, WriteLog
+from ports.state.records import LinkStore, WriteLog
 from ports.tracker import IssueInfo, IssueTracker
 
 OPENING = "ticket"

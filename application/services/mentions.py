@@ -8,12 +8,12 @@ from dataclasses import dataclass, field
 from functools import partial
 
 from application.services.directory_index import DirectoryIndex
-from domain.mentions import MentionResolver, Resolution, Side, email_local_part_guess
+from domain.text.mentions import MentionResolver, Resolution, Side, email_local_part_guess
 from domain.people import Person
 from ports.clock import Clock
 from ports.errors import NotFound, PermanentFailure
 from ports.messenger import ChatMessenger
-from ports.records import Cache
+from ports.state.records import Cache
 from ports.tracker import IssueTracker
 
 log = logging.getLogger("servicedesk.people")

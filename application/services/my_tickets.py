@@ -8,10 +8,10 @@ from application.events import ButtonClicked
 from application.once.poster import Poster
 from application.services.identities import Identities
 from application.services.schema import TrackerSchema
-from domain.pachca_text import one_line
+from domain.text.pachca_text import one_line
 from domain.routing import QueueRouting
 from ports.clock import Clock
-from ports.records import Cache, LinkStore
+from ports.state.records import Cache, LinkStore
 from ports.tracker import IssueInfo, IssueTracker
 
 DIRECT_CHAT_TTL = 365 * 86400.0

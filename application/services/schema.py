@@ -12,7 +12,7 @@ from domain.tickets import TicketKey
 from domain.workflow import Workflow
 from ports.clock import Clock
 from ports.errors import PermanentFailure, TransientFailure
-from ports.records import Cache
+from ports.state.records import Cache
 from ports.tracker import IssueTracker
 
 DAY = 86400.0

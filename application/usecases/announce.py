@@ -10,10 +10,10 @@ from application.services.cards import Cards
 from application.services.locator import TicketLocator
 from application.services.schema import TrackerSchema
 from application.tracker_events import TrackerStatusChanged
-from domain.pachca_text import one_line
+from domain.text.pachca_text import one_line
 from domain.tickets import TicketKey
 from ports.clock import Clock
-from ports.records import Cache
+from ports.state.records import Cache
 from ports.tracker import IssueTracker
 
 ANNOUNCED_TTL = 90 * 86400.0

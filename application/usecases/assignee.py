@@ -7,10 +7,10 @@ from dataclasses import dataclass
 from application.once.poster import Poster
 from application.services.locator import TicketLocator
 from application.tracker_events import TrackerAssigneeChanged
-from domain.pachca_text import one_line
+from domain.text.pachca_text import one_line
 from domain.tickets import TicketKey
 from ports.clock import Clock
-from ports.records import Cache
+from ports.state.records import Cache
 from ports.tracker import IssueTracker
 
 TOLD_TTL = 90 * 86400.0

@@ -15,11 +15,11 @@ from application.services.locator import TicketLocator
 from application.services.mentions import Mentions
 from application.tracker_events import TrackerCommentAdded
 from domain.comments import DEFAULT_INTERNAL_MARKERS, Comment, TrackerComment, is_internal_note
-from domain.pachca_text import PACHCA_TEXT_LIMIT, fit, from_tracker
+from domain.text.pachca_text import PACHCA_TEXT_LIMIT, fit, from_tracker
 from domain.tickets import TicketKey
 from ports.errors import PermanentFailure
 from ports.files import PachcaUpload
-from ports.records import WriteLog
+from ports.state.records import WriteLog
 from ports.tracker import IssueTracker
 
 log = logging.getLogger("servicedesk.comments")

@@ -14,7 +14,7 @@ from domain.card import rating_request
 from domain.tickets import TicketKey
 from domain.workflow import StatusType
 from ports.clock import Clock
-from ports.records import Cache
+from ports.state.records import Cache
 from ports.tracker import IssueTracker
 
 ASKED_TTL = 365 * 86400.0

@@ -10,8 +10,8 @@ from application.services.identities import Identities
 from application.services.intake import IntakeForm
 from application.services.opening import TicketOpener, TicketSettings
 from domain.issues import PachcaMessage
-from domain.noise import is_pleasantry
-from ports.records import WriteLog
+from domain.text.noise import is_pleasantry
+from ports.state.records import WriteLog
 
 INTAKE_COMMAND = "/new"  # a message that asks for the intake form
 

@@ -21,7 +21,7 @@ from entrypoints.config.settings import Settings, variable_names
 from ports.admin import DirectoryAdmin, MessengerAdmin, StateProbe
 from ports.clock import Clock
 from ports.event_history import EventHistory
-from ports.records import Cache
+from ports.state.records import Cache
 
 if TYPE_CHECKING:
     from entrypoints.composition.container import Container

@@ -16,7 +16,7 @@ from domain.routing import QueueRouting
 from entrypoints.config.settings import Settings
 from entrypoints.http.authentication import FUTURE_SKEW_SECONDS, WebhookSecrets
 from entrypoints.http.pachca_reader import pachca_event
-from ports.upkeep import Retention
+from ports.state.upkeep import Retention
 
 
 def webhook_secrets(settings: Settings) -> WebhookSecrets:

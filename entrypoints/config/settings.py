@@ -15,7 +15,7 @@ from pydantic import AfterValidator, AliasChoices, BeforeValidator, Field, Secre
 from pydantic_settings import BaseSettings, NoDecode, PydanticBaseSettingsSource, SettingsConfigDict
 
 from adapters.state.url import check_state_url
-from domain.noise import DEFAULT_PLEASANTRIES
+from domain.text.noise import DEFAULT_PLEASANTRIES
 
 QUEUE_KEY = re.compile(r"^[A-Z][A-Z0-9_]*$")
 # Pachca's limits for a form's select (docs/pachca.md, «Forms»): the intake topics must fit them

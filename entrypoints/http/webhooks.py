@@ -23,7 +23,7 @@ from entrypoints.http.pachca_reader import pachca_event
 from entrypoints.http.responses import accepted, ignored, refused, unreadable
 from entrypoints.http.tracker_reader import Source, source_of, tracker_event
 from ports.clock import Clock
-from ports.upkeep import HealthCheck
+from ports.state.upkeep import HealthCheck
 
 log = logging.getLogger("servicedesk.webhooks")
 

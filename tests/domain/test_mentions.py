@@ -1,7 +1,7 @@
 import pytest
 
-from domain.mentions import Mention, MentionResolver, Resolution, Side, email_local_part_guess, find_mentions
-from domain.pachca_text import QUIET
+from domain.text.mentions import Mention, MentionResolver, Resolution, Side, email_local_part_guess, find_mentions
+from domain.text.pachca_text import QUIET
 
 BOTH_SIDES = pytest.mark.parametrize("side", [Side.TRACKER, Side.PACHCA])
 

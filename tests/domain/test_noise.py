@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from domain.noise import DEFAULT_PLEASANTRIES, is_pleasantry
+from domain.text.noise import DEFAULT_PLEASANTRIES, is_pleasantry
 
 
 @pytest.mark.parametrize(

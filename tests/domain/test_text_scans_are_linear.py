@@ -31,7 +31,7 @@ DEADLINE_SECONDS = 10.0
 @pytest.mark.parametrize("expression", HOSTILE.values(), ids=HOSTILE.keys())
 def test_a_hostile_text_is_scanned_for_mentions_in_linear_time(expression: str) -> None:
     script = (
-        "from domain.mentions import MentionResolver, Side\n"
+        "from domain.text.mentions import MentionResolver, Side\n"
         f"SIZE = {SIZE}\n"
         f"text = {expression}\n"
         "for side in Side:\n"

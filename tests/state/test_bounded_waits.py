@@ -12,7 +12,7 @@ import pytest
 
 from adapters.state.postgres import LOCK_TIMEOUT
 from adapters.state.stores import open_state
-from ports.claims import ClaimStatus
+from ports.state.claims import ClaimStatus
 from ports.errors import StateUnavailable
 
 T = 1_700_000_000.0

@@ -7,7 +7,7 @@ import threading
 import time
 from typing import Any
 
-from ports.records import CarriedVersions, VersionClaim
+from ports.state.records import CarriedVersions, VersionClaim
 
 T = 1_700_000_000.0
 LEASE = 60.0

@@ -10,7 +10,7 @@ from application.events import Event, MessagePosted
 from application.once.inbox import DUPLICATE, QUEUED, Inbox
 from application.once.retry import RetentionPolicy, RetrySchedule
 from entrypoints.sandbox.in_memory import FakeClock
-from ports.claims import ClaimStatus
+from ports.state.claims import ClaimStatus
 from ports.errors import TransientFailure
 from tests.builders import message
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from ports.claims import ClaimStatus
-from ports.records import WriteRecord
-from ports.upkeep import Footprint, Retention, WriteSlots
+from ports.state.claims import ClaimStatus
+from ports.state.records import WriteRecord
+from ports.state.upkeep import Footprint, Retention, WriteSlots
 
 T = 1_700_000_000.0
 LEASE = 60.0

@@ -16,9 +16,9 @@ import pytest
 from adapters.state.sql import TABLES
 from adapters.state.stores import open_state
 from domain.tickets import Ticket, TicketKey
-from ports.claims import ClaimStatus
+from ports.state.claims import ClaimStatus
 from ports.errors import StateUnavailable
-from ports.records import VersionClaim
+from ports.state.records import VersionClaim
 from tests.state.conftest import POSTGRES_ENV
 
 T = 1_700_000_000.0

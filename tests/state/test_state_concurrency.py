@@ -13,7 +13,7 @@ from typing import Any, TypeVar
 import pytest
 
 from adapters.state.stores import open_state
-from ports.claims import ClaimStatus
+from ports.state.claims import ClaimStatus
 from ports.errors import StateUnavailable
 
 T = 1_700_000_000.0

@@ -9,10 +9,10 @@ import pytest
 
 from adapters.state.stores import open_state
 from domain.tickets import ThreadRef, Ticket, TicketKey
-from ports.claims import Claim, ClaimStatus, IdempotencyStore
-from ports.outbox import Outbox, OutboxStats, StoredEvent, Waiting
-from ports.records import Cache, LinkStore, WriteLog, WriteRecord
-from ports.upkeep import HealthCheck
+from ports.state.claims import Claim, ClaimStatus, IdempotencyStore
+from ports.state.outbox import Outbox, OutboxStats, StoredEvent, Waiting
+from ports.state.records import Cache, LinkStore, WriteLog, WriteRecord
+from ports.state.upkeep import HealthCheck
 
 T = 1_700_000_000.0
 LEASE = 60.0

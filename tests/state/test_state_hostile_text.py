@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from application.events import MessagePosted, load_event
-from ports.claims import ClaimStatus
+from ports.state.claims import ClaimStatus
 
 T = 1_700_000_000.0
 

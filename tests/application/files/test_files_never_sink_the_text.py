@@ -3,7 +3,7 @@ per file left out (issue points: a file that cannot be had, `MAX_FILES`, names s
 
 from __future__ import annotations
 
-from domain.pachca_text import QUIET
+from domain.text.pachca_text import QUIET
 from ports.errors import TransientFailure
 from tests.application.files.test_files_across import AGENT, KEY, PDF, PNG, opened, with_files
 from tests.builders import only, reply, tracker_comment

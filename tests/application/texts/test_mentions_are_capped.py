@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from application.tracker_events import TrackerCommentAdded
-from domain.mentions import MentionResolver, Side
-from domain.pachca_text import QUIET
+from domain.text.mentions import MentionResolver, Side
+from domain.text.pachca_text import QUIET
 from tests.builders import message, reply
 from tests.conftest import Bridge, make_bridge
 from tests.people import ENGINEER

@@ -5,7 +5,7 @@ import logging
 import pytest
 
 from application.tracker_events import TrackerCommentAdded
-from domain.pachca_text import QUIET
+from domain.text.pachca_text import QUIET
 from domain.people import Person
 from domain.tickets import ThreadRef
 from ports.errors import TransientFailure

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from application.tracker_events import TrackerCommentAdded, TrackerStatusChanged
-from domain.pachca_text import PACHCA_TEXT_LIMIT, QUIET
+from domain.text.pachca_text import PACHCA_TEXT_LIMIT, QUIET
 from domain.people import Person
 from ports.errors import PermanentFailure
 from tests.builders import message

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from application.tracker_events import TrackerAssigneeChanged
-from domain.pachca_text import QUIET
+from domain.text.pachca_text import QUIET
 from domain.people import Person
 from tests.builders import message
 from tests.conftest import Bridge

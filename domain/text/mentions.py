@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from enum import Enum
 from functools import lru_cache
 
-from domain.pachca_text import QUIET
+from domain.text.pachca_text import QUIET
 
 
 class Side(Enum):

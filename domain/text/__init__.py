@@ -1,0 +1,1 @@
+"""Text rules: mentions, Pachca-safe text, folding for comparison, pleasantries. Standard library only."""
