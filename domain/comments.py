@@ -8,9 +8,9 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from domain.files import FileRef
+from domain.people import Person
 from domain.text.folding import folded
 from domain.text.pachca_text import one_line
-from domain.people import Person
 from domain.tickets import TicketKey
 
 

@@ -9,8 +9,8 @@ from typing import Protocol, runtime_checkable
 from domain.links import LinkField
 from domain.people import Person
 from ports.state.outbox import OutboxStats, StoredEvent
-from ports.triggers import BridgeTrigger, Trigger
 from ports.state.upkeep import Footprint, HealthCheck
+from ports.triggers import BridgeTrigger, Trigger
 
 
 @dataclass(frozen=True)

@@ -22,8 +22,8 @@ import psycopg
 from adapters.state.postgres_schema import migrate
 from adapters.state.postgres_url import parse, password_of, redact
 from adapters.state.sql import DEAD, DONE, TABLES, SchemaMissing, SqlState
-from ports.state.claims import Claim, ClaimStatus
 from ports.errors import StateUnavailable
+from ports.state.claims import Claim, ClaimStatus
 from ports.state.outbox import StoredEvent
 from ports.state.upkeep import Footprint
 

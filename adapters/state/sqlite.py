@@ -19,8 +19,8 @@ from pathlib import Path
 from adapters.pachca.ratelimit import next_slot
 from adapters.state.sql import DEAD, DONE, SchemaMissing, SqlState
 from adapters.state.sqlite_schema import migrate
-from ports.state.claims import Claim, ClaimStatus
 from ports.errors import StateUnavailable
+from ports.state.claims import Claim, ClaimStatus
 from ports.state.outbox import StoredEvent
 from ports.state.upkeep import Footprint
 

@@ -10,9 +10,9 @@ from dataclasses import dataclass
 from typing import TypeVar
 
 from application.events import Event
-from ports.state.claims import ClaimStatus, IdempotencyStore
 from ports.clock import Clock
 from ports.errors import PermanentFailure, StateUnavailable
+from ports.state.claims import ClaimStatus, IdempotencyStore
 from ports.state.outbox import Outbox
 
 log = logging.getLogger("servicedesk.once")

@@ -14,9 +14,9 @@ from application.events import BodyRefused, Event, load_event
 from application.once.retry import RetentionPolicy, RetrySchedule
 from application.once.troubled_runs import MAX_TROUBLED_RUNS, TroubledRuns
 from domain.instants import iso_utc
-from ports.state.claims import Claim, ClaimStatus, IdempotencyStore
 from ports.clock import Clock
 from ports.errors import PermanentFailure, Refused, StateUnavailable, TransientFailure
+from ports.state.claims import Claim, ClaimStatus, IdempotencyStore
 from ports.state.outbox import Outbox
 from ports.state.records import Cache
 from ports.state.upkeep import Retention

@@ -8,8 +8,8 @@ from dataclasses import dataclass, field
 from functools import partial
 
 from application.services.directory_index import DirectoryIndex
-from domain.text.mentions import MentionResolver, Resolution, Side, email_local_part_guess
 from domain.people import Person
+from domain.text.mentions import MentionResolver, Resolution, Side, email_local_part_guess
 from ports.clock import Clock
 from ports.errors import NotFound, PermanentFailure
 from ports.messenger import ChatMessenger

@@ -8,8 +8,8 @@ from application.events import ButtonClicked
 from application.once.poster import Poster
 from application.services.identities import Identities
 from application.services.schema import TrackerSchema
-from domain.text.pachca_text import one_line
 from domain.routing import QueueRouting
+from domain.text.pachca_text import one_line
 from ports.clock import Clock
 from ports.state.records import Cache, LinkStore
 from ports.tracker import IssueInfo, IssueTracker

@@ -15,9 +15,9 @@ from application.services.locator import TicketLocator
 from application.services.schema import TrackerSchema
 from domain.card import ACCEPTED, intake_post
 from domain.issues import NewIssue, PachcaMessage, ticket_summary
-from domain.text.noise import DEFAULT_PLEASANTRIES
 from domain.people import Person
 from domain.routing import QueueRouting
+from domain.text.noise import DEFAULT_PLEASANTRIES
 from domain.tickets import ThreadRef, Ticket
 from ports.errors import ExternalServiceError, TransientFailure
 from ports.messenger import ChatMessenger

@@ -12,8 +12,8 @@ import pytest
 
 from adapters.state.postgres import LOCK_TIMEOUT
 from adapters.state.stores import open_state
-from ports.state.claims import ClaimStatus
 from ports.errors import StateUnavailable
+from ports.state.claims import ClaimStatus
 
 T = 1_700_000_000.0
 LEASE = 60.0

@@ -10,8 +10,8 @@ from application.events import Event, MessagePosted
 from application.once.inbox import DUPLICATE, QUEUED, Inbox
 from application.once.retry import RetentionPolicy, RetrySchedule
 from entrypoints.sandbox.in_memory import FakeClock
-from ports.state.claims import ClaimStatus
 from ports.errors import TransientFailure
+from ports.state.claims import ClaimStatus
 from tests.builders import message
 
 DAY = 86400.0

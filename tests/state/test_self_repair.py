@@ -16,8 +16,8 @@ import pytest
 from adapters.state.sql import TABLES
 from adapters.state.stores import open_state
 from domain.tickets import Ticket, TicketKey
-from ports.state.claims import ClaimStatus
 from ports.errors import StateUnavailable
+from ports.state.claims import ClaimStatus
 from ports.state.records import VersionClaim
 from tests.state.conftest import POSTGRES_ENV
 

@@ -13,8 +13,8 @@ from typing import Any, TypeVar
 import pytest
 
 from adapters.state.stores import open_state
-from ports.state.claims import ClaimStatus
 from ports.errors import StateUnavailable
+from ports.state.claims import ClaimStatus
 
 T = 1_700_000_000.0
 LEASE = 60.0

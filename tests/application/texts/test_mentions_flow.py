@@ -5,8 +5,8 @@ import logging
 import pytest
 
 from application.tracker_events import TrackerCommentAdded
-from domain.text.pachca_text import QUIET
 from domain.people import Person
+from domain.text.pachca_text import QUIET
 from domain.tickets import ThreadRef
 from ports.errors import TransientFailure
 from tests.builders import message, reply

@@ -6,8 +6,8 @@ from __future__ import annotations
 import pytest
 
 from application.tracker_events import TrackerCommentAdded, TrackerStatusChanged
-from domain.text.pachca_text import PACHCA_TEXT_LIMIT, QUIET
 from domain.people import Person
+from domain.text.pachca_text import PACHCA_TEXT_LIMIT, QUIET
 from ports.errors import PermanentFailure
 from tests.builders import message
 from tests.conftest import Bridge

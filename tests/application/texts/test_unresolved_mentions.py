@@ -16,9 +16,9 @@ import pytest
 
 import index
 from application.tracker_events import TrackerCommentAdded
+from domain.people import Person
 from domain.text.mentions import MentionResolver, Side
 from domain.text.pachca_text import QUIET
-from domain.people import Person
 from domain.tickets import ThreadRef
 from entrypoints.function import handler as function
 from entrypoints.sandbox.simulators.people import IVAN, OLEG

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from application.tracker_events import TrackerAssigneeChanged
-from domain.text.pachca_text import QUIET
 from domain.people import Person
+from domain.text.pachca_text import QUIET
 from tests.builders import message
 from tests.conftest import Bridge
 
