@@ -34,7 +34,7 @@ def start(*args: str) -> subprocess.Popen[str]:
 def stop(process: subprocess.Popen[str]) -> tuple[str, str]:
     if process.poll() is None:
         process.send_signal(signal.SIGINT)
-    out, err = process.communicate(timeout=15)
+    out, err = process.communicate(timeout=45)  # its stop waits up to 5 s for waitress and 5 s for the courier
     return out, err
 
 
