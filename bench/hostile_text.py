@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from bench.per_event import TRACKER_AUTHOR, bench_bridge, calls_of, seed_ticket, webhook_request
 from bench.webhooks import from_tracker, message_body, reply_body, signed, tracker_comment_body
 from domain.tickets import Ticket
-from entrypoints.http.exchange import HttpRequest
+from entrypoints.http.webhooks import HttpRequest
 from entrypoints.sandbox.in_memory_bridge import REQUESTER, Bridge
 from entrypoints.sandbox.simulators.webhooks import SUPPORT_CHAT
 

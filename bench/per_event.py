@@ -23,8 +23,7 @@ from domain.issues import NewIssue, PachcaMessage
 from domain.people import Person
 from domain.tickets import Ticket
 from entrypoints.config.logs import configure_logging
-from entrypoints.http.exchange import HttpRequest, HttpResponse
-from entrypoints.http.webhooks import WebhookApp
+from entrypoints.http.webhooks import HttpRequest, HttpResponse, WebhookApp
 from entrypoints.sandbox.in_memory_bridge import AGENT, REQUESTER, TEST_ENV, Bridge, make_bridge
 from entrypoints.sandbox.simulators.webhooks import SUPPORT_CHAT
 

@@ -1,6 +1,6 @@
 """The one outbound call policy every HTTP adapter uses.
 
-- Every call has a timeout, shortened to fit what is left of the invocation (`adapters.http.budget`).
+- Every call has a timeout, shortened to fit what is left of the invocation (`InvocationBudget`, below).
 - Retries happen only for a reason: 429 (honouring `Retry-After`), 5xx and connection errors, with exponential
   backoff and jitter, and only where repeating is safe. A non-idempotent write (`idempotent=False`) is retried only
   when the request surely did not reach the server (a refused connection, a 429); when its answer is lost (a read
@@ -12,16 +12,17 @@ from __future__ import annotations
 import logging
 import random
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
 
 import requests
+from urllib3.exceptions import MaxRetryError, NameResolutionError, NewConnectionError
 
-from adapters.http.budget import InvocationBudget
-from adapters.http.failures import Call, classify, unanswered
-from ports.errors import OutcomeUnknown, TransientFailure
+from ports.errors import NotFound, OutcomeUnknown, PermanentFailure, TransientFailure
 
 log = logging.getLogger("servicedesk.http")
 
@@ -156,3 +157,107 @@ class HttpClient:
             return (self.connect_timeout, self.timeout)
         budget = max(MIN_TIMEOUT, left - SAFETY_MARGIN)
         return (min(self.connect_timeout, budget), min(self.timeout, budget))
+
+
+class InvocationBudget:
+    """A deadline per invocation (per thread or task: the local server answers several at once); none by default.
+
+    The function entrypoint sets it from the platform's context (`until`); a reply that must be quick narrows it
+    (`within`); HTTP clients ask `left` before each attempt and each backoff.
+    """
+
+    def __init__(self) -> None:
+        self._deadline: ContextVar[float | None] = ContextVar(f"deadline-{id(self)}", default=None)
+
+    @contextmanager
+    def until(self, deadline: float | None) -> Iterator[None]:
+        """Calls inside finish by `deadline` (monotonic seconds); None lifts the limit."""
+        token = self._deadline.set(deadline)
+        try:
+            yield
+        finally:
+            self._deadline.reset(token)
+
+    @contextmanager
+    def within(self, seconds: float) -> Iterator[None]:
+        """Calls inside finish within `seconds` (or the invocation's own deadline, if sooner)."""
+        current = self._deadline.get()
+        deadline = time.monotonic() + seconds
+        with self.until(deadline if current is None else min(current, deadline)):
+            yield
+
+    def left(self) -> float | None:
+        deadline = self._deadline.get()
+        return None if deadline is None else deadline - time.monotonic()
+
+
+# What went wrong with one attempt, in the ports' terms: worth retrying, unknown outcome, or refused.
+PATH_SHOWN = 200  # of a path in an error: a path built from a hostile text can be 100 KB
+
+
+@dataclass(frozen=True)
+class Call:
+    service: str
+    method: str
+    path: str
+    idempotent: bool
+    json: Any = None
+    params: Mapping[str, Any] | None = None
+
+    def __str__(self) -> str:
+        path = self.path if len(self.path) <= PATH_SHOWN else self.path[: PATH_SHOWN - 1] + "…"
+        return f"{self.method} {path}"
+
+    def lost(self, message: str) -> TransientFailure:
+        """The answer was lost: a write that is not idempotent may have happened, so it is not repeated."""
+        return TransientFailure(message) if self.idempotent else OutcomeUnknown(message)
+
+
+def unanswered(call: Call, error: requests.RequestException) -> TransientFailure:
+    """The failure for an attempt that got no answer; anything but a timeout or a connection error is raised."""
+    if isinstance(error, requests.ConnectTimeout):
+        return TransientFailure(f"{call.service}: connect timeout")
+    if isinstance(error, requests.Timeout):
+        return call.lost(f"{call.service}: timeout on {call}")
+    if isinstance(error, requests.ConnectionError):
+        message = f"{call.service}: connection error on {call}"
+        return TransientFailure(message) if _never_sent(error) else call.lost(message)
+    raise error
+
+
+def classify(call: Call, response: requests.Response) -> TransientFailure | None:
+    """None for a success; a failure worth retrying; a refusal (404, other 4xx) is raised."""
+    status = response.status_code
+    if status < 400:
+        return None
+    if status == 429:
+        return TransientFailure(f"{call.service}: 429 on {call}", _retry_after(response))
+    if status >= 500:
+        failure = call.lost(f"{call.service}: {status} on {call}")
+        failure.retry_after = _retry_after(response)
+        return failure
+    if status == 404:
+        raise NotFound(f"{call.service}: 404 on {call}")
+    raise PermanentFailure(f"{call.service}: {status} on {call}: {_brief(response)}", status)
+
+
+def _never_sent(error: requests.ConnectionError) -> bool:
+    """A refused or unresolvable connection: the request cannot have reached the server."""
+    reason = error.args[0] if error.args else None
+    if isinstance(reason, MaxRetryError):
+        reason = reason.reason
+    return isinstance(reason, NewConnectionError | NameResolutionError)
+
+
+def _retry_after(response: requests.Response) -> float | None:
+    value = response.headers.get("Retry-After")
+    if value is None:
+        return None
+    try:
+        return max(0.0, float(value))
+    except ValueError:
+        return None
+
+
+def _brief(response: requests.Response) -> str:
+    return response.text[:300].replace("\n", " ")

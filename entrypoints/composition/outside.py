@@ -9,8 +9,7 @@ import requests
 from dependency_injector import containers, providers
 
 from adapters.clock import SystemClock
-from adapters.http.budget import InvocationBudget
-from adapters.http.client import RetryPolicy
+from adapters.http.client import InvocationBudget, RetryPolicy
 from adapters.pachca.files import HttpMessengerFiles
 from adapters.pachca.history import HttpEventHistory, history_limiter
 from adapters.pachca.messenger import HttpChatMessenger, pachca_client

@@ -14,8 +14,8 @@ from application.usecases.comments import CommentSettings
 from domain.files import FileLimits
 from domain.routing import QueueRouting
 from entrypoints.config.settings import Settings
-from entrypoints.http.authentication import FUTURE_SKEW_SECONDS, WebhookSecrets
 from entrypoints.http.pachca_reader import pachca_event
+from entrypoints.http.webhooks import FUTURE_SKEW_SECONDS, WebhookSecrets
 from ports.state.upkeep import Retention
 
 

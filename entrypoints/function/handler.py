@@ -12,15 +12,13 @@ import os
 import time
 from typing import Any
 
-from adapters.http.budget import InvocationBudget
+from adapters.http.client import InvocationBudget
 from domain.instants import iso_utc
 from entrypoints.composition.bootstrap import build_container
 from entrypoints.config.configuration import ConfigurationError
 from entrypoints.config.logs import current_request
 from entrypoints.config.settings import DEFAULT_FUNCTION_STATE_URL
-from entrypoints.http.exchange import HttpRequest, HttpResponse
-from entrypoints.http.tracker_reader import is_timer
-from entrypoints.http.webhooks import WebhookApp
+from entrypoints.http.webhooks import HttpRequest, HttpResponse, WebhookApp, is_timer
 
 log = logging.getLogger("servicedesk.function")
 

@@ -1,4 +1,6 @@
-"""One request -> response path for the function and the local server, with one error table.
+"""The webhook endpoint, one request -> response path for the function and the local server: the request and its
+answer, who sent it and whether they may (Pachca signs its body with HMAC-SHA256 and stamps the time; Tracker sends a
+shared secret in a header: docs/pachca.md, docs/tracker.md), and the one error table.
 
 A request is authenticated before anything else is done with it: an unauthenticated one causes no outbound call
 and no state write. The timer body carries no secret, so it only drains work that is already stored.
@@ -7,22 +9,25 @@ and no state write. The timer body carries no secret, so it only drains work tha
 from __future__ import annotations
 
 import hashlib
+import hmac
 import json
 import logging
-from collections.abc import Callable
+import math
+import re
+import uuid
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from enum import Enum
 from typing import Any
 
-from adapters.http.budget import InvocationBudget
+from adapters.http.client import InvocationBudget
 from application.events import BodyRefused, Event, FormSubmitted, Unreadable
-from application.once.inbox import Inbox, TimeLeft
+from application.once.inbox import QUEUED, Inbox, TimeLeft
+from application.tracker_events import TRACKER_EVENTS
 from entrypoints.config.logs import current_request
-from entrypoints.http.authentication import WebhookSecrets, authenticate_pachca, authenticate_tracker
-from entrypoints.http.exchange import HttpRequest, HttpResponse, MethodNotAllowed, PayloadTooLarge
 from entrypoints.http.pachca_reader import pachca_event
-from entrypoints.http.responses import accepted, ignored, refused, unreadable
-from entrypoints.http.tracker_reader import Source, source_of, tracker_event
 from ports.clock import Clock
+from ports.errors import StateUnavailable
 from ports.state.upkeep import HealthCheck
 
 log = logging.getLogger("servicedesk.webhooks")
@@ -30,6 +35,131 @@ log = logging.getLogger("servicedesk.webhooks")
 MAX_BODY_BYTES = 1024 * 1024
 TOO_LARGE = "body larger than 1 MiB"
 FORM_BUDGET_SECONDS = 1.4  # Pachca waits 3 s for a form's answer: this leaves the answer itself twice the room
+
+
+# --- the request and its answer ---
+
+MAX_REQUEST_ID = 128
+REQUEST_ID = re.compile(r"[!-~]+")  # printable ASCII, no spaces
+
+
+@dataclass(frozen=True)
+class HttpRequest:
+    method: str
+    path: str
+    headers: Mapping[str, str]  # names lower-cased
+    body: bytes
+    request_id: str = ""
+
+    def header(self, name: str) -> str:
+        return self.headers.get(name.lower(), "")
+
+
+def request_id(given: str) -> str:
+    """The caller's X-Request-Id when it is short and printable ASCII; otherwise one of our own. It goes into
+    every log line of the request, and the caller is not authenticated yet."""
+    if 0 < len(given) <= MAX_REQUEST_ID and REQUEST_ID.fullmatch(given):
+        return given
+    return uuid.uuid4().hex
+
+
+@dataclass(frozen=True)
+class HttpResponse:
+    status: int
+    body: dict[str, Any] = field(default_factory=dict)
+
+    def json(self) -> bytes:
+        return json.dumps(self.body, ensure_ascii=False).encode()
+
+
+class Unauthorized(Exception):
+    pass
+
+
+class MethodNotAllowed(Exception):
+    pass
+
+
+class PayloadTooLarge(Exception):
+    pass
+
+
+# --- who sent a body, and whether they may ---
+
+TIMER_EVENT_TYPE = "yandex.cloud.events.serverless.triggers.TimerMessage"
+TRACKER_TYPES = frozenset(TRACKER_EVENTS.by_type)  # the body types of the catalogue
+
+
+class Source(Enum):
+    """Who sent a request body, read once per request."""
+
+    TIMER = "timer"  # a timer trigger's message: drain the outbox
+    TRACKER = "tracker"  # a Tracker trigger's event, or a body carrying Tracker's secret header
+    PACHCA = "pachca"
+
+
+def source_of(body: Any, tracker_header: bool) -> Source:
+    if is_timer(body):
+        return Source.TIMER
+    if tracker_header or (isinstance(body, dict) and _hashable(body.get("type")) in TRACKER_TYPES):
+        return Source.TRACKER
+    return Source.PACHCA
+
+
+def _hashable(value: Any) -> Any:
+    return value if isinstance(value, str) else None
+
+
+def is_timer(body: Any) -> bool:
+    if not isinstance(body, dict) or not isinstance(body.get("messages"), list):
+        return False
+    return any(_is_timer_message(m) for m in body["messages"])
+
+
+def _is_timer_message(message: Any) -> bool:
+    metadata = message.get("event_metadata") if isinstance(message, dict) else None
+    return isinstance(metadata, dict) and metadata.get("event_type") == TIMER_EVENT_TYPE
+
+
+FUTURE_SKEW_SECONDS = 60
+
+
+@dataclass(frozen=True)
+class WebhookSecrets:
+    pachca: str
+    tracker: str | None
+    max_age_seconds: int
+    tracker_variable: str = "TRACKER_WEBHOOK_SECRET"  # named when Tracker's secret is not set
+
+
+def authenticate_tracker(request: HttpRequest, secrets: WebhookSecrets) -> None:
+    expected = secrets.tracker
+    if not expected:
+        raise Unauthorized(f"tracker events are not configured ({secrets.tracker_variable})")
+    if not hmac.compare_digest(request.header("x-tracker-secret").encode(), expected.encode()):
+        raise Unauthorized("missing or wrong X-Tracker-Secret")
+
+
+def authenticate_pachca(request: HttpRequest, body: Any, secrets: WebhookSecrets, now: float) -> None:
+    if not secrets.pachca:  # poll mode: nothing may call in, and an empty key would let anyone sign
+        raise Unauthorized("pachca webhooks are not configured (WEBHOOK_SECRET; DELIVERY=poll reads the events)")
+    signature = request.header("pachca-signature").strip().lower()
+    digest = hmac.new(secrets.pachca.encode(), request.body, hashlib.sha256).hexdigest()
+    if not hmac.compare_digest(signature.encode(), digest.encode()):
+        raise Unauthorized("missing or wrong Pachca-Signature")
+    if not isinstance(body, dict):
+        raise Unreadable("body is not a JSON object" if body is not None else "body is not JSON")
+    sent_at = body.get("webhook_timestamp")
+    if isinstance(sent_at, bool) or not isinstance(sent_at, int | float) or not 0 < sent_at < math.inf:
+        raise Unauthorized("missing webhook_timestamp")
+    age = now - sent_at
+    if age > secrets.max_age_seconds:
+        raise Unauthorized("stale webhook_timestamp")
+    if age < -FUTURE_SKEW_SECONDS:
+        raise Unauthorized("webhook_timestamp in the future")
+
+
+# --- the endpoint ---
 
 
 @dataclass(frozen=True)
@@ -89,7 +219,7 @@ class WebhookApp:
     def _tracker_event(self, request: HttpRequest, body: Any) -> Event:
         authenticate_tracker(request, self.secrets)
         check_unicode(body)
-        return tracker_event(_object(body), self.clock.now())
+        return TRACKER_EVENTS.read(_object(body), self.clock.now())
 
     def _pachca_event(self, request: HttpRequest, body: Any) -> Event | None:
         authenticate_pachca(request, body, self.secrets, self.clock.now())
@@ -140,3 +270,53 @@ def _object(body: Any) -> dict[str, Any]:
     if not isinstance(body, dict):
         raise Unreadable("body is not a JSON object" if body is not None else "body is not JSON")
     return body
+
+
+# --- the answers, with the one error table: which failure is which status, and whether its message is shown ---
+
+# the one error table: (exception, status, whether its message is safe to show)
+ERRORS: tuple[tuple[type[BaseException], int, bool], ...] = (
+    (Unauthorized, 401, True),
+    (PayloadTooLarge, 413, True),
+    (MethodNotAllowed, 405, True),
+    (StateUnavailable, 503, False),
+)
+
+
+def error_response(error: BaseException) -> HttpResponse:
+    for kind, status, shown in ERRORS:
+        if isinstance(error, kind):
+            reason = str(error) if shown else "state store unavailable"
+            return HttpResponse(status, {"ok": False, "error": reason})
+    return HttpResponse(503, {"ok": False, "error": "internal error"})
+
+
+def accepted(event: Event, outcome: str) -> HttpResponse:
+    log.info("webhook", extra={"event_key": event.key, "outcome": outcome})
+    if outcome == QUEUED:
+        return HttpResponse(202, {"ok": True, "outcome": QUEUED})
+    return ok(outcome)
+
+
+def unreadable(event: BodyRefused, outcome: str) -> HttpResponse:
+    """An authenticated body the bridge cannot read: 200, so the sender does not deliver it again."""
+    log.info("webhook unreadable", extra={"event_key": event.key, "reason": event.reason, "outcome": outcome})
+    return HttpResponse(200, {"ok": False, "outcome": "unreadable"})
+
+
+def refused(error: Exception) -> HttpResponse:
+    response = error_response(error)
+    if response.status == 503:
+        log.exception("request failed")
+    else:
+        log.info("request refused", extra={"status": response.status, "error": response.body["error"]})
+    return response
+
+
+def ignored(body: dict[str, Any]) -> HttpResponse:
+    log.info("webhook ignored", extra={"type": str(body.get("type")), "event": str(body.get("event"))})
+    return ok("ignored")
+
+
+def ok(outcome: str) -> HttpResponse:
+    return HttpResponse(200, {"ok": True, "outcome": outcome})

@@ -6,8 +6,7 @@ from collections.abc import Callable, Iterable
 from http import HTTPStatus
 from typing import Any
 
-from entrypoints.http.exchange import HttpRequest, request_id
-from entrypoints.http.webhooks import MAX_BODY_BYTES, WebhookApp
+from entrypoints.http.webhooks import MAX_BODY_BYTES, HttpRequest, WebhookApp, request_id
 
 StartResponse = Callable[[str, list[tuple[str, str]]], Any]
 

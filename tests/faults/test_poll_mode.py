@@ -10,7 +10,7 @@ from contextlib import contextmanager
 
 from entrypoints.composition.bootstrap import build_container
 from entrypoints.composition.container import Container
-from entrypoints.http.exchange import HttpRequest
+from entrypoints.http.webhooks import HttpRequest
 from tests.conftest import TEST_ENV
 from tests.entrypoints.apis import pachca_body, signed
 from tests.faults.test_recovery import AGENT_ANSWER, FIRST, NOTE, REPLY, SECOND, _message, _reply

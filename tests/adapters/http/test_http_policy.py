@@ -14,8 +14,7 @@ import requests
 from pytest_httpserver import HTTPServer
 from werkzeug import Request, Response
 
-from adapters.http.budget import InvocationBudget
-from adapters.http.client import MIN_TIMEOUT, SAFETY_MARGIN, HttpClient, RetryPolicy
+from adapters.http.client import MIN_TIMEOUT, SAFETY_MARGIN, HttpClient, InvocationBudget, RetryPolicy
 from ports.errors import NotFound, OutcomeUnknown, PermanentFailure, TransientFailure
 
 TOKEN = "policy-secret-token"

@@ -15,9 +15,9 @@ from application.events import (
     ThreadReplyPosted,
     Unreadable,
 )
-from application.tracker_events import TrackerCommentAdded, TrackerStatusChanged
+from application.tracker_events import TRACKER_EVENTS, TrackerCommentAdded, TrackerStatusChanged
 from entrypoints.http.pachca_reader import pachca_event
-from entrypoints.http.tracker_reader import Source, is_timer, source_of, tracker_event
+from entrypoints.http.webhooks import Source, is_timer, source_of
 
 CHANNEL_MESSAGE: dict[str, Any] = {
     "event": "new", "type": "message", "webhook_timestamp": 1744618734, "chat_id": 918264,
@@ -139,9 +139,9 @@ def test_tracker_bodies_are_read_for_ids_only() -> None:
             "comment": {"id": 626, "text": "never trusted"}}  # fmt: skip
 
     assert source_of(body, tracker_header=False) is Source.TRACKER
-    assert tracker_event(body, 0.0) == TrackerCommentAdded("SERVICEDESK-42", "626")
+    assert TRACKER_EVENTS.read(body, 0.0) == TrackerCommentAdded("SERVICEDESK-42", "626")
     with pytest.raises(Unreadable):
-        tracker_event({"type": "issueCommentEvent", "issue": {"key": "SERVICEDESK-42"}}, 0.0)
+        TRACKER_EVENTS.read({"type": "issueCommentEvent", "issue": {"key": "SERVICEDESK-42"}}, 0.0)
 
 
 def test_a_refusal_names_the_json_type_not_a_class_of_ours() -> None:
@@ -163,11 +163,11 @@ def test_a_refusal_names_the_json_type_not_a_class_of_ours() -> None:
 )
 def test_a_tracker_body_outside_the_catalogue_or_without_its_issue_is_unreadable(body: dict[str, Any]) -> None:
     with pytest.raises(Unreadable):
-        tracker_event(body, 0.0)
+        TRACKER_EVENTS.read(body, 0.0)
 
 
 def test_a_status_body_is_never_read_as_a_comment_and_the_reverse() -> None:
-    status = tracker_event({"type": "issueStatusEvent", "issue": {"key": "SERVICEDESK-42"}}, 5.0)
+    status = TRACKER_EVENTS.read({"type": "issueStatusEvent", "issue": {"key": "SERVICEDESK-42"}}, 5.0)
     assert status == TrackerStatusChanged("SERVICEDESK-42", 5.0)
 
 
