@@ -1,13 +1,149 @@
-"""The bot's card in a ticket's thread: the key, the status, and the buttons that make sense now."""
+"""A ticket's buttons, from what a press asks for to what the card shows.
+
+- The actions a bot button carries, encoded in its data (`verb:KEY[:value]`).
+- The workflow: what a status means (closed? taken?) and which transition carries out an action. A status's meaning
+  comes from Tracker's own status type (see docs/tracker.md, statuses); a status whose type is not known is judged by
+  its key, as the default workflows name them.
+- The card in a ticket's thread: the key, the status, and the buttons that make sense now.
+
+A new button is an `Action`, the transition ids that carry it out (if it moves the issue), and where the card shows it.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
+from enum import Enum
 
-from domain.actions import RATINGS, Action, ButtonPress
 from domain.text.pachca_text import one_line
 from domain.tickets import TicketKey
-from domain.workflow import TicketStatus
+
+
+class Action(Enum):
+    TAKE = "take"
+    CLOSE = "close"
+    REOPEN = "reopen"
+    MINE = "mine"
+    NEW = "new"
+    RATE = "rate"  # the requester's rating of a closed ticket: `rate:KEY:<1-5>`
+    UNSOLVED = "unsolved"  # «Не решено» under the rating request: reopens the ticket
+    CLAIM = "claim"  # «Взять» in the agents' chat: assigns the issue to whoever pressed it
+    MERGE = "merge"  # «Объединить с …» on a follow-up's card: `merge:NEWKEY:EARLIERKEY`
+
+
+@dataclass(frozen=True)
+class ButtonPress:
+    """The data of a bot button: `verb:KEY`, `verb:KEY:value`, or `verb` alone for actions without a ticket."""
+
+    action: Action
+    key: TicketKey | None = None
+    value: str | None = None  # a rating (`1`..`5`), or the issue a follow-up merges into
+
+    def encode(self) -> str:
+        parts = [self.action.value, *([str(self.key)] if self.key else []), *([self.value] if self.value else [])]
+        return ":".join(parts)
+
+    @classmethod
+    def decode(cls, data: str) -> ButtonPress | None:
+        verb, _, rest = data.partition(":")
+        key, _, value = rest.partition(":")
+        try:
+            action = Action(verb)
+            return cls(action, TicketKey(key) if key else None, value or None)
+        except ValueError:
+            return None
+
+    @property
+    def rating(self) -> int | None:
+        """A rating from 1 to 5, or None when the button carries none (or a forged one)."""
+        return int(self.value) if self.value in RATINGS else None
+
+    @property
+    def other_key(self) -> TicketKey | None:
+        try:
+            return TicketKey(self.value) if self.value else None
+        except ValueError:
+            return None
+
+
+RATINGS = ("1", "2", "3", "4", "5")
+
+
+class StatusType(Enum):
+    NEW = "new"
+    IN_PROGRESS = "inProgress"
+    PAUSED = "paused"
+    DONE = "done"
+    CANCELLED = "cancelled"
+
+
+CLOSED_TYPES = frozenset({StatusType.DONE, StatusType.CANCELLED})
+TYPES_BY_KEY = {  # the fallback: the status keys of Tracker's default workflows
+    **dict.fromkeys(("closed", "resolved", "done"), StatusType.DONE),
+    **dict.fromkeys(("cancelled", "rejected"), StatusType.CANCELLED),
+    **dict.fromkeys(("inProgress", "inWork"), StatusType.IN_PROGRESS),
+    **dict.fromkeys(("open", "new"), StatusType.NEW),
+    "needInfo": StatusType.PAUSED,
+}
+TRANSITION_IDS = {
+    Action.TAKE: ("start_progress", "startProgress", "inProgress"),
+    Action.CLOSE: ("close", "closed", "resolve", "resolved"),
+    Action.REOPEN: ("reopen", "open"),
+}
+
+
+@dataclass(frozen=True)
+class TicketStatus:
+    key: str
+    display: str = ""
+    type: StatusType | None = None
+
+    @property
+    def closed(self) -> bool:
+        return self.type in CLOSED_TYPES
+
+    @property
+    def taken(self) -> bool:
+        return self.type is StatusType.IN_PROGRESS
+
+    def reached_by(self, action: Action) -> bool:
+        if action is Action.TAKE:
+            return self.taken
+        if action is Action.CLOSE:
+            return self.closed
+        return self.type is not None and not self.closed
+
+
+@dataclass(frozen=True)
+class Transition:
+    """A move the workflow offers from an issue's current status."""
+
+    id: str
+    display: str
+    to_key: str
+    to_display: str
+
+
+@dataclass(frozen=True)
+class Workflow:
+    """The statuses of the tracker, by key: their types as Tracker reports them."""
+
+    types: dict[str, StatusType]
+
+    @classmethod
+    def from_names(cls, types: dict[str, str]) -> Workflow:
+        known = {t.value: t for t in StatusType}
+        return cls({key: known[name] for key, name in types.items() if name in known})
+
+    def status(self, key: str, display: str = "") -> TicketStatus:
+        """The status with its type: Tracker's own, else the one its key names in the default workflows."""
+        return TicketStatus(key, display, self.types.get(key) or TYPES_BY_KEY.get(key))
+
+    def transition_for(self, action: Action, offered: Sequence[Transition]) -> Transition | None:
+        """The transition named for the action, else the first one reaching a status that action means."""
+        by_id = next((t for t in offered if t.id in TRANSITION_IDS[action]), None)
+        return by_id or next((t for t in offered if self.status(t.to_key).reached_by(action)), None)
+
 
 # What the bot says in a ticket's thread before its card, when the issue cannot be created at once (Tracker
 # unreachable, or refusing for a while): the request is kept and the card follows.

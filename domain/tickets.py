@@ -1,9 +1,18 @@
-"""Tickets: the Tracker issue opened from a Pachca message, and the thread that follows it."""
+"""Tickets: the Tracker issue opened from a Pachca message, and the thread that follows it.
+
+- The ticket, its key and its thread.
+- What Tracker is asked to create for a message: the summary, the description, the tag.
+- The link an issue keeps to its Pachca message, in the queue's local fields (named and converted here only).
+- Which queue a chat's tickets go to.
+"""
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, replace
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+
+from domain.people import Person
 
 
 @dataclass(frozen=True)
@@ -60,3 +69,127 @@ class Ticket:
 
 def unique_for_message(message_id: int) -> str:
     return f"pachca-message-{message_id}"
+
+
+TICKET_TAG = "Создана в Пачке"
+SUMMARY_LIMIT = 120
+
+
+@dataclass(frozen=True)
+class PachcaMessage:
+    message_id: int
+    chat_id: int
+    user_id: int
+    text: str
+    url: str
+
+
+@dataclass(frozen=True)
+class NewIssue:
+    queue: str
+    summary: str
+    description: str
+    unique: str
+    tags: tuple[str, ...]
+    local_fields: dict[str, str] = field(default_factory=dict)
+    attachment_ids: tuple[str, ...] = ()  # temporary attachments that become the issue's files
+
+    @classmethod
+    def from_message(
+        cls, queue: str, message: PachcaMessage, author: Person, thread: ThreadRef, topic: str | None = None
+    ) -> NewIssue:
+        summary = ticket_summary(message.text, topic)
+        author_line = author.display_name + (f" (@{author.nickname})" if author.nickname else "")
+        link = IssueLink(message.message_id, message.chat_id, message.user_id, thread.thread_id)
+        return cls(
+            queue=queue,
+            summary=summary,
+            description=f"{message.text}\n\nАвтор: {author_line}\n{message.url}",
+            unique=unique_for_message(message.message_id),
+            tags=(TICKET_TAG,),
+            local_fields=link.to_fields(),
+        )
+
+
+def ticket_summary(text: str, topic: str | None = None) -> str:
+    """The first line of the message, after the intake form's topic when there is one."""
+    summary = summarize(text)
+    return truncate(f"{topic}: {summary}", SUMMARY_LIMIT) if topic else summary
+
+
+def summarize(text: str) -> str:
+    first_line = next((line.strip() for line in text.splitlines() if line.strip()), "")
+    return truncate(first_line, SUMMARY_LIMIT) or "Заявка из Пачки"
+
+
+def truncate(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+FIELD_DESCRIPTION = "Set by the Pachca bridge"
+
+
+@dataclass(frozen=True)
+class LinkField:
+    """A local field of the queue, as `setup` creates it."""
+
+    key: str
+    name_en: str
+    name_ru: str
+    description: str = FIELD_DESCRIPTION
+
+
+MESSAGE = LinkField("pachcaMessageId", "Pachca message id", "ID сообщения в Пачке")
+CHAT = LinkField("pachcaChatId", "Pachca chat id", "ID чата в Пачке")
+USER = LinkField("pachcaUserId", "Pachca user id", "ID автора в Пачке")
+THREAD = LinkField("pachcaThreadId", "Pachca thread id", "ID треда в Пачке")
+LINK_FIELDS = (MESSAGE, CHAT, USER, THREAD)
+LINK_FIELD_KEYS = tuple(f.key for f in LINK_FIELDS)
+RATING = LinkField("pachcaRating", "Pachca rating", "Оценка в Пачке", "The requester's rating (1-5), from Pachca")
+QUEUE_FIELDS = (*LINK_FIELDS, RATING)  # what `setup` creates in each queue and `doctor` looks for
+
+
+@dataclass(frozen=True)
+class IssueLink:
+    """Which Pachca message (in which chat, by whom, with which thread) an issue was opened from."""
+
+    message_id: int
+    chat_id: int | None = None
+    user_id: int | None = None
+    thread_id: int | None = None
+
+    def to_fields(self) -> dict[str, str]:
+        values = (self.message_id, self.chat_id, self.user_id, self.thread_id)
+        return {f.key: str(v) for f, v in zip(LINK_FIELDS, values, strict=True) if v is not None}
+
+    @classmethod
+    def from_fields(cls, fields: Mapping[str, str]) -> IssueLink | None:
+        """None when the issue names no Pachca message: it was not opened by the bridge."""
+        message_id, chat_id, user_id, thread_id = (_number(fields, f.key) for f in LINK_FIELDS)
+        return None if message_id is None else cls(message_id, chat_id, user_id, thread_id)
+
+
+def _number(fields: Mapping[str, str], name: str) -> int | None:
+    value = fields.get(name, "").strip()
+    return int(value) if value.isdigit() else None
+
+
+@dataclass(frozen=True)
+class QueueRouting:
+    """Each chat's tickets go to its own queue when it has one, else to the default queue (`TRACKER_QUEUE`)."""
+
+    default: str
+    by_chat: Mapping[int, str] = field(default_factory=dict)
+
+    def queue_for(self, chat_id: int) -> str:
+        return self.by_chat.get(chat_id, self.default)
+
+    @property
+    def queues(self) -> tuple[str, ...]:
+        """Every queue the bridge opens tickets in, the default first, each once."""
+        return tuple(dict.fromkeys((self.default, *self.by_chat.values())))
+
+    @property
+    def routed_chats(self) -> frozenset[int]:
+        """The chats CHAT_QUEUES names: support chats, whatever SUPPORT_CHAT_IDS says."""
+        return frozenset(self.by_chat)

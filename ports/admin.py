@@ -6,8 +6,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Protocol, runtime_checkable
 
-from domain.links import LinkField
 from domain.people import Person
+from domain.tickets import LinkField
 from ports.state.outbox import OutboxStats, StoredEvent
 from ports.state.upkeep import Footprint, HealthCheck
 from ports.triggers import BridgeTrigger, Trigger

@@ -4,11 +4,10 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Protocol, runtime_checkable
 
+from domain.card import Transition as Transition  # the port speaks of it too
 from domain.comments import TrackerComment
-from domain.issues import NewIssue
 from domain.people import Person
-from domain.tickets import TicketKey
-from domain.workflow import Transition as Transition  # the port speaks of it too
+from domain.tickets import NewIssue, TicketKey
 
 
 @dataclass(frozen=True)

@@ -24,10 +24,9 @@ from adapters.pachca.models import (
     TokenInfoReply,
 )
 from adapters.pachca.ratelimit import ChatRateLimiter
-from adapters.pachca.views import button_rows, form_block
-from domain.issues import truncate
+from domain.card import Button
 from domain.people import Person
-from domain.tickets import ThreadRef
+from domain.tickets import ThreadRef, truncate
 from ports.admin import BotWebhook, MessengerAdmin, TokenInfo
 from ports.errors import PermanentFailure
 from ports.files import PachcaUpload
@@ -209,3 +208,32 @@ def parse_reply(response: requests.Response, model: type[R]) -> R:
     except ValidationError as e:
         where = f"{response.request.method} {urlsplit(response.url).path}"
         raise PermanentFailure(f"pachca: unexpected answer to {where}") from e
+
+
+FORM_TEXT_LIMIT = 3000
+
+
+def button_rows(rows: ButtonRows) -> list[list[dict[str, str]]]:
+    return [[_button(button) for button in row] for row in rows if row]
+
+
+def _button(button: Button) -> dict[str, str]:
+    if button.url:
+        return {"text": button.text, "url": button.url}
+    if button.data is not None:
+        return {"text": button.text, "data": button.data}
+    raise ValueError(f"button {button.text!r} has neither a url nor data")
+
+
+def form_block(field: FormField) -> dict[str, Any]:
+    if field.options:
+        options = [{"text": text, "value": value} for text, value in field.options]
+        return {"type": "select", "name": field.name, "label": field.label, "required": True, "options": options}
+    return {
+        "type": "input",
+        "name": field.name,
+        "label": field.label,
+        "multiline": True,
+        "required": True,
+        "max_length": FORM_TEXT_LIMIT,
+    }

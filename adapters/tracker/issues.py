@@ -20,9 +20,8 @@ from adapters.tracker.models import (
     IssueKey,
 )
 from adapters.tracker.queue_models import LOCAL_FIELDS
-from domain.issues import NewIssue
 from domain.people import Person
-from domain.tickets import TicketKey
+from domain.tickets import NewIssue, TicketKey
 from ports.errors import NotFound, PermanentFailure, ResolutionRefused
 from ports.tracker import ChangedIssues, IssueChanges, IssueInfo, IssueTracker, Transition
 

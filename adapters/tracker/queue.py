@@ -15,7 +15,7 @@ from adapters.tracker.queue_models import (
 )
 from adapters.tracker.trigger_diff import differences, top_level
 from adapters.tracker.triggers import StoredTrigger, trigger_body, words_spelling
-from domain.links import LinkField
+from domain.tickets import LinkField
 from ports.admin import LocalField, Queue, TrackerAdmin
 from ports.triggers import BridgeTrigger, Trigger
 

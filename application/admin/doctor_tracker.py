@@ -8,7 +8,7 @@ from dataclasses import dataclass, replace
 from application.admin.checks import CheckResult, fail, failed, ok, warn
 from application.admin.setup import TRIGGER_NAMES, bridge_triggers, first_of_each_name
 from domain.comments import DEFAULT_INTERNAL_MARKERS
-from domain.links import QUEUE_FIELDS
+from domain.tickets import QUEUE_FIELDS
 from ports.admin import TrackerAdmin
 from ports.errors import NotFound
 from ports.triggers import BridgeTrigger, Trigger

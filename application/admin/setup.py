@@ -7,7 +7,7 @@ from collections.abc import Sequence
 
 from application.tracker_events import TRACKER_EVENTS
 from domain.comments import DEFAULT_INTERNAL_MARKERS
-from domain.links import QUEUE_FIELDS
+from domain.tickets import QUEUE_FIELDS
 from ports.admin import TrackerAdmin
 from ports.errors import ExternalServiceError
 from ports.triggers import BridgeTrigger, FiresOn, Trigger

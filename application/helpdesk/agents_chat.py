@@ -6,14 +6,12 @@ from collections.abc import Collection
 from dataclasses import dataclass
 
 from application.events import ButtonClicked
-from application.once.poster import Poster
-from application.once.writes import OnceWriter
+from application.once.writes import OnceWriter, Poster
 from application.services.identities import Identities
 from application.services.locator import TicketLocator
 from application.services.mentions import Mentions
 from application.services.schema import TrackerSchema
-from domain.actions import Action
-from domain.card import agents_announcement
+from domain.card import Action, agents_announcement
 from domain.tickets import Ticket, TicketKey
 from ports.messenger import ChatMessenger
 from ports.tracker import IssueChanges, IssueTracker

@@ -9,14 +9,13 @@ from application.events import ButtonClicked, MergeRequested
 from application.helpdesk.agents_chat import AgentsChat
 from application.helpdesk.follow_ups import FollowUps
 from application.once.exclusive import DONE_BEFORE, OnceOnly
-from application.once.poster import Poster
-from application.once.writes import TRACKER_COMMENT, OnceWriter
+from application.once.writes import TRACKER_COMMENT, OnceWriter, Poster
 from application.services.cards import Cards
 from application.services.files import FileCarrier
 from application.services.identities import Identities
 from application.services.locator import TicketLocator
 from application.services.schema import TrackerSchema
-from domain.actions import Action, ButtonPress
+from domain.card import Action, ButtonPress
 from domain.tickets import TicketKey
 from ports.errors import ResolutionRefused
 from ports.files import TrackerFiles

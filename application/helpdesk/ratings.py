@@ -11,10 +11,8 @@ from application.once.writes import TRACKER_COMMENT, OnceWriter
 from application.services.identities import Identities
 from application.services.locator import TicketLocator
 from application.services.schema import TrackerSchema
-from domain.actions import Action, ButtonPress
-from domain.card import rating_request
-from domain.links import RATING
-from domain.tickets import TicketKey
+from domain.card import Action, ButtonPress, rating_request
+from domain.tickets import RATING, TicketKey
 from ports.messenger import ChatMessenger
 from ports.tracker import IssueChanges, IssueTracker
 

@@ -7,7 +7,7 @@ import logging
 from dataclasses import dataclass
 from enum import Enum
 
-from application.once.poster import Poster
+from application.once.writes import Poster
 from ports.clock import Clock
 
 log = logging.getLogger("servicedesk.alerts")

@@ -26,9 +26,9 @@ from application.once.writes import announced_key
 from application.services.identities import Identities
 from application.services.schema import TrackerSchema
 from application.tracker_events import TrackerCommentAdded, TrackerStatusChanged
+from domain.card import StatusType
 from domain.comments import is_internal_note
 from domain.tickets import TicketKey
-from domain.workflow import StatusType
 from ports.clock import Clock
 from ports.errors import ExternalServiceError, PermanentFailure, StateUnavailable
 from ports.event_history import EventHistory, HistoryEvent

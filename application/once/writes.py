@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from domain.tickets import TicketKey
+from application.services.identities import Identities
+from domain.tickets import ThreadRef, TicketKey
 from ports.clock import Clock
 from ports.errors import OutcomeUnknown
+from ports.files import PachcaUpload
+from ports.messenger import ButtonRows, ChatMessenger, PostedMessage
 from ports.state.records import WriteLog
 
 PACHCA_MESSAGE = "pachca_message"
@@ -78,3 +81,71 @@ class OnceWriter:
             external_id = found
         self.log.finish(effect, kind, external_id)
         return external_id
+
+
+@dataclass(frozen=True)
+class Poster:
+    """The bot's posts, each made once: a post whose answer was lost is looked for where it was sent first."""
+
+    messenger: ChatMessenger
+    identities: Identities
+    writer: OnceWriter
+
+    def to_thread(
+        self,
+        effect: str,
+        thread: ThreadRef,
+        text: str,
+        buttons: ButtonRows = (),
+        files: Sequence[PachcaUpload] = (),
+        lasting: bool = False,
+    ) -> int:
+        """`lasting`: the post's record is never forgotten (see `OnceWriter.write`)."""
+
+        def send() -> PostedMessage:
+            return self.messenger.post_to_thread(thread, text, buttons, files)
+
+        return self._once(effect, thread.chat_id, text, send, lasting)[0]
+
+    def to_chat(self, effect: str, chat_id: int, text: str, buttons: ButtonRows = ()) -> int:
+        return self.to_chat_linked(effect, chat_id, text, buttons)[0]
+
+    def to_chat_linked(self, effect: str, chat_id: int, text: str, buttons: ButtonRows = ()) -> tuple[int, str]:
+        """The post's id and link: as Pachca answered, or as the messenger links a post an earlier attempt made."""
+
+        def send() -> PostedMessage:
+            return self.messenger.post_to_chat(chat_id, text, buttons)
+
+        message_id, posted = self._once(effect, chat_id, text, send)
+        return message_id, (posted.url if posted else "") or self.messenger.message_url(chat_id, message_id)
+
+    def to_user(self, effect: str, user_id: int, text: str, known_chat: int | None = None) -> PostedMessage:
+        """A direct message; a lost answer is looked for in the direct chat when its id is known (`known_chat`),
+        which the answer to an earlier direct message tells (`PostedMessage.chat_id`)."""
+
+        def send() -> PostedMessage:
+            return self.messenger.post_to_user(user_id, text)
+
+        message_id, posted = self._once(effect, known_chat, text, send)
+        return posted or PostedMessage(message_id, self.identities.bot_user_id(), text, chat_id=known_chat or 0)
+
+    def _once(
+        self, effect: str, chat_id: int | None, text: str, send: Callable[[], PostedMessage], lasting: bool = False
+    ) -> tuple[int, PostedMessage | None]:
+        """The post's id, and the post when this attempt sent or found it (not when an earlier one recorded it)."""
+        seen: list[PostedMessage] = []
+
+        def sent() -> str:
+            seen.append(send())
+            return str(seen[-1].message_id)
+
+        def find() -> str | None:
+            if chat_id is None:
+                return None  # nowhere known to look: a direct chat not yet seen
+            bot = self.identities.bot_user_id()
+            posted = self.messenger.recent_messages(chat_id)
+            seen.extend(m for m in posted if m.user_id == bot and m.text == text)
+            return str(seen[0].message_id) if seen else None
+
+        message_id = int(self.writer.write(effect, PACHCA_MESSAGE, sent, find, lasting))
+        return message_id, next((m for m in seen if m.message_id == message_id), None)

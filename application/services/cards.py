@@ -5,9 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from application.helpdesk.follow_ups import FollowUps
-from domain.card import Card
+from domain.card import Card, TicketStatus
 from domain.tickets import Ticket, TicketKey
-from domain.workflow import TicketStatus
 from ports.messenger import ChatMessenger
 from ports.state.records import LinkStore
 

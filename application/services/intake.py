@@ -6,9 +6,8 @@ import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from application.once.poster import Poster
-from domain.actions import Action, ButtonPress
-from domain.card import Button
+from application.once.writes import Poster
+from domain.card import Action, Button, ButtonPress
 from ports.messenger import ChatMessenger, FormField
 
 INTAKE_CALLBACK = "intake_form"

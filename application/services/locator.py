@@ -5,9 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 
 from application.services.provenance import Provenance
-from domain.links import IssueLink
-from domain.routing import QueueRouting
-from domain.tickets import ThreadRef, Ticket, TicketKey
+from domain.tickets import IssueLink, QueueRouting, ThreadRef, Ticket, TicketKey
 from ports.clock import Clock
 from ports.errors import NotFound, Refused, TransientFailure
 from ports.state.records import LinkStore, WriteLog

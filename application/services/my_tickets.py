@@ -5,11 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from application.events import ButtonClicked
-from application.once.poster import Poster
+from application.once.writes import Poster
 from application.services.identities import Identities
 from application.services.schema import TrackerSchema
-from domain.routing import QueueRouting
 from domain.text.pachca_text import one_line
+from domain.tickets import QueueRouting
 from ports.clock import Clock
 from ports.state.records import Cache, LinkStore
 from ports.tracker import IssueInfo, IssueTracker

@@ -7,18 +7,16 @@ from dataclasses import dataclass, replace
 
 from application.helpdesk.agents_chat import AgentsChat
 from application.helpdesk.follow_ups import FollowUps
-from application.once.poster import Poster
+from application.once.writes import Poster
 from application.services.cards import Cards
 from application.services.files import FileCarrier
 from application.services.identities import Identities
 from application.services.locator import TicketLocator
 from application.services.schema import TrackerSchema
 from domain.card import ACCEPTED, intake_post
-from domain.issues import NewIssue, PachcaMessage, ticket_summary
 from domain.people import Person
-from domain.routing import QueueRouting
 from domain.text.noise import DEFAULT_PLEASANTRIES
-from domain.tickets import ThreadRef, Ticket
+from domain.tickets import NewIssue, PachcaMessage, QueueRouting, ThreadRef, Ticket, ticket_summary
 from ports.errors import ExternalServiceError, TransientFailure
 from ports.messenger import ChatMessenger
 

@@ -12,8 +12,7 @@ from dataclasses import dataclass
 
 from application.services.identities import Identities
 from domain.card import is_card_of
-from domain.links import IssueLink
-from domain.tickets import ThreadRef, Ticket, TicketKey
+from domain.tickets import IssueLink, ThreadRef, Ticket, TicketKey
 from ports.errors import NotFound, Refused
 from ports.messenger import ChatMessenger, MessageInfo
 

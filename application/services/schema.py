@@ -6,10 +6,8 @@ import json
 import logging
 from dataclasses import dataclass
 
-from domain.issues import NewIssue
-from domain.links import LINK_FIELD_KEYS
-from domain.tickets import TicketKey
-from domain.workflow import Workflow
+from domain.card import Workflow
+from domain.tickets import LINK_FIELD_KEYS, NewIssue, TicketKey
 from ports.clock import Clock
 from ports.errors import PermanentFailure, TransientFailure
 from ports.state.records import Cache

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from application.once.poster import Poster
-from application.once.writes import announced_key
+from application.once.writes import Poster, announced_key
 from application.services.cards import Cards
 from application.services.locator import TicketLocator
 from application.services.schema import TrackerSchema

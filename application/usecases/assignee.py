@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from application.once.poster import Poster
+from application.once.writes import Poster
 from application.services.locator import TicketLocator
 from application.tracker_events import TrackerAssigneeChanged
 from domain.text.pachca_text import one_line

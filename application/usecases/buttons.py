@@ -9,16 +9,14 @@ from application.events import ButtonClicked
 from application.helpdesk.agents_chat import AgentsChat
 from application.helpdesk.merging import MergeFollowUp
 from application.helpdesk.ratings import RateTicket
-from application.once.poster import Poster
-from application.once.writes import OnceWriter
+from application.once.writes import OnceWriter, Poster
 from application.services.cards import Cards
 from application.services.intake import IntakeForm
 from application.services.locator import TicketLocator
 from application.services.my_tickets import MyTickets
 from application.services.schema import TrackerSchema
-from domain.actions import Action, ButtonPress
+from domain.card import Action, ButtonPress, TicketStatus, Transition
 from domain.tickets import Ticket, TicketKey
-from domain.workflow import TicketStatus, Transition
 from ports.errors import ResolutionRefused
 from ports.tracker import IssueTracker
 

@@ -7,8 +7,15 @@ from dataclasses import dataclass
 
 from application.events import ThreadReplyPosted
 from application.helpdesk.follow_ups import FollowUps
-from application.once.poster import Poster
-from application.once.writes import AUTHOR, PACHCA_MESSAGE, TRACKER_COMMENT, OnceWriter, author_effect, reply_effect
+from application.once.writes import (
+    AUTHOR,
+    PACHCA_MESSAGE,
+    TRACKER_COMMENT,
+    OnceWriter,
+    Poster,
+    author_effect,
+    reply_effect,
+)
 from application.services.files import FileCarrier
 from application.services.identities import Identities
 from application.services.locator import TicketLocator

@@ -6,13 +6,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from application.helpdesk.follow_ups import FollowUps
-from application.once.poster import Poster
+from application.once.writes import Poster
 from application.services.locator import TicketLocator
 from application.services.schema import TrackerSchema
 from application.tracker_events import TrackerStatusChanged
-from domain.card import rating_request
+from domain.card import StatusType, rating_request
 from domain.tickets import TicketKey
-from domain.workflow import StatusType
 from ports.clock import Clock
 from ports.state.records import Cache
 from ports.tracker import IssueTracker

@@ -9,8 +9,8 @@ from application.once.writes import PACHCA_MESSAGE
 from application.services.identities import Identities
 from application.services.intake import IntakeForm
 from application.services.opening import TicketOpener, TicketSettings
-from domain.issues import PachcaMessage
 from domain.text.noise import is_pleasantry
+from domain.tickets import PachcaMessage
 from ports.state.records import WriteLog
 
 INTAKE_COMMAND = "/new"  # a message that asks for the intake form

@@ -16,7 +16,7 @@ from application.admin.doctor_recovery import RecoveryChecks
 from application.admin.pachca_webhook import PointPachcaWebhook
 from application.admin.setup import SetupTracker
 from application.once.recovery import PassLog
-from domain.routing import QueueRouting
+from domain.tickets import QueueRouting
 from entrypoints.config.settings import Settings, variable_names
 from ports.admin import DirectoryAdmin, MessengerAdmin, StateProbe
 from ports.clock import Clock

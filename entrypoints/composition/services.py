@@ -8,8 +8,7 @@ from dependency_injector import containers, providers
 from application.helpdesk.agents_chat import AgentsChat
 from application.helpdesk.follow_ups import FollowUps
 from application.once.carried import CarriedMessages
-from application.once.poster import Poster
-from application.once.writes import OnceWriter
+from application.once.writes import OnceWriter, Poster
 from application.services.cards import Cards
 from application.services.directory_index import DirectoryIndex
 from application.services.files import FileCarrier

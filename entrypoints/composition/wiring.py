@@ -12,7 +12,7 @@ from application.services.opening import TicketSettings
 from application.tracker_events import TRACKER_EVENTS
 from application.usecases.comments import CommentSettings
 from domain.files import FileLimits
-from domain.routing import QueueRouting
+from domain.tickets import QueueRouting
 from entrypoints.config.settings import Settings
 from entrypoints.http.pachca_reader import pachca_event
 from entrypoints.http.webhooks import FUTURE_SKEW_SECONDS, WebhookSecrets

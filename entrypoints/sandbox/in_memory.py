@@ -16,10 +16,8 @@ from typing import Any
 from domain.card import Button
 from domain.comments import TrackerComment
 from domain.files import FileRef, LocalFile
-from domain.issues import NewIssue
-from domain.links import QUEUE_FIELDS
 from domain.people import Person
-from domain.tickets import ThreadRef, TicketKey
+from domain.tickets import QUEUE_FIELDS, NewIssue, ThreadRef, TicketKey
 from ports.clock import Clock
 from ports.directory import UserDirectory
 from ports.errors import FileTooLarge, NotFound, OutcomeUnknown, PermanentFailure, ResolutionRefused

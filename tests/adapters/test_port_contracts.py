@@ -9,8 +9,7 @@ from dataclasses import dataclass
 
 import pytest
 
-from domain.issues import NewIssue
-from domain.tickets import TicketKey
+from domain.tickets import NewIssue, TicketKey
 from entrypoints.composition.container import Container
 from entrypoints.config.configuration import load_settings
 from entrypoints.sandbox.in_memory import FakeChatMessenger, FakeIssueTracker

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from domain.links import LINK_FIELD_KEYS, IssueLink
+from domain.tickets import LINK_FIELD_KEYS, IssueLink
 
 
 def test_the_link_goes_into_the_issue_fields_and_comes_back() -> None:

@@ -1,9 +1,7 @@
 from __future__ import annotations
 
-from domain.actions import Action
-from domain.card import Card
+from domain.card import Action, Card, StatusType, TicketStatus, Transition, Workflow
 from domain.tickets import TicketKey
-from domain.workflow import StatusType, TicketStatus, Transition, Workflow
 
 KEY = TicketKey("SERVICEDESK-7")
 CUSTOM = Workflow.from_names({"triage": "new", "fixing": "inProgress", "waiting": "paused", "shipped": "done"})

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
-from domain.links import QUEUE_FIELDS
+from domain.tickets import QUEUE_FIELDS
 from entrypoints.sandbox.simulators.people import (
     QUEUES,
     ROBOT_LOGIN,

@@ -15,10 +15,9 @@ from werkzeug import Request, Response
 
 from adapters.pachca.messenger import HttpChatMessenger, pachca_client
 from adapters.pachca.ratelimit import ChatRateLimiter
-from domain.card import Button, Card
+from domain.card import Button, Card, StatusType, TicketStatus
 from domain.people import Person
 from domain.tickets import ThreadRef, TicketKey
-from domain.workflow import StatusType, TicketStatus
 from entrypoints.sandbox.in_memory import FakeTime
 from ports.errors import NotFound, OutcomeUnknown, PermanentFailure, TransientFailure
 from ports.messenger import ChatMessenger, FormField, PostedMessage

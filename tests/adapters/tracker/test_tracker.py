@@ -11,9 +11,8 @@ from adapters.http.client import HttpClient
 from adapters.tracker.client import tracker_client
 from adapters.tracker.issues import HttpIssueTracker
 from domain.comments import TrackerComment
-from domain.issues import NewIssue
 from domain.people import Person
-from domain.tickets import TicketKey
+from domain.tickets import NewIssue, TicketKey
 from ports.errors import OutcomeUnknown, PermanentFailure, ResolutionRefused
 from ports.tracker import IssueInfo, IssueTracker, Transition
 

@@ -14,8 +14,8 @@ from adapters.tracker.client import tracker_client
 from adapters.tracker.queue import HttpTrackerAdmin
 from adapters.tracker.triggers import StoredTrigger
 from application.admin.setup import bridge_triggers
-from domain.links import LINK_FIELDS
 from domain.people import Person
+from domain.tickets import LINK_FIELDS
 from ports.admin import LocalField, Queue, TrackerAdmin
 from ports.errors import NotFound, OutcomeUnknown, PermanentFailure
 from ports.triggers import Trigger

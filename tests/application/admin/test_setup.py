@@ -8,8 +8,8 @@ from adapters.tracker.trigger_diff import differences
 from adapters.tracker.triggers import StoredTrigger, conditions, webhook
 from application.admin.setup import SetupIncomplete, SetupTracker, bridge_triggers
 from application.tracker_events import TRACKER_EVENTS
-from domain.links import QUEUE_FIELDS, LinkField
 from domain.people import Person
+from domain.tickets import QUEUE_FIELDS, LinkField
 from ports.admin import LocalField, Queue, TrackerAdmin
 from ports.errors import NotFound, PermanentFailure, TransientFailure
 from ports.triggers import BridgeTrigger, Trigger

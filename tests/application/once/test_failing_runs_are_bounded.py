@@ -4,8 +4,7 @@ answered `duplicate`."""
 
 from __future__ import annotations
 
-from application.once.inbox import DUPLICATE, FAILED, QUEUED
-from application.once.troubled_runs import MAX_TROUBLED_RUNS
+from application.once.inbox import DUPLICATE, FAILED, MAX_TROUBLED_RUNS, QUEUED
 from application.tracker_events import TrackerCommentAdded
 from tests.builders import message
 from tests.conftest import Bridge

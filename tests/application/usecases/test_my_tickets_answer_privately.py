@@ -4,8 +4,7 @@ message from the bot), with only their own tickets; nothing appears in the chat 
 from __future__ import annotations
 
 from application.events import ButtonClicked
-from domain.issues import NewIssue
-from domain.tickets import TicketKey
+from domain.tickets import NewIssue, TicketKey
 from entrypoints.sandbox.in_memory import FakeIssue
 from ports.errors import OutcomeUnknown
 from tests.builders import message

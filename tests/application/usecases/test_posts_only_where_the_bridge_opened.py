@@ -8,9 +8,8 @@ from __future__ import annotations
 from dataclasses import replace
 
 from application.tracker_events import TrackerCommentAdded, TrackerStatusChanged
-from domain.issues import NewIssue
 from domain.people import Person
-from domain.tickets import TicketKey
+from domain.tickets import NewIssue, TicketKey
 from tests.builders import SUPPORT_CHAT, message, reply
 from tests.conftest import REQUESTER, Bridge, make_bridge
 

@@ -9,7 +9,7 @@ from application.admin.doctor import Doctor, DoctorSettings
 from application.admin.setup import SetupTracker
 from application.events import ButtonClicked
 from application.tracker_events import TRACKER_EVENTS, TrackerStatusChanged
-from domain.links import QUEUE_FIELDS
+from domain.tickets import QUEUE_FIELDS
 from entrypoints.config.settings import variable_names
 from ports.admin import Queue
 from tests.application.admin.test_doctor import FakeDirectoryAdmin, FakeMessengerAdmin
