@@ -85,10 +85,11 @@ class Flow:
 def measure_flows(apis: World, python: str = sys.executable) -> list[Flow]:
     """A warm ticket from a Pachca message and a warm Tracker comment, traced in a fresh interpreter."""
     chat_id, now = 918_265, int(__import__("time").time())
-    messages = []
-    for message_id in (870_001, 870_002):
-        apis.pachca.message_chats[message_id] = chat_id
-        messages.append(function_event(*signed(message_body(message_id, chat_id, OLEG.pachca_id, now, "Нет VPN"))))
+    messages, posted = [], []
+    for _ in range(2):  # written in the simulated Pachca first, so the bridge finds the message as it would there
+        post = apis.pachca.say(OLEG.pachca_id, chat_id, "Нет VPN")
+        posted.append(post.id)
+        messages.append(function_event(*signed(message_body(post.id, chat_id, OLEG.pachca_id, now, post.content))))
     with tempfile.TemporaryDirectory(prefix="bench-flow-") as tmp:
         env = {
             "PATH": os.environ.get("PATH", ""),
@@ -100,7 +101,7 @@ def measure_flows(apis: World, python: str = sys.executable) -> list[Flow]:
         }
         # a first run opens the ticket the Tracker comments are made on
         opened = _child(python, {"ticket": messages}, env)
-        key = apis.issue_of(870_001).key
+        key = apis.issue_of(posted[0]).key
         comments = [
             function_event(*from_tracker(tracker_comment_body(key, apis.comment_as(IVAN, key, text))))
             for text in ("Проверили", "Выдали доступ")

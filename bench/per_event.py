@@ -14,13 +14,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
-from adapters.redaction import Redactor
 from adapters.state.sqlite import SqliteState
 from bench.webhooks import button_body, from_tracker, message_body, reply_body, signed, tracker_comment_body
 from domain.card import Action, ButtonPress, Card
 from domain.people import Person
 from domain.tickets import NewIssue, PachcaMessage, Ticket
-from entrypoints.config.logs import configure_logging
+from entrypoints.config.logs import Redactor, configure_logging
 from entrypoints.http.webhooks import HttpRequest, HttpResponse, WebhookApp
 from entrypoints.sandbox.in_memory_bridge import AGENT, REQUESTER, TEST_ENV, Bridge, make_bridge
 from entrypoints.sandbox.simulators.webhooks import SUPPORT_CHAT

@@ -9,8 +9,6 @@ from urllib.parse import urlsplit
 import psycopg
 from psycopg.conninfo import conninfo_to_dict
 
-from adapters.redaction import Redactor
-
 
 def parse(url: str) -> dict[str, Any]:
     """The URL's connection parameters; ValueError (without the URL's secrets) when libpq cannot read it."""
@@ -34,4 +32,7 @@ def password_of(url: str) -> str | None:
 
 
 def redact(text: str, secrets: tuple[str, ...]) -> str:
-    return Redactor(secrets, shortest=1)(text)
+    for secret in secrets:
+        if secret:
+            text = text.replace(secret, "***")
+    return text

@@ -1,4 +1,4 @@
-"""Keeping a ticket's card (the bot's message with its buttons) in step with the issue's status."""
+"""Keeping a ticket's card (the bot's message with its buttons) in step with the issue's status, once posted."""
 
 from __future__ import annotations
 
@@ -17,9 +17,6 @@ class Cards:
     links: LinkStore
     web_url: str
     follow_ups: FollowUps
-
-    def first(self, key: TicketKey, merge_into: TicketKey | None = None) -> Card:
-        return Card.for_ticket(key, self.web_url, merge_into=merge_into)
 
     def refresh(self, ticket: Ticket, status: TicketStatus) -> None:
         """Shows a new status on the ticket's card; a status the card shows already costs no call."""

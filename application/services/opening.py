@@ -13,7 +13,7 @@ from application.services.files import FileCarrier
 from application.services.identities import Identities
 from application.services.locator import TicketLocator
 from application.services.schema import TrackerSchema
-from domain.card import ACCEPTED, intake_post
+from domain.card import ACCEPTED, Card, intake_post
 from domain.people import Person
 from domain.text.noise import DEFAULT_PLEASANTRIES
 from domain.tickets import NewIssue, PachcaMessage, QueueRouting, ThreadRef, Ticket, ticket_summary
@@ -61,7 +61,7 @@ class TicketOpener:
             ticket = self._create(message, author, topic, with_files)
         if ticket.card_message_id is None:
             assert ticket.thread is not None
-            card = self.cards.first(ticket.key, merge_into=self.follow_ups.offer_for(ticket))
+            card = Card.for_ticket(ticket.key, self.cards.web_url, merge_into=self.follow_ups.offer_for(ticket))
             card_id = self.poster.to_thread(f"card:{ticket.key}", ticket.thread, card.text, card.buttons)
             self.locator.remember(ticket.with_card(card_id))
         self.agents.announce(ticket, ticket_summary(message.text, topic), author.display_name)

@@ -14,11 +14,11 @@ from adapters.pachca.files import HttpMessengerFiles
 from adapters.pachca.history import HttpEventHistory, history_limiter
 from adapters.pachca.messenger import HttpChatMessenger, pachca_client
 from adapters.pachca.ratelimit import ChatRateLimiter
-from adapters.redaction import Redactor
 from adapters.state.stores import open_state
 from adapters.tracker.client import tracker_client
 from adapters.tracker.files import HttpTrackerFiles
 from adapters.tracker.issues import HttpIssueTracker
+from entrypoints.config.logs import Redactor
 from entrypoints.config.settings import Settings
 
 if TYPE_CHECKING:

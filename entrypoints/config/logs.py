@@ -1,4 +1,5 @@
-"""Log lines on stdout, with the event's ids as fields, and secrets scrubbed from whatever is logged.
+"""Log lines on stdout, with the event's ids as fields, and secrets scrubbed from whatever is logged or shown to an
+operator (`Redactor`, `SecretScrubber`).
 
 JSON lines in the function and whenever stdout is not a terminal (a log collector reads them); at a terminal one
 readable line per record. `LOG_FORMAT=json|text` chooses. Times are ISO 8601 in UTC either way."""
@@ -7,12 +8,12 @@ from __future__ import annotations
 
 import logging
 import sys
+from collections.abc import Iterable
 from contextvars import ContextVar
 from typing import Any, TextIO
 
 from pythonjsonlogger.json import JsonFormatter
 
-from adapters.redaction import Redactor, SecretScrubber
 from application.once.inbox import current_event
 from domain.instants import iso_utc
 
@@ -88,3 +89,40 @@ def configure_logging(
     for noisy in ("urllib3", "waitress"):
         logging.getLogger(noisy).setLevel(max(logging.WARNING, root.level))
     logging.getLogger("waitress.queue").setLevel(logging.ERROR)  # "task queue depth" on every burst
+
+
+REDACTED = "***"
+SHORTEST_SECRET = 4  # a shorter value would blank out ordinary words and numbers
+
+
+class Redactor:
+    """Replaces each of the given secret values in a text."""
+
+    def __init__(self, secrets: Iterable[str | None], shortest: int = SHORTEST_SECRET) -> None:
+        self.secrets = tuple(secret for secret in secrets if secret and len(secret) >= shortest)
+
+    def __call__(self, text: str) -> str:
+        for secret in self.secrets:
+            text = text.replace(secret, REDACTED)
+        return text
+
+    def __bool__(self) -> bool:
+        return bool(self.secrets)
+
+
+class SecretScrubber(logging.Filter):
+    """Replaces any configured secret value that reaches a log record, however it got there."""
+
+    def __init__(self, redactor: Redactor) -> None:
+        super().__init__()
+        self.redactor = redactor
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if not self.redactor:
+            return True
+        record.msg = self.redactor(record.getMessage())
+        record.args = None
+        for name, value in list(record.__dict__.items()):
+            if isinstance(value, str) and name not in ("msg", "levelname", "name"):
+                setattr(record, name, self.redactor(value))
+        return True
