@@ -3,23 +3,26 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import requests
 
-from adapters.tracker.client import reading, segment
-from adapters.tracker.comments import TrackerComments
+from adapters.tracker.client import TrackerResource, reading, segment
 from adapters.tracker.models import (
+    COMMENTS,
     ISSUE_KEYS,
     ISSUES,
     STATUSES,
     TRANSITIONS,
     USER_OR_LIST,
+    Comment,
+    CommentId,
     Issue,
     IssueKey,
 )
 from adapters.tracker.queue_models import LOCAL_FIELDS
+from domain.comments import TrackerComment
 from domain.people import Person
 from domain.tickets import NewIssue, TicketKey
 from ports.errors import NotFound, PermanentFailure, ResolutionRefused
@@ -30,9 +33,11 @@ log = logging.getLogger("servicedesk.tracker")
 CONFLICT = 409
 LINK_EXISTS = (409, 422)  # Tracker's answer to a second link between the same two issues
 RESOLUTION_REFUSALS = (400, 422)  # a transition screen without the resolution field
+COMMENTS_PER_PAGE = 50
+MAX_COMMENT_PAGES = 100
 
 
-class HttpIssueTracker(TrackerComments, IssueTracker, ChangedIssues, IssueChanges):
+class HttpIssueTracker(TrackerResource, IssueTracker, ChangedIssues, IssueChanges):
     """Build it with `adapters.tracker.client.tracker_client`."""
 
     def local_field_ids(self, queue: str) -> dict[str, str]:
@@ -141,6 +146,47 @@ class HttpIssueTracker(TrackerComments, IssueTracker, ChangedIssues, IssueChange
         except NotFound as e:
             raise PermanentFailure(f"tracker: 409 on create, and no issue has unique {unique}", CONFLICT) from e
         return _issue_key(response, call)
+
+    # comments
+
+    def add_comment(
+        self, key: TicketKey, text: str, summonees: Sequence[str] = (), attachment_ids: Sequence[str] = ()
+    ) -> str:
+        path = f"/v2/issues/{key}/comments"
+        body: dict[str, Any] = {"text": text, "markupType": "md"}
+        if summonees:
+            body["summonees"] = list(summonees)
+        if attachment_ids:
+            body["attachmentIds"] = list(attachment_ids)  # temporary attachments become the comment's files
+        response = self._client.request("POST", path, idempotent=False, json=body, params={"isAddToFollowers": "false"})
+        return self._one(f"POST {path}", response, CommentId).id
+
+    def get_comment(self, key: TicketKey, comment_id: str) -> TrackerComment:
+        """The comment with its attachments, located on the issue (`expand=attachments` names them, no more)."""
+        path = f"/v2/issues/{key}/comments/{segment(comment_id)}"
+        response = self._get(path, params={"expand": "attachments"})
+        with reading(f"GET {path}"):
+            comment = Comment.model_validate_json(response.content)
+        return comment.to_comment(key, f"{self._client.base_url}/v2/issues/{key}")
+
+    def recent_comments(self, key: TicketKey) -> list[TrackerComment]:
+        """The newest comments: Tracker pages oldest first, so the pages are walked to the end (`id` cursor)."""
+        newest: list[TrackerComment] = []
+        after: str | None = None
+        for _ in range(MAX_COMMENT_PAGES):
+            page = self._comment_page(key, after)
+            newest = (newest + page)[-COMMENTS_PER_PAGE:]
+            if len(page) < COMMENTS_PER_PAGE:
+                break
+            after = page[-1].comment_id
+        return newest
+
+    def _comment_page(self, key: TicketKey, after: str | None) -> list[TrackerComment]:
+        path = f"/v2/issues/{key}/comments"
+        params: dict[str, Any] = {"perPage": COMMENTS_PER_PAGE} | ({"id": after} if after else {})
+        response = self._get(path, params=params)
+        with reading(f"GET {path}"):
+            return [comment.to_comment(key) for comment in COMMENTS.validate_json(response.content)]
 
 
 def _issue_body(issue: NewIssue, field_ids: Mapping[str, str]) -> dict[str, Any]:
