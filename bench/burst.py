@@ -25,8 +25,13 @@ from entrypoints.composition.container import Container
 from entrypoints.config.settings import DEFAULT_SERVE_STATE_URL
 from entrypoints.http.in_process import serving
 from entrypoints.http.wsgi import make_wsgi_app
+from entrypoints.sandbox.simulators.pachca.ratelimit import (
+    WINDOW_SECONDS,
+    WRITES_PER_WINDOW,
+    SlidingWindow,
+    ThreadCounting,
+)
 from entrypoints.sandbox.simulators.people import BOT_ID
-from entrypoints.sandbox.simulators.ratelimit import WINDOW_SECONDS, WRITES_PER_WINDOW, SlidingWindow, ThreadCounting
 from entrypoints.sandbox.simulators.world import World
 
 CHAT_BASE = 918_000

@@ -14,8 +14,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from bench.cold_start import Run, _bridge_run
-from entrypoints.cli.bytecode import Interpreter, find_runtime_interpreter
-from entrypoints.cli.packaging import PACKAGES, build_package
+from entrypoints.cli.deploy.archive import PACKAGES, build_package
+from entrypoints.cli.deploy.bytecode import Interpreter, find_runtime_interpreter
 from entrypoints.sandbox.simulators.world import World
 
 

@@ -19,8 +19,8 @@ from pathlib import Path
 from domain.tickets import unique_for_message
 from entrypoints.composition.bootstrap import build_container
 from entrypoints.composition.container import Container
+from entrypoints.sandbox.simulators.pachca.ratelimit import SlidingWindow
 from entrypoints.sandbox.simulators.people import IVAN, OLEG, QUEUE
-from entrypoints.sandbox.simulators.ratelimit import SlidingWindow
 from entrypoints.sandbox.simulators.webhooks import message_webhook
 from entrypoints.sandbox.simulators.world import World
 

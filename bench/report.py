@@ -16,7 +16,7 @@ from bench.hostile_report import HOSTILE_NOTE, Hostile, hostile_rows
 from bench.per_event import Calls, Cost
 from bench.recovery import RECOVERY_NOTE, RecoveryResults, recovery_rows
 from bench.store_report import StoreResults, store_notes, store_rows
-from entrypoints.sandbox.simulators.ratelimit import WINDOW_SECONDS, WRITES_PER_WINDOW
+from entrypoints.sandbox.simulators.pachca.ratelimit import WINDOW_SECONDS, WRITES_PER_WINDOW
 
 COLD_START_GOAL = 1.3
 FLOW_MODULES_GOAL = 20

@@ -22,7 +22,7 @@ from adapters.state.memory import MemoryState
 from adapters.state.sqlite import SqliteState
 from adapters.state.stores import open_state
 from bench.burst import CHAT_BASE, _check, _deliver, _env, _messages, writes_per_chat
-from entrypoints.sandbox.simulators.ratelimit import WINDOW_SECONDS, WRITES_PER_WINDOW, SlidingWindow
+from entrypoints.sandbox.simulators.pachca.ratelimit import WINDOW_SECONDS, WRITES_PER_WINDOW, SlidingWindow
 from entrypoints.sandbox.simulators.world import World
 from ports.state.upkeep import WriteSlots
 

@@ -16,37 +16,41 @@ _VERSIONS = """CREATE TABLE IF NOT EXISTS versions (
     holder DOUBLE PRECISION,
     lease_until DOUBLE PRECISION NOT NULL DEFAULT 0
 )"""
+# The columns of events and tickets, as the first version created them and as they still are (the day a migration
+# changes one, write its current form out in CURRENT)
+_EVENTS = """(
+    seq BIGINT GENERATED ALWAYS AS IDENTITY,
+    key TEXT PRIMARY KEY,
+    kind TEXT NOT NULL,
+    payload TEXT NOT NULL,
+    state TEXT NOT NULL CHECK (state IN ('pending', 'running', 'done', 'dead')),
+    attempts INTEGER NOT NULL,
+    first_seen DOUBLE PRECISION NOT NULL,
+    lease_until DOUBLE PRECISION NOT NULL DEFAULT 0,
+    due_at DOUBLE PRECISION NOT NULL DEFAULT 0,
+    outcome TEXT,
+    error TEXT
+)"""
+_TICKETS = """(
+    seq BIGINT GENERATED ALWAYS AS IDENTITY,
+    message_id BIGINT PRIMARY KEY,
+    key TEXT NOT NULL UNIQUE,
+    chat_id BIGINT NOT NULL,
+    requester_id BIGINT NOT NULL,
+    thread_id BIGINT,
+    thread_chat_id BIGINT,
+    root_message_id BIGINT,
+    root_chat_id BIGINT,
+    card_message_id BIGINT,
+    status TEXT
+)"""
 # One tuple of statements per schema version; never edit a released version, append a new one.
 _MIGRATIONS: tuple[tuple[str, ...], ...] = (
     (
-        """CREATE TABLE events (
-            seq BIGINT GENERATED ALWAYS AS IDENTITY,
-            key TEXT PRIMARY KEY,
-            kind TEXT NOT NULL,
-            payload TEXT NOT NULL,
-            state TEXT NOT NULL CHECK (state IN ('pending', 'running', 'done', 'dead')),
-            attempts INTEGER NOT NULL,
-            first_seen DOUBLE PRECISION NOT NULL,
-            lease_until DOUBLE PRECISION NOT NULL DEFAULT 0,
-            due_at DOUBLE PRECISION NOT NULL DEFAULT 0,
-            outcome TEXT,
-            error TEXT
-        )""",
+        f"CREATE TABLE events {_EVENTS}",
         "CREATE INDEX events_takeable ON events (due_at, seq) WHERE state IN ('pending', 'running')",
         "CREATE INDEX events_dead ON events (seq) WHERE state = 'dead'",
-        """CREATE TABLE tickets (
-            seq BIGINT GENERATED ALWAYS AS IDENTITY,
-            message_id BIGINT PRIMARY KEY,
-            key TEXT NOT NULL UNIQUE,
-            chat_id BIGINT NOT NULL,
-            requester_id BIGINT NOT NULL,
-            thread_id BIGINT,
-            thread_chat_id BIGINT,
-            root_message_id BIGINT,
-            root_chat_id BIGINT,
-            card_message_id BIGINT,
-            status TEXT
-        )""",
+        f"CREATE TABLE tickets {_TICKETS}",
         "CREATE INDEX tickets_thread ON tickets (thread_id)",
         "CREATE TABLE writes (effect TEXT PRIMARY KEY, kind TEXT NOT NULL, external_id TEXT)",
         "CREATE INDEX writes_external ON writes (kind, external_id)",
@@ -80,36 +84,12 @@ _MIGRATIONS: tuple[tuple[str, ...], ...] = (
 SCHEMA_VERSION = len(_MIGRATIONS)
 # Every table and index in its current form: what a table found missing is created again as
 CURRENT: tuple[str, ...] = (
-    """CREATE TABLE IF NOT EXISTS events (
-        seq BIGINT GENERATED ALWAYS AS IDENTITY,
-        key TEXT PRIMARY KEY,
-        kind TEXT NOT NULL,
-        payload TEXT NOT NULL,
-        state TEXT NOT NULL CHECK (state IN ('pending', 'running', 'done', 'dead')),
-        attempts INTEGER NOT NULL,
-        first_seen DOUBLE PRECISION NOT NULL,
-        lease_until DOUBLE PRECISION NOT NULL DEFAULT 0,
-        due_at DOUBLE PRECISION NOT NULL DEFAULT 0,
-        outcome TEXT,
-        error TEXT
-    )""",
+    f"CREATE TABLE IF NOT EXISTS events {_EVENTS}",
     "CREATE INDEX IF NOT EXISTS events_takeable ON events (due_at, seq) WHERE state IN ('pending', 'running')",
     "CREATE INDEX IF NOT EXISTS events_dead ON events (seq) WHERE state = 'dead'",
     "CREATE INDEX IF NOT EXISTS events_age ON events (first_seen)",
     "CREATE INDEX IF NOT EXISTS events_unpurged ON events (first_seen) WHERE state = 'done' AND payload <> ''",
-    """CREATE TABLE IF NOT EXISTS tickets (
-        seq BIGINT GENERATED ALWAYS AS IDENTITY,
-        message_id BIGINT PRIMARY KEY,
-        key TEXT NOT NULL UNIQUE,
-        chat_id BIGINT NOT NULL,
-        requester_id BIGINT NOT NULL,
-        thread_id BIGINT,
-        thread_chat_id BIGINT,
-        root_message_id BIGINT,
-        root_chat_id BIGINT,
-        card_message_id BIGINT,
-        status TEXT
-    )""",
+    f"CREATE TABLE IF NOT EXISTS tickets {_TICKETS}",
     "CREATE INDEX IF NOT EXISTS tickets_thread ON tickets (thread_id)",
     """CREATE TABLE IF NOT EXISTS writes (
         effect TEXT PRIMARY KEY,

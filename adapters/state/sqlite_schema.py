@@ -12,34 +12,38 @@ _VERSIONS = """CREATE TABLE IF NOT EXISTS versions (
     holder REAL,
     lease_until REAL NOT NULL DEFAULT 0
 )"""
+# The columns of events and tickets, as the first version created them and as they still are (the day a migration
+# changes one, write its current form out in CURRENT)
+_EVENTS = """(
+    key TEXT PRIMARY KEY,
+    kind TEXT NOT NULL,
+    payload TEXT NOT NULL,
+    state TEXT NOT NULL CHECK (state IN ('pending', 'running', 'done', 'dead')),
+    attempts INTEGER NOT NULL,
+    first_seen REAL NOT NULL,
+    lease_until REAL NOT NULL DEFAULT 0,
+    due_at REAL NOT NULL DEFAULT 0,
+    outcome TEXT,
+    error TEXT
+)"""
+_TICKETS = """(
+    message_id INTEGER PRIMARY KEY,
+    key TEXT NOT NULL UNIQUE,
+    chat_id INTEGER NOT NULL,
+    requester_id INTEGER NOT NULL,
+    thread_id INTEGER,
+    thread_chat_id INTEGER,
+    root_message_id INTEGER,
+    root_chat_id INTEGER,
+    card_message_id INTEGER,
+    status TEXT
+)"""
 # One tuple of statements per schema version; never edit a released version, append a new one.
 _MIGRATIONS: tuple[tuple[str, ...], ...] = (
     (
-        """CREATE TABLE events (
-            key TEXT PRIMARY KEY,
-            kind TEXT NOT NULL,
-            payload TEXT NOT NULL,
-            state TEXT NOT NULL CHECK (state IN ('pending', 'running', 'done', 'dead')),
-            attempts INTEGER NOT NULL,
-            first_seen REAL NOT NULL,
-            lease_until REAL NOT NULL DEFAULT 0,
-            due_at REAL NOT NULL DEFAULT 0,
-            outcome TEXT,
-            error TEXT
-        )""",
+        f"CREATE TABLE events {_EVENTS}",
         "CREATE INDEX events_takeable ON events (due_at) WHERE state IN ('pending', 'running')",
-        """CREATE TABLE tickets (
-            message_id INTEGER PRIMARY KEY,
-            key TEXT NOT NULL UNIQUE,
-            chat_id INTEGER NOT NULL,
-            requester_id INTEGER NOT NULL,
-            thread_id INTEGER,
-            thread_chat_id INTEGER,
-            root_message_id INTEGER,
-            root_chat_id INTEGER,
-            card_message_id INTEGER,
-            status TEXT
-        )""",
+        f"CREATE TABLE tickets {_TICKETS}",
         "CREATE INDEX tickets_thread ON tickets (thread_id)",
         "CREATE TABLE writes (effect TEXT PRIMARY KEY, kind TEXT NOT NULL, external_id TEXT)",
         "CREATE INDEX writes_external ON writes (kind, external_id)",
@@ -73,33 +77,11 @@ _MIGRATIONS: tuple[tuple[str, ...], ...] = (
 SCHEMA_VERSION = len(_MIGRATIONS)
 # Every table and index in its current form: what a table found missing is created again as
 CURRENT: tuple[str, ...] = (
-    """CREATE TABLE IF NOT EXISTS events (
-        key TEXT PRIMARY KEY,
-        kind TEXT NOT NULL,
-        payload TEXT NOT NULL,
-        state TEXT NOT NULL CHECK (state IN ('pending', 'running', 'done', 'dead')),
-        attempts INTEGER NOT NULL,
-        first_seen REAL NOT NULL,
-        lease_until REAL NOT NULL DEFAULT 0,
-        due_at REAL NOT NULL DEFAULT 0,
-        outcome TEXT,
-        error TEXT
-    )""",
+    f"CREATE TABLE IF NOT EXISTS events {_EVENTS}",
     "CREATE INDEX IF NOT EXISTS events_takeable ON events (due_at) WHERE state IN ('pending', 'running')",
     "CREATE INDEX IF NOT EXISTS events_age ON events (first_seen)",
     "CREATE INDEX IF NOT EXISTS events_unpurged ON events (first_seen) WHERE state = 'done' AND payload <> ''",
-    """CREATE TABLE IF NOT EXISTS tickets (
-        message_id INTEGER PRIMARY KEY,
-        key TEXT NOT NULL UNIQUE,
-        chat_id INTEGER NOT NULL,
-        requester_id INTEGER NOT NULL,
-        thread_id INTEGER,
-        thread_chat_id INTEGER,
-        root_message_id INTEGER,
-        root_chat_id INTEGER,
-        card_message_id INTEGER,
-        status TEXT
-    )""",
+    f"CREATE TABLE IF NOT EXISTS tickets {_TICKETS}",
     "CREATE INDEX IF NOT EXISTS tickets_thread ON tickets (thread_id)",
     """CREATE TABLE IF NOT EXISTS writes (
         effect TEXT PRIMARY KEY,

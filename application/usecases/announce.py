@@ -4,18 +4,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from application.once.writes import Poster, announced_key
+from application.once.told import ThreadNews
+from application.once.writes import announced_key
 from application.services.cards import Cards
-from application.services.locator import TicketLocator
 from application.services.schema import TrackerSchema
 from application.tracker_events import TrackerStatusChanged
 from domain.text.pachca_text import one_line
 from domain.tickets import TicketKey
-from ports.clock import Clock
-from ports.state.records import Cache
-from ports.tracker import IssueTracker
-
-ANNOUNCED_TTL = 90 * 86400.0
 
 
 @dataclass(frozen=True)
@@ -26,26 +21,18 @@ class AnnounceStatus:
     - the card shows the new status, with «Переоткрыть» once the issue is closed.
     """
 
-    tracker: IssueTracker
-    locator: TicketLocator
+    news: ThreadNews
     schema: TrackerSchema
     cards: Cards
-    poster: Poster
-    cache: Cache
-    clock: Clock
 
     def execute(self, event: TrackerStatusChanged) -> str:
         key = TicketKey(event.issue_key)
-        issue = self.tracker.get_issue(key)
-        ticket = self.locator.by_key(key, issue)
-        if ticket is None or ticket.thread is None:
+        found = self.news.in_thread(key)
+        if found is None:
             return "not_a_ticket"
-        announced = announced_key(key)
-        outcome = "duplicate"
-        if self.cache.get(announced, self.clock.now()) != issue.status_key:
-            text = f"Статус заявки изменён: {one_line(issue.status_display)}"  # a name typed in Tracker
-            self.poster.to_thread(f"status:{key}:{issue.status_key}:{issue.updated_at}", ticket.thread, text)
-            self.cache.put(announced, issue.status_key, self.clock.now() + ANNOUNCED_TTL)
-            outcome = "announced"
-        self.cards.refresh(ticket, self.schema.workflow().status(issue.status_key, issue.status_display))
-        return outcome
+        issue = found.issue
+        text = f"Статус заявки изменён: {one_line(issue.status_display)}"  # a name typed in Tracker
+        effect = f"status:{key}:{issue.status_key}:{issue.updated_at}"
+        told = self.news.tell(found.thread, announced_key(key), issue.status_key, effect, text)
+        self.cards.refresh(found.ticket, self.schema.workflow().status(issue.status_key, issue.status_display))
+        return "announced" if told else "duplicate"

@@ -132,8 +132,8 @@ def drain() -> None:
 
 
 from entrypoints.cli.admin import doctor, setup  # noqa: E402 - registered after the group exists
+from entrypoints.cli.deploy.commands import deploy, package  # noqa: E402
 from entrypoints.cli.init import init  # noqa: E402
-from entrypoints.cli.ship import deploy, package  # noqa: E402
 from entrypoints.sandbox.command import sandbox  # noqa: E402
 
 main.add_command(sandbox)

@@ -106,23 +106,9 @@ class Container(containers.DeclarativeContainer):
         writer=services.writer,
     )
     announce_status = providers.Singleton(
-        AnnounceStatus,
-        tracker=outside.tracker,
-        locator=services.locator,
-        schema=services.schema,
-        cards=services.cards,
-        poster=services.poster,
-        cache=outside.state,
-        clock=outside.clock,
+        AnnounceStatus, news=services.news, schema=services.schema, cards=services.cards
     )
-    announce_assignee = providers.Singleton(
-        AnnounceAssignee,
-        tracker=outside.tracker,
-        locator=services.locator,
-        poster=services.poster,
-        cache=outside.state,
-        clock=outside.clock,
-    )
+    announce_assignee = providers.Singleton(AnnounceAssignee, news=services.news)
     ask_rating = providers.Singleton(
         AskRating,
         tracker=outside.tracker,

@@ -8,6 +8,7 @@ from dependency_injector import containers, providers
 from application.helpdesk.agents_chat import AgentsChat
 from application.helpdesk.follow_ups import FollowUps
 from application.once.carried import CarriedMessages
+from application.once.told import ThreadNews
 from application.once.writes import OnceWriter, Poster
 from application.services.cards import Cards
 from application.services.directory_index import DirectoryIndex
@@ -71,6 +72,9 @@ class Services(containers.DeclarativeContainer):
         log=outside.state,
         clock=outside.clock,
         routing=routing,
+    )
+    news = providers.Singleton(
+        ThreadNews, tracker=outside.tracker, locator=locator, poster=poster, cache=outside.state, clock=outside.clock
     )
     follow_ups = providers.Singleton(
         FollowUps, cache=outside.state, clock=outside.clock, window_minutes=settings.provided.follow_up_minutes

@@ -23,8 +23,8 @@ from entrypoints.sandbox.api import SandboxApi, routed
 from entrypoints.sandbox.courier import Courier
 from entrypoints.sandbox.scene import Scene, Secrets
 from entrypoints.sandbox.simulators.http import WsgiApp
+from entrypoints.sandbox.simulators.pachca.ratelimit import SlidingWindow
 from entrypoints.sandbox.simulators.people import QUEUE
-from entrypoints.sandbox.simulators.ratelimit import SlidingWindow
 from entrypoints.sandbox.simulators.webhooks import AGENTS_CHAT, IT_CHAT, IT_QUEUE
 from entrypoints.sandbox.simulators.world import World
 from entrypoints.sandbox.timeline import Timeline

@@ -5,10 +5,10 @@ from __future__ import annotations
 from dataclasses import asdict
 from typing import Any
 
-from entrypoints.sandbox.simulators.pachca import Pachca, Post
+from entrypoints.sandbox.simulators.pachca.api import Pachca, Post
 from entrypoints.sandbox.simulators.people import BOT_ID, PEOPLE, by_uid, pachca_person
-from entrypoints.sandbox.simulators.tracker import WORKFLOW, Issue, Tracker
-from entrypoints.sandbox.simulators.tracker_json import STATUSES
+from entrypoints.sandbox.simulators.tracker.api import WORKFLOW, Tracker
+from entrypoints.sandbox.simulators.tracker.records import STATUSES, Issue
 from entrypoints.sandbox.simulators.webhooks import AGENTS_CHAT, IT_CHAT, SUPPORT_CHAT
 
 ADMIN_CHAT = 918400  # the sandbox's ADMIN_CHAT_ID: where problems that need a person are told

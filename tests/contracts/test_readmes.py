@@ -8,7 +8,7 @@ from pathlib import Path
 
 from click.testing import CliRunner
 
-from entrypoints.cli.deploy import environment_variables
+from entrypoints.cli.deploy.plan import environment_variables
 from entrypoints.cli.main import main
 from tests.contracts.yc_reference import unknown_flags, yc_commands
 

@@ -9,7 +9,7 @@ import time
 import pytest
 
 from domain.tickets import ThreadRef
-from entrypoints.sandbox.simulators.pachca import Post
+from entrypoints.sandbox.simulators.pachca.api import Post
 from entrypoints.sandbox.simulators.people import IVAN, OLEG
 from entrypoints.sandbox.simulators.webhooks import button_webhook, thread_webhook
 from entrypoints.sandbox.simulators.world import World

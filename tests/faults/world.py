@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from entrypoints.sandbox.simulators.pachca import Post, Thread
+from entrypoints.sandbox.simulators.pachca.api import Post, Thread
 from entrypoints.sandbox.simulators.people import BOT_ID, IVAN, OLEG, PEOPLE, QUEUE, ROBOT_UID, Human
-from entrypoints.sandbox.simulators.tracker import Issue
-from entrypoints.sandbox.simulators.tracker_comments import Comment
+from entrypoints.sandbox.simulators.tracker.records import Comment, Issue
 from entrypoints.sandbox.simulators.world import World
 
 __all__ = ["BOT_ID", "IVAN", "OLEG", "PEOPLE", "QUEUE", "ROBOT_UID", "Comment", "Human", "Issue", "Post", "Thread"]

@@ -66,7 +66,7 @@ def test_in_poll_mode_both_sides_cross_with_no_webhook_and_no_trigger(polling: P
 
 def test_the_bots_posts_in_the_admin_chat_are_shown_apart_from_private_messages() -> None:
     from entrypoints.sandbox.simulators.http import Call
-    from entrypoints.sandbox.simulators.pachca import Pachca
+    from entrypoints.sandbox.simulators.pachca.api import Pachca
     from entrypoints.sandbox.view import ADMIN_CHAT, chat
 
     pachca = Pachca()

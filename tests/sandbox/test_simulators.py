@@ -8,8 +8,8 @@ from typing import Any
 import pytest
 import requests
 
+from entrypoints.sandbox.simulators.pachca.ratelimit import SlidingWindow
 from entrypoints.sandbox.simulators.people import IVAN
-from entrypoints.sandbox.simulators.ratelimit import SlidingWindow
 from entrypoints.sandbox.simulators.world import World
 
 ISSUE = {"queue": "SERVICEDESK", "summary": "Принтер", "description": "Не печатает", "unique": "pachca-message-1"}

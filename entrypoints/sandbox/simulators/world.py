@@ -15,12 +15,12 @@ from domain.tickets import unique_for_message
 from entrypoints.sandbox.simulators.faults import Fault
 from entrypoints.sandbox.simulators.files import Files
 from entrypoints.sandbox.simulators.http import Answer, Call, WsgiApp, answer, serving, wsgi_app
-from entrypoints.sandbox.simulators.pachca import Pachca, Post, Thread
+from entrypoints.sandbox.simulators.pachca.api import Pachca, Post, Thread
+from entrypoints.sandbox.simulators.pachca.ratelimit import SlidingWindow
 from entrypoints.sandbox.simulators.people import PEOPLE, Y360_ORG, Human, directory_user
-from entrypoints.sandbox.simulators.ratelimit import SlidingWindow
 from entrypoints.sandbox.simulators.router import ApiCall, Router
-from entrypoints.sandbox.simulators.tracker import Issue, Tracker, Trigger
-from entrypoints.sandbox.simulators.tracker_comments import Comment
+from entrypoints.sandbox.simulators.tracker.api import Tracker, Trigger
+from entrypoints.sandbox.simulators.tracker.records import Comment, Issue
 
 
 class World:

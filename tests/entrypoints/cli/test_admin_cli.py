@@ -20,8 +20,8 @@ from werkzeug import Request, Response
 
 from adapters.state.sqlite import SqliteState
 from adapters.state.stores import open_state
+from entrypoints.cli.deploy.archive import PACKAGES, build_package, runtime_requirements
 from entrypoints.cli.main import main
-from entrypoints.cli.packaging import PACKAGES, build_package, runtime_requirements
 from tests.conftest import TEST_ENV
 from tests.entrypoints.conftest import http_event
 

@@ -14,8 +14,8 @@ import pytest
 from click.testing import CliRunner, Result
 from pytest_httpserver import HTTPServer
 
-from entrypoints.cli import ship
-from entrypoints.cli.deploy import split
+from entrypoints.cli.deploy import commands
+from entrypoints.cli.deploy.plan import split
 from entrypoints.cli.main import main
 from entrypoints.config import env_file
 from entrypoints.config.env_file import file_values
@@ -213,7 +213,7 @@ def test_a_function_that_does_not_answer_200_is_a_failed_run_that_says_where_to_
     TrackerServer(httpserver)
     answer = {"ok": False, "error": "configuration: TRACKER_ORG_ID"}
     httpserver.expect_request(re.compile("/functions/.+"), method="GET").respond_with_json(answer, status=503)
-    monkeypatch.setattr(ship, "HEALTH_WAIT", 1.0)
+    monkeypatch.setattr(commands, "HEALTH_WAIT", 1.0)
 
     result = deploy()
 

@@ -13,8 +13,8 @@ from typing import Any
 
 import pytest
 
-from entrypoints.cli.bytecode import Interpreter, find_runtime_interpreter, interpreter
-from entrypoints.cli.packaging import PACKAGES, build_package
+from entrypoints.cli.deploy.archive import PACKAGES, build_package
+from entrypoints.cli.deploy.bytecode import Interpreter, find_runtime_interpreter, interpreter
 from tests.conftest import TEST_ENV
 from tests.entrypoints.conftest import TIMER_EVENT, http_event
 

@@ -2,7 +2,7 @@
 
 As Tracker does: `unique` makes creating an issue idempotent (a second create answers `409`); local fields come
 back as `<prefix>--<key>`; a workflow offers its transitions, and statuses have types. The triggers `setup` creates
-are played too (`on_trigger`): a status change, and a person's comment (`tracker_comments`).
+are played too (`on_trigger`): a status change, and a person's comment (`comments`).
 """
 
 from __future__ import annotations
@@ -10,14 +10,15 @@ from __future__ import annotations
 import re
 import threading
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from entrypoints.sandbox.simulators import tracker_json as shape
 from entrypoints.sandbox.simulators.http import Answer, Call, answer, not_found
 from entrypoints.sandbox.simulators.people import PEOPLE, QUEUE, QUEUES, ROBOT_UID
-from entrypoints.sandbox.simulators.tracker_comments import Comments
+from entrypoints.sandbox.simulators.tracker import records as shape
+from entrypoints.sandbox.simulators.tracker.comments import Comments
+from entrypoints.sandbox.simulators.tracker.records import Issue
 
 WORKFLOW = {  # status: (transition id, its name, the status it leads to)
     "open": (("start_progress", "Взять в работу", "inProgress"), ("close", "Закрыть", "closed")),
@@ -26,20 +27,6 @@ WORKFLOW = {  # status: (transition id, its name, the status it leads to)
 }
 
 Trigger = Callable[[dict[str, Any]], object]  # what it answers is not read
-
-
-@dataclass(frozen=True)
-class Issue:
-    key: str
-    unique: str
-    summary: str
-    local_fields: dict[str, str]
-    description: str = ""
-    status: str = "open"
-    updated_at: str = ""
-    updated_by: str = ROBOT_UID
-    assignee: str | None = None  # a uid
-    links: tuple[tuple[str, str], ...] = ()  # (relationship, other key)
 
 
 class Tracker:

@@ -14,7 +14,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from entrypoints.sandbox.simulators.http import Answer, Call, answer
-from entrypoints.sandbox.simulators.ratelimit import SlidingWindow
+from entrypoints.sandbox.simulators.pachca.ratelimit import SlidingWindow
 
 READS, WINDOW = 5, 2.0
 MAX_LIMIT = 50

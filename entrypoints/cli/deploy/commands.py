@@ -12,19 +12,19 @@ import click
 import requests
 
 from entrypoints.cli.admin import run_setup
-from entrypoints.cli.bytecode import (
+from entrypoints.cli.common import configuration_failed
+from entrypoints.cli.deploy.apply import Deployment
+from entrypoints.cli.deploy.archive import DEFAULT_OUTPUT, build_package
+from entrypoints.cli.deploy.bytecode import (
     RUNTIME_VERSION,
     Interpreter,
     InterpreterError,
     find_runtime_interpreter,
     interpreter,
 )
-from entrypoints.cli.common import configuration_failed
-from entrypoints.cli.deploy import RUNTIME, Configuration, Target, deployable
-from entrypoints.cli.deploy_apply import Deployment
-from entrypoints.cli.deploy_script import render_script
-from entrypoints.cli.packaging import DEFAULT_OUTPUT, build_package
-from entrypoints.cli.yc import Yc, YcFailed, YcMissing
+from entrypoints.cli.deploy.plan import RUNTIME, Configuration, Target, deployable
+from entrypoints.cli.deploy.script import render_script
+from entrypoints.cli.deploy.yc import Yc, YcFailed, YcMissing
 from entrypoints.config.configuration import ConfigurationError
 from entrypoints.config.env_file import command_environment, remember_public_url
 

@@ -7,24 +7,15 @@ from __future__ import annotations
 import itertools
 import threading
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from typing import Any
 
-from entrypoints.sandbox.simulators import tracker_json as shape
 from entrypoints.sandbox.simulators.http import Answer, Call, answer, not_found
 from entrypoints.sandbox.simulators.people import ROBOT_UID
+from entrypoints.sandbox.simulators.tracker import records as shape
+from entrypoints.sandbox.simulators.tracker.records import Comment
 
 INTERNAL_MARKERS = ("#внутр", "#internal")
-
-
-@dataclass(frozen=True)
-class Comment:
-    id: str
-    key: str
-    text: str
-    author: str  # uid
-    summonees: tuple[str, ...] = field(default=())
-    created_at: str = field(default_factory=shape.now)
 
 
 class Comments:

@@ -1,9 +1,11 @@
-"""Tracker's JSON, as its API answers: issues with their local fields as `<prefix>--<key>`, comments, users."""
+"""What simulated Tracker keeps (issues, comments) and the JSON its API answers with: issues with their local fields
+as `<prefix>--<key>`, comments, users, queues, triggers and statuses."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from domain.tickets import QUEUE_FIELDS
 from entrypoints.sandbox.simulators.people import (
@@ -15,13 +17,37 @@ from entrypoints.sandbox.simulators.people import (
     by_uid,
 )
 
-if TYPE_CHECKING:
-    from entrypoints.sandbox.simulators.tracker import Issue
-    from entrypoints.sandbox.simulators.tracker_comments import Comment
-
 FIELD_PREFIX = "6063181a59590578909db920"
 STATUSES = {"open": "Открыт", "inProgress": "В работе", "closed": "Закрыт"}
 STATUS_TYPES = {"open": "new", "inProgress": "inProgress", "closed": "done"}
+
+
+def now() -> str:
+    return datetime.now(UTC).isoformat(timespec="milliseconds")
+
+
+@dataclass(frozen=True)
+class Issue:
+    key: str
+    unique: str
+    summary: str
+    local_fields: dict[str, str]
+    description: str = ""
+    status: str = "open"
+    updated_at: str = ""
+    updated_by: str = ROBOT_UID
+    assignee: str | None = None  # a uid
+    links: tuple[tuple[str, str], ...] = ()  # (relationship, other key)
+
+
+@dataclass(frozen=True)
+class Comment:
+    id: str
+    key: str
+    text: str
+    author: str  # uid
+    summonees: tuple[str, ...] = field(default=())
+    created_at: str = field(default_factory=now)
 
 
 def robot() -> dict[str, str]:
@@ -60,10 +86,6 @@ def status(key: str) -> dict[str, str]:
 
 def statuses() -> list[dict[str, str]]:
     return [{**status(key), "type": STATUS_TYPES[key]} for key in STATUSES]
-
-
-def now() -> str:
-    return datetime.now(UTC).isoformat(timespec="milliseconds")
 
 
 def issue(issue: Issue) -> dict[str, Any]:

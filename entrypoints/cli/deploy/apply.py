@@ -1,4 +1,4 @@
-"""`servicedesk-bot deploy`: brings the cloud side to what `entrypoints.cli.deploy` describes, with `yc`.
+"""`servicedesk-bot deploy`: brings the cloud side to what `entrypoints.cli.deploy.plan` describes, with `yc`.
 
 Each resource is found by name, or created; each step says `created`, `updated` or `unchanged` (a dry run says
 `would create` and `would update`, and changes nothing). A second run creates nothing:
@@ -18,7 +18,7 @@ from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import Any
 
-from entrypoints.cli.deploy import (
+from entrypoints.cli.deploy.plan import (
     DRAIN_CRON,
     ENTRYPOINT,
     INVOKER_ROLE,
@@ -30,7 +30,7 @@ from entrypoints.cli.deploy import (
     Configuration,
     Target,
 )
-from entrypoints.cli.yc import Yc, YcFailed
+from entrypoints.cli.deploy.yc import Yc, YcFailed
 
 PUBLIC = "system:allUsers"
 NEW = "(new)"  # an id a dry run cannot know yet
@@ -177,7 +177,7 @@ class Deployment:
         args += ["--execution-timeout", TIMEOUT, "--source-path", str(archive), "--service-account-id", sa_id]
         args += ["--description", description]
         for name, value in self._config.plain.items():
-            args += ["--environment", f"{name}={value}"]  # plain values only: nothing yc would misread (deploy.py)
+            args += ["--environment", f"{name}={value}"]  # plain values only: nothing yc would misread (plan.py)
         for text in secrets:
             args += ["--secret", text]
         created = self._yc("serverless", "function", "version", "create", *args)

@@ -1,5 +1,5 @@
 """The Yandex Cloud Functions archive: the code's packages and `index.py` at the root, plus `requirements.txt`, and
-when an interpreter is given, the bytecode it compiled (see `entrypoints.cli.bytecode`)."""
+when an interpreter is given, the bytecode it compiled (see `entrypoints.cli.deploy.bytecode`)."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ import zipfile
 from collections.abc import Iterator
 from pathlib import Path
 
-from entrypoints.cli.bytecode import Interpreter, compile_tree
+from entrypoints.cli.deploy.bytecode import Interpreter, compile_tree
 
 DISTRIBUTION = "servicedesk-pachca-bot"
 PACKAGES = ("domain", "application", "ports", "adapters", "entrypoints")

@@ -13,10 +13,10 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from entrypoints.sandbox.simulators.history import EventHistory
 from entrypoints.sandbox.simulators.http import Answer, Call, answer
+from entrypoints.sandbox.simulators.pachca.history import EventHistory
+from entrypoints.sandbox.simulators.pachca.ratelimit import SlidingWindow
 from entrypoints.sandbox.simulators.people import BOT_ID, PEOPLE, pachca_person
-from entrypoints.sandbox.simulators.ratelimit import SlidingWindow
 
 BOT_CHATS = {918264: "Поддержка", 918300: "ИТ-помощь", 918400: "Флудилка"}  # the chats the bot was added to
 THREAD_BASE = 265000

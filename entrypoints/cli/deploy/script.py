@@ -9,18 +9,8 @@ from __future__ import annotations
 
 import shlex
 
-from entrypoints.cli.deploy import (
-    DRAIN_CRON,
-    ENTRYPOINT,
-    INVOKER_ROLE,
-    MEMORY,
-    POSTGRES_PROXY_ROLE,
-    RUNTIME,
-    SECRET_ROLE,
-    TIMEOUT,
-    Configuration,
-    Target,
-)
+from entrypoints.cli.deploy import plan
+from entrypoints.cli.deploy.plan import Configuration, Target
 
 PAYLOAD = (
     "payload() { python3 -c 'import json, os, sys; "
@@ -74,7 +64,7 @@ def _lockbox(t: Target, c: Configuration) -> list[str]:
         f'  payload {names} | yc lockbox secret add-version --id "$SECRET_ID" --payload -',
         "fi",
         'SECRET_VERSION=$(yc lockbox secret get --id "$SECRET_ID" --jq .current_version.id)',
-        f'yc lockbox secret add-access-binding --id "$SECRET_ID" --role {SECRET_ROLE} '
+        f'yc lockbox secret add-access-binding --id "$SECRET_ID" --role {plan.SECRET_ROLE} '
         '--subject "serviceAccount:$SA_ID"',
         "",
     ]
@@ -86,7 +76,7 @@ def _function(t: Target) -> list[str]:
         'yc serverless function get --name "$FUNCTION" --folder-id "$FOLDER" >/dev/null 2>&1 ||',
         '  yc serverless function create --name "$FUNCTION" --folder-id "$FOLDER"',
         'FUNCTION_ID=$(yc serverless function get --name "$FUNCTION" --folder-id "$FOLDER" --jq .id)',
-        f'yc serverless function add-access-binding --id "$FUNCTION_ID" --role {INVOKER_ROLE} '
+        f'yc serverless function add-access-binding --id "$FUNCTION_ID" --role {plan.INVOKER_ROLE} '
         '--subject "serviceAccount:$SA_ID"',
         "",
     ]
@@ -95,16 +85,18 @@ def _function(t: Target) -> list[str]:
 def _version(t: Target, c: Configuration) -> list[str]:
     args = [
         '--function-id "$FUNCTION_ID"',
-        f"--runtime {RUNTIME} --entrypoint {ENTRYPOINT}",
-        f"--memory {MEMORY} --execution-timeout {TIMEOUT}",
+        f"--runtime {plan.RUNTIME} --entrypoint {plan.ENTRYPOINT}",
+        f"--memory {plan.MEMORY} --execution-timeout {plan.TIMEOUT}",
         f"--source-path {shlex.quote(t.archive)}",
         '--service-account-id "$SA_ID"',
         *(f"--environment {shlex.quote(f'{name}={value}')}" for name, value in c.plain.items()),
         *(f'--secret "environment-variable={n},id=$SECRET_ID,version-id=$SECRET_VERSION,key={n}"' for n in c.lockbox),
     ]
     return [
-        f"# 4. A version: runtime {RUNTIME}, entry point {ENTRYPOINT}, {MEMORY} (a bigger CPU share for the cold",
-        f"#    start, which must fit Pachca's 3 s form deadline), {TIMEOUT} (a drain pass retries a few calls of at",
+        f"# 4. A version: runtime {plan.RUNTIME}, entry point {plan.ENTRYPOINT}, {plan.MEMORY} (a bigger CPU share "
+        "for the cold",
+        f"#    start, which must fit Pachca's 3 s form deadline), {plan.TIMEOUT} (a drain pass retries a few calls "
+        "of at",
         "#    most 10 s each). Build the archive first: servicedesk-bot package",
         "yc serverless function version create \\\n  " + " \\\n  ".join(args),
         "",
@@ -119,7 +111,7 @@ def _timer() -> list[str]:
         "# 6. The timer trigger: every minute one drain pass retries what a transient failure left in the outbox.",
         'yc serverless trigger get --name "$FUNCTION-drain" --folder-id "$FOLDER" >/dev/null 2>&1 ||',
         f'  yc serverless trigger create timer --name "$FUNCTION-drain" --folder-id "$FOLDER" --cron-expression '
-        f"{shlex.quote(DRAIN_CRON)} "
+        f"{shlex.quote(plan.DRAIN_CRON)} "
         '--invoke-function-id "$FUNCTION_ID" --invoke-function-service-account-id "$SA_ID"',
         "",
     ]
@@ -130,7 +122,7 @@ def _postgres(t: Target, c: Configuration) -> list[str]:
     if c.through_proxy:
         lines += [
             "# 7. STATE_URL goes through a Managed PostgreSQL database proxy: the service account may use it.",
-            f'yc resource-manager folder add-access-binding --id "$FOLDER" --role {POSTGRES_PROXY_ROLE} '
+            f'yc resource-manager folder add-access-binding --id "$FOLDER" --role {plan.POSTGRES_PROXY_ROLE} '
             '--subject "serviceAccount:$SA_ID"',
         ]
     if t.postgres_cluster:
