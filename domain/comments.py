@@ -1,15 +1,18 @@
 """Comments travelling between a thread and its issue, and what edits, deletions and internal notes look like on
-the other side."""
+the other side. An internal-note marker is recognised however it is disguised: both sides are compared folded to
+what a reader sees (`folded`)."""
 
 from __future__ import annotations
 
+import html
+import re
+import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
 from domain.files import FileRef
 from domain.people import Person
-from domain.text.folding import folded
 from domain.text.pachca_text import one_line
 from domain.tickets import TicketKey
 
@@ -69,3 +72,65 @@ def moment_of(changed_at: str) -> float:
 
 def _moment(value: str) -> datetime:
     return datetime.fromisoformat(value.replace("Z", "+00:00"))
+
+
+# Text folded to what a reader sees, for comparing a marker with text someone may have disguised: markup and HTML
+# entities gone, invisible characters gone, compatibility forms (full-width `＃`) normalised, case folded, and letters
+# that look alike (Latin, Cyrillic, Greek) made one. Every step is linear in the text.
+
+# HTML or XML tags and comments (`<b>`, `</b>`, `<!-- -->`): what is between `<` and the next `>`
+_TAGS = re.compile(r"<[^<>]*>")
+# characters that take no room: soft hyphen, zero-width spaces and joiners, word joiners, direction marks, BOM,
+# variation selectors, tag characters, Hangul fillers, combining marks laid over the previous letter
+_INVISIBLE = re.compile(
+    "["
+    "\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180b-\u180f\u200b-\u200f\u202a-\u202e\u2060-\u206f"
+    "\u3164\ufe00-\ufe0f\ufeff\uffa0\U000e0000-\U000e0fff\U0001d173-\U0001d17a"
+    "\u0300-\u036f\u0483-\u0489\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f"
+    "]+"
+)
+# Markdown and YFM emphasis, escapes and code marks a marker can be split by (`**#**внутр`, `\#internal`)
+_MARKUP = re.compile(r"[*_~`\\|]+")
+# after case folding: each look-alike letter to one representative (Cyrillic and Greek to the Latin they resemble)
+_LOOK_ALIKES = str.maketrans(
+    {
+        **dict.fromkeys("аα", "a"),
+        **dict.fromkeys("вβь", "b"),
+        **dict.fromkeys("сϲ", "c"),
+        "ԁ": "d",
+        **dict.fromkeys("еεё", "e"),
+        "һ": "h",
+        "н": "h",
+        **dict.fromkeys("іιıїlӏ1", "i"),  # an upper-case I passes for an l
+        "ј": "j",
+        **dict.fromkeys("кκ", "k"),
+        **dict.fromkeys("мμ", "m"),
+        **dict.fromkeys("ηп", "n"),
+        **dict.fromkeys("оο0", "o"),
+        **dict.fromkeys("рρ", "p"),
+        "ԛ": "q",
+        "г": "r",
+        "ѕ": "s",
+        **dict.fromkeys("тτ", "t"),
+        **dict.fromkeys("υ", "u"),
+        "ν": "v",
+        "ѡ": "w",
+        **dict.fromkeys("хχ", "x"),
+        **dict.fromkeys("уγү", "y"),
+        "з": "3",
+        **dict.fromkeys("♯⌗⋕", "#"),
+    }
+)
+_ENTITY_ROUNDS = 3  # `&amp;#35;` is `&#35;` once unescaped, and `#` twice
+
+
+def folded(text: str) -> str:
+    """`text` as a comparison should see it; not for showing to anyone."""
+    for _ in range(_ENTITY_ROUNDS):
+        if "&" not in text:
+            break
+        text = html.unescape(text)
+    text = _TAGS.sub("", text)
+    text = _INVISIBLE.sub("", unicodedata.normalize("NFKC", text))
+    text = _INVISIBLE.sub("", unicodedata.normalize("NFKD", text.casefold()))  # accents off, after case folding
+    return _MARKUP.sub("", text).translate(_LOOK_ALIKES)
