@@ -3,6 +3,9 @@
 Three rings, composed (not inherited): `outside` (the adapters), `services` (what the use cases share, over the
 adapters), and here the use cases, the handlers of each event class, the inbox and the HTTP app. The operator's
 commands compose over the same rings in `admin_container.admin_of`, which the function never imports.
+
+Providers name their classes by import path and each handler builds its use case on its event's first call
+(`composition.lazy`): a cold function imports what its first event needs.
 """
 
 from __future__ import annotations
@@ -35,8 +38,6 @@ from entrypoints.composition.wiring import (
 from entrypoints.config.settings import Settings
 from entrypoints.http.webhooks import WebhookApp
 
-USE_CASES, HELPDESK, ONCE = "application.usecases", "application.helpdesk", "application.once"
-
 
 class Container(containers.DeclarativeContainer):
     settings = providers.Dependency(instance_of=Settings)
@@ -46,7 +47,7 @@ class Container(containers.DeclarativeContainer):
     services = providers.Container(Services, settings=settings, outside=outside)
 
     open_ticket = providers.Singleton(
-        Deferred(f"{USE_CASES}.tickets.OpenTicket"),
+        Deferred("application.usecases.tickets.OpenTicket"),
         opener=services.opener,
         identities=services.identities,
         log=outside.state,
@@ -54,7 +55,7 @@ class Container(containers.DeclarativeContainer):
         settings=services.ticket_settings,
     )
     relay_reply = providers.Singleton(
-        Deferred(f"{USE_CASES}.comments.RelayReply"),
+        Deferred("application.usecases.comments.RelayReply"),
         tracker=outside.tracker,
         locator=services.locator,
         log=outside.state,
@@ -65,7 +66,7 @@ class Container(containers.DeclarativeContainer):
         follow_ups=services.follow_ups,
     )
     relay_comment = providers.Singleton(
-        Deferred(f"{USE_CASES}.comments.RelayTrackerComment"),
+        Deferred("application.usecases.comments.RelayTrackerComment"),
         tracker=outside.tracker,
         locator=services.locator,
         log=outside.state,
@@ -76,7 +77,7 @@ class Container(containers.DeclarativeContainer):
         settings=providers.Callable(comment_settings_of, settings=settings),
     )
     edit_message = providers.Singleton(
-        Deferred(f"{USE_CASES}.edits.EditMessage"),
+        Deferred("application.usecases.edits.EditMessage"),
         files=outside.tracker_files,
         carried=services.carried,
         identities=services.identities,
@@ -86,7 +87,7 @@ class Container(containers.DeclarativeContainer):
         carrier=services.files,
     )
     delete_message = providers.Singleton(
-        Deferred(f"{USE_CASES}.deletions.DeleteMessage"),
+        Deferred("application.usecases.deletions.DeleteMessage"),
         tracker=outside.tracker,
         files=outside.tracker_files,
         carried=services.carried,
@@ -94,7 +95,7 @@ class Container(containers.DeclarativeContainer):
         writer=services.writer,
     )
     announce_status = providers.Singleton(
-        Deferred(f"{USE_CASES}.announce.AnnounceStatus"),
+        Deferred("application.usecases.announce.AnnounceStatus"),
         tracker=outside.tracker,
         locator=services.locator,
         schema=services.schema,
@@ -104,7 +105,7 @@ class Container(containers.DeclarativeContainer):
         clock=outside.clock,
     )
     announce_assignee = providers.Singleton(
-        Deferred(f"{USE_CASES}.assignee.AnnounceAssignee"),
+        Deferred("application.usecases.assignee.AnnounceAssignee"),
         tracker=outside.tracker,
         locator=services.locator,
         poster=services.poster,
@@ -112,7 +113,7 @@ class Container(containers.DeclarativeContainer):
         clock=outside.clock,
     )
     ask_rating = providers.Singleton(
-        Deferred(f"{USE_CASES}.rating.AskRating"),
+        Deferred("application.usecases.rating.AskRating"),
         tracker=outside.tracker,
         locator=services.locator,
         schema=services.schema,
@@ -123,7 +124,7 @@ class Container(containers.DeclarativeContainer):
         enabled=settings.provided.csat,
     )
     rate_ticket = providers.Singleton(
-        Deferred(f"{HELPDESK}.ratings.RateTicket"),
+        Deferred("application.helpdesk.ratings.RateTicket"),
         tracker=outside.tracker,
         changes=outside.tracker,
         locator=services.locator,
@@ -133,10 +134,10 @@ class Container(containers.DeclarativeContainer):
         messenger=outside.messenger,
     )
     once_only = providers.Singleton(
-        Deferred(f"{ONCE}.exclusive.OnceOnly"), store=outside.state, outbox=outside.state, clock=outside.clock
+        Deferred("application.once.exclusive.OnceOnly"), store=outside.state, outbox=outside.state, clock=outside.clock
     )
     merge_follow_up = providers.Singleton(
-        Deferred(f"{HELPDESK}.merging.MergeFollowUp"),
+        Deferred("application.helpdesk.merging.MergeFollowUp"),
         tracker=outside.tracker,
         changes=outside.tracker,
         tracker_files=outside.tracker_files,
@@ -153,7 +154,7 @@ class Container(containers.DeclarativeContainer):
         agents_chat=services.agents_chat,
     )
     press_button = providers.Singleton(
-        Deferred(f"{USE_CASES}.buttons.PressButton"),
+        Deferred("application.usecases.buttons.PressButton"),
         tracker=outside.tracker,
         locator=services.locator,
         schema=services.schema,
@@ -168,15 +169,19 @@ class Container(containers.DeclarativeContainer):
         merge=merge_follow_up,
     )
     submit_form = providers.Singleton(
-        Deferred(f"{USE_CASES}.submit_form.SubmitForm"), opener=services.opener, topics=settings.provided.intake_topics
+        Deferred("application.usecases.submit_form.SubmitForm"),
+        opener=services.opener,
+        topics=settings.provided.intake_topics,
     )
     alerts = providers.Singleton(
-        Deferred(f"{ONCE}.alerts.Alerts"),
+        Deferred("application.once.alerts.Alerts"),
         poster=services.poster,
         clock=outside.clock,
         chat_id=settings.provided.admin_chat_id,
     )
-    passes = providers.Singleton(Deferred(f"{ONCE}.recovery.PassLog"), cache=outside.state, clock=outside.clock)
+    passes = providers.Singleton(
+        Deferred("application.once.recovery.PassLog"), cache=outside.state, clock=outside.clock
+    )
 
     # every event class -> its handlers, run in order (an event class without one stops start-up)
     handlers = providers.Dict(
@@ -210,7 +215,7 @@ class Container(containers.DeclarativeContainer):
         on_problem=on_first_call(alerts, "event_problem"),
     )
     history_recovery = providers.Singleton(
-        Deferred(f"{ONCE}.recovery.HistoryRecovery"),
+        Deferred("application.once.recovery.HistoryRecovery"),
         history=outside.event_history,
         inbox=inbox,
         read=providers.Object(history_event),
@@ -219,7 +224,7 @@ class Container(containers.DeclarativeContainer):
         horizon_seconds=providers.Callable(history_horizon, settings=settings),
     )
     tracker_recovery = providers.Singleton(
-        Deferred(f"{ONCE}.recovery.TrackerRecovery"),
+        Deferred("application.once.recovery.TrackerRecovery"),
         tracker=outside.tracker,
         changes=outside.tracker,
         inbox=inbox,
@@ -233,7 +238,7 @@ class Container(containers.DeclarativeContainer):
         internal_markers=settings.provided.internal_note_markers,
     )
     drain_pass = providers.Singleton(
-        Deferred(f"{ONCE}.recovery.DrainPass"),
+        Deferred("application.once.recovery.DrainPass"),
         inbox=inbox,
         outbox=outside.state,
         passes=passes,
@@ -245,7 +250,7 @@ class Container(containers.DeclarativeContainer):
         tracker_every=settings.provided.tracker_search_seconds,
     )
     poller = providers.Factory(
-        Deferred(f"{ONCE}.poller.Poller"),
+        Deferred("application.once.poller.Poller"),
         history=history_recovery,
         tracker=tracker_recovery,
         drain=drain_pass,
@@ -262,6 +267,6 @@ class Container(containers.DeclarativeContainer):
         budget=outside.budget,
         drain_pass=on_first_call(drain_pass, "run"),
         webhook_mark=on_first_call(
-            providers.Singleton(Deferred(f"{ONCE}.recovery.WebhookMark"), passes=passes), "seen"
+            providers.Singleton(Deferred("application.once.recovery.WebhookMark"), passes=passes), "seen"
         ),
     )

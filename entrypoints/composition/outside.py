@@ -19,8 +19,6 @@ from entrypoints.config.settings import Settings
 if TYPE_CHECKING:
     from adapters.y360.directory import HttpUserDirectory
 
-PACHCA, TRACKER, STATE = "adapters.pachca", "adapters.tracker", "adapters.state"
-
 
 def directory_of(
     settings: Settings, session: requests.Session, policy: RetryPolicy, budget: InvocationBudget
@@ -47,11 +45,11 @@ class Outside(containers.DeclarativeContainer):
     retry_policy = providers.Object(RetryPolicy())  # `doctor` overrides it: one try each
     session = providers.Singleton(requests.Session)
     state = providers.Singleton(
-        Deferred(f"{STATE}.stores.open_state"), url=state_url, password_provider=password_provider
+        Deferred("adapters.state.stores.open_state"), url=state_url, password_provider=password_provider
     )
 
     pachca_http = providers.Singleton(
-        Deferred(f"{PACHCA}.messenger.pachca_client"),
+        Deferred("adapters.pachca.messenger.pachca_client"),
         session=session,
         base_url=settings.provided.pachca_api_url,
         token=settings.provided.secret.call("pachca_api_token"),
@@ -59,7 +57,7 @@ class Outside(containers.DeclarativeContainer):
         budget=budget,
     )
     tracker_http = providers.Singleton(
-        Deferred(f"{TRACKER}.client.tracker_client"),
+        Deferred("adapters.tracker.client.tracker_client"),
         session=session,
         base_url=settings.provided.tracker_base_url,
         token=settings.provided.secret.call("tracker_api_token"),
@@ -69,21 +67,21 @@ class Outside(containers.DeclarativeContainer):
         budget=budget,
     )
     messenger = providers.Singleton(
-        Deferred(f"{PACHCA}.messenger.HttpChatMessenger"),
+        Deferred("adapters.pachca.messenger.HttpChatMessenger"),
         client=pachca_http,
         # one limit for every instance
-        rate_limiter=providers.Singleton(Deferred(f"{PACHCA}.ratelimit.ChatRateLimiter"), shared=state),
+        rate_limiter=providers.Singleton(Deferred("adapters.pachca.ratelimit.ChatRateLimiter"), shared=state),
     )
-    tracker = providers.Singleton(Deferred(f"{TRACKER}.issues.HttpIssueTracker"), client=tracker_http)
-    messenger_files = providers.Singleton(Deferred(f"{PACHCA}.files.HttpMessengerFiles"), client=pachca_http)
+    tracker = providers.Singleton(Deferred("adapters.tracker.issues.HttpIssueTracker"), client=tracker_http)
+    messenger_files = providers.Singleton(Deferred("adapters.pachca.files.HttpMessengerFiles"), client=pachca_http)
     # Pachca's event history: reads limited for every instance through the store; `doctor` reads it unlimited
     event_history = providers.Singleton(
-        Deferred(f"{PACHCA}.history.HttpEventHistory"),
+        Deferred("adapters.pachca.history.HttpEventHistory"),
         client=pachca_http,
-        limiter=providers.Singleton(Deferred(f"{PACHCA}.history.history_limiter"), shared=state),
+        limiter=providers.Singleton(Deferred("adapters.pachca.history.history_limiter"), shared=state),
     )
-    doctor_event_history = providers.Singleton(Deferred(f"{PACHCA}.history.HttpEventHistory"), client=pachca_http)
-    tracker_files = providers.Singleton(Deferred(f"{TRACKER}.files.HttpTrackerFiles"), client=tracker_http)
+    doctor_event_history = providers.Singleton(Deferred("adapters.pachca.history.HttpEventHistory"), client=pachca_http)
+    tracker_files = providers.Singleton(Deferred("adapters.tracker.files.HttpTrackerFiles"), client=tracker_http)
     directory = providers.Singleton(
         directory_of, settings=settings, session=session, policy=retry_policy, budget=budget
     )
