@@ -1,4 +1,15 @@
-"""Cold start: a fresh interpreter until its first answered webhook through `index.handler`, against the floor."""
+"""Cold start: a fresh interpreter until its first answered webhook through `index.handler`, against the null product.
+
+The goal's figure is the bridge against the null product through the same host: `bench/null_function.py`, a
+function that answers every event 200 and does nothing else but import the third-party libraries the bridge's
+function needs to answer (`requests`, pydantic's `BaseModel`, dependency-injector's containers and providers, which
+bring `pydantic_settings` and `asyncio` along, and `pythonjsonlogger`), run by the very same child (`CHILD`) with
+the very same signed event. What is left is the bridge's own: its modules, its models, building its container, and
+answering (a SQLite store created, the fake APIs called over HTTP). Both are measured again as the function's
+archive installs them (PyYAML and Werkzeug not importable). The old floor, a child that only runs
+`import requests, pydantic, dependency_injector` (both packages are lazy, so it loads almost none of them), is
+measured beside them for comparison with earlier figures.
+"""
 
 from __future__ import annotations
 
@@ -17,24 +28,23 @@ from entrypoints.sandbox.simulators.people import BOT_ID
 from entrypoints.sandbox.simulators.world import World
 
 ROOT = Path(__file__).resolve().parent.parent
+PRODUCT, NULL_PRODUCT = "index", "bench.null_function"
 FLOOR_IMPORTS = "import requests, pydantic, dependency_injector"
-# What the bridge really loads of those libraries: both `pydantic` and `dependency_injector` are lazy packages, and
-# dependency-injector's providers load pydantic-settings (when installed) and asyncio.
-USED_IMPORTS = "import requests, pydantic_settings, dependency_injector.containers; from pydantic import BaseModel"
 OPTIONAL_MODULES = ("psycopg", "yaml", "werkzeug")  # none of them is needed to answer a webhook on SQLite
 # dependency-injector imports these when they are installed (YAML config, Flask support); the dev venv has them as
 # test tools' dependencies, the function's archive (`servicedesk-bot package`) does not install them.
 NOT_PACKAGED = ("yaml", "werkzeug")
 
-# The child stamps wall-clock times, so the parent can split the run into phases.
-BRIDGE_CHILD = """
+# The host: reads the event, imports the function's module (`argv[2]`) and calls its handler once. The child
+# stamps wall-clock times, so the parent can split the run into phases.
+CHILD = """
 import time; t_code = time.time()
 import json, sys
 sys.modules.update(dict.fromkeys(json.loads(sys.argv[1])))  # modules to treat as not installed
 event = json.loads(sys.stdin.read())
-import index
+function = __import__(sys.argv[2], fromlist=["handler"])
 t_imported = time.time()
-reply = index.handler(event, None)
+reply = function.handler(event, None)
 t_answered = time.time()
 print(json.dumps({
     "times": [t_code, t_imported, t_answered],
@@ -60,7 +70,7 @@ class Run:
     startup: float  # process start to the first line of code: interpreter and site
     imports: float
     first_answer: float
-    answered: bool
+    answered: bool  # 200, with the outcome the function is expected to answer
     loaded: tuple[str, ...]
 
     @property
@@ -77,32 +87,33 @@ class Run:
 class ColdStart:
     bridge: list[Run]
     packaged: list[Run]  # the same, with the modules the function's archive does not install made unimportable
-    floor: list[Run]
-    used_floor: list[Run]  # USED_IMPORTS, as packaged
+    null: list[Run]  # the null product through the same host, as `bridge`
+    null_packaged: list[Run]  # the null product, as `packaged`
+    floor: list[Run]  # FLOOR_IMPORTS: the old reference
+
+    def seconds(self, runs: str = "bridge") -> float:
+        return float(statistics.median(r.to_answer for r in getattr(self, runs)))
 
     @property
     def bridge_seconds(self) -> float:
-        return statistics.median(r.to_answer for r in self.bridge)
-
-    @property
-    def floor_seconds(self) -> float:
-        return statistics.median(r.to_answer for r in self.floor)
+        return self.seconds("bridge")
 
     @property
     def ratio(self) -> float:
-        return self.bridge_seconds / self.floor_seconds
+        """The goal's figure: the bridge ÷ the null product through the same host."""
+        return self.bridge_seconds / self.seconds("null")
 
     @property
-    def packaged_seconds(self) -> float:
-        return statistics.median(r.to_answer for r in self.packaged)
+    def packaged_ratio(self) -> float:
+        return self.seconds("packaged") / self.seconds("null_packaged")
 
-    @property
-    def used_floor_seconds(self) -> float:
-        return statistics.median(r.to_answer for r in self.used_floor)
+    def floor_ratio(self, runs: str = "bridge") -> float:
+        """`runs` ÷ the old floor (FLOOR_IMPORTS), for comparison with earlier figures."""
+        return self.seconds(runs) / self.seconds("floor")
 
     @property
     def all_answered(self) -> bool:
-        return all(r.answered for r in self.bridge + self.packaged)
+        return all(r.answered for r in self.bridge + self.packaged + self.null + self.null_packaged)
 
     @property
     def psycopg_imported(self) -> bool:
@@ -116,17 +127,22 @@ class ColdStart:
 
 
 def measure_cold_start(apis: World, runs: int = 10, warmup: int = 1, python: str = sys.executable) -> ColdStart:
-    """Alternates floor and bridge runs (after unmeasured warm-ups), each in a fresh interpreter."""
-    result = ColdStart([], [], [], [])
+    """Alternates the floor, the null product and the bridge, each also as packaged (after unmeasured warm-ups),
+    each in a fresh interpreter, so a busy machine slows them alike."""
+    result = ColdStart([], [], [], [], [])
     with tempfile.TemporaryDirectory(prefix="bench-cold-") as tmp:
         for i in range(warmup + runs):
             floor = _run(python, [FLOOR_CHILD, FLOOR_IMPORTS], b"", _base_env())
-            used_floor = _run(python, [FLOOR_CHILD, USED_IMPORTS, *NOT_PACKAGED], b"", _base_env())
+            null = _bridge_run(apis, python, Path(tmp) / f"null-{i}.db", 870_000 + 2 * i, (), module=NULL_PRODUCT)
             bridge = _bridge_run(apis, python, Path(tmp) / f"state-{i}.db", 880_000 + 2 * i, ())
+            null_packaged = _bridge_run(
+                apis, python, Path(tmp) / f"null-packaged-{i}.db", 870_001 + 2 * i, NOT_PACKAGED, module=NULL_PRODUCT
+            )
             packaged = _bridge_run(apis, python, Path(tmp) / f"packaged-{i}.db", 880_001 + 2 * i, NOT_PACKAGED)
             if i >= warmup:
                 result.floor.append(floor)
-                result.used_floor.append(used_floor)
+                result.null.append(null)
+                result.null_packaged.append(null_packaged)
                 result.bridge.append(bridge)
                 result.packaged.append(packaged)
     return result
@@ -140,7 +156,9 @@ def _bridge_run(
     blocked: tuple[str, ...],
     cwd: Path = ROOT,
     flags: tuple[str, ...] = (),
+    module: str = PRODUCT,
 ) -> Run:
+    """One cold start of `module`'s handler answering a signed Pachca message, in the bridge's environment."""
     chat_id = 918_264
     apis.pachca.message_chats[message_id] = chat_id
     body = message_body(message_id, chat_id, 134_412, int(time.time()), "Не работает вход в 1С")
@@ -152,7 +170,8 @@ def _bridge_run(
         "STATE_URL": f"sqlite:///{state_file}",
         "BOT_USER_ID": str(BOT_ID),
     }
-    return _run(python, [BRIDGE_CHILD, json.dumps(blocked)], json.dumps(event).encode(), env, cwd, flags)
+    expected = "created" if module == PRODUCT else "null"
+    return _run(python, [CHILD, json.dumps(blocked), module], json.dumps(event).encode(), env, cwd, flags, expected)
 
 
 def _base_env() -> dict[str, str]:
@@ -166,6 +185,7 @@ def _run(
     env: dict[str, str],
     cwd: Path = ROOT,
     flags: tuple[str, ...] = (),
+    outcome: str | None = None,
 ) -> Run:
     started = time.time()
     t0 = time.perf_counter()
@@ -182,6 +202,6 @@ def _run(
         startup=t_code - started,
         imports=t_imported - t_code,
         first_answer=t_answered - t_imported,
-        answered=report.get("status", 200) == 200 and report.get("outcome", "created") == "created",
+        answered=report.get("status", 200) == 200 and report.get("outcome", outcome) == outcome,
         loaded=tuple(report.get("loaded", ())),
     )

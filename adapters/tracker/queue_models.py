@@ -26,7 +26,7 @@ class QueueModel(Model):
     name: str = ""
 
 
-QUEUE_LIST = TypeAdapter(list[QueueModel])
+QUEUE_LIST = TypeAdapter(list[QueueModel], config=ConfigDict(defer_build=True))  # setup and doctor only
 
 
 class TriggerModel(Model):

@@ -3,6 +3,9 @@
 Three rings, composed (not inherited): `outside` (the adapters), `services` (what the use cases share, over the
 adapters), and here the use cases, the handlers of each event class, the inbox and the HTTP app. The operator's
 commands compose over the same rings in `admin_container.admin_of`, which the function never imports.
+
+Providers name their classes by import path and each handler builds its use case on its event's first call
+(`composition.lazy`): a cold function imports what its first event needs.
 """
 
 from __future__ import annotations
@@ -19,23 +22,9 @@ from application.events import (
     MessagePosted,
     ThreadReplyPosted,
 )
-from application.helpdesk.merging import MergeFollowUp
-from application.helpdesk.ratings import RateTicket
-from application.once.alerts import Alerts
-from application.once.exclusive import OnceOnly
 from application.once.inbox import Inbox, refuse_unreadable
-from application.once.poller import Poller
-from application.once.recovery import DrainPass, HistoryRecovery, PassLog, TrackerRecovery, WebhookMark
 from application.tracker_events import TrackerAssigneeChanged, TrackerCommentAdded, TrackerStatusChanged
-from application.usecases.announce import AnnounceStatus
-from application.usecases.assignee import AnnounceAssignee
-from application.usecases.buttons import PressButton
-from application.usecases.comments import RelayReply, RelayTrackerComment
-from application.usecases.deletions import DeleteMessage
-from application.usecases.edits import EditMessage
-from application.usecases.rating import AskRating
-from application.usecases.submit_form import SubmitForm
-from application.usecases.tickets import OpenTicket
+from entrypoints.composition.lazy import Deferred, on_first_call
 from entrypoints.composition.outside import Outside
 from entrypoints.composition.services import Services
 from entrypoints.composition.wiring import (
@@ -58,7 +47,7 @@ class Container(containers.DeclarativeContainer):
     services = providers.Container(Services, settings=settings, outside=outside)
 
     open_ticket = providers.Singleton(
-        OpenTicket,
+        Deferred("application.usecases.tickets.OpenTicket"),
         opener=services.opener,
         identities=services.identities,
         log=outside.state,
@@ -66,7 +55,7 @@ class Container(containers.DeclarativeContainer):
         settings=services.ticket_settings,
     )
     relay_reply = providers.Singleton(
-        RelayReply,
+        Deferred("application.usecases.comments.RelayReply"),
         tracker=outside.tracker,
         locator=services.locator,
         log=outside.state,
@@ -77,7 +66,7 @@ class Container(containers.DeclarativeContainer):
         follow_ups=services.follow_ups,
     )
     relay_comment = providers.Singleton(
-        RelayTrackerComment,
+        Deferred("application.usecases.comments.RelayTrackerComment"),
         tracker=outside.tracker,
         locator=services.locator,
         log=outside.state,
@@ -88,7 +77,7 @@ class Container(containers.DeclarativeContainer):
         settings=providers.Callable(comment_settings_of, settings=settings),
     )
     edit_message = providers.Singleton(
-        EditMessage,
+        Deferred("application.usecases.edits.EditMessage"),
         files=outside.tracker_files,
         carried=services.carried,
         identities=services.identities,
@@ -98,7 +87,7 @@ class Container(containers.DeclarativeContainer):
         carrier=services.files,
     )
     delete_message = providers.Singleton(
-        DeleteMessage,
+        Deferred("application.usecases.deletions.DeleteMessage"),
         tracker=outside.tracker,
         files=outside.tracker_files,
         carried=services.carried,
@@ -106,11 +95,16 @@ class Container(containers.DeclarativeContainer):
         writer=services.writer,
     )
     announce_status = providers.Singleton(
-        AnnounceStatus, news=services.news, schema=services.schema, cards=services.cards
+        Deferred("application.usecases.announce.AnnounceStatus"),
+        news=services.news,
+        schema=services.schema,
+        cards=services.cards,
     )
-    announce_assignee = providers.Singleton(AnnounceAssignee, news=services.news)
+    announce_assignee = providers.Singleton(
+        Deferred("application.usecases.assignee.AnnounceAssignee"), news=services.news
+    )
     ask_rating = providers.Singleton(
-        AskRating,
+        Deferred("application.usecases.rating.AskRating"),
         tracker=outside.tracker,
         locator=services.locator,
         schema=services.schema,
@@ -121,7 +115,7 @@ class Container(containers.DeclarativeContainer):
         enabled=settings.provided.csat,
     )
     rate_ticket = providers.Singleton(
-        RateTicket,
+        Deferred("application.helpdesk.ratings.RateTicket"),
         tracker=outside.tracker,
         changes=outside.tracker,
         locator=services.locator,
@@ -130,9 +124,11 @@ class Container(containers.DeclarativeContainer):
         writer=services.writer,
         messenger=outside.messenger,
     )
-    once_only = providers.Singleton(OnceOnly, store=outside.state, outbox=outside.state, clock=outside.clock)
+    once_only = providers.Singleton(
+        Deferred("application.once.exclusive.OnceOnly"), store=outside.state, outbox=outside.state, clock=outside.clock
+    )
     merge_follow_up = providers.Singleton(
-        MergeFollowUp,
+        Deferred("application.helpdesk.merging.MergeFollowUp"),
         tracker=outside.tracker,
         changes=outside.tracker,
         tracker_files=outside.tracker_files,
@@ -149,7 +145,7 @@ class Container(containers.DeclarativeContainer):
         agents_chat=services.agents_chat,
     )
     press_button = providers.Singleton(
-        PressButton,
+        Deferred("application.usecases.buttons.PressButton"),
         tracker=outside.tracker,
         locator=services.locator,
         schema=services.schema,
@@ -163,25 +159,36 @@ class Container(containers.DeclarativeContainer):
         agents_chat=services.agents_chat,
         merge=merge_follow_up,
     )
-    submit_form = providers.Singleton(SubmitForm, opener=services.opener, topics=settings.provided.intake_topics)
-    alerts = providers.Singleton(
-        Alerts, poster=services.poster, clock=outside.clock, chat_id=settings.provided.admin_chat_id
+    submit_form = providers.Singleton(
+        Deferred("application.usecases.submit_form.SubmitForm"),
+        opener=services.opener,
+        topics=settings.provided.intake_topics,
     )
-    passes = providers.Singleton(PassLog, cache=outside.state, clock=outside.clock)
+    alerts = providers.Singleton(
+        Deferred("application.once.alerts.Alerts"),
+        poster=services.poster,
+        clock=outside.clock,
+        chat_id=settings.provided.admin_chat_id,
+    )
+    passes = providers.Singleton(
+        Deferred("application.once.recovery.PassLog"), cache=outside.state, clock=outside.clock
+    )
 
     # every event class -> its handlers, run in order (an event class without one stops start-up)
     handlers = providers.Dict(
         {
-            MessagePosted: providers.List(open_ticket.provided.execute),
-            ThreadReplyPosted: providers.List(relay_reply.provided.execute),
-            MessageEdited: providers.List(edit_message.provided.execute),
-            MessageDeleted: providers.List(delete_message.provided.execute),
-            ButtonClicked: providers.List(press_button.provided.execute),
-            FormSubmitted: providers.List(submit_form.provided.execute),
-            TrackerCommentAdded: providers.List(relay_comment.provided.execute),
-            TrackerStatusChanged: providers.List(announce_status.provided.execute, ask_rating.provided.execute),
-            TrackerAssigneeChanged: providers.List(announce_assignee.provided.execute),
-            MergeRequested: providers.List(merge_follow_up.provided.execute),
+            MessagePosted: providers.List(on_first_call(open_ticket, "execute")),
+            ThreadReplyPosted: providers.List(on_first_call(relay_reply, "execute")),
+            MessageEdited: providers.List(on_first_call(edit_message, "execute")),
+            MessageDeleted: providers.List(on_first_call(delete_message, "execute")),
+            ButtonClicked: providers.List(on_first_call(press_button, "execute")),
+            FormSubmitted: providers.List(on_first_call(submit_form, "execute")),
+            TrackerCommentAdded: providers.List(on_first_call(relay_comment, "execute")),
+            TrackerStatusChanged: providers.List(
+                on_first_call(announce_status, "execute"), on_first_call(ask_rating, "execute")
+            ),
+            TrackerAssigneeChanged: providers.List(on_first_call(announce_assignee, "execute")),
+            MergeRequested: providers.List(on_first_call(merge_follow_up, "execute")),
             BodyRefused: providers.List(providers.Object(refuse_unreadable)),
         }
     )
@@ -196,10 +203,10 @@ class Container(containers.DeclarativeContainer):
         time_left=outside.budget.provided.left,
         budget=outside.budget.provided.within,
         retention=providers.Callable(retention_of, store=outside.state, settings=settings),
-        on_problem=alerts.provided.event_problem,
+        on_problem=on_first_call(alerts, "event_problem"),
     )
     history_recovery = providers.Singleton(
-        HistoryRecovery,
+        Deferred("application.once.recovery.HistoryRecovery"),
         history=outside.event_history,
         inbox=inbox,
         read=providers.Object(history_event),
@@ -208,7 +215,7 @@ class Container(containers.DeclarativeContainer):
         horizon_seconds=providers.Callable(history_horizon, settings=settings),
     )
     tracker_recovery = providers.Singleton(
-        TrackerRecovery,
+        Deferred("application.once.recovery.TrackerRecovery"),
         tracker=outside.tracker,
         changes=outside.tracker,
         inbox=inbox,
@@ -222,7 +229,7 @@ class Container(containers.DeclarativeContainer):
         internal_markers=settings.provided.internal_note_markers,
     )
     drain_pass = providers.Singleton(
-        DrainPass,
+        Deferred("application.once.recovery.DrainPass"),
         inbox=inbox,
         outbox=outside.state,
         passes=passes,
@@ -234,7 +241,7 @@ class Container(containers.DeclarativeContainer):
         tracker_every=settings.provided.tracker_search_seconds,
     )
     poller = providers.Factory(
-        Poller,
+        Deferred("application.once.poller.Poller"),
         history=history_recovery,
         tracker=tracker_recovery,
         drain=drain_pass,
@@ -247,8 +254,10 @@ class Container(containers.DeclarativeContainer):
         inbox=inbox,
         health=outside.state,
         clock=outside.clock,
-        form_handler=submit_form.provided.validate,
+        form_handler=on_first_call(submit_form, "validate"),
         budget=outside.budget,
-        drain_pass=drain_pass.provided.run,
-        webhook_mark=providers.Singleton(WebhookMark, passes=passes).provided.seen,
+        drain_pass=on_first_call(drain_pass, "run"),
+        webhook_mark=on_first_call(
+            providers.Singleton(Deferred("application.once.recovery.WebhookMark"), passes=passes), "seen"
+        ),
     )

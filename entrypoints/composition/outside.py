@@ -1,5 +1,6 @@
 """The composition root's outer ring (composed into `composition.container`): every adapter, built from Settings,
-nothing connected or called until first used."""
+nothing connected or called until first used, and each adapter's module imported when it is first built
+(`composition.lazy`)."""
 
 from __future__ import annotations
 
@@ -10,14 +11,7 @@ from dependency_injector import containers, providers
 
 from adapters.clock import SystemClock
 from adapters.http.client import InvocationBudget, RetryPolicy
-from adapters.pachca.files import HttpMessengerFiles
-from adapters.pachca.history import HttpEventHistory, history_limiter
-from adapters.pachca.messenger import HttpChatMessenger, pachca_client
-from adapters.pachca.ratelimit import ChatRateLimiter
-from adapters.state.stores import open_state
-from adapters.tracker.client import tracker_client
-from adapters.tracker.files import HttpTrackerFiles
-from adapters.tracker.issues import HttpIssueTracker
+from entrypoints.composition.lazy import Deferred
 from entrypoints.config.logs import Redactor
 from entrypoints.config.settings import Settings
 
@@ -49,10 +43,12 @@ class Outside(containers.DeclarativeContainer):
     budget = providers.Singleton(InvocationBudget)
     retry_policy = providers.Object(RetryPolicy())  # `doctor` overrides it: one try each
     session = providers.Singleton(requests.Session)
-    state = providers.Singleton(open_state, url=state_url, password_provider=password_provider)
+    state = providers.Singleton(
+        Deferred("adapters.state.stores.open_state"), url=state_url, password_provider=password_provider
+    )
 
     pachca_http = providers.Singleton(
-        pachca_client,
+        Deferred("adapters.pachca.messenger.pachca_client"),
         session=session,
         base_url=settings.provided.pachca_api_url,
         token=settings.provided.secret.call("pachca_api_token"),
@@ -60,7 +56,7 @@ class Outside(containers.DeclarativeContainer):
         budget=budget,
     )
     tracker_http = providers.Singleton(
-        tracker_client,
+        Deferred("adapters.tracker.client.tracker_client"),
         session=session,
         base_url=settings.provided.tracker_base_url,
         token=settings.provided.secret.call("tracker_api_token"),
@@ -70,18 +66,21 @@ class Outside(containers.DeclarativeContainer):
         budget=budget,
     )
     messenger = providers.Singleton(
-        HttpChatMessenger,
+        Deferred("adapters.pachca.messenger.HttpChatMessenger"),
         client=pachca_http,
-        rate_limiter=providers.Singleton(ChatRateLimiter, shared=state),  # one limit for every instance
+        # one limit for every instance
+        rate_limiter=providers.Singleton(Deferred("adapters.pachca.ratelimit.ChatRateLimiter"), shared=state),
     )
-    tracker = providers.Singleton(HttpIssueTracker, client=tracker_http)
-    messenger_files = providers.Singleton(HttpMessengerFiles, client=pachca_http)
+    tracker = providers.Singleton(Deferred("adapters.tracker.issues.HttpIssueTracker"), client=tracker_http)
+    messenger_files = providers.Singleton(Deferred("adapters.pachca.files.HttpMessengerFiles"), client=pachca_http)
     # Pachca's event history: reads limited for every instance through the store; `doctor` reads it unlimited
     event_history = providers.Singleton(
-        HttpEventHistory, client=pachca_http, limiter=providers.Singleton(history_limiter, shared=state)
+        Deferred("adapters.pachca.history.HttpEventHistory"),
+        client=pachca_http,
+        limiter=providers.Singleton(Deferred("adapters.pachca.history.history_limiter"), shared=state),
     )
-    doctor_event_history = providers.Singleton(HttpEventHistory, client=pachca_http)
-    tracker_files = providers.Singleton(HttpTrackerFiles, client=tracker_http)
+    doctor_event_history = providers.Singleton(Deferred("adapters.pachca.history.HttpEventHistory"), client=pachca_http)
+    tracker_files = providers.Singleton(Deferred("adapters.tracker.files.HttpTrackerFiles"), client=tracker_http)
     directory = providers.Singleton(
         directory_of, settings=settings, session=session, policy=retry_policy, budget=budget
     )

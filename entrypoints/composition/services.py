@@ -5,22 +5,7 @@ from __future__ import annotations
 
 from dependency_injector import containers, providers
 
-from application.helpdesk.agents_chat import AgentsChat
-from application.helpdesk.follow_ups import FollowUps
-from application.once.carried import CarriedMessages
-from application.once.told import ThreadNews
-from application.once.writes import OnceWriter, Poster
-from application.services.cards import Cards
-from application.services.directory_index import DirectoryIndex
-from application.services.files import FileCarrier
-from application.services.identities import Identities
-from application.services.intake import IntakeForm
-from application.services.locator import TicketLocator
-from application.services.mentions import Mentions
-from application.services.my_tickets import MyTickets
-from application.services.opening import TicketOpener
-from application.services.provenance import Provenance
-from application.services.schema import TrackerSchema
+from entrypoints.composition.lazy import Deferred
 from entrypoints.composition.wiring import file_limits_of, routing_of, ticket_settings_of
 from entrypoints.config.settings import Settings
 
@@ -34,7 +19,7 @@ class Services(containers.DeclarativeContainer):
 
     routing = providers.Singleton(routing_of, settings=settings)  # chat -> queue: wherever a queue is needed
     identities = providers.Singleton(
-        Identities,
+        Deferred("application.services.identities.Identities"),
         messenger=outside.messenger,
         tracker=outside.tracker,
         cache=outside.state,
@@ -42,10 +27,13 @@ class Services(containers.DeclarativeContainer):
         bot_user_id=settings.provided.bot_user_id,
     )
     directory_index = providers.Singleton(
-        DirectoryIndex, directory=outside.directory, cache=outside.state, clock=outside.clock
+        Deferred("application.services.directory_index.DirectoryIndex"),
+        directory=outside.directory,
+        cache=outside.state,
+        clock=outside.clock,
     )
     mentions = providers.Singleton(
-        Mentions,
+        Deferred("application.services.mentions.Mentions"),
         messenger=outside.messenger,
         tracker=outside.tracker,
         directory=directory_index,
@@ -54,18 +42,25 @@ class Services(containers.DeclarativeContainer):
         email_domain=settings.provided.pachca_email_domain,
         max_mentions=settings.provided.max_mentions,
     )
-    schema = providers.Singleton(TrackerSchema, tracker=outside.tracker, cache=outside.state, clock=outside.clock)
-    writer = providers.Singleton(OnceWriter, log=outside.state, clock=outside.clock)
-    poster = providers.Singleton(Poster, messenger=outside.messenger, identities=identities, writer=writer)
+    schema = providers.Singleton(
+        Deferred("application.services.schema.TrackerSchema"),
+        tracker=outside.tracker,
+        cache=outside.state,
+        clock=outside.clock,
+    )
+    writer = providers.Singleton(Deferred("application.once.writes.OnceWriter"), log=outside.state, clock=outside.clock)
+    poster = providers.Singleton(
+        Deferred("application.once.writes.Poster"), messenger=outside.messenger, identities=identities, writer=writer
+    )
     ticket_settings = providers.Singleton(ticket_settings_of, settings=settings, routing=routing)
     provenance = providers.Singleton(
-        Provenance,
+        Deferred("application.services.provenance.Provenance"),
         messenger=outside.messenger,
         identities=identities,
         support_chats=settings.provided.support_chat_ids,
     )
     locator = providers.Singleton(
-        TicketLocator,
+        Deferred("application.services.locator.TicketLocator"),
         links=outside.state,
         tracker=outside.tracker,
         provenance=provenance,
@@ -74,30 +69,41 @@ class Services(containers.DeclarativeContainer):
         routing=routing,
     )
     news = providers.Singleton(
-        ThreadNews, tracker=outside.tracker, locator=locator, poster=poster, cache=outside.state, clock=outside.clock
+        Deferred("application.once.told.ThreadNews"),
+        tracker=outside.tracker,
+        locator=locator,
+        poster=poster,
+        cache=outside.state,
+        clock=outside.clock,
     )
     follow_ups = providers.Singleton(
-        FollowUps, cache=outside.state, clock=outside.clock, window_minutes=settings.provided.follow_up_minutes
+        Deferred("application.helpdesk.follow_ups.FollowUps"),
+        cache=outside.state,
+        clock=outside.clock,
+        window_minutes=settings.provided.follow_up_minutes,
     )
     cards = providers.Singleton(
-        Cards,
+        Deferred("application.services.cards.Cards"),
         messenger=outside.messenger,
         links=outside.state,
         web_url=settings.provided.tracker_web_url,
         follow_ups=follow_ups,
     )
     intake = providers.Singleton(
-        IntakeForm, messenger=outside.messenger, poster=poster, topics=settings.provided.intake_topics
+        Deferred("application.services.intake.IntakeForm"),
+        messenger=outside.messenger,
+        poster=poster,
+        topics=settings.provided.intake_topics,
     )
     files = providers.Singleton(
-        FileCarrier,
+        Deferred("application.services.files.FileCarrier"),
         writer=writer,
         limits=providers.Callable(file_limits_of, settings=settings),
         messenger=outside.messenger_files,
         tracker=outside.tracker_files,
     )
     agents_chat = providers.Singleton(
-        AgentsChat,
+        Deferred("application.helpdesk.agents_chat.AgentsChat"),
         chat_id=settings.provided.agents_chat_id,
         web_url=settings.provided.tracker_web_url,
         agents=settings.provided.agent_pachca_user_ids,
@@ -112,7 +118,7 @@ class Services(containers.DeclarativeContainer):
         messenger=outside.messenger,
     )
     opener = providers.Singleton(
-        TicketOpener,
+        Deferred("application.services.opening.TicketOpener"),
         messenger=outside.messenger,
         locator=locator,
         identities=identities,
@@ -125,7 +131,7 @@ class Services(containers.DeclarativeContainer):
         follow_ups=follow_ups,
     )
     my_tickets = providers.Singleton(
-        MyTickets,
+        Deferred("application.services.my_tickets.MyTickets"),
         tracker=outside.tracker,
         identities=identities,
         links=outside.state,
@@ -137,7 +143,7 @@ class Services(containers.DeclarativeContainer):
         web_url=settings.provided.tracker_web_url,
     )
     carried = providers.Singleton(
-        CarriedMessages,
+        Deferred("application.once.carried.CarriedMessages"),
         links=outside.state,
         writer=writer,
         identities=identities,

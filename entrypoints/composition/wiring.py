@@ -1,22 +1,26 @@
-"""What the composition root (`entrypoints.composition.container`) builds with a little logic of its own."""
+"""What the composition root (`entrypoints.composition.container`) builds with a little logic of its own. A value
+only some use cases take is imported where it is built, so a cold start imports it only for the events that need
+it (`composition.lazy`)."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from application.events import EVENT_TYPES, Event
 from application.once.inbox import Handlers
 from application.once.retry import RetentionPolicy
-from application.services.opening import TicketSettings
 from application.tracker_events import TRACKER_EVENTS
-from application.usecases.comments import CommentSettings
-from domain.files import FileLimits
 from domain.tickets import QueueRouting
 from entrypoints.config.settings import Settings
 from entrypoints.http.pachca_reader import pachca_event
 from entrypoints.http.webhooks import FUTURE_SKEW_SECONDS, WebhookSecrets
-from ports.state.upkeep import Retention
+
+if TYPE_CHECKING:
+    from application.services.opening import TicketSettings
+    from application.usecases.comments import CommentSettings
+    from domain.files import FileLimits
+    from ports.state.upkeep import Retention
 
 
 def webhook_secrets(settings: Settings) -> WebhookSecrets:
@@ -44,10 +48,14 @@ def retention_of(store: Retention, settings: Settings) -> tuple[Retention, Reten
 
 
 def comment_settings_of(settings: Settings) -> CommentSettings:
+    from application.usecases.comments import CommentSettings  # with the use case: only for Tracker comments
+
     return CommentSettings(settings.tracker_web_url, tuple(settings.internal_note_markers))
 
 
 def file_limits_of(settings: Settings) -> FileLimits:
+    from domain.files import FileLimits  # with the file carrier
+
     return FileLimits.from_megabytes(settings.max_file_mb, settings.max_files)
 
 
@@ -58,6 +66,8 @@ def routing_of(settings: Settings) -> QueueRouting:
 
 
 def ticket_settings_of(settings: Settings, routing: QueueRouting) -> TicketSettings:
+    from application.services.opening import TicketSettings  # with the ticket opener
+
     return TicketSettings(
         routing,
         frozenset(settings.support_chat_ids),
