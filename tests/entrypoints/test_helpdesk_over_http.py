@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import time
+from typing import Any
 
 import pytest
 
@@ -100,6 +101,35 @@ def test_a_new_ticket_is_announced_to_the_agents_and_take_assigns_it(send: Send,
     [shown] = [p for p in apis.posts if p.id == announcement.id]
     assert shown.content.endswith("Взял(а) в работу: Иван Иванов")
     assert [b["text"] for row in shown.buttons for b in row] == ["Открыть в Трекере"]
+
+
+@pytest.mark.usefixtures("agents_chat")
+def test_take_in_the_agents_chat_is_told_in_the_requesters_thread_once(send: Send, apis: World) -> None:
+    """«Взять» through to the triggers the simulated Tracker fires for it: each is delivered as it fires (while the
+    press is still being handled), then once more after the press, as Tracker retries; meanwhile the issue moved on
+    (the press started work), so the retry sees a newer issue than the first delivery did. The requester's thread
+    hears who took the ticket, once."""
+    key = opened(send, apis)
+    [announcement] = [p for p in apis.posts if p.chat_id == AGENTS_CHAT]
+    answers: dict[str, list[str]] = {}
+    fired: list[dict[str, Any]] = []
+
+    def deliver(trigger: dict[str, Any]) -> None:
+        fired.append(trigger)
+        reply = send("POST", json.dumps(trigger).encode(), tracker_headers())
+        answers.setdefault(trigger["type"], []).append(f"{reply.status} {reply.body.get('outcome')}")
+
+    apis.tracker.on_trigger = deliver
+    assert press(send, announcement, "Взять", IVAN.pachca_id).body["outcome"] == "claimed"
+    apis.tracker.on_trigger = None
+    for trigger in list(fired):
+        deliver(trigger)
+
+    posts = [p.content for p in apis.posts_in(apis.thread_of_issue(key))]
+    assert [text for text in posts if text.startswith("Заявку взял")] == ["Заявку взял в работу Иван Иванов"]
+    assert answers["issueAssigneeEvent"] == ["200 told", "200 duplicate"]
+    assert answers["issueStatusEvent"] == ["200 announced", "200 duplicate"]
+    assert apis.duplicates() == []
 
 
 @pytest.mark.usefixtures("agents_chat")
