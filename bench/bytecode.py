@@ -54,8 +54,8 @@ def measure_bytecode(apis: World, runs: int = 10, warmup: int = 1) -> BytecodeCo
         shipped, bare = _install(python, Path(tmp))
         for i in range(warmup + runs):
             state = Path(tmp) / f"state-{i}"
-            fast, fast_cpu = _timed(apis, python, state.with_suffix(".a.db"), 990_000 + 2 * i, shipped)
-            slow, slow_cpu = _timed(apis, python, state.with_suffix(".b.db"), 990_001 + 2 * i, bare)
+            fast, fast_cpu = _timed(apis, python, state.with_suffix(".a.db"), shipped)
+            slow, slow_cpu = _timed(apis, python, state.with_suffix(".b.db"), bare)
             if i >= warmup:
                 result.with_bytecode.append(fast)
                 result.without.append(slow)
@@ -64,9 +64,9 @@ def measure_bytecode(apis: World, runs: int = 10, warmup: int = 1) -> BytecodeCo
     return result
 
 
-def _timed(apis: World, python: Interpreter, state: Path, message_id: int, code: Path) -> tuple[Run, float]:
+def _timed(apis: World, python: Interpreter, state: Path, code: Path) -> tuple[Run, float]:
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
-    run = _bridge_run(apis, python.path, state, message_id, (), code, ("-B",))
+    run = _bridge_run(apis, python.path, state, (), code, ("-B",))
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     return run, (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
 

@@ -133,12 +133,12 @@ def measure_cold_start(apis: World, runs: int = 10, warmup: int = 1, python: str
     with tempfile.TemporaryDirectory(prefix="bench-cold-") as tmp:
         for i in range(warmup + runs):
             floor = _run(python, [FLOOR_CHILD, FLOOR_IMPORTS], b"", _base_env())
-            null = _bridge_run(apis, python, Path(tmp) / f"null-{i}.db", 870_000 + 2 * i, (), module=NULL_PRODUCT)
-            bridge = _bridge_run(apis, python, Path(tmp) / f"state-{i}.db", 880_000 + 2 * i, ())
+            null = _bridge_run(apis, python, Path(tmp) / f"null-{i}.db", (), module=NULL_PRODUCT)
+            bridge = _bridge_run(apis, python, Path(tmp) / f"state-{i}.db", ())
             null_packaged = _bridge_run(
-                apis, python, Path(tmp) / f"null-packaged-{i}.db", 870_001 + 2 * i, NOT_PACKAGED, module=NULL_PRODUCT
+                apis, python, Path(tmp) / f"null-packaged-{i}.db", NOT_PACKAGED, module=NULL_PRODUCT
             )
-            packaged = _bridge_run(apis, python, Path(tmp) / f"packaged-{i}.db", 880_001 + 2 * i, NOT_PACKAGED)
+            packaged = _bridge_run(apis, python, Path(tmp) / f"packaged-{i}.db", NOT_PACKAGED)
             if i >= warmup:
                 result.floor.append(floor)
                 result.null.append(null)
@@ -152,7 +152,6 @@ def _bridge_run(
     apis: World,
     python: str,
     state_file: Path,
-    message_id: int,
     blocked: tuple[str, ...],
     cwd: Path = ROOT,
     flags: tuple[str, ...] = (),
@@ -160,8 +159,8 @@ def _bridge_run(
 ) -> Run:
     """One cold start of `module`'s handler answering a signed Pachca message, in the bridge's environment."""
     chat_id = 918_264
-    apis.pachca.message_chats[message_id] = chat_id
-    body = message_body(message_id, chat_id, 134_412, int(time.time()), "Не работает вход в 1С")
+    post = apis.pachca.say(134_412, chat_id, "Не работает вход в 1С")  # in Pachca first, as a real message is
+    body = message_body(post.id, chat_id, post.user_id, int(time.time()), post.content)
     event = function_event(*signed(body))
     env = {
         **_base_env(),
