@@ -27,7 +27,7 @@ class TicketSettings:
     support_chat_ids: frozenset[int] = frozenset()
     intake_topics: tuple[str, ...] = ()
     pleasantries: tuple[str, ...] = DEFAULT_PLEASANTRIES
-    agents_chat_id: int | None = None  # the team's own chat: its messages are never tickets
+    agents_chat_id: int | None = None  # the team's own chat: its messages are never tickets, new ones are told there
 
 
 @dataclass(frozen=True)
@@ -64,7 +64,8 @@ class TicketOpener:
             card = Card.for_ticket(ticket.key, self.cards.web_url, merge_into=self.follow_ups.offer_for(ticket))
             card_id = self.poster.to_thread(f"card:{ticket.key}", ticket.thread, card.text, card.buttons)
             self.locator.remember(ticket.with_card(card_id))
-        self.agents.announce(ticket, ticket_summary(message.text, topic), author.display_name)
+        if self.settings.agents_chat_id is not None:
+            self.agents.announce(ticket, ticket_summary(message.text, topic), author.display_name)
         return "created"
 
     def from_form(self, event_key: str, chat_id: int, user_id: int, topic: str | None, description: str) -> str:
