@@ -7,7 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from application.admin.checks import CheckResult, fail, failed, ok, warn
-from application.once.recovery import HISTORY_MARK, PASS_KINDS, SILENT_SECONDS, WEBHOOK_MARK, PassLog
+from application.once.passes import HISTORY_MARK, PASS_KINDS, SILENT_SECONDS, WEBHOOK_MARK, PassLog
 from domain.instants import iso_utc
 from ports.event_history import EventHistory
 

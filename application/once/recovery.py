@@ -11,17 +11,27 @@ Each pass is bounded (pages, issues, time) and records what it did, for `doctor`
 
 from __future__ import annotations
 
-import json
 import logging
 import math
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
 from application.events import Event
 from application.once.alerts import Alerts, Problem, problem_of_status
 from application.once.inbox import DRAIN_RESERVE_SECONDS, DUPLICATE, Inbox, TimeLeft
+from application.once.passes import (
+    HISTORY,
+    HISTORY_MARK,
+    OUTBOX,
+    OUTBOX_MARK,
+    SILENT_SECONDS,
+    TRACKER,
+    WEBHOOK_MARK,
+    PassLog,
+    PassRecord,
+)
 from application.once.writes import announced_key
 from application.services.identities import Identities
 from application.services.schema import TrackerSchema
@@ -29,7 +39,6 @@ from application.tracker_events import TrackerCommentAdded, TrackerStatusChanged
 from domain.card import StatusType
 from domain.comments import is_internal_note
 from domain.tickets import TicketKey
-from ports.clock import Clock
 from ports.errors import ExternalServiceError, PermanentFailure, StateUnavailable
 from ports.event_history import EventHistory, HistoryEvent
 from ports.state.outbox import Outbox
@@ -38,49 +47,12 @@ from ports.tracker import ChangedIssues, IssueInfo, IssueTracker
 
 log = logging.getLogger("servicedesk.recovery")
 
-HISTORY, TRACKER, OUTBOX = "history", "tracker", "outbox"
-PASS_KINDS = (HISTORY, TRACKER, OUTBOX)
-KEEP_RECORD = 30 * 86400.0
 HISTORY_PAGE, HISTORY_MAX_PAGES = 50, 10  # at most 500 events a pass; the next pass takes the rest
 MAX_ISSUES = 50  # per queue and pass
 OVERLAP_SECONDS = 120.0  # Tracker's search may show a change late: each window reaches this far before the last
-WEBHOOK_MARK = "recovery:webhook:pachca"  # when a Pachca webhook last arrived (webhooks mode)
-HISTORY_MARK = "recovery:history:seen"  # when a pass last found an event in the history
-SILENT_SECONDS = 600.0  # webhooks this much newer than the history's last event: history is off
-OUTBOX_MARK = "recovery:outbox:pending"
 OUTBOX_GROWING = 20  # pending entries, and more than the last pass: a problem a person should see
 
 ReadPayload = Callable[[Mapping[str, Any]], "Event | None"]  # a webhook body -> the bridge's event (or None)
-
-
-@dataclass(frozen=True)
-class PassRecord:
-    at: float
-    seen: int  # events read, or issues looked through
-    carried: int  # handled now, or queued for retry: not a duplicate
-    error: str = ""
-
-
-class PassLog:
-    """The last pass of each kind, in the store: what `doctor` shows, and marks the passes compare."""
-
-    def __init__(self, cache: Cache, clock: Clock) -> None:
-        self.cache = cache
-        self.clock = clock
-
-    def record(self, kind: str, record: PassRecord) -> None:
-        self.cache.put(f"recovery:last:{kind}", json.dumps(asdict(record)), record.at + KEEP_RECORD)
-
-    def last(self, kind: str) -> PassRecord | None:
-        found = self.cache.get(f"recovery:last:{kind}", self.clock.now())
-        return PassRecord(**json.loads(found)) if found else None
-
-    def mark(self, name: str, value: float) -> None:
-        self.cache.put(name, repr(value), self.clock.now() + KEEP_RECORD)
-
-    def marked(self, name: str) -> float | None:
-        found = self.cache.get(name, self.clock.now())
-        return float(found) if found else None
 
 
 def _enough(time_left: TimeLeft) -> bool:
@@ -316,16 +288,4 @@ class DrainPass:
         return pending
 
 
-class WebhookMark:
-    """Notes, at most once a minute per process, that a Pachca webhook arrived: what the history is judged by."""
-
-    def __init__(self, passes: PassLog, every: float = 60.0) -> None:
-        self.passes = passes
-        self.every = every
-        self._last = -math.inf
-
-    def seen(self) -> None:
-        now = self.passes.clock.now()
-        if now - self._last >= self.every:
-            self._last = now
-            self.passes.mark(WEBHOOK_MARK, now)
+# END

@@ -15,7 +15,7 @@ from application.admin.doctor import Doctor, DoctorSettings
 from application.admin.doctor_recovery import RecoveryChecks
 from application.admin.pachca_webhook import PointPachcaWebhook
 from application.admin.setup import SetupTracker
-from application.once.recovery import PassLog
+from application.once.passes import PassLog
 from domain.tickets import QueueRouting
 from entrypoints.config.settings import Settings, variable_names
 from ports.admin import DirectoryAdmin, MessengerAdmin, StateProbe

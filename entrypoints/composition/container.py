@@ -24,7 +24,7 @@ from application.events import (
 )
 from application.once.inbox import Inbox, refuse_unreadable
 from application.tracker_events import TrackerAssigneeChanged, TrackerCommentAdded, TrackerStatusChanged
-from entrypoints.composition.lazy import Deferred, on_first_call
+from entrypoints.composition.lazy import Deferred, HandlersOnFirstEvent, on_first_call
 from entrypoints.composition.outside import Outside
 from entrypoints.composition.services import Services
 from entrypoints.composition.wiring import (
@@ -170,27 +170,29 @@ class Container(containers.DeclarativeContainer):
         clock=outside.clock,
         chat_id=settings.provided.admin_chat_id,
     )
-    passes = providers.Singleton(
-        Deferred("application.once.recovery.PassLog"), cache=outside.state, clock=outside.clock
-    )
+    passes = providers.Singleton(Deferred("application.once.passes.PassLog"), cache=outside.state, clock=outside.clock)
 
-    # every event class -> its handlers, run in order (an event class without one stops start-up)
-    handlers = providers.Dict(
-        {
-            MessagePosted: providers.List(on_first_call(open_ticket, "execute")),
-            ThreadReplyPosted: providers.List(on_first_call(relay_reply, "execute")),
-            MessageEdited: providers.List(on_first_call(edit_message, "execute")),
-            MessageDeleted: providers.List(on_first_call(delete_message, "execute")),
-            ButtonClicked: providers.List(on_first_call(press_button, "execute")),
-            FormSubmitted: providers.List(on_first_call(submit_form, "execute")),
-            TrackerCommentAdded: providers.List(on_first_call(relay_comment, "execute")),
-            TrackerStatusChanged: providers.List(
-                on_first_call(announce_status, "execute"), on_first_call(ask_rating, "execute")
-            ),
-            TrackerAssigneeChanged: providers.List(on_first_call(announce_assignee, "execute")),
-            MergeRequested: providers.List(on_first_call(merge_follow_up, "execute")),
-            BodyRefused: providers.List(providers.Object(refuse_unreadable)),
-        }
+    # every event class -> its handlers, run in order, each built on its class's first event (an event class
+    # without one stops start-up)
+    handlers = providers.Singleton(
+        HandlersOnFirstEvent,
+        providers.Dict(
+            {
+                MessagePosted: providers.List(open_ticket.provided.execute.provider),
+                ThreadReplyPosted: providers.List(relay_reply.provided.execute.provider),
+                MessageEdited: providers.List(edit_message.provided.execute.provider),
+                MessageDeleted: providers.List(delete_message.provided.execute.provider),
+                ButtonClicked: providers.List(press_button.provided.execute.provider),
+                FormSubmitted: providers.List(submit_form.provided.execute.provider),
+                TrackerCommentAdded: providers.List(relay_comment.provided.execute.provider),
+                TrackerStatusChanged: providers.List(
+                    announce_status.provided.execute.provider, ask_rating.provided.execute.provider
+                ),
+                TrackerAssigneeChanged: providers.List(announce_assignee.provided.execute.provider),
+                MergeRequested: providers.List(merge_follow_up.provided.execute.provider),
+                BodyRefused: providers.List(providers.Object(refuse_unreadable).provider),
+            }
+        ),
     )
 
     inbox = providers.Singleton(
@@ -257,7 +259,5 @@ class Container(containers.DeclarativeContainer):
         form_handler=on_first_call(submit_form, "validate"),
         budget=outside.budget,
         drain_pass=on_first_call(drain_pass, "run"),
-        webhook_mark=on_first_call(
-            providers.Singleton(Deferred("application.once.recovery.WebhookMark"), passes=passes), "seen"
-        ),
+        webhook_mark=providers.Singleton(Deferred("application.once.passes.WebhookMark"), passes=passes).provided.seen,
     )

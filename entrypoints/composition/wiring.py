@@ -12,6 +12,7 @@ from application.once.inbox import Handlers
 from application.once.retry import RetentionPolicy
 from application.tracker_events import TRACKER_EVENTS
 from domain.tickets import QueueRouting
+from entrypoints.composition.lazy import HandlersOnFirstEvent
 from entrypoints.config.settings import Settings
 from entrypoints.http.pachca_reader import pachca_event
 from entrypoints.http.webhooks import FUTURE_SKEW_SECONDS, WebhookSecrets
@@ -35,10 +36,17 @@ def every_kind_handled(handlers: Handlers) -> Handlers:
     """Checked when the inbox is built (at start-up): an event kind without a handler is a wiring error, and so is
     a Tracker event kind whose event class is not registered."""
     kinds = {cls.kind: cls for cls in EVENT_TYPES.values()} | {k.event.kind: k.event for k in TRACKER_EVENTS.kinds}
-    missing = sorted(kind for kind, cls in kinds.items() if not handlers.get(cls))
+    missing = sorted(kind for kind, cls in kinds.items() if not _count(handlers, cls))
     if missing:
         raise LookupError("no handler for the event kinds " + ", ".join(missing))
     return handlers
+
+
+def _count(handlers: Handlers, cls: type[Event]) -> int:
+    """How many handlers a class has, without building those that are built on first use."""
+    if isinstance(handlers, HandlersOnFirstEvent):
+        return handlers.count(cls)
+    return len(handlers.get(cls, ()))
 
 
 def retention_of(store: Retention, settings: Settings) -> tuple[Retention, RetentionPolicy]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from adapters.state.memory import MemoryState
 from application.admin.checks import Status
 from application.admin.doctor_recovery import RecoveryChecks
-from application.once.recovery import HISTORY, HISTORY_MARK, WEBHOOK_MARK, PassLog, PassRecord
+from application.once.passes import HISTORY, HISTORY_MARK, WEBHOOK_MARK, PassLog, PassRecord
 from entrypoints.sandbox.in_memory import FakeClock, FakeEventHistory
 from ports.errors import PermanentFailure
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from application.events import BodyRefused
-from application.once.recovery import HISTORY, TRACKER, WEBHOOK_MARK, PassLog
+from application.once.passes import HISTORY, TRACKER, WEBHOOK_MARK, PassLog
 from domain.instants import iso_utc
 from domain.people import Person
 from ports.errors import PermanentFailure, TransientFailure

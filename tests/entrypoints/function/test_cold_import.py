@@ -45,6 +45,8 @@ OTHER_EVENTS = (
     "application.usecases.rating",
     "application.helpdesk.merging",
     "application.once.poller",
+    "application.once.recovery",  # the passes: the timer's; a webhook only notes that it came (once/passes)
+    "application.once.alerts",
 )
 
 
