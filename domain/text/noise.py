@@ -8,6 +8,7 @@ from collections.abc import Iterable
 DEFAULT_PLEASANTRIES = ("спасибо", "благодарю", "ок", "ok", "понял", "понятно", "ага", "👍", "🙏")
 _INVISIBLE = frozenset("\u200d\ufe0e\ufe0f")  # the joiner and the text/emoji presentation selectors
 _SKIN_TONES = range(0x1F3FB, 0x1F400)
+LONGEST_PLEASANTRY = 200  # characters: whoever writes more is asking something (and a long text costs no scan)
 
 
 def tokens(text: str) -> tuple[str, ...]:
@@ -36,8 +37,11 @@ def is_pleasantry(text: str, pleasantries: Iterable[str] = DEFAULT_PLEASANTRIES)
     - the message is nothing but pleasantries: one («Спасибо!»), one repeated («👍👍👍») or a few together
       («Ок, спасибо 🙏»); case, spaces and punctuation do not count;
     - a pleasantry inside anything else («Спасибо, но принтер так и не печатает») is a request;
-    - an empty message or one of punctuation alone is not a pleasantry (it is left to the usual rules).
+    - an empty message or one of punctuation alone is not a pleasantry (it is left to the usual rules);
+    - a message longer than `LONGEST_PLEASANTRY` characters is a request, whatever it repeats.
     """
+    if len(text) > LONGEST_PLEASANTRY:
+        return False
     phrases = {tokens(p) for p in pleasantries}
     phrases.discard(())
     said = tokens(text)

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from domain.text.noise import DEFAULT_PLEASANTRIES, is_pleasantry
+from domain.text.noise import DEFAULT_PLEASANTRIES, LONGEST_PLEASANTRY, is_pleasantry
 
 
 @pytest.mark.parametrize(
@@ -33,3 +33,9 @@ def test_the_list_is_configurable_and_phrases_of_several_words_count_whole() -> 
     assert is_pleasantry("Thanks a lot!", ["thanks a lot", "ty"])
     assert not is_pleasantry("thanks", ["thanks a lot"])
     assert not is_pleasantry("спасибо", [])
+
+
+def test_a_message_longer_than_any_pleasantry_is_a_request_whatever_it_repeats() -> None:
+    assert is_pleasantry("👍" * LONGEST_PLEASANTRY)
+    assert not is_pleasantry("👍" * (LONGEST_PLEASANTRY + 1))
+    assert not is_pleasantry("спасибо " * 20_000)
