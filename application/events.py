@@ -44,10 +44,8 @@ class Event:
 EVENT_TYPES: dict[str, type[Event]] = {}  # every event kind -> its class; each class registers itself
 
 
-def load_event(kind: str, payload: str) -> Event:
-    import application.tracker_events  # noqa: F401 - registers Tracker's kinds (the Pachca ones are above)
-
-    cls = EVENT_TYPES[kind]
+def load_event(cls: type[Event], payload: str) -> Event:
+    """The event a stored payload holds, as `cls` (the class of the kind it was stored under)."""
     data: dict[str, Any] = json.loads(payload)
     for f in fields(cls):
         if f.name == "values":

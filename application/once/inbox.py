@@ -67,6 +67,7 @@ class Inbox:
 
     def __post_init__(self) -> None:
         self.troubles = TroubledRuns(self.cache, self.clock, self.schedule.give_up_after)
+        self.classes = {cls.kind: cls for cls in self.handlers}  # a stored event's kind -> its class
 
     def accept(self, event: Event) -> str:
         with self.budget(self.schedule.budget_seconds):
@@ -108,7 +109,7 @@ class Inbox:
             if left is not None and left < DRAIN_RESERVE_SECONDS:
                 self.store.release(stored.key, "drain ran out of time", self.clock.now())
                 continue
-            event = load_event(stored.kind, stored.payload)
+            event = load_event(self.classes[stored.kind], stored.payload)
             retry_at = self.schedule.next_attempt(self.clock.now(), stored.attempts, None)
             if self._run(event, retry_at, stored.attempts, stored.first_seen) != QUEUED:
                 done += 1

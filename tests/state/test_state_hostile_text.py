@@ -19,4 +19,5 @@ def test_an_event_with_a_lone_surrogate_is_stored_and_read_back(state: Any) -> N
     (stored,) = state.claim_due(T + 1, 60.0, 10)
 
     assert claim.status is ClaimStatus.ACQUIRED
-    assert load_event(stored.kind, stored.payload) == event
+    assert stored.kind == MessagePosted.kind
+    assert load_event(MessagePosted, stored.payload) == event
