@@ -53,13 +53,16 @@ class TrackerCommentAdded(TrackerEvent):
 
 
 @dataclass(frozen=True)
-class TrackerStatusChanged(TrackerEvent):
-    kind: ClassVar[str] = "tracker.status"
+class TrackerIssueChanged(TrackerEvent):
+    """A change the body names by its issue alone (the status, the assignee): what the issue holds now is read from
+    Tracker, and each delivery is an event of its own, keyed by when it came (the use case tells a value once)."""
+
     received_at: float
 
     @property
     def key(self) -> str:
-        return f"tracker:status:{self.issue_key}:{iso_utc(self.received_at, 'microseconds')}"
+        what = self.kind.removeprefix("tracker.")
+        return f"tracker:{what}:{self.issue_key}:{iso_utc(self.received_at, 'microseconds')}"
 
     @classmethod
     def read(cls, issue_key: str, body: Mapping[str, Any], received_at: float) -> TrackerEvent:
@@ -67,17 +70,13 @@ class TrackerStatusChanged(TrackerEvent):
 
 
 @dataclass(frozen=True)
-class TrackerAssigneeChanged(TrackerEvent):
+class TrackerStatusChanged(TrackerIssueChanged):
+    kind: ClassVar[str] = "tracker.status"
+
+
+@dataclass(frozen=True)
+class TrackerAssigneeChanged(TrackerIssueChanged):
     kind: ClassVar[str] = "tracker.assignee"
-    received_at: float
-
-    @property
-    def key(self) -> str:
-        return f"tracker:assignee:{self.issue_key}:{iso_utc(self.received_at, 'microseconds')}"
-
-    @classmethod
-    def read(cls, issue_key: str, body: Mapping[str, Any], received_at: float) -> TrackerEvent:
-        return cls(issue_key, received_at)
 
 
 @dataclass(frozen=True)
