@@ -29,7 +29,7 @@ $(info $(VENV) was made by $(shell $(PY) -V 2>&1); the bridge needs Python >= 3.
 $(shell rm -rf $(VENV))
 endif
 
-.PHONY: help run test lint browser bench package clean venv
+.PHONY: help run test lint bench package clean venv
 
 help: ## list the targets
 	@echo "make TARGET [ARGS=...]: the bridge in a venv of its own ($(VENV)), made on first use"
@@ -58,18 +58,8 @@ lint: $(TEST_STAMP) ## ruff, ruff format --check, mypy, lint-imports
 	$(VENV)/bin/mypy
 	$(VENV)/bin/lint-imports
 
-test: lint browser ## lint, then every test (PostgreSQL: TEST_POSTGRES_URL, else one of their own); PYTEST_ARGS="-k name" picks
+test: lint ## lint, then every test (PostgreSQL ones with TEST_POSTGRES_URL); PYTEST_ARGS="-k name" picks
 	$(VENV)/bin/pytest $(PYTEST_ARGS)
-
-# The sandbox's browser test drives Debian's headless Chromium and its driver, installed here when missing (as root,
-# or with sudo that asks no password); nothing is downloaded from elsewhere.
-browser:
-	@command -v chromium >/dev/null && command -v chromedriver >/dev/null || { \
-	  echo "installing Debian's chromium and chromium-driver for the sandbox's browser test"; \
-	  if [ "$$(id -u)" = 0 ]; then as_root=; else as_root="sudo -n"; fi; \
-	  { $$as_root apt-get update -qq && $$as_root apt-get install -y -qq chromium chromium-driver; } || { \
-	    echo "the browser test needs Debian's chromium and chromium-driver: apt-get install chromium chromium-driver" >&2; \
-	    exit 1; }; }
 
 bench: $(TEST_STAMP) ## the speed and size figures (run it alone on the machine)
 	$(PY) bench/run.py

