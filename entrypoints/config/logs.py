@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import sys
+import time
 from collections.abc import Iterable
 from contextvars import ContextVar
 from typing import Any, TextIO
@@ -15,7 +16,6 @@ from typing import Any, TextIO
 from pythonjsonlogger.json import JsonFormatter
 
 from application.once.inbox import current_event
-from domain.instants import iso_utc
 
 # the request being answered; with the inbox's current event, stamped on every log line written meanwhile
 current_request: ContextVar[str | None] = ContextVar("current_request", default=None)
@@ -32,17 +32,24 @@ class EventContext(logging.Filter):
         return True
 
 
-class UtcJson(JsonFormatter):
-    def formatTime(self, record: logging.LogRecord, datefmt: str | None = None) -> str:
-        return iso_utc(record.created)
+class UtcTimes:
+    """`2026-11-30T15:32:47.123Z`: logging's own `formatTime`, told to read the time in UTC and how to write it."""
+
+    converter = staticmethod(time.gmtime)
+    default_time_format = "%Y-%m-%dT%H:%M:%S"
+    default_msec_format: str | None = "%s.%03dZ"
 
 
-class OneLine(logging.Formatter):
+class UtcJson(UtcTimes, JsonFormatter):
+    pass
+
+
+class OneLine(UtcTimes, logging.Formatter):
     """`2026-11-30T15:32:47.123Z INFO  servicedesk.serve serving host=127.0.0.1 port=8080` at a terminal."""
 
     def format(self, record: logging.LogRecord) -> str:
         fields = " ".join(f"{k}={_plain(v)}" for k, v in vars(record).items() if k not in STANDARD_ATTRIBUTES)
-        line = f"{iso_utc(record.created)} {record.levelname:<5} {record.name} {record.getMessage()}"
+        line = f"{self.formatTime(record)} {record.levelname:<5} {record.name} {record.getMessage()}"
         line = f"{line} {fields}" if fields else line
         return f"{line}\n{self.formatException(record.exc_info)}" if record.exc_info else line
 
