@@ -17,7 +17,7 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import quote, urlsplit
 
 import requests
 from urllib3.exceptions import MaxRetryError, NameResolutionError, NewConnectionError
@@ -116,6 +116,10 @@ class HttpClient:
                 "retrying", extra={"service": self.service, "reason": str(failure), "attempt": attempt, "delay": delay}
             )
             self.sleep(delay)
+
+    def get(self, path: str, params: Mapping[str, Any] | None = None) -> requests.Response:
+        """A read: safe to repeat on any failure worth retrying."""
+        return self.request("GET", path, idempotent=True, params=params)
 
     def _attempt(self, call: Call, send: _Send) -> requests.Response | tuple[TransientFailure, BaseException]:
         """One try: the response, or the failure worth retrying and its cause. A final refusal is raised."""
@@ -261,3 +265,17 @@ def _retry_after(response: requests.Response) -> float | None:
 
 def _brief(response: requests.Response) -> str:
     return response.text[:300].replace("\n", " ")
+
+
+@contextmanager
+def reading(call: str, service: str) -> Iterator[None]:
+    """Turns an answer that cannot be read (bad JSON, missing fields, a malformed key) into a port error."""
+    try:
+        yield
+    except ValueError as e:
+        raise PermanentFailure(f"{service}: unexpected answer to {call}") from e
+
+
+def segment(value: str) -> str:
+    """`value` as one path segment."""
+    return quote(value, safe="")

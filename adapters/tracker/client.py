@@ -2,22 +2,21 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
-from contextlib import contextmanager
-from functools import cache
+from collections.abc import Mapping
+from functools import cache, partial
 from typing import Any, TypeVar, cast
-from urllib.parse import quote
 
 import requests
 from pydantic import BaseModel, ConfigDict, TypeAdapter
 
 from adapters.http.client import HttpClient
+from adapters.http.client import reading as reading_answer
 from adapters.tracker.models import User
 from domain.people import Person
-from ports.errors import PermanentFailure
 
 ModelT = TypeVar("ModelT", bound=BaseModel)
 
+reading = partial(reading_answer, service="tracker")  # an answer of Tracker's that cannot be read: a port error
 OBJECT = "an object"
 LISTED = "a one-element list"
 
@@ -46,7 +45,7 @@ class TrackerResource:
         self._shapes: dict[str, str] = {}
 
     def myself(self) -> Person:
-        return self._one("GET /v2/myself", self._get("/v2/myself"), User).to_person()
+        return self._one("GET /v2/myself", self._client.get("/v2/myself"), User).to_person()
 
     def answer_shapes(self) -> Mapping[str, str]:
         """How the answers Tracker's reference prints as one-element lists came, by call: `an object` or `a
@@ -66,9 +65,6 @@ class TrackerResource:
             self._shapes[_template(call)] = OBJECT
             return cast(ModelT, found)
 
-    def _get(self, path: str, params: Mapping[str, Any] | None = None) -> requests.Response:
-        return self._client.request("GET", path, idempotent=True, params=params)
-
 
 @cache
 def _object_or_list(model: type[ModelT]) -> TypeAdapter[Any]:
@@ -82,17 +78,3 @@ def _template(call: str) -> str:
     if len(parts) > 3 and parts[2] == "issues":
         parts[3] = "{key}"
     return "/".join(parts)
-
-
-def segment(value: str) -> str:
-    """`value` as one path segment."""
-    return quote(value, safe="")
-
-
-@contextmanager
-def reading(call: str, service: str = "tracker") -> Iterator[None]:
-    """Turns an answer that cannot be read (bad JSON, missing fields, a malformed key) into a port error."""
-    try:
-        yield
-    except ValueError as e:
-        raise PermanentFailure(f"{service}: unexpected answer to {call}") from e

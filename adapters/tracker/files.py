@@ -9,9 +9,9 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
 
-from adapters.http.client import HttpClient
+from adapters.http.client import HttpClient, segment
 from adapters.http.transfer import FetchPolicy, MultipartUpload, download, safe_name
-from adapters.tracker.client import reading, segment
+from adapters.tracker.client import reading
 from adapters.tracker.models import CommentId, Description
 from domain.files import FileRef, LocalFile
 from domain.tickets import TicketKey

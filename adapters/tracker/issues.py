@@ -8,7 +8,8 @@ from typing import Any
 
 import requests
 
-from adapters.tracker.client import TrackerResource, reading, segment
+from adapters.http.client import segment
+from adapters.tracker.client import TrackerResource, reading
 from adapters.tracker.models import (
     COMMENTS,
     ISSUE_KEYS,
@@ -42,7 +43,7 @@ class HttpIssueTracker(TrackerResource, IssueTracker, ChangedIssues, IssueChange
 
     def local_field_ids(self, queue: str) -> dict[str, str]:
         path = f"/v2/queues/{segment(queue)}/localFields"
-        response = self._get(path)
+        response = self._client.get(path)
         with reading(f"GET {path}"):
             fields = LOCAL_FIELDS.validate_json(response.content)
         return {field.short_key(): field.id for field in fields}
@@ -65,13 +66,13 @@ class HttpIssueTracker(TrackerResource, IssueTracker, ChangedIssues, IssueChange
 
     def get_issue(self, key: TicketKey) -> IssueInfo:
         path = f"/v2/issues/{key}"
-        response = self._get(path)
+        response = self._client.get(path)
         with reading(f"GET {path}"):
             return Issue.model_validate_json(response.content).to_info()
 
     def transitions(self, key: TicketKey) -> list[Transition]:
         path = f"/v2/issues/{key}/transitions"
-        response = self._get(path)
+        response = self._client.get(path)
         with reading(f"GET {path}"):
             return [transition.to_transition() for transition in TRANSITIONS.validate_json(response.content)]
 
@@ -88,7 +89,7 @@ class HttpIssueTracker(TrackerResource, IssueTracker, ChangedIssues, IssueChange
             raise
 
     def status_types(self) -> dict[str, str]:
-        response = self._get("/v2/statuses")
+        response = self._client.get("/v2/statuses")
         with reading("GET /v2/statuses"):
             return {status.key: status.type for status in STATUSES.validate_json(response.content) if status.type}
 
@@ -113,7 +114,7 @@ class HttpIssueTracker(TrackerResource, IssueTracker, ChangedIssues, IssueChange
         # a login of digits alone would be read as a uid: Tracker takes `login:<login>` for it (docs/tracker.md)
         path = f"/v2/users/login:{login}" if login.isdigit() else f"/v2/users/{segment(login)}"
         try:
-            response = self._get(path)
+            response = self._client.get(path)
         except NotFound:
             return None
         with reading(f"GET {path}"):
@@ -164,7 +165,7 @@ class HttpIssueTracker(TrackerResource, IssueTracker, ChangedIssues, IssueChange
     def get_comment(self, key: TicketKey, comment_id: str) -> TrackerComment:
         """The comment with its attachments, located on the issue (`expand=attachments` names them, no more)."""
         path = f"/v2/issues/{key}/comments/{segment(comment_id)}"
-        response = self._get(path, params={"expand": "attachments"})
+        response = self._client.get(path, params={"expand": "attachments"})
         with reading(f"GET {path}"):
             comment = Comment.model_validate_json(response.content)
         return comment.to_comment(key, f"{self._client.base_url}/v2/issues/{key}")
@@ -184,7 +185,7 @@ class HttpIssueTracker(TrackerResource, IssueTracker, ChangedIssues, IssueChange
     def _comment_page(self, key: TicketKey, after: str | None) -> list[TrackerComment]:
         path = f"/v2/issues/{key}/comments"
         params: dict[str, Any] = {"perPage": COMMENTS_PER_PAGE} | ({"id": after} if after else {})
-        response = self._get(path, params=params)
+        response = self._client.get(path, params=params)
         with reading(f"GET {path}"):
             return [comment.to_comment(key) for comment in COMMENTS.validate_json(response.content)]
 

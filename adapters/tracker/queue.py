@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import requests
 
-from adapters.tracker.client import TrackerResource, reading, segment
+from adapters.http.client import segment
+from adapters.tracker.client import TrackerResource, reading
 from adapters.tracker.queue_models import (
     LOCAL_FIELDS,
     QUEUE_LIST,
@@ -30,7 +31,7 @@ class HttpTrackerAdmin(TrackerResource, TrackerAdmin):
 
     def queue(self, key: str) -> Queue:
         path = f"/v2/queues/{segment(key)}"
-        response = self._get(path)
+        response = self._client.get(path)
         with reading(f"GET {path}"):
             queue = QueueModel.model_validate_json(response.content)
         return Queue(key=queue.key, name=queue.name or queue.key)
@@ -40,7 +41,7 @@ class HttpTrackerAdmin(TrackerResource, TrackerAdmin):
         found: list[Queue] = []
         page, last = 1, 1
         while page <= min(last, pages):
-            response = self._get("/v2/queues", params={"perPage": QUEUES_PER_PAGE, "page": page})
+            response = self._client.get("/v2/queues", params={"perPage": QUEUES_PER_PAGE, "page": page})
             with reading("GET /v2/queues"):
                 found += [Queue(key=q.key, name=q.name or q.key) for q in QUEUE_LIST.validate_json(response.content)]
             last = _total_pages(response)
@@ -49,7 +50,7 @@ class HttpTrackerAdmin(TrackerResource, TrackerAdmin):
 
     def local_fields(self, queue: str) -> list[LocalField]:
         path = _local_fields_path(queue)
-        response = self._get(path)
+        response = self._client.get(path)
         with reading(f"GET {path}"):
             return [field.to_local_field() for field in LOCAL_FIELDS.validate_json(response.content)]
 
@@ -72,7 +73,7 @@ class HttpTrackerAdmin(TrackerResource, TrackerAdmin):
         found: list[Trigger] = []
         page, pages = 1, 1
         while page <= pages:
-            response = self._get(path, params={"perPage": TRIGGERS_PER_PAGE, "page": page})
+            response = self._client.get(path, params={"perPage": TRIGGERS_PER_PAGE, "page": page})
             with reading(f"GET {path}"):
                 found += [_read(trigger) for trigger in TRIGGERS.validate_json(response.content)]
             pages = _total_pages(response)
