@@ -7,10 +7,9 @@ from dataclasses import dataclass
 
 from application.events import ButtonClicked
 from application.once.writes import OnceWriter, Poster
-from application.services.identities import Identities
 from application.services.locator import TicketLocator
+from application.services.lookups import Identities, TrackerSchema
 from application.services.mentions import Mentions
-from application.services.schema import TrackerSchema
 from domain.card import Action, agents_announcement
 from domain.tickets import Ticket, TicketKey
 from ports.messenger import ChatMessenger

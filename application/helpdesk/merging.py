@@ -12,9 +12,8 @@ from application.once.exclusive import DONE_BEFORE, OnceOnly
 from application.once.writes import TRACKER_COMMENT, OnceWriter, Poster
 from application.services.cards import Cards
 from application.services.files import FileCarrier
-from application.services.identities import Identities
 from application.services.locator import TicketLocator
-from application.services.schema import TrackerSchema
+from application.services.lookups import Identities, TrackerSchema
 from domain.card import Action, ButtonPress
 from domain.tickets import TicketKey
 from ports.errors import ResolutionRefused

@@ -8,9 +8,8 @@ from dataclasses import dataclass
 
 from application.events import ButtonClicked
 from application.once.writes import TRACKER_COMMENT, OnceWriter
-from application.services.identities import Identities
 from application.services.locator import TicketLocator
-from application.services.schema import TrackerSchema
+from application.services.lookups import Identities, TrackerSchema
 from domain.card import Action, ButtonPress, rating_request
 from domain.tickets import RATING, TicketKey
 from ports.messenger import ChatMessenger

@@ -9,7 +9,7 @@ from typing import TypeVar
 
 from application.events import MessageDeleted, MessageEdited
 from application.once.writes import PACHCA_MESSAGE, OnceWriter, author_effect, reply_effect
-from application.services.identities import Identities
+from application.services.lookups import Identities
 from application.services.provenance import Provenance
 from domain.comments import moment_of
 from domain.tickets import TicketKey

@@ -33,8 +33,7 @@ from application.once.passes import (
     PassRecord,
 )
 from application.once.writes import announced_key
-from application.services.identities import Identities
-from application.services.schema import TrackerSchema
+from application.services.lookups import Identities, TrackerSchema
 from application.tracker_events import TrackerCommentAdded, TrackerStatusChanged
 from domain.card import StatusType
 from domain.comments import is_internal_note

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from application.services.identities import Identities
+from application.services.lookups import Identities
 from domain.tickets import ThreadRef, TicketKey
 from ports.clock import Clock
 from ports.errors import OutcomeUnknown

@@ -6,8 +6,7 @@ from dataclasses import dataclass
 
 from application.events import ButtonClicked
 from application.once.writes import Poster
-from application.services.identities import Identities
-from application.services.schema import TrackerSchema
+from application.services.lookups import Identities, TrackerSchema
 from domain.text.pachca_text import one_line
 from domain.tickets import QueueRouting
 from ports.clock import Clock

@@ -10,9 +10,8 @@ from application.helpdesk.follow_ups import FollowUps
 from application.once.writes import Poster
 from application.services.cards import Cards
 from application.services.files import FileCarrier
-from application.services.identities import Identities
 from application.services.locator import TicketLocator
-from application.services.schema import TrackerSchema
+from application.services.lookups import Identities, TrackerSchema
 from domain.card import ACCEPTED, Card, intake_post
 from domain.people import Person
 from domain.text.noise import DEFAULT_PLEASANTRIES

@@ -10,7 +10,7 @@ import logging
 from collections.abc import Collection
 from dataclasses import dataclass
 
-from application.services.identities import Identities
+from application.services.lookups import Identities
 from domain.card import is_card_of
 from domain.tickets import IssueLink, ThreadRef, Ticket, TicketKey
 from ports.errors import NotFound, Refused

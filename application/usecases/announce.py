@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from application.once.told import ThreadNews
 from application.once.writes import announced_key
 from application.services.cards import Cards
-from application.services.schema import TrackerSchema
+from application.services.lookups import TrackerSchema
 from application.tracker_events import TrackerStatusChanged
 from domain.text.pachca_text import one_line
 from domain.tickets import TicketKey

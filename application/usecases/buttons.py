@@ -13,8 +13,8 @@ from application.once.writes import OnceWriter, Poster
 from application.services.cards import Cards
 from application.services.intake import IntakeForm
 from application.services.locator import TicketLocator
+from application.services.lookups import TrackerSchema
 from application.services.my_tickets import MyTickets
-from application.services.schema import TrackerSchema
 from domain.card import Action, ButtonPress, TicketStatus, Transition
 from domain.tickets import Ticket, TicketKey
 from ports.errors import ResolutionRefused

@@ -17,8 +17,8 @@ from application.once.writes import (
     reply_effect,
 )
 from application.services.files import FileCarrier
-from application.services.identities import Identities
 from application.services.locator import TicketLocator
+from application.services.lookups import Identities
 from application.services.mentions import Mentions
 from application.tracker_events import TrackerCommentAdded
 from domain.comments import DEFAULT_INTERNAL_MARKERS, Comment, TrackerComment, is_internal_note

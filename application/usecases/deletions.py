@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from application.events import MessageDeleted
 from application.once.carried import CarriedMessages
 from application.once.writes import TRACKER_COMMENT, OnceWriter
-from application.services.identities import Identities
+from application.services.lookups import Identities
 from domain.comments import FIRST_MESSAGE_DELETED, REPLY_DELETED, Comment
 from domain.tickets import TicketKey
 from ports.files import TrackerFiles

@@ -8,7 +8,7 @@ from application.events import MessageEdited
 from application.once.carried import CarriedMessages
 from application.once.writes import TRACKER_COMMENT, OnceWriter, reply_effect
 from application.services.files import EditedFiles, FileCarrier, recorded_lines
-from application.services.identities import Identities
+from application.services.lookups import Identities
 from application.services.mentions import Mentions
 from domain.comments import Comment, description_with_text
 from domain.tickets import TicketKey

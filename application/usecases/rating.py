@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from application.helpdesk.follow_ups import FollowUps
 from application.once.writes import Poster
 from application.services.locator import TicketLocator
-from application.services.schema import TrackerSchema
+from application.services.lookups import TrackerSchema
 from application.tracker_events import TrackerStatusChanged
 from domain.card import StatusType, rating_request
 from domain.tickets import TicketKey

@@ -6,8 +6,8 @@ from dataclasses import dataclass
 
 from application.events import MessagePosted
 from application.once.writes import PACHCA_MESSAGE
-from application.services.identities import Identities
 from application.services.intake import IntakeForm
+from application.services.lookups import Identities
 from application.services.opening import TicketOpener, TicketSettings
 from domain.text.noise import is_pleasantry
 from domain.tickets import PachcaMessage

@@ -19,7 +19,7 @@ class Services(containers.DeclarativeContainer):
 
     routing = providers.Singleton(routing_of, settings=settings)  # chat -> queue: wherever a queue is needed
     identities = providers.Singleton(
-        Deferred("application.services.identities.Identities"),
+        Deferred("application.services.lookups.Identities"),
         messenger=outside.messenger,
         tracker=outside.tracker,
         cache=outside.state,
@@ -43,7 +43,7 @@ class Services(containers.DeclarativeContainer):
         max_mentions=settings.provided.max_mentions,
     )
     schema = providers.Singleton(
-        Deferred("application.services.schema.TrackerSchema"),
+        Deferred("application.services.lookups.TrackerSchema"),
         tracker=outside.tracker,
         cache=outside.state,
         clock=outside.clock,
