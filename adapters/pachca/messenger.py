@@ -13,8 +13,6 @@ from pydantic import ValidationError
 
 from adapters.http.client import HttpClient
 from adapters.pachca.models import (
-    BotReply,
-    ChatPage,
     Data,
     FullMessage,
     Message,
@@ -27,7 +25,6 @@ from adapters.pachca.ratelimit import ChatRateLimiter
 from domain.card import Button
 from domain.people import Person
 from domain.tickets import ThreadRef, truncate
-from ports.admin import BotWebhook, MessengerAdmin, TokenInfo
 from ports.errors import PermanentFailure
 from ports.files import PachcaUpload
 from ports.messenger import ButtonRows, ChatMessenger, FormField, MessageInfo, PostedMessage
@@ -47,45 +44,14 @@ def pachca_client(session: requests.Session, base_url: str, token: str, **kw: An
 
 
 @dataclass(frozen=True)
-class HttpChatMessenger(ChatMessenger, MessengerAdmin, BotWebhook):
+class HttpChatMessenger(ChatMessenger):
     """Message writes wait for the chat's rate limit and are never sent twice here."""
 
     client: HttpClient
     rate_limiter: ChatRateLimiter | None = None
 
     def own_user_id(self) -> int:
-        return self.token_info().user_id
-
-    def token_info(self) -> TokenInfo:
-        info = self._get("/oauth/token/info", Data[TokenInfoReply]).data
-        return TokenInfo(user_id=info.user_id, scopes=tuple(info.scopes or ()))
-
-    def set_webhook(self, url: str) -> str:
-        """`PUT /bot/webhook` (scope `bot_self:webhook:write`): the bot that owns the token, no bot id needed."""
-        body = {"webhook": {"outgoing_url": url}}
-        response = self.client.request("PUT", "/bot/webhook", idempotent=True, json=body)
-        return parse_reply(response, Data[BotReply]).data.webhook.outgoing_url or ""
-
-    def member_chats(self, pages: int = 10) -> list[tuple[int, str]]:
-        """The group chats the bot is in, as (id, name): `GET /chats` (scope `chats:read`), 50 a page, at most
-        `pages` pages. Direct chats (`personal`) are left out."""
-        found: list[tuple[int, str]] = []
-        params: dict[str, Any] = {"availability": "is_member", "limit": LIST_LIMIT}
-        for _ in range(pages):
-            response = self.client.request("GET", "/chats", idempotent=True, params=params)
-            page = parse_reply(response, ChatPage)
-            found += [(chat.id, chat.name or str(chat.id)) for chat in page.data if not chat.personal]
-            paginate = page.meta.paginate if page.meta else None
-            cursor = paginate.next_page if paginate else None
-            more = paginate.has_next if paginate and paginate.has_next is not None else len(page.data) >= LIST_LIMIT
-            if not (cursor and more):
-                break
-            params = {**params, "cursor": cursor}
-        return found
-
-    def some_users(self, limit: int) -> list[Person]:
-        users = self._get("/users", Data[list[PachcaUser]], params={"limit": limit}).data
-        return [user.to_person() for user in users]
+        return self._get("/oauth/token/info", Data[TokenInfoReply]).data.user_id
 
     def get_user(self, user_id: int) -> Person:
         return self._get(f"/users/{user_id}", Data[PachcaUser]).data.to_person()

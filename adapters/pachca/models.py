@@ -26,35 +26,6 @@ class TokenInfoReply(Reply):
     scopes: list[str] | None = None
 
 
-class BotWebhookReply(Reply):
-    outgoing_url: str | None = None
-
-
-class BotReply(Reply):
-    id: int
-    webhook: BotWebhookReply
-
-
-class Chat(Reply):
-    id: int
-    name: str = ""
-    personal: bool = False
-
-
-class Paginate(Reply):
-    next_page: str | None = None
-    has_next: bool | None = None  # false on the last page
-
-
-class Meta(Reply):
-    paginate: Paginate | None = None
-
-
-class ChatPage(Reply):
-    data: list[Chat]
-    meta: Meta | None = None
-
-
 class PachcaUser(Reply):
     id: int
     first_name: str | None = None

@@ -20,7 +20,8 @@ import click
 import requests
 
 from adapters.http.client import RetryPolicy
-from adapters.pachca.messenger import HttpChatMessenger, pachca_client
+from adapters.pachca.admin import HttpPachcaAdmin
+from adapters.pachca.messenger import pachca_client
 from adapters.state.url import check_state_url
 from adapters.tracker.client import tracker_client
 from adapters.tracker.queue import HttpTrackerAdmin
@@ -106,11 +107,11 @@ class Wizard:
             click.echo("Generated TRACKER_WEBHOOK_SECRET (the Tracker triggers send it; setup puts it in them).")
 
     # --- Pachca -----------------------------------------------------------------------------------------------------
-    def _pachca(self) -> HttpChatMessenger:
+    def _pachca(self) -> HttpPachcaAdmin:
         click.echo("1. The Pachca bot's token: Pachca → Automations → Integrations → your bot → «API» tab.")
 
-        def check(token: str) -> HttpChatMessenger:
-            bot = HttpChatMessenger(pachca_client(self.session, self.apis.pachca, token, policy=ONE_TRY))
+        def check(token: str) -> HttpPachcaAdmin:
+            bot = HttpPachcaAdmin(pachca_client(self.session, self.apis.pachca, token, policy=ONE_TRY))
             info = bot.token_info()
             self.values["BOT_USER_ID"] = str(info.user_id)
             click.echo(f"   The token works: bot user {info.user_id}.")
@@ -123,7 +124,7 @@ class Wizard:
         click.echo("2. The bot's signing secret: the same bot → «Исходящий webhook» tab → «Signing secret».")
         self._secret("WEBHOOK_SECRET", "   Signing secret", lambda value: value, "")
 
-    def _chats(self, bot: HttpChatMessenger) -> None:
+    def _chats(self, bot: HttpPachcaAdmin) -> None:
         click.echo("3. The support chats: a top-level message there opens a ticket (direct messages always do).")
         try:
             chats = bot.member_chats()

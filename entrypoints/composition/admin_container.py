@@ -99,7 +99,7 @@ def admin_of(container: Container) -> AdminContainer:
     return AdminContainer(
         settings=container.settings,
         routing=container.services.routing,
-        messenger=container.outside.messenger,
+        messenger=container.outside.pachca_admin,
         tracker_http=container.outside.tracker_http,
         directory=container.outside.directory,
         state=container.outside.state,

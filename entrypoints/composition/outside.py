@@ -71,6 +71,7 @@ class Outside(containers.DeclarativeContainer):
         # one limit for every instance
         rate_limiter=providers.Singleton(Deferred("adapters.pachca.ratelimit.ChatRateLimiter"), shared=state),
     )
+    pachca_admin = providers.Singleton(Deferred("adapters.pachca.admin.HttpPachcaAdmin"), client=pachca_http)
     tracker = providers.Singleton(Deferred("adapters.tracker.issues.HttpIssueTracker"), client=tracker_http)
     messenger_files = providers.Singleton(Deferred("adapters.pachca.files.HttpMessengerFiles"), client=pachca_http)
     # Pachca's event history: reads limited for every instance through the store; `doctor` reads it unlimited

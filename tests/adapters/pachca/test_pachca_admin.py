@@ -1,4 +1,4 @@
-"""The messenger's admin probes (HttpChatMessenger as MessengerAdmin) over real HTTP, answers checked against
+"""The messenger's admin probes (HttpPachcaAdmin: MessengerAdmin and BotWebhook) over real HTTP, answers checked against
 Pachca's OpenAPI spec."""
 
 from __future__ import annotations
@@ -7,7 +7,8 @@ import pytest
 import requests
 from pytest_httpserver import HTTPServer
 
-from adapters.pachca.messenger import HttpChatMessenger, pachca_client
+from adapters.pachca.admin import HttpPachcaAdmin
+from adapters.pachca.messenger import pachca_client
 from domain.people import Person
 from ports.admin import BotWebhook, MessengerAdmin, TokenInfo
 from ports.errors import PermanentFailure
@@ -15,16 +16,16 @@ from tests.adapters.pachca.test_pachca import BASE, TOKEN, received, sent_body, 
 
 
 @pytest.fixture
-def admin(httpserver: HTTPServer) -> HttpChatMessenger:
-    return HttpChatMessenger(pachca_client(requests.Session(), httpserver.url_for(BASE), TOKEN))
+def admin(httpserver: HTTPServer) -> HttpPachcaAdmin:
+    return HttpPachcaAdmin(pachca_client(requests.Session(), httpserver.url_for(BASE), TOKEN))
 
 
-def test_implements_the_port(admin: HttpChatMessenger) -> None:
+def test_implements_the_port(admin: HttpPachcaAdmin) -> None:
     assert isinstance(admin, MessengerAdmin)
     assert isinstance(admin, BotWebhook)
 
 
-def test_token_info_gives_the_bot_id_and_scopes(httpserver: HTTPServer, admin: HttpChatMessenger) -> None:
+def test_token_info_gives_the_bot_id_and_scopes(httpserver: HTTPServer, admin: HttpPachcaAdmin) -> None:
     serve(httpserver, "GET", "/oauth/token/info", "/oauth/token/info", 200, {"data": token_info_json()})
 
     assert admin.token_info() == TokenInfo(user_id=12, scopes=("messages:read", "chats:read"))
@@ -32,7 +33,7 @@ def test_token_info_gives_the_bot_id_and_scopes(httpserver: HTTPServer, admin: H
     assert request.headers["Authorization"] == f"Bearer {TOKEN}"
 
 
-def test_a_revoked_token_is_a_401(httpserver: HTTPServer, admin: HttpChatMessenger) -> None:
+def test_a_revoked_token_is_a_401(httpserver: HTTPServer, admin: HttpPachcaAdmin) -> None:
     body = {"error": "invalid_token", "error_description": "Access token is revoked"}
     serve(httpserver, "GET", "/oauth/token/info", "/oauth/token/info", 401, body)
 
@@ -43,7 +44,7 @@ def test_a_revoked_token_is_a_401(httpserver: HTTPServer, admin: HttpChatMesseng
     assert TOKEN not in str(raised.value)
 
 
-def test_some_users_asks_for_one_small_page(httpserver: HTTPServer, admin: HttpChatMessenger) -> None:
+def test_some_users_asks_for_one_small_page(httpserver: HTTPServer, admin: HttpPachcaAdmin) -> None:
     body = {
         "data": [user_json(email=None, phone_number=None), user_json(id=77, nickname="helpdesk_bot", bot=True)],
         "meta": {"paginate": {"next_page": "eyJpZCI6MTAsImRpciI6ImFzYyJ9"}},
@@ -56,7 +57,7 @@ def test_some_users_asks_for_one_small_page(httpserver: HTTPServer, admin: HttpC
     assert people[1].is_bot
 
 
-def test_an_unreadable_answer_is_a_permanent_failure(httpserver: HTTPServer, admin: HttpChatMessenger) -> None:
+def test_an_unreadable_answer_is_a_permanent_failure(httpserver: HTTPServer, admin: HttpPachcaAdmin) -> None:
     httpserver.expect_request(f"{BASE}/oauth/token/info").respond_with_json({"data": {"id": 1}})
 
     with pytest.raises(PermanentFailure, match=r"unexpected answer to GET .*/oauth/token/info"):
@@ -88,7 +89,7 @@ def bot_json(url: str) -> dict[str, object]:
     return {"data": {"id": 12, "webhook": webhook}}
 
 
-def test_set_webhook_puts_the_url_as_the_spec_asks(httpserver: HTTPServer, admin: HttpChatMessenger) -> None:
+def test_set_webhook_puts_the_url_as_the_spec_asks(httpserver: HTTPServer, admin: HttpPachcaAdmin) -> None:
     serve(httpserver, "PUT", "/bot/webhook", "/bot/webhook", 200, bot_json(FUNCTION_URL))
 
     assert admin.set_webhook(FUNCTION_URL) == FUNCTION_URL
@@ -98,7 +99,7 @@ def test_set_webhook_puts_the_url_as_the_spec_asks(httpserver: HTTPServer, admin
     assert request.headers["Authorization"] == f"Bearer {TOKEN}"
 
 
-def test_set_webhook_without_the_scope_is_a_403(httpserver: HTTPServer, admin: HttpChatMessenger) -> None:
+def test_set_webhook_without_the_scope_is_a_403(httpserver: HTTPServer, admin: HttpPachcaAdmin) -> None:
     body = {"error": "insufficient_scope", "error_description": "Required scope: bot_self:webhook:write"}
     serve(httpserver, "PUT", "/bot/webhook", "/bot/webhook", 403, body)
 
@@ -126,7 +127,7 @@ def chat_json(chat_id: int, name: str, personal: bool = False) -> dict[str, obje
 
 
 def test_member_chats_follows_the_cursor_and_leaves_direct_chats_out(
-    httpserver: HTTPServer, admin: HttpChatMessenger
+    httpserver: HTTPServer, admin: HttpPachcaAdmin
 ) -> None:
     full = [chat_json(918264, "Поддержка"), chat_json(5001, "", personal=True)] + [
         chat_json(n, f"Чат {n}") for n in range(7000, 7048)
