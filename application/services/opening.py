@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from contextlib import suppress
 from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING
 
-from application.helpdesk.agents_chat import AgentsChat
 from application.helpdesk.follow_ups import FollowUps
 from application.once.writes import Poster
 from application.services.cards import Cards
@@ -18,6 +18,9 @@ from domain.text.noise import DEFAULT_PLEASANTRIES
 from domain.tickets import NewIssue, PachcaMessage, QueueRouting, ThreadRef, Ticket, ticket_summary
 from ports.errors import ExternalServiceError, TransientFailure
 from ports.messenger import ChatMessenger
+
+if TYPE_CHECKING:  # built only where an agents' chat is configured
+    from application.helpdesk.agents_chat import AgentsChat
 
 
 @dataclass(frozen=True)
@@ -51,7 +54,7 @@ class TicketOpener:
     cards: Cards
     settings: TicketSettings
     files: FileCarrier
-    agents: AgentsChat
+    agents: AgentsChat | None  # None without an agents' chat: nothing to announce, nothing built
     follow_ups: FollowUps
 
     def open(self, message: PachcaMessage, author: Person, topic: str | None, with_files: bool = True) -> str:
@@ -63,7 +66,7 @@ class TicketOpener:
             card = Card.for_ticket(ticket.key, self.cards.web_url, merge_into=self.follow_ups.offer_for(ticket))
             card_id = self.poster.to_thread(f"card:{ticket.key}", ticket.thread, card.text, card.buttons)
             self.locator.remember(ticket.with_card(card_id))
-        if self.settings.agents_chat_id is not None:
+        if self.agents is not None:
             self.agents.announce(ticket, ticket_summary(message.text, topic), author.display_name)
         return "created"
 

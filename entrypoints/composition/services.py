@@ -6,7 +6,7 @@ from __future__ import annotations
 from dependency_injector import containers, providers
 
 from entrypoints.composition.lazy import Deferred
-from entrypoints.composition.wiring import file_limits_of, routing_of, ticket_settings_of
+from entrypoints.composition.wiring import file_limits_of, routing_of, ticket_settings_of, when_configured
 from entrypoints.config.settings import Settings
 
 
@@ -127,7 +127,7 @@ class Services(containers.DeclarativeContainer):
         cards=cards,
         settings=ticket_settings,
         files=files,
-        agents=agents_chat,
+        agents=providers.Callable(when_configured, settings.provided.agents_chat_id, agents_chat.provider),
         follow_ups=follow_ups,
     )
     my_tickets = providers.Singleton(

@@ -4,8 +4,8 @@ it (`composition.lazy`)."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any
+from collections.abc import Callable, Mapping
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from application.events import EVENT_TYPES, Event
 from application.once.inbox import Handlers
@@ -16,6 +16,8 @@ from entrypoints.composition.lazy import HandlersOnFirstEvent
 from entrypoints.config.settings import Settings
 from entrypoints.http.pachca_reader import pachca_event
 from entrypoints.http.webhooks import FUTURE_SKEW_SECONDS, WebhookSecrets
+
+T = TypeVar("T")
 
 if TYPE_CHECKING:
     from application.services.opening import TicketSettings
@@ -83,6 +85,11 @@ def ticket_settings_of(settings: Settings, routing: QueueRouting) -> TicketSetti
         tuple(settings.ignore_messages),
         settings.agents_chat_id,
     )
+
+
+def when_configured(value: object, build: Callable[[], T]) -> T | None:
+    """What `build` provides where `value` is configured, else None (and nothing built, nothing imported)."""
+    return None if value is None else build()
 
 
 def history_event(payload: Mapping[str, Any]) -> Event | None:
