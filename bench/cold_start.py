@@ -23,6 +23,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from bench.flow_length import PROJECT
 from bench.webhooks import SECRET_ENV, function_event, message_body, signed
 from entrypoints.sandbox.simulators.people import BOT_ID
 from entrypoints.sandbox.simulators.world import World
@@ -62,6 +63,100 @@ exec(sys.argv[1])
 t_imported = time.time()
 print('{"times": [%r, %r, %r]}' % (t_code, t_imported, t_imported))
 """
+
+
+# One more cold start of the bridge, instrumented (so not among the timed runs): what the bridge's own share is made
+# of. Classes are counted where Python builds them (`dataclasses._process_class`, pydantic's model metaclass), the
+# outbound calls at `requests.Session.request`, the imports the first event makes at `__import__`/`import_module`.
+SHARE_CHILD = r"""
+import builtins, dataclasses, importlib, json, sys, time
+sys.modules.update(dict.fromkeys(json.loads(sys.argv[1])))
+event = json.loads(sys.stdin.read())
+project = tuple(json.loads(sys.argv[3]))
+spent = {"dataclasses": [0, 0.0], "models": [0, 0.0], "calls": [0, 0.0], "first_imports": [0, 0.0]}
+
+def ours(module):
+    return (module or "").split(".")[0] in project
+
+def timed(kind, call, counted=lambda *a, **k: True):
+    def wrapper(*args, **kwargs):
+        started = time.perf_counter()
+        try:
+            return call(*args, **kwargs)
+        finally:
+            if counted(*args, **kwargs):
+                spent[kind][0] += 1
+                spent[kind][1] += time.perf_counter() - started
+    return wrapper
+
+dataclasses._process_class = timed("dataclasses", dataclasses._process_class, lambda cls, *a, **k: ours(cls.__module__))
+from pydantic._internal import _model_construction
+meta = _model_construction.ModelMetaclass
+meta.__new__ = timed("models", meta.__new__, lambda mcs, name, bases, ns, *a, **k: ours(ns.get("__module__")))
+import requests
+requests.Session.request = timed("calls", requests.Session.request)
+t_code = time.time()
+function = __import__(sys.argv[2], fromlist=["handler"])
+t_imported = time.time()
+depth = [0]
+def outermost(call):
+    def wrapper(*args, **kwargs):
+        if depth[0]:
+            return call(*args, **kwargs)
+        depth[0] += 1
+        try:
+            return timed("first_imports", call)(*args, **kwargs)
+        finally:
+            depth[0] -= 1
+    return wrapper
+builtins.__import__ = outermost(builtins.__import__)
+importlib.import_module = outermost(importlib.import_module)
+reply = function.handler(event, None)
+t_answered = time.time()
+outcome = json.loads(reply["body"]).get("outcome")
+times = {"imports": t_imported - t_code, "first_answer": t_answered - t_imported}
+print(json.dumps({"spent": spent, **times, "outcome": outcome}))
+"""
+
+
+@dataclass(frozen=True)
+class ColdShare:
+    """What one instrumented cold start of the bridge spent, by kind: (how many, seconds)."""
+
+    dataclasses: tuple[int, float]  # the project's dataclasses built
+    models: tuple[int, float]  # the project's pydantic models built (classes, not validators)
+    calls: tuple[int, float]  # outbound HTTP calls to the fake APIs
+    first_imports: tuple[int, float]  # import statements the first event ran (the composition's paths, lazily)
+    imports: float  # `import index`, after requests and pydantic (the instrumentation loads them first)
+    first_answer: float
+
+
+def measure_cold_share(apis: World, python: str = sys.executable) -> ColdShare:
+    with tempfile.TemporaryDirectory(prefix="bench-share-") as tmp:
+        post = apis.pachca.say(134_412, 918_264, "Не работает вход в 1С")
+        body = message_body(post.id, 918_264, post.user_id, int(time.time()), post.content)
+        env = {
+            **_base_env(),
+            **SECRET_ENV,
+            **apis.env(),
+            "STATE_URL": f"sqlite:///{Path(tmp) / 'state.db'}",
+            "BOT_USER_ID": str(BOT_ID),
+        }
+        args = [SHARE_CHILD, json.dumps(NOT_PACKAGED), PRODUCT, json.dumps(PROJECT)]
+        done = subprocess.run(
+            [python, "-c", *args],
+            input=json.dumps(function_event(*signed(body))).encode(),
+            capture_output=True,
+            env=env,
+            cwd=ROOT,
+            timeout=120,
+            check=True,
+        )
+    report = json.loads(done.stdout.decode().strip().splitlines()[-1])
+    if report["outcome"] != "created":
+        raise RuntimeError(f"the instrumented cold start answered {report['outcome']!r}, not 'created'")
+    spent = {kind: (int(n), float(seconds)) for kind, (n, seconds) in report["spent"].items()}
+    return ColdShare(**spent, imports=report["imports"], first_answer=report["first_answer"])
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 
 from bench.burst import Burst
 from bench.bytecode import BytecodeColdStart
-from bench.cold_start import FLOOR_IMPORTS, NOT_PACKAGED, ColdStart
+from bench.cold_start import FLOOR_IMPORTS, NOT_PACKAGED, ColdShare, ColdStart
 from bench.files_memory import FileMemory
 from bench.flow_length import Flow
 from bench.hostile_report import HOSTILE_NOTE, Hostile, hostile_rows
@@ -51,12 +51,14 @@ class Results:
     bytecode: BytecodeColdStart | None = None  # the archive on Python 3.12; None when none is installed
     hostile: Hostile | None = None  # hostile input
     flows: list[Flow] = field(default_factory=list)  # the project's modules one warm invocation enters
+    share: ColdShare | None = None  # what the bridge's own cold start is made of
     recovery: RecoveryResults | None = None  # recovery after an outage and poll mode
 
 
 def rows(results: Results) -> list[Row]:
     return [
         *_cold_rows(results.cold),
+        *([_share_row(results.share)] if results.share else []),
         *(_flow_row(flow) for flow in results.flows),
         _bytecode_row(results.bytecode),
         *(_cost_row(cost) for cost in results.costs),
@@ -139,6 +141,28 @@ def _cold_rows(cold: ColdStart) -> list[Row]:
             _verdict(not cold.psycopg_imported),
         ),
     ]
+
+
+def _share_row(share: ColdShare) -> Row:
+    def part(what: str, spent: tuple[int, float]) -> str:
+        return f"{spent[0]} {what} {spent[1] * 1000:.0f} ms"
+
+    return Row(
+        "Cold start: what the bridge's own share is made of (one instrumented run, as packaged)",
+        f"`import index` {share.imports * 1000:.0f} ms (requests and pydantic loaded before) and the first webhook "
+        f"{share.first_answer * 1000:.0f} ms; across both: "
+        + "; ".join(
+            (
+                part("of the project's dataclasses built in", share.dataclasses),
+                part("of its pydantic model classes built in", share.models),
+                f"the first webhook's own imports (the composition's lazy paths, their classes included) "
+                f"{share.first_imports[1] * 1000:.0f} ms",
+                part("outbound calls to the fake APIs in", share.calls),
+            )
+        ),
+        "information",
+        "—",
+    )
 
 
 def _bytecode_row(bytecode: BytecodeColdStart | None) -> Row:

@@ -14,7 +14,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # `python bench
 
 from bench.burst import measure_burst
 from bench.bytecode import measure_bytecode
-from bench.cold_start import measure_cold_start
+from bench.cold_start import measure_cold_share, measure_cold_start
 from bench.files_memory import measure_file_memory
 from bench.flow_length import measure_flows
 from bench.hostile_report import Hostile
@@ -95,6 +95,7 @@ def run_all(counts: Counts = Counts(), progress: bool = False) -> Results:
     step(f"cold start: {counts.cold_runs} runs each of the floor, the bridge and the bridge as packaged")
     with World().served() as apis:
         cold = measure_cold_start(apis, runs=counts.cold_runs, warmup=counts.cold_warmup)
+        share = measure_cold_share(apis)
         step("cold start of the archive on Python 3.12, with and without its bytecode")
         bytecode = measure_bytecode(apis, runs=counts.cold_runs, warmup=counts.cold_warmup)
         step("flow length: a warm ticket and a warm Tracker comment traced through index.handler")
@@ -120,7 +121,19 @@ def run_all(counts: Counts = Counts(), progress: bool = False) -> Results:
     )
     recovery = measure_recovery(counts.outage_messages, counts.outage_comments, counts.poll_samples, counts.idle)
     return Results(
-        cold, costs, calls, sqlite, main_burst, others, files, store, bytecode, hostile, flows=flows, recovery=recovery
+        cold,
+        costs,
+        calls,
+        sqlite,
+        main_burst,
+        others,
+        files,
+        store,
+        bytecode,
+        hostile,
+        flows=flows,
+        recovery=recovery,
+        share=share,
     )
 
 

@@ -29,7 +29,7 @@ def test_the_table_has_a_row_for_every_measure(results: Results) -> None:
     assert set(WARM_CALLS_GOAL) <= set(kinds)
     assert not any("as shipped" in m or "what-if" in m for m in measures)
     assert sum(m.startswith("Wall per event on a SQLite file") for m in measures) == 1
-    assert sum(m.startswith("Cold start") for m in measures) == 2
+    assert sum(m.startswith("Cold start") for m in measures) == 3  # the bridge, as packaged, and its own share
     assert sum(m.startswith("Archive on Python 3.12") for m in measures) == 1
     assert sum(m.startswith("Optional modules") for m in measures) == 1
     assert sum(m.startswith("Burst: ") for m in measures) == 3
@@ -58,6 +58,9 @@ def test_the_table_renders_as_markdown_with_a_verdict_per_row(results: Results) 
 def test_each_part_measured_what_it_claims(results: Results) -> None:
     assert results.cold.all_answered and not results.cold.psycopg_imported
     assert results.cold.loaded("packaged") == []
+    share = results.share
+    assert share is not None and share.dataclasses[0] > 0 and share.models[0] > 0  # the project's own classes
+    assert share.calls[0] > 0 and 0 < share.calls[1] < share.first_answer  # the first webhook calls the fake APIs
     assert results.bytecode is not None and results.bytecode.all_answered  # CI has a Python 3.12
     for costs in (results.costs, results.sqlite):
         assert all(0 < cost.cpu_p50_us <= cost.cpu_p99_us for cost in costs)
