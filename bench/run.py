@@ -1,5 +1,5 @@
-"""`make bench`: prints one markdown table of cold start, per-event cost, calls per event and a burst, and writes it
-to `bench/results.md`. Every part takes its counts as parameters, so a smoke test can run them small."""
+"""`make bench`: prints one markdown table of every figure (see `bench/__init__.py`), and writes it to
+`bench/results.md`. Every part takes its counts as parameters, so a smoke test can run them small."""
 
 from __future__ import annotations
 
