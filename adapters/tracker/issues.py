@@ -14,6 +14,7 @@ from adapters.tracker.models import (
     COMMENTS,
     ISSUE_KEYS,
     ISSUES,
+    LOCAL_FIELDS,
     STATUSES,
     TRANSITIONS,
     USER_OR_LIST,
@@ -22,7 +23,6 @@ from adapters.tracker.models import (
     Issue,
     IssueKey,
 )
-from adapters.tracker.queue_models import LOCAL_FIELDS
 from domain.comments import TrackerComment
 from domain.people import Person
 from domain.tickets import NewIssue, TicketKey

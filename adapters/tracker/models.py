@@ -140,7 +140,20 @@ class TransitionModel(Model):
 
 
 _DEFERRED = ConfigDict(defer_build=True)
+
+
+class LocalFieldModel(Model):
+    """One of a queue's local fields: its full id is `<prefix>--<key>`."""
+
+    id: str
+    key: str | None = None
+
+    def short_key(self) -> str:
+        return self.key or self.id.rpartition(LOCAL_FIELD_SEPARATOR)[2]
+
+
 ISSUE_KEYS = TypeAdapter(list[IssueKey], config=_DEFERRED)
+LOCAL_FIELDS = TypeAdapter(list[LocalFieldModel], config=_DEFERRED)
 ISSUES = TypeAdapter(list[Issue], config=_DEFERRED)
 COMMENTS = TypeAdapter(list[Comment], config=_DEFERRED)
 TRANSITIONS = TypeAdapter(list[TransitionModel], config=_DEFERRED)

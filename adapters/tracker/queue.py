@@ -6,14 +6,8 @@ import requests
 
 from adapters.http.client import segment
 from adapters.tracker.client import TrackerResource, reading
-from adapters.tracker.queue_models import (
-    LOCAL_FIELDS,
-    QUEUE_LIST,
-    TRIGGERS,
-    LocalFieldModel,
-    QueueModel,
-    TriggerModel,
-)
+from adapters.tracker.models import LOCAL_FIELDS, LocalFieldModel
+from adapters.tracker.queue_models import QUEUE_LIST, TRIGGERS, QueueModel, TriggerModel, local_field
 from adapters.tracker.trigger_diff import differences, top_level
 from adapters.tracker.triggers import StoredTrigger, trigger_body, words_spelling
 from domain.tickets import LinkField
@@ -52,7 +46,7 @@ class HttpTrackerAdmin(TrackerResource, TrackerAdmin):
         path = _local_fields_path(queue)
         response = self._client.get(path)
         with reading(f"GET {path}"):
-            return [field.to_local_field() for field in LOCAL_FIELDS.validate_json(response.content)]
+            return [local_field(field) for field in LOCAL_FIELDS.validate_json(response.content)]
 
     def create_local_field(self, queue: str, spec: LinkField) -> LocalField:
         path = _local_fields_path(queue)
@@ -66,7 +60,7 @@ class HttpTrackerAdmin(TrackerResource, TrackerAdmin):
         }
         response = self._client.request("POST", path, idempotent=False, json=body)
         with reading(f"POST {path}"):
-            return LocalFieldModel.model_validate_json(response.content).to_local_field()
+            return local_field(LocalFieldModel.model_validate_json(response.content))
 
     def triggers(self, queue: str) -> list[Trigger]:
         path = _triggers_path(queue)

@@ -1,4 +1,5 @@
-"""A Tracker queue's settings as Tracker answers them: the queue, its local fields, its triggers."""
+"""A Tracker queue's settings as Tracker answers them, for `setup` and `doctor`: the queue, its triggers, and its
+local fields in the admin ports' terms (every event reads the fields' ids with `models.LOCAL_FIELDS`)."""
 
 from __future__ import annotations
 
@@ -6,19 +7,12 @@ from typing import Any
 
 from pydantic import ConfigDict, Field, TypeAdapter, field_validator
 
-from adapters.tracker.models import LOCAL_FIELD_SEPARATOR, Model
+from adapters.tracker.models import LocalFieldModel, Model
 from ports.admin import LocalField
 
 
-class LocalFieldModel(Model):
-    id: str
-    key: str | None = None
-
-    def short_key(self) -> str:
-        return self.key or self.id.rpartition(LOCAL_FIELD_SEPARATOR)[2]
-
-    def to_local_field(self) -> LocalField:
-        return LocalField(id=self.id, key=self.short_key())
+def local_field(model: LocalFieldModel) -> LocalField:
+    return LocalField(id=model.id, key=model.short_key())
 
 
 class QueueModel(Model):
@@ -43,5 +37,4 @@ class TriggerModel(Model):
         return [value] if isinstance(value, dict) else value
 
 
-LOCAL_FIELDS = TypeAdapter(list[LocalFieldModel], config=ConfigDict(defer_build=True))
 TRIGGERS = TypeAdapter(list[TriggerModel], config=ConfigDict(defer_build=True))

@@ -29,6 +29,10 @@ NEVER = (
     "entrypoints.composition.admin_container",
     "application.admin",
     "adapters.tracker.queue",  # setup and doctor's view of a queue
+    "adapters.tracker.queue_models",
+    "adapters.pachca.admin",  # the bot's token, webhook and chats: init, setup, doctor
+    "ports.admin",
+    "application.helpdesk.agents_chat",  # no AGENTS_CHAT_ID configured: nothing to announce, nothing built
     "adapters.state.postgres",
     "adapters.y360",  # no directory configured
     "psycopg",
