@@ -58,8 +58,8 @@ lint: $(TEST_STAMP) ## ruff, ruff format --check, mypy, lint-imports
 	$(VENV)/bin/mypy
 	$(VENV)/bin/lint-imports
 
-test: lint ## lint, then every test (PostgreSQL ones with TEST_POSTGRES_URL); PYTEST_ARGS="-k name" picks
-	$(VENV)/bin/pytest $(PYTEST_ARGS)
+test: lint ## lint, then every test, none skipped (tests/services.sh brings PostgreSQL and Chromium); PYTEST_ARGS="-k name" picks
+	tests/services.sh $(VENV)/bin/pytest $(PYTEST_ARGS)
 
 bench: $(TEST_STAMP) ## the speed and size figures (run it alone on the machine)
 	$(PY) bench/run.py

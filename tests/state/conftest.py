@@ -1,7 +1,8 @@
 """The stores under test: `state` runs a test against memory, SQLite and PostgreSQL; `durable_url` against the last two.
 
-PostgreSQL comes from `TEST_POSTGRES_URL` (e.g. postgresql://postgres@127.0.0.1:5432/test). Unset on a developer's
-machine without PostgreSQL, its cases are skipped; unset in CI (`CI=true`), they fail; set, they must connect.
+PostgreSQL comes from `TEST_POSTGRES_URL` (e.g. postgresql://postgres@127.0.0.1:5432/test); `make test` runs pytest
+through `tests/services.sh`, which starts a throwaway PostgreSQL and sets it when it is not set. Unset, its cases fail
+and say so: a test that skips proves nothing.
 Each test gets a fresh schema of its own through the URL's search_path.
 """
 
@@ -27,9 +28,9 @@ def with_search_path(url: str, schema: str) -> str:
 def postgres_url() -> Iterator[str]:
     admin_url = os.environ.get(POSTGRES_ENV)
     if not admin_url:
-        if os.environ.get("CI"):
-            pytest.fail(f"{POSTGRES_ENV} must be set in CI: .ci/run sets it")
-        pytest.skip(f"{POSTGRES_ENV} is not set")
+        pytest.fail(
+            f"{POSTGRES_ENV} is not set: run the tests with `make test` (tests/services.sh starts a PostgreSQL)"
+        )
     import psycopg
 
     schema = f"state_test_{uuid.uuid4().hex[:12]}"
