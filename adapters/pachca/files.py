@@ -12,13 +12,12 @@ from urllib.parse import urlsplit
 import requests
 from pydantic import ConfigDict
 
-from adapters.http.client import HttpClient
+from adapters.http.client import HttpClient, reading
 from adapters.http.transfer import FetchPolicy, MultipartUpload, download, safe_name
 from adapters.pachca.messenger import parse_reply
 from adapters.pachca.models import Data, Reply
 from domain.files import FileRef, LocalFile, clean_name
 from domain.images import picture
-from ports.errors import PermanentFailure
 from ports.files import MessengerFiles, PachcaUpload
 
 FILENAME_PLACEHOLDER = "${filename}"
@@ -98,9 +97,7 @@ class HttpMessengerFiles(MessengerFiles):
 def _upload_params(response: requests.Response) -> tuple[_UploadParams, list[tuple[str, str]]]:
     """`POST /uploads` answers a flat object (no `data` envelope); every field but the URL goes into the form post,
     in the order received."""
-    try:
+    with reading("POST /uploads", "pachca"):
         params = _UploadParams.model_validate_json(response.content)
         received = json.loads(response.content)
-    except ValueError as e:
-        raise PermanentFailure("pachca: unexpected answer to POST /uploads") from e
     return params, [(name, str(value)) for name, value in received.items() if name != "direct_url"]

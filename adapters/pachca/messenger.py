@@ -9,9 +9,8 @@ from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
 import requests
-from pydantic import ValidationError
 
-from adapters.http.client import HttpClient
+from adapters.http.client import HttpClient, reading
 from adapters.pachca.models import (
     Data,
     FullMessage,
@@ -25,7 +24,6 @@ from adapters.pachca.ratelimit import ChatRateLimiter
 from domain.card import Button
 from domain.people import Person
 from domain.tickets import ThreadRef, truncate
-from ports.errors import PermanentFailure
 from ports.files import PachcaUpload
 from ports.messenger import ButtonRows, ChatMessenger, FormField, MessageInfo, PostedMessage
 
@@ -169,11 +167,8 @@ def _limit_key(thread: ThreadRef) -> int:
 
 
 def parse_reply(response: requests.Response, model: type[R]) -> R:
-    try:
+    with reading(f"{response.request.method} {urlsplit(response.url).path}", "pachca"):
         return model.model_validate_json(response.content)
-    except ValidationError as e:
-        where = f"{response.request.method} {urlsplit(response.url).path}"
-        raise PermanentFailure(f"pachca: unexpected answer to {where}") from e
 
 
 FORM_TEXT_LIMIT = 3000

@@ -7,13 +7,12 @@ from typing import Any
 from urllib.parse import quote
 
 import requests
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field
 
-from adapters.http.client import HttpClient
+from adapters.http.client import HttpClient, reading
 from domain.people import Person
 from ports.admin import DirectoryAdmin
 from ports.directory import UserDirectory
-from ports.errors import PermanentFailure
 
 
 def y360_client(session: requests.Session, base_url: str, token: str, **kw: Any) -> HttpClient:
@@ -45,11 +44,9 @@ class HttpUserDirectory(UserDirectory, DirectoryAdmin):
 
     def _page(self, number: int, per_page: int | None = None) -> _UsersPage:
         params = {"page": number, "perPage": per_page or self._page_size}
-        response = self._client.request("GET", self._path, idempotent=True, params=params)
-        try:
+        response = self._client.get(self._path, params)
+        with reading(f"GET {self._path} page {number}", "y360"):
             return _UsersPage.model_validate_json(response.content)
-        except ValidationError as e:
-            raise PermanentFailure(f"y360: unexpected answer to GET {self._path} page {number}") from e
 
 
 class _Model(BaseModel):
